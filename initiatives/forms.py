@@ -1,0 +1,56 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, Optional
+
+from .models import STATUSES, TYPES
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class InitiativeForm(FlaskForm):
+    title = StringField(
+        _l("Titel"), description=_l("Kort en duidelijk, bijvoorbeeld ‘Geveltuinen in de Kanaalstraat’.")
+    )
+    summary = TextAreaField(_l("Korte beschrijving"), description=_l("Eén of twee zinnen (10 tot 300 tekens)."))
+    description = TextAreaField(
+        _l("Uitleg"), description=_l("Vertel meer: wat, waarom, wie doet er mee? U mag *Markdown* gebruiken.")
+    )
+    type = SelectField(_l("Soort initiatief"), choices=[("", "— kies —"), *[(k, v) for k, v in TYPES.items()]])
+    theme_ids = MultiCheckboxField(_l("Thema's"), coerce=int, choices=[])
+    status = SelectField(_l("Status"), choices=list(STATUSES.items()), default="idee")
+    address = StringField(
+        _l("Adres of plek"),
+        description=_l("Typ een adres, postcode of buurt. Of klik op de kaart."),
+        validators=[Optional(), Length(max=200)],
+    )
+    lat = HiddenField()
+    lon = HiddenField()
+    area_geojson = HiddenField()
+    links = TextAreaField(
+        _l("Links (website, Facebook, YouTube)"),
+        description=_l("Eén link per regel, beginnend met https://. Hoogstens 5."),
+    )
+    budget_requested = StringField(_l("Gevraagd budget in euro's (als dat van toepassing is)"))
+    contact_name = StringField(
+        _l("Publieke contactpersoon (naam)"), description=_l("Laat leeg om zelf contactpersoon te zijn.")
+    )
+    contact_email = EmailField(
+        _l("E-mailadres van de contactpersoon"),
+        description=_l("Wordt nooit getoond. Berichten via het contactformulier gaan naar dit adres."),
+    )
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("Uw naam"), validators=[DataRequired(_l("Vul uw naam in.")), Length(max=80)])
+    email = EmailField(
+        _l("Uw e-mailadres (voor het antwoord)"), validators=[DataRequired(_l("Vul uw e-mailadres in."))]
+    )
+    message = TextAreaField(
+        _l("Uw bericht"),
+        validators=[DataRequired(_l("Schrijf een bericht.")), Length(max=3000, message=_l("Hoogstens 3000 tekens."))],
+    )
+    website = StringField(_l("Laat dit veld leeg"))  # honeypot: humans never see it

@@ -1,0 +1,113 @@
+"""Initiatives, their themes and external links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from geoalchemy2 import Geometry
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from maps.models import Area
+from platform_core.extensions import db
+from platform_core.models import User, utcnow
+
+TYPES = {
+    "participatie": _l("Participatie"),
+    "zelfbeheer": _l("Zelfbeheer"),
+    "initiatief": _l("Initiatief"),
+    "leefbaarheidsinitiatief": _l("Leefbaarheidsinitiatief"),
+}
+TYPE_EXPLANATIONS = {
+    "participatie": _l("De gemeente is eigenaar van het project. Bewoners denken en praten mee."),
+    "zelfbeheer": _l(
+        "De grond is van de gemeente. Bewoners richten een plek in en onderhouden die, met een beheerafspraak."
+    ),
+    "initiatief": _l("Een plan van bewoners of anderen. De gemeente heeft in principe geen rol."),
+    "leefbaarheidsinitiatief": _l(
+        "Een plan dat (mede) betaald wordt uit het leefbaarheidsbudget. Op de kaart staat hoeveel geld er is besteed."
+    ),
+}
+MUNICIPAL_ROLES = {
+    "eigenaar": _l("Eigenaar / regisseur"),
+    "partner": _l("Partner"),
+    "financier": _l("Financier"),
+    "geen": _l("Geen rol"),
+}
+STATUSES = {
+    "idee": _l("Idee"),
+    "in_voorbereiding": _l("In voorbereiding"),
+    "in_uitvoering": _l("In uitvoering"),
+    "afgerond": _l("Afgerond"),
+    "gestopt": _l("Gestopt"),
+}
+LINK_KINDS = ("website", "facebook", "youtube", "anders")
+
+initiative_theme = Table(
+    "initiative_theme",
+    db.metadata,
+    Column("initiative_id", ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Theme(db.Model):
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped[Theme | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Theme]] = relationship(back_populates="parent", order_by="Theme.position")
+
+
+class Initiative(db.Model):
+    __tablename__ = "initiative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(String(30), index=True)
+    municipal_role: Mapped[str] = mapped_column(String(20), default="geen")
+    status: Mapped[str] = mapped_column(String(20), default="idee")
+    # The shape as placed (point or area) and one representative point for the map.
+    geom = mapped_column(Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False)
+    point = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+    geom_type: Mapped[str] = mapped_column(String(20), default="POINT")
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(200))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    contact_name: Mapped[str | None] = mapped_column(String(80))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    budget_requested: Mapped[int | None] = mapped_column(Integer)
+    budget_granted: Mapped[int | None] = mapped_column(Integer)
+    budget_spent: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    area: Mapped[Area | None] = relationship()
+    owner: Mapped[User] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=initiative_theme, order_by=Theme.name)
+    links: Mapped[list[InitiativeLink]] = relationship(cascade="all, delete-orphan", order_by="InitiativeLink.position")
+
+    @property
+    def is_area(self) -> bool:
+        return self.geom_type != "POINT"
+
+
+class InitiativeLink(db.Model):
+    __tablename__ = "initiative_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(Integer, default=0)

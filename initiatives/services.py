@@ -1,0 +1,208 @@
+"""Initiative operations: validate, derive the neighbourhood, save, index, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point
+from sqlalchemy import select
+
+from maps.geometry import ensure_inside, parse_location
+from maps.services import neighbourhood_for, require_municipality
+from platform_core.extensions import db
+from platform_core.models import User
+from platform_core.validation import PermissionDenied, ValidationFailed
+
+from .markdown import render_markdown
+from .models import STATUSES, TYPES, Initiative, InitiativeLink, Theme
+from .search import index_initiative
+
+LIMITS = {"title": (3, 120), "summary": (10, 300), "description": (0, 10000)}
+MAX_LINKS = 5
+MAX_BUDGET = 10_000_000
+
+
+@dataclass
+class InitiativeInput:
+    title: str = ""
+    summary: str = ""
+    description: str = ""
+    type: str = ""
+    theme_ids: tuple[int, ...] = ()
+    lat: str | float | None = None
+    lon: str | float | None = None
+    area_geojson: str | None = None
+    address: str | None = None
+    links: str = ""
+    budget_requested: str | int | None = None
+    status: str = "idee"
+    contact_name: str | None = None
+    contact_email: str | None = None
+
+
+def link_kind(url: str) -> str:
+    host = urlsplit(url).netloc.lower()
+    if host.endswith("facebook.com"):
+        return "facebook"
+    if host.endswith(("youtube.com", "youtu.be")):
+        return "youtube"
+    return "website"
+
+
+def parse_links(text: str) -> list[str]:
+    urls = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(urls) > MAX_LINKS:
+        raise ValidationFailed({"links": _("Geef hoogstens %(n)s links.", n=MAX_LINKS)})
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500 or " " in url:
+            raise ValidationFailed(
+                {"links": _("Deze link klopt niet: %(url)s. Een link begint met http:// of https://.", url=url[:80])}
+            )
+    return urls
+
+
+def parse_budget(value: str | int | None) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = int(str(value).replace(".", "").replace("€", "").strip())
+    except ValueError as exc:
+        raise ValidationFailed({"budget_requested": _("Vul een bedrag in hele euro's in, zonder komma.")}) from exc
+    if not 0 <= amount <= MAX_BUDGET:
+        raise ValidationFailed({"budget_requested": _("Het bedrag moet tussen 0 en 10 miljoen euro liggen.")})
+    return amount
+
+
+def _check_text(errors: dict, name: str, value: str, label: str) -> str:
+    value = (value or "").strip()
+    lo, hi = LIMITS[name]
+    if len(value) < lo:
+        errors[name] = (
+            _("%(label)s is te kort: minstens %(n)s tekens.", label=label, n=lo)
+            if value
+            else _("Vul %(label)s in.", label=label.lower())
+        )
+    elif len(value) > hi:
+        errors[name] = _("%(label)s is te lang: hoogstens %(n)s tekens (nu %(m)s).", label=label, n=hi, m=len(value))
+    return value
+
+
+def validate(data: InitiativeInput) -> dict:
+    """Check everything at once so the resident sees every problem in one go."""
+    errors: dict[str, str] = {}
+    clean: dict = {
+        "title": _check_text(errors, "title", data.title, _("Titel")),
+        "summary": _check_text(errors, "summary", data.summary, _("Korte beschrijving")),
+        "description": _check_text(errors, "description", data.description, _("Uitleg")),
+    }
+    if data.type not in TYPES:
+        errors["type"] = _("Kies wat voor soort initiatief dit is.")
+    clean["type"] = data.type
+    if data.status not in STATUSES:
+        errors["status"] = _("Kies een geldige status.")
+    clean["status"] = data.status
+    themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(data.theme_ids)))) if data.theme_ids else []
+    if len(themes) != len(set(data.theme_ids)):
+        errors["theme_ids"] = _("Kies alleen thema's uit de lijst.")
+    clean["themes"] = themes
+    for step, key in ((parse_links, "links"), (parse_budget, "budget_requested")):
+        try:
+            clean[key] = step(getattr(data, key))
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    try:
+        geom = parse_location(data.lat, data.lon, data.area_geojson)
+        municipality = require_municipality()
+        ensure_inside(geom, municipality)
+        clean["geom"] = geom
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    contact_name = (data.contact_name or "").strip()
+    if len(contact_name) > 80:
+        errors["contact_name"] = _("De naam van de contactpersoon is te lang (hoogstens 80 tekens).")
+    clean["contact_name"] = contact_name or None
+    clean["contact_email"] = None
+    if (data.contact_email or "").strip():
+        from platform_core.accounts.services import normalise_email
+
+        try:
+            clean["contact_email"] = normalise_email(data.contact_email)
+        except ValidationFailed:
+            errors["contact_email"] = _("Vul een geldig e-mailadres in voor de contactpersoon.")
+    clean["address"] = (data.address or "").strip()[:200] or None
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _apply(initiative: Initiative, clean: dict) -> None:
+    geom = clean["geom"]
+    point = geom if isinstance(geom, Point) else geom.representative_point()
+    initiative.title = clean["title"]
+    initiative.summary = clean["summary"]
+    initiative.description = clean["description"]
+    initiative.description_html = render_markdown(clean["description"])
+    initiative.type = clean["type"]
+    initiative.status = clean["status"]
+    initiative.themes = clean["themes"]
+    initiative.geom = from_shape(geom, srid=4326)
+    initiative.geom_type = geom.geom_type.upper()
+    initiative.point = from_shape(point, srid=4326)
+    initiative.lon, initiative.lat = point.x, point.y
+    initiative.address = clean["address"]
+    initiative.area = neighbourhood_for(geom)
+    initiative.budget_requested = clean["budget_requested"]
+    initiative.contact_name = clean["contact_name"]
+    initiative.contact_email = clean["contact_email"]
+    initiative.links = [
+        InitiativeLink(kind=link_kind(url), url=url, position=i) for i, url in enumerate(clean["links"])
+    ]
+
+
+def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
+    """Residents and civil servants place initiatives through the same flow."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied("log in to place an initiative")
+    clean = validate(data)
+    initiative = Initiative(owner=actor)
+    _apply(initiative, clean)
+    db.session.add(initiative)
+    db.session.flush()
+    index_initiative(initiative)
+    db.session.commit()
+    return initiative
+
+
+def can_edit(actor: User | None, initiative: Initiative) -> bool:
+    # The initiator stays owner: nobody else, the municipality included, edits the content.
+    return bool(actor and actor.is_authenticated and actor.id == initiative.owner_id)
+
+
+def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput) -> Initiative:
+    if not can_edit(actor, initiative):
+        raise PermissionDenied("only the initiator edits an initiative")
+    clean = validate(data)
+    try:
+        _apply(initiative, clean)
+        db.session.flush()
+        index_initiative(initiative)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return initiative
+
+
+def theme_tree() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).where(Theme.parent_id.is_(None)).order_by(Theme.position)))
+
+
+def create_theme(name: str, slug: str, parent: Theme | None = None, position: int = 0) -> Theme:
+    theme = Theme(name=name, slug=slug, parent=parent, position=position)
+    db.session.add(theme)
+    db.session.flush()
+    return theme

@@ -1,0 +1,246 @@
+"""Gallery, initiative page, placing and editing, contacting the owner."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from geoalchemy2.shape import to_shape
+from markupsafe import escape
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from maps.builders import add_outlines, base_map, render_parts
+from maps.geocoder import geocode
+from maps.geometry import to_geojson
+from maps.services import current_municipality
+from maps.views import areas_by_level
+from platform_core.extensions import db, limiter
+from platform_core.mail import send_mail
+from platform_core.validation import PermissionDenied, ValidationFailed, apply_errors
+
+from . import bp
+from .forms import ContactForm, InitiativeForm
+from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, Initiative
+from .search import Filters, apply_filters, order
+from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative
+
+
+def _get_or_404(initiative_id: int) -> Initiative:
+    item = db.session.get(Initiative, initiative_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("")
+def gallery():
+    filters = Filters.from_args(request.args)
+    try:
+        page = max(1, int(request.args.get("pagina", 1)))
+    except ValueError:
+        page = 1
+    size = 24
+    base = apply_filters(select(Initiative), filters)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    items = db.session.scalars(
+        order(base, filters)
+        .options(selectinload(Initiative.themes), selectinload(Initiative.area))
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    pages = max(1, (total + size - 1) // size)
+    return render_template(
+        "initiatives/gallery.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=pages,
+        filters=filters,
+        types=TYPES,
+        themes=theme_tree(),
+        wijken=areas_by_level("wijk"),
+        buurten=areas_by_level("buurt"),
+        map_url=url_for("maps.treasure_map", **filters.as_args()),
+    )
+
+
+def _small_map(item: Initiative):
+    import folium
+
+    m = base_map((item.lat, item.lon), 16)
+    if item.is_area:
+        folium.GeoJson(to_geojson(to_shape(item.geom)), name="Gebied").add_to(m)
+    # folium puts tooltip text into the page unescaped: escape user text here.
+    folium.Marker((item.lat, item.lon), tooltip=escape(item.title)).add_to(m)
+    return render_parts(m)
+
+
+@bp.route("/<int:initiative_id>")
+def detail(initiative_id: int):
+    item = _get_or_404(initiative_id)
+    return render_template(
+        "initiatives/detail.html",
+        item=item,
+        parts=_small_map(item),
+        form=ContactForm(),
+        types=TYPES,
+        type_explanations=TYPE_EXPLANATIONS,
+        statuses=STATUSES,
+        roles=MUNICIPAL_ROLES,
+        can_edit=can_edit(current_user, item),
+    )
+
+
+def _form_input(form: InitiativeForm) -> InitiativeInput:
+    return InitiativeInput(
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        description=form.description.data or "",
+        type=form.type.data or "",
+        theme_ids=tuple(form.theme_ids.data or ()),
+        lat=form.lat.data,
+        lon=form.lon.data,
+        area_geojson=form.area_geojson.data,
+        address=form.address.data,
+        links=form.links.data or "",
+        budget_requested=form.budget_requested.data,
+        status=form.status.data or "idee",
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
+    )
+
+
+def _resolve_address(form: InitiativeForm) -> None:
+    """Typing an address instead of clicking: look it up when no point was chosen."""
+    if (form.lat.data and form.lon.data) or form.area_geojson.data or not (form.address.data or "").strip():
+        return
+    municipality = current_municipality()
+    results, _source = geocode(form.address.data, municipality.name if municipality else None, limit=1)
+    if results:
+        form.lat.data, form.lon.data = str(results[0]["lat"]), str(results[0]["lon"])
+        if not form.address.data or len(form.address.data) < len(results[0]["label"]):
+            form.address.data = results[0]["label"]
+    else:
+        form.address.errors = [_("We kunnen dit adres niet vinden. Controleer het, of klik de plek aan op de kaart.")]
+
+
+def _editor(form: InitiativeForm, item: Initiative | None):
+    form.theme_ids.choices = [(c.id, f"{t.name} – {c.name}") for t in theme_tree() for c in [t, *t.children]]
+    municipality = current_municipality()
+    if municipality is None:
+        abort(503)
+    preview = None
+    if form.is_submitted() and form.validate():
+        _resolve_address(form)
+        if not form.address.errors:
+            data = _form_input(form)
+            try:
+                if "preview" in request.form:
+                    from .markdown import render_markdown
+                    from .services import validate
+
+                    clean = validate(data)
+                    preview = {"clean": clean, "html": render_markdown(clean["description"])}
+                elif item is None:
+                    item = create_initiative(current_user, data)
+                    flash(_("Uw initiatief staat op de kaart. Bedankt!"), "success")
+                    return redirect(url_for(".detail", initiative_id=item.id))
+                else:
+                    update_initiative(current_user, item, data)
+                    flash(_("De wijzigingen zijn opgeslagen."), "success")
+                    return redirect(url_for(".detail", initiative_id=item.id))
+            except ValidationFailed as exc:
+                db.session.rollback()
+                apply_errors(form, exc.errors)
+                form.location_error = exc.errors.get("location")
+    m = base_map((52.09, 5.12), 13, _bounds(municipality))
+    add_outlines(m, areas_by_level("buurt"))
+    status = 400 if form.is_submitted() and (form.errors or getattr(form, "location_error", None)) else 200
+    return render_template(
+        "initiatives/edit.html",
+        form=form,
+        item=item,
+        parts=render_parts(m),
+        preview=preview,
+        type_explanations=TYPE_EXPLANATIONS,
+        types=TYPES,
+    ), status
+
+
+def _bounds(municipality):  # noqa: ANN001
+    from maps.builders import bounds_of
+
+    return bounds_of(municipality.area.display_geojson)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+@limiter.limit("30/hour", methods=["POST"])
+def create():
+    return _editor(InitiativeForm(), None)
+
+
+@bp.route("/<int:initiative_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(initiative_id: int):
+    item = _get_or_404(initiative_id)
+    if not can_edit(current_user, item):
+        abort(403)
+    form = InitiativeForm(obj=item) if request.method == "GET" else InitiativeForm()
+    if request.method == "GET":
+        form.theme_ids.data = [t.id for t in item.themes]
+        form.links.data = "\n".join(link.url for link in item.links)
+        form.budget_requested.data = "" if item.budget_requested is None else str(item.budget_requested)
+        if item.is_area:
+            import json
+
+            form.area_geojson.data = json.dumps(to_geojson(to_shape(item.geom)))
+        else:
+            form.lat.data, form.lon.data = str(item.lat), str(item.lon)
+    return _editor(form, item)
+
+
+@bp.route("/<int:initiative_id>/contact", methods=["POST"])
+@limiter.limit("5/hour;20/day", methods=["POST"])
+def contact(initiative_id: int):
+    item = _get_or_404(initiative_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        if form.website.data:  # a bot filled the honeypot: pretend all is well
+            flash(_("Uw bericht is verstuurd."), "success")
+            return redirect(url_for(".detail", initiative_id=item.id))
+        from platform_core.accounts.services import normalise_email
+
+        try:
+            reply_to = normalise_email(form.email.data)
+        except ValidationFailed as exc:
+            form.email.errors = [exc.errors["email"]]
+        else:
+            to = item.contact_email or item.owner.email
+            body = _(
+                "%(name)s stuurt u een bericht via Schatkaart over ‘%(title)s’:\n\n%(message)s\n\n"
+                "Antwoord op deze e-mail om %(name)s te bereiken. Wij hebben uw e-mailadres niet gedeeld.",
+                name=form.name.data,
+                title=item.title,
+                message=form.message.data,
+            )
+            send_mail(to, _("Bericht over uw initiatief: %(title)s", title=item.title), body, reply_to=reply_to)
+            flash(_("Uw bericht is verstuurd. De initiatiefnemer krijgt het per e-mail."), "success")
+            return redirect(url_for(".detail", initiative_id=item.id))
+    return render_template(
+        "initiatives/detail.html",
+        item=item,
+        parts=_small_map(item),
+        form=form,
+        types=TYPES,
+        type_explanations=TYPE_EXPLANATIONS,
+        statuses=STATUSES,
+        roles=MUNICIPAL_ROLES,
+        can_edit=can_edit(current_user, item),
+    ), 400
+
+
+@bp.errorhandler(PermissionDenied)
+def permission_denied(_e):  # noqa: ANN001
+    abort(403)

@@ -1,0 +1,76 @@
+"""The public JSON/GeoJSON API: initiatives in a bbox, one initiative, geocoding."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, request
+from geoalchemy2.shape import to_shape
+
+from initiatives.models import TYPES, Initiative
+from initiatives.search import Filters
+from platform_core.extensions import db, limiter
+
+from . import api_bp
+from .geocoder import geocode
+from .geometry import to_geojson
+from .openapi import SPEC
+from .queries import BadRequest, map_features, parse_bbox, parse_zoom
+from .services import current_municipality
+
+
+@api_bp.get("/initiatives")
+@limiter.limit("600/minute")
+def initiatives():
+    try:
+        bbox = parse_bbox(request.args.get("bbox"))
+        zoom = parse_zoom(request.args.get("zoom"))
+    except BadRequest as exc:
+        return jsonify({"error": str(exc), "status": 400}), 400
+    return jsonify(map_features(bbox, zoom, Filters.from_args(request.args)))
+
+
+@api_bp.get("/initiatives/<int:initiative_id>")
+def initiative(initiative_id: int):
+    item = db.session.get(Initiative, initiative_id)
+    if item is None:
+        abort(404)
+    return jsonify(
+        {
+            "type": "Feature",
+            "geometry": to_geojson(to_shape(item.geom)),
+            "properties": {
+                "id": item.id,
+                "title": item.title,
+                "summary": item.summary,
+                "type": item.type,
+                "type_label": str(TYPES[item.type]),
+                "status": item.status,
+                "themes": [t.slug for t in item.themes],
+                "area": item.area.name if item.area else None,
+                "area_code": item.area.code if item.area else None,
+                "budget": {
+                    "requested": item.budget_requested,
+                    "granted": item.budget_granted,
+                    "spent": item.budget_spent,
+                },
+                "links": [{"kind": link.kind, "url": link.url} for link in item.links],
+                "created_at": item.created_at.isoformat(),
+                "url": f"/initiatieven/{item.id}",
+            },
+        }
+    )
+
+
+@api_bp.get("/geocode")
+@limiter.limit("60/minute")
+def geocode_view():
+    q = (request.args.get("q") or "").strip()
+    if len(q) < 2:
+        return jsonify({"error": "Typ minstens twee tekens.", "status": 400}), 400
+    municipality = current_municipality()
+    results, source = geocode(q, municipality.name if municipality else None)
+    return jsonify({"query": q, "source": source, "results": results})
+
+
+@api_bp.get("/openapi.json")
+def openapi():
+    return jsonify(SPEC)

@@ -1,0 +1,42 @@
+"""Municipality and its areas (gemeente > wijk > buurt) with boundaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from platform_core.extensions import db
+from platform_core.models import utcnow
+
+LEVELS = ("gemeente", "wijk", "buurt")
+
+
+class Area(db.Model):
+    __tablename__ = "area"
+    __table_args__ = (UniqueConstraint("level", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(10), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
+    # Simplified GeoJSON for display: the map never ships full-precision outlines.
+    display_geojson: Mapped[str] = mapped_column(Text)
+    population: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    parent: Mapped[Area | None] = relationship(remote_side=[id])
+
+
+class Municipality(db.Model):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    area: Mapped[Area] = relationship()

@@ -1,0 +1,125 @@
+"""Bounding-box queries for the treasure map, clustered on the server at low zoom.
+
+Below ``CLUSTER_BELOW_ZOOM`` initiatives are aggregated into a grid of cells
+about ``CELL_PX`` screen pixels wide; from that zoom on, individual points are
+returned and the browser clusters them with Leaflet.markercluster.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, cast, func, select
+
+from initiatives.models import Initiative
+from initiatives.search import Filters, apply_filters
+from platform_core.extensions import db
+from platform_core.spatial import bbox_filter
+
+CLUSTER_BELOW_ZOOM = 15
+CELL_PX = 80
+MAX_POINTS = 5000
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def parse_bbox(raw: str | None) -> tuple[float, float, float, float]:
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in (raw or "").split(","))
+    except ValueError as exc:
+        raise BadRequest("bbox moet vier getallen zijn: minLon,minLat,maxLon,maxLat") from exc
+    if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
+        raise BadRequest("bbox ligt buiten de wereld of min is groter dan max")
+    return minx, miny, maxx, maxy
+
+
+def parse_zoom(raw: str | None) -> int:
+    try:
+        zoom = int(raw) if raw not in (None, "") else 13
+    except ValueError as exc:
+        raise BadRequest("zoom moet een geheel getal zijn") from exc
+    if not 0 <= zoom <= 22:
+        raise BadRequest("zoom moet tussen 0 en 22 liggen")
+    return zoom
+
+
+def cell_size(zoom: int) -> float:
+    return 360.0 / (256 * 2**zoom) * CELL_PX
+
+
+def _base(bbox, filters: Filters):  # noqa: ANN001
+    where = bbox_filter(db.session, Initiative.point, "initiative", "point", bbox)
+    return apply_filters(select().select_from(Initiative).where(where), filters)
+
+
+def clustered_rows(bbox, zoom: int, filters: Filters) -> list:  # noqa: ANN001
+    size = cell_size(zoom)
+    gx = cast((Initiative.lon + 180.0) / size, Integer).label("gx")
+    gy = cast((Initiative.lat + 90.0) / size, Integer).label("gy")
+    stmt = (
+        _base(bbox, filters)
+        .add_columns(
+            gx,
+            gy,
+            func.count().label("n"),
+            func.avg(Initiative.lon),
+            func.avg(Initiative.lat),
+            func.min(Initiative.id),
+            func.min(Initiative.lon),
+            func.min(Initiative.lat),
+            func.max(Initiative.lon),
+            func.max(Initiative.lat),
+        )
+        .group_by(gx, gy)
+    )
+    return db.session.execute(stmt).all()
+
+
+def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:  # noqa: ANN001
+    stmt = (
+        _base(bbox, filters)
+        .add_columns(Initiative.id, Initiative.title, Initiative.type, Initiative.lon, Initiative.lat)
+        .order_by(Initiative.id)
+        .limit(limit + 1)
+    )
+    return db.session.execute(stmt).all()
+
+
+def _point_feature(id_: int, title: str, type_: str, lon: float, lat: float) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": {"id": id_, "title": title, "type": type_, "url": f"/initiatieven/{id_}"},
+    }
+
+
+def map_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
+    if zoom >= CLUSTER_BELOW_ZOOM:
+        rows = point_rows(bbox, filters)
+        truncated = len(rows) > MAX_POINTS
+        feats = [_point_feature(*r) for r in rows[:MAX_POINTS]]
+        return {"type": "FeatureCollection", "features": feats, "clustered": False, "truncated": truncated}
+    rows = clustered_rows(bbox, zoom, filters)
+    singles = {r[5]: r for r in rows if r[2] == 1}
+    titles = {}
+    if singles:
+        titles = {
+            i: (t, ty)
+            for i, t, ty in db.session.execute(
+                select(Initiative.id, Initiative.title, Initiative.type).where(Initiative.id.in_(list(singles)))
+            )
+        }
+    feats = []
+    for _gx, _gy, n, ax, ay, min_id, x1, y1, x2, y2 in rows:
+        if n == 1:
+            title, type_ = titles[min_id]
+            feats.append(_point_feature(min_id, title, type_, ax, ay))
+        else:
+            feats.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(ax, 6), round(ay, 6)]},
+                    "properties": {"cluster": True, "count": n, "bounds": [x1, y1, x2, y2]},
+                }
+            )
+    return {"type": "FeatureCollection", "features": feats, "clustered": True, "truncated": False}

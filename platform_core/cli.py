@@ -1,0 +1,59 @@
+"""Command-line tools: flask geo import, flask users create, flask demo seed."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .validation import ValidationFailed
+
+
+def register_cli(app: Flask) -> None:
+    geo = click.Group("geo", help="Boundaries of the municipality, districts and neighbourhoods.")
+    users = click.Group("users", help="Accounts and roles.")
+    demo = click.Group("demo", help="Demo data.")
+
+    @geo.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--level", type=click.Choice(["gemeente", "wijk", "buurt"]), required=True)
+    @click.option("--code-field", help="Property holding the code (detected when omitted).")
+    @click.option("--name-field", help="Property holding the name (detected when omitted).")
+    def geo_import(path: str, level: str, code_field: str | None, name_field: str | None) -> None:
+        """Import GeoJSON areas: validates, repairs and simplifies for display."""
+        from maps.services import import_boundaries
+
+        try:
+            report = import_boundaries(path, level, code_field, name_field)
+        except (ValidationFailed, ValueError) as exc:
+            raise click.ClickException(f"import failed: {exc}") from exc
+        click.echo(f"{level}: {report.created} created, {report.updated} updated, {report.repaired} repaired")
+        for reason in report.skipped:
+            click.echo(f"  skipped {reason}", err=True)
+
+    @users.command("create")
+    @click.argument("email")
+    @click.option("--role", "roles", multiple=True, default=["resident"], show_default=True)
+    @click.option("--name", default=None, help="Display name (defaults to the part before @).")
+    @click.password_option(help="Password (asked for when omitted).")
+    def users_create(email: str, roles: tuple[str, ...], name: str | None, password: str) -> None:
+        """Create a real account with one or more roles."""
+        from .accounts.services import register_user
+
+        try:
+            user = register_user(email, password, name or email.split("@")[0], consent=True, roles=roles)
+        except ValidationFailed as exc:
+            raise click.ClickException("; ".join(exc.errors.values())) from exc
+        click.echo(f"created {user.email} with roles {', '.join(sorted(user.role_names))}")
+
+    @demo.command("seed")
+    @click.option("--count", default=300, show_default=True)
+    def demo_seed(count: int) -> None:
+        """Load the demo municipality, themes, one account per role and initiatives."""
+        from .demo import seed
+
+        for line in seed(count):
+            click.echo(line)
+
+    app.cli.add_command(geo)
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

@@ -1,0 +1,59 @@
+"""Configuration read from the environment; nothing secret lives in the repository."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: Path) -> dict:
+    instance_path.mkdir(parents=True, exist_ok=True)
+    env = os.environ.get
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL", f"sqlite:///{instance_path / 'schatkaart.db'}"),
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SPATIALITE_LIBRARY": env("SPATIALITE_LIBRARY", "mod_spatialite"),
+        "MUNICIPALITY_CODE": env("MUNICIPALITY_CODE"),
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ["nl", "en"],
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") == "1",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PDOK_LOCATIESERVER_URL": env("PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"),
+        "GEOCODER_TIMEOUT": float(env("GEOCODER_TIMEOUT", "2.5")),
+        "GEOCODER_CACHE_SECONDS": int(env("GEOCODER_CACHE_SECONDS", "86400")),
+        "TILE_URL": env(
+            "TILE_URL",
+            "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+        ),
+        "TILE_ATTRIBUTION": env(
+            "TILE_ATTRIBUTION", 'Kaart: <a href="https://www.pdok.nl">PDOK</a> (BRT-Achtergrondkaart)'
+        ),
+        "MAIL_BACKEND": env("MAIL_BACKEND", "console"),  # smtp | console | file
+        "MAIL_SERVER": env("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
+        "MAIL_SENDER": env("MAIL_SENDER", "Schatkaart <noreply@schatkaart.local>"),
+        "MAIL_FILE": env("MAIL_FILE", str(instance_path / "mail.log")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PAGE_SIZE": 24,
+    }

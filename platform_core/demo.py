@@ -1,0 +1,286 @@
+"""Deterministic demo data: a municipality, themes, one account per role, ~300 initiatives.
+
+Uses ``../shared/data/utrecht`` when it is there, otherwise our own fictional
+municipality (maps.sample_geography).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from geoalchemy2.shape import to_shape
+from shapely.geometry import Point, box, mapping
+from sqlalchemy import func, select
+
+from initiatives.models import Initiative, Theme
+from initiatives.services import InitiativeInput, create_initiative, create_theme
+from maps.models import Area
+from maps.sample_geography import all_levels
+from maps.services import current_municipality, import_boundaries
+
+from .accounts.services import find_user, register_user
+from .extensions import db
+from .models import User
+
+SHARED_UTRECHT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "utrecht"
+DEMO_PASSWORD = "schatkaart-demo"  # noqa: S105  (printed by make demo on purpose)
+DEMO_ACCOUNTS = [
+    ("bewoner@demo.schatkaart.nl", "Sanne de Vries", "resident"),
+    ("ambassadeur@demo.schatkaart.nl", "Mohamed el Amrani", "ambassador"),
+    ("ambtenaar@demo.schatkaart.nl", "Petra Jansen (gemeente)", "civil_servant"),
+    ("redactie@demo.schatkaart.nl", "Redactie Schatkaart", "moderator"),
+    ("raadslid@demo.schatkaart.nl", "Raadslid Bakker", "council"),
+    ("beheerder@demo.schatkaart.nl", "Beheerder", "admin"),
+]
+NEIGHBOURS = [
+    "Fatima Bouzid",
+    "Henk van Dijk",
+    "Lotte Visser",
+    "Kees Smit",
+    "Aylin Yılmaz",
+    "Joost de Graaf",
+    "Noor Hendriks",
+    "Ruud Mulder",
+    "Ingrid Bos",
+    "Daan Peters",
+    "Esra Demir",
+    "Wim Verhoeven",
+]
+THEMES = {
+    "Groen en natuur": ["Geveltuinen", "Bomen en plantsoenen", "Moestuinen"],
+    "Samen leven": ["Ontmoeting", "Burenhulp", "Kunst en cultuur"],
+    "Schoon en veilig": ["Afval en zwerfvuil", "Verkeer", "Veiligheid"],
+    "Spelen en sporten": ["Speelplekken", "Sport en bewegen"],
+    "Duurzaamheid": ["Energie", "Klimaatadaptatie"],
+    "Zorg en welzijn": ["Eenzaamheid", "Gezondheid"],
+}
+STREETS = [
+    "Kanaalstraat",
+    "Twijnstraat",
+    "Nobelstraat",
+    "Oudegracht",
+    "Vleutenseweg",
+    "Biltstraat",
+    "Adelaarstraat",
+    "Burgemeester Reigerstraat",
+    "Amsterdamsestraatweg",
+    "Croeselaan",
+    "Lange Nieuwstraat",
+    "Merelstraat",
+    "Johannes de Bekenstraat",
+    "Balijelaan",
+    "Prins Hendriklaan",
+    "Zambesidreef",
+    "Marnixlaan",
+    "Bollenhofsestraat",
+]
+IDEAS = [
+    (
+        "Geveltuinen in de {street}",
+        "Geveltuinen",
+        "initiatief",
+        "Bewoners van de {street} maken samen geveltuintjes. Meer groen, minder hitte en een praatje op de stoep.",
+    ),
+    (
+        "Buurtmoestuin {buurt}",
+        "Moestuinen",
+        "zelfbeheer",
+        "Op het braakliggende stuk grond in {buurt} beginnen we een moestuin die iedereen mag gebruiken.",
+    ),
+    (
+        "Repair Café {buurt}",
+        "Ontmoeting",
+        "initiatief",
+        "Eens per maand repareren vrijwilligers kapotte spullen. Samen koffie drinken hoort erbij.",
+    ),
+    (
+        "Speeltuin {street} opknappen",
+        "Speelplekken",
+        "leefbaarheidsinitiatief",
+        "De speeltuin aan de {street} is versleten. Ouders en kinderen bedenken samen een nieuw ontwerp.",
+    ),
+    (
+        "Boomspiegels adopteren in {buurt}",
+        "Bomen en plantsoenen",
+        "zelfbeheer",
+        "Bewoners nemen het onderhoud van boomspiegels over en zaaien bloemen voor bijen en vlinders.",
+    ),
+    (
+        "Samen de {street} autoluw",
+        "Verkeer",
+        "participatie",
+        "De gemeente wil de {street} veiliger maken. Denk mee over snelheid, parkeren en ruimte voor fietsers.",
+    ),
+    (
+        "Buurtkamer {buurt}",
+        "Ontmoeting",
+        "leefbaarheidsinitiatief",
+        "Een plek waar buren elkaar ontmoeten: koffieochtend, taalles en een spelletjesmiddag.",
+    ),
+    (
+        "Zwerfvuilprikkers {buurt}",
+        "Afval en zwerfvuil",
+        "initiatief",
+        "Elke eerste zaterdag van de maand ruimen we samen zwerfvuil op. Prikstokken liggen klaar.",
+    ),
+    (
+        "Regentonnen en tegels eruit in {buurt}",
+        "Klimaatadaptatie",
+        "participatie",
+        "Samen met de gemeente maken we de buurt klaar voor hevige buien: tegels eruit, groen erin.",
+    ),
+    (
+        "Energiecoöperatie {buurt}",
+        "Energie",
+        "initiatief",
+        "Zonnepanelen op het dak van de school, met en voor de buurt. Wie denkt er mee?",
+    ),
+    (
+        "Burenhulp {street}",
+        "Burenhulp",
+        "initiatief",
+        "Boodschappen doen, een lamp vervangen of samen wandelen: buren helpen elkaar in de {street}.",
+    ),
+    (
+        "Muurschildering {street}",
+        "Kunst en cultuur",
+        "leefbaarheidsinitiatief",
+        "Jongeren uit {buurt} ontwerpen een muurschildering voor de kale muur aan de {street}.",
+    ),
+    (
+        "Sportveldje {buurt} in zelfbeheer",
+        "Sport en bewegen",
+        "zelfbeheer",
+        "Bewoners onderhouden het trapveldje en organiseren toernooien in de zomer.",
+    ),
+    (
+        "Koffie voor ouderen in {buurt}",
+        "Eenzaamheid",
+        "initiatief",
+        "Elke dinsdag koffie en een praatje voor buurtgenoten die weinig mensen zien.",
+    ),
+    (
+        "Plantsoen {street} vergroenen",
+        "Bomen en plantsoenen",
+        "participatie",
+        "De gemeente vernieuwt het plantsoen aan de {street}. Bewoners kiezen mee welke bomen en planten er komen.",
+    ),
+]
+ROLE_FOR_TYPE = {
+    "participatie": "eigenaar",
+    "zelfbeheer": "partner",
+    "leefbaarheidsinitiatief": "financier",
+    "initiatief": "geen",
+}
+STATUS_CHOICES = ["idee", "idee", "in_voorbereiding", "in_uitvoering", "in_uitvoering", "afgerond", "gestopt"]
+EPOCH = datetime(2025, 1, 6, 9, 0)
+
+
+def _geography() -> Iterator[str]:
+    if current_municipality() is not None:
+        return
+    if (SHARED_UTRECHT / "gemeente.geojson").exists():
+        sources = {lvl: SHARED_UTRECHT / f"{lvl}.geojson" for lvl in ("gemeente", "wijk", "buurt")}
+        label = "Utrecht (../shared/data/utrecht)"
+    else:
+        sources = all_levels()
+        label = "Voorbeeldstad (own sample geography)"
+    for level in ("gemeente", "wijk", "buurt"):
+        report = import_boundaries(sources[level], level)
+        yield f"  {level}: {report.created} areas ({report.repaired} repaired)"
+    yield f"Municipality: {label}"
+
+
+def seed_themes() -> None:
+    if db.session.scalar(select(func.count()).select_from(Theme)):
+        return
+    for i, (main, subs) in enumerate(THEMES.items()):
+        parent = create_theme(main, _slug(main), position=i)
+        for j, sub in enumerate(subs):
+            create_theme(sub, _slug(sub), parent, position=j)
+    db.session.commit()
+
+
+def _slug(name: str) -> str:
+    return "-".join(name.lower().replace("é", "e").split())
+
+
+def _account(email: str, name: str, role: str) -> User:
+    return find_user(email) or register_user(email, DEMO_PASSWORD, name, consent=True, roles=(role,))
+
+
+def _random_point(rng: random.Random, geom) -> Point:  # noqa: ANN001
+    minx, miny, maxx, maxy = geom.bounds
+    for _ in range(200):
+        p = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+        if geom.contains(p):
+            return p
+    return geom.representative_point()
+
+
+def seed(count: int = 300) -> Iterator[str]:
+    yield from _geography()
+    seed_themes()
+    accounts = [_account(*a) for a in DEMO_ACCOUNTS]
+    neighbours = [_account(f"buur{i + 1}@demo.schatkaart.nl", n, "resident") for i, n in enumerate(NEIGHBOURS)]
+    existing = db.session.scalar(select(func.count()).select_from(Initiative))
+    if existing:
+        yield f"Demo initiatives already present ({existing}); nothing added."
+    else:
+        yield from _initiatives(count, [accounts[0], accounts[2], *neighbours])
+    yield f"Demo accounts (password: {DEMO_PASSWORD}):"
+    for email, _name, role in DEMO_ACCOUNTS:
+        yield f"  {role:<14} {email}"
+
+
+def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
+    rng = random.Random(2026)
+    buurten = list(db.session.scalars(select(Area).where(Area.level == "buurt").order_by(Area.code)))
+    shapes = {a.id: to_shape(a.geom) for a in buurten}
+    themes = {t.name: t for t in db.session.scalars(select(Theme))}
+    municipality = current_municipality()
+    boundary = to_shape(municipality.area.geom)
+    for n in range(count):
+        buurt = buurten[n % len(buurten)] if n < len(buurten) else rng.choice(buurten)
+        title_t, theme_name, type_, text_t = IDEAS[rng.randrange(len(IDEAS))]
+        street = rng.choice(STREETS)
+        point = _random_point(rng, shapes[buurt.id])
+        area_geojson = None
+        if type_ == "zelfbeheer":
+            d = rng.uniform(0.0002, 0.0005)
+            square = box(point.x - d, point.y - d / 1.6, point.x + d, point.y + d / 1.6)
+            if boundary.contains(square):
+                area_geojson = json.dumps(mapping(square))
+        theme = themes[theme_name]
+        extra = rng.choice(list(themes.values()))
+        owner = owners[n % len(owners)]
+        data = InitiativeInput(
+            title=title_t.format(street=street, buurt=buurt.name)[:120],
+            summary=text_t.format(street=street, buurt=buurt.name)[:300],
+            description=(
+                f"{text_t.format(street=street, buurt=buurt.name)}\n\n"
+                "**Wat we zoeken:** buren met een paar uur per maand, gereedschap en goede ideeën.\n\n"
+                "**Wat we al hebben:** een groep enthousiaste bewoners en steun van de buurt."
+            ),
+            type=type_,
+            theme_ids=tuple({theme.id, extra.id}),
+            lat=point.y,
+            lon=point.x,
+            area_geojson=area_geojson,
+            address=f"{street}, {buurt.name}",
+            links="https://www.example.org/buurt" if n % 7 == 0 else "",
+            budget_requested=rng.randrange(500, 7500, 250) if type_ == "leefbaarheidsinitiatief" else None,
+            status=rng.choice(STATUS_CHOICES),
+        )
+        item = create_initiative(owner, data)
+        item.municipal_role = ROLE_FOR_TYPE[type_]
+        if item.budget_requested:
+            item.budget_granted = item.budget_requested - rng.randrange(0, 3) * 250
+            item.budget_spent = item.budget_granted if item.status == "afgerond" else item.budget_granted // 2
+        item.created_at = item.updated_at = EPOCH + timedelta(days=n * 2, hours=rng.randrange(0, 9))
+    db.session.commit()
+    yield f"Initiatives: {count} placed"

@@ -1,0 +1,67 @@
+"""Accounts: users and their roles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+ROLES: dict[str, object] = {
+    "resident": _l("bewoner"),
+    "ambassador": _l("ambassadeur"),
+    "civil_servant": _l("ambtenaar"),
+    "moderator": _l("redactie"),
+    "council": _l("raadslid"),
+    "admin": _l("beheerder"),
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(80))
+    consent_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+
+    roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names & set(roles))
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    user: Mapped[User] = relationship(back_populates="roles")

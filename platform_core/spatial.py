@@ -1,0 +1,84 @@
+"""Spatial database setup shared by SpatiaLite (embedded default) and PostGIS.
+
+The pyenv Python is built without ``sqlite3.enable_load_extension``, so SQLite
+URLs are opened through ``sqlean`` (a DB-API module with extension loading),
+and every new connection loads SpatiaLite, switches to WAL and sets a busy
+timeout. Transactions are begun explicitly (SQLAlchemy's pysqlite recipe) so
+that read-then-write services can ask for ``BEGIN IMMEDIATE``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import Engine
+
+SRID = 4326
+
+
+def engine_options(uri: str) -> dict[str, Any]:
+    if uri.startswith("sqlite"):
+        import sqlean
+
+        return {"module": sqlean, "connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}
+
+
+def is_sqlite(bind: Any) -> bool:
+    return bind.dialect.name == "sqlite"
+
+
+def install_sqlite_hooks(engine: Engine, library: str) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.isolation_level = None
+        dbapi_conn.enable_load_extension(True)
+        dbapi_conn.load_extension(library)
+        dbapi_conn.enable_load_extension(False)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 30000")
+        if cur.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        has_meta = cur.execute("SELECT count(*) FROM sqlite_master WHERE name = 'spatial_ref_sys'").fetchone()[0]
+        if not has_meta:
+            cur.execute("SELECT InitSpatialMetaData(1, 'WGS84')")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def bbox_filter(session, column, table: str, geom_column: str, bbox: tuple[float, ...]):
+    """A WHERE clause selecting rows whose geometry's box meets ``bbox``, via the index.
+
+    SpatiaLite never uses its R*Tree on its own: the query must go through the
+    ``SpatialIndex`` virtual table. PostGIS uses the GiST index for ``&&``.
+    """
+    minx, miny, maxx, maxy = bbox
+    if is_sqlite(session.get_bind()):
+        rowids = text(
+            "SELECT rowid FROM SpatialIndex WHERE f_table_name = :sk_t "
+            "AND f_geometry_column = :sk_c AND search_frame = BuildMbr(:sk_x1, :sk_y1, :sk_x2, :sk_y2, 4326)"
+        ).bindparams(sk_t=table, sk_c=geom_column, sk_x1=minx, sk_y1=miny, sk_x2=maxx, sk_y2=maxy)
+        return column.table.c.id.in_(rowids)
+    return column.intersects(func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID))
+
+
+def geometry_x(column):
+    return func.ST_X(column)
+
+
+def geometry_y(column):
+    return func.ST_Y(column)
+
+
+def scalar(session, expr):
+    return session.execute(select(expr)).scalar()

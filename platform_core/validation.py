@@ -1,0 +1,25 @@
+"""Errors that services raise; views turn them into messages next to fields."""
+
+from __future__ import annotations
+
+
+class ValidationFailed(Exception):
+    """Input was rejected; ``errors`` maps a form field to a plain-Dutch message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class PermissionDenied(Exception):
+    """The acting user may not do this; checked in services, not only in templates."""
+
+
+def apply_errors(form, errors: dict[str, str]) -> None:  # noqa: ANN001
+    """Attach service errors to WTForms fields (or to the form when no field matches)."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        else:
+            form.form_errors.append(message)

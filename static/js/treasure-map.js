@@ -1,0 +1,109 @@
+// Treasure map: markers come from /api/initiatives for the visible box only, so the
+// page stays the same size however many initiatives there are. View and filters are
+// kept in the URL so a link can be shared.
+(function () {
+  "use strict";
+  var frame = document.getElementById("treasure-map");
+  if (!frame) return;
+  var map = window[frame.dataset.mapName];
+  var list = document.getElementById("in-beeld");
+  var galleryLink = document.getElementById("gallery-link");
+  var filters = frame.dataset.filters;
+  var pointLayer = L.markerClusterGroup({ showCoverageOnHover: false });
+  var clusterLayer = L.layerGroup();
+  map.addLayer(pointLayer);
+  map.addLayer(clusterLayer);
+  var pending = null;
+
+  function esc(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  function pointMarker(f) {
+    var c = f.geometry.coordinates;
+    var p = f.properties;
+    var marker = L.marker([c[1], c[0]], {
+      title: p.title, alt: p.title,
+      icon: L.divIcon({ className: "initiative-marker type-" + p.type, iconSize: [18, 18] })
+    });
+    marker.bindPopup('<a href="' + esc(p.url) + '">' + esc(p.title) + "</a>");
+    return marker;
+  }
+
+  function clusterMarker(f) {
+    var c = f.geometry.coordinates;
+    var p = f.properties;
+    var size = p.count < 10 ? 34 : p.count < 100 ? 42 : 50;
+    var marker = L.marker([c[1], c[0]], {
+      title: p.count + " initiatieven", alt: p.count + " initiatieven",
+      icon: L.divIcon({ className: "server-cluster", html: "<span>" + p.count + "</span>", iconSize: [size, size] })
+    });
+    marker.on("click", function () {
+      var b = p.bounds;
+      if (b[0] === b[2] && b[1] === b[3]) map.setView([c[1], c[0]], map.getZoom() + 2);
+      else map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30] });
+    });
+    return marker;
+  }
+
+  function render(data) {
+    pointLayer.clearLayers();
+    clusterLayer.clearLayers();
+    var points = [];
+    var total = 0;
+    data.features.forEach(function (f) {
+      if (f.properties.cluster) {
+        clusterLayer.addLayer(clusterMarker(f));
+        total += f.properties.count;
+      } else {
+        points.push(f);
+        total += 1;
+      }
+    });
+    var markers = points.map(pointMarker);
+    if (data.clustered) markers.forEach(function (m) { clusterLayer.addLayer(m); });
+    else pointLayer.addLayers(markers);
+    var html = "<p>" + (total === 1 ? "1 initiatief in beeld." : total + " initiatieven in beeld.") + "</p>";
+    if (points.length && points.length <= 50 && !data.truncated) {
+      html += "<ul>" + points.map(function (f) {
+        return '<li><a href="' + esc(f.properties.url) + '">' + esc(f.properties.title) + "</a></li>";
+      }).join("") + "</ul>";
+    } else if (total) {
+      html += "<p>Zoom in om de namen te zien, of bekijk ze in de lijst.</p>";
+    }
+    list.innerHTML = html;
+    frame.dataset.state = "ready";
+    frame.dataset.count = String(total);
+  }
+
+  function syncUrl() {
+    var c = map.getCenter();
+    var params = new URLSearchParams(filters);
+    params.set("lat", c.lat.toFixed(5));
+    params.set("lon", c.lng.toFixed(5));
+    params.set("z", String(map.getZoom()));
+    history.replaceState(null, "", location.pathname + "?" + params.toString());
+  }
+
+  function load() {
+    var b = map.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); });
+    var url = frame.dataset.api + "?bbox=" + bbox.join(",") + "&zoom=" + map.getZoom() + (filters ? "&" + filters : "");
+    if (pending) pending.abort();
+    pending = new AbortController();
+    frame.dataset.state = "loading";
+    fetch(url, { signal: pending.signal, headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(render)
+      .catch(function (err) {
+        if (err.name === "AbortError") return;
+        list.innerHTML = "<p class=\"error\">De initiatieven konden niet geladen worden. Probeer het opnieuw of bekijk de lijst.</p>";
+        frame.dataset.state = "error";
+      });
+  }
+
+  map.on("moveend", function () { syncUrl(); load(); });
+  load();
+})();

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from .validation import ValidationFailed
 
 
 def register_cli(app: Flask) -> None:
-    geo = click.Group("geo", help="Boundaries of the municipality, districts and neighbourhoods.")
-    users = click.Group("users", help="Accounts and roles.")
-    demo = click.Group("demo", help="Demo data.")
+    geo = AppGroup("geo", help="Boundaries of the municipality, districts and neighbourhoods.")
+    users = AppGroup("users", help="Accounts and roles.")
+    demo = AppGroup("demo", help="Demo data.")
 
     @geo.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))

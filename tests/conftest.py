@@ -1,0 +1,236 @@
+"""Fixtures: one migrated database per run (SpatiaLite or PostGIS, chosen by
+TEST_DATABASE), a recorded PDOK server, a real SMTP server on loopback, and helpers.
+
+The database is never mocked: tests run against the real spatial database and
+every table is emptied between tests (areas and themes stay).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import text
+
+RECORDED = Path(__file__).parent / "recorded"
+CONTENT_TABLES = ["initiative_theme", "initiative_link", "initiative", "user_role", "user_account"]
+
+
+class RecordedPDOK(BaseHTTPRequestHandler):
+    """Replays recorded Locatieserver answers; unknown queries get an empty result."""
+
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        parts = urlsplit(self.path)
+        query = (parse_qs(parts.query).get("q") or [""])[0]
+        RecordedPDOK.requests.append(query)
+        path = RECORDED / (query.lower().replace(" ", "_") + ".json")
+        body = path.read_bytes() if path.exists() else b'{"response":{"numFound":0,"start":0,"docs":[]}}'
+        self.send_response(200 if parts.path.endswith("/free") else 404)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # quiet
+        pass
+
+
+@pytest.fixture(scope="session")
+def pdok_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedPDOK)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/bzk/locatieserver/search/v3_1"
+    server.shutdown()
+    server.server_close()
+
+
+class MailSink:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default)))
+        return "250 OK"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    sink = MailSink()
+    with socket.socket() as probe:  # aiosmtpd needs a concrete port to check it is up
+        probe.bind(("127.0.0.1", 0))
+        sink.port = probe.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    yield sink
+    controller.stop()
+
+
+def _database_url(tmp_path_factory) -> str:
+    if os.environ.get("TEST_DATABASE", "sqlite") == "postgresql":
+        url = os.environ["TEST_POSTGRES_URL"]
+        from sqlalchemy import create_engine
+
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, pdok_server, smtp_server):
+    from flask_migrate import upgrade
+
+    from initiatives.models import Theme
+    from maps.sample_geography import all_levels
+    from maps.services import import_boundaries
+    from platform_core import create_app
+    from platform_core.demo import seed_themes
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "PDOK_LOCATIESERVER_URL": pdok_server,
+            "GEOCODER_TIMEOUT": 2.0,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    with app.app_context():
+        upgrade()  # the real migrations, on the real database
+        for level, data in all_levels().items():
+            import_boundaries(data, level)
+        seed_themes()
+        assert Theme.query.count() > 0
+    return app
+
+
+@pytest.fixture(autouse=True)
+def clean(app, smtp_server):
+    """Every test starts with no users or initiatives, no rate-limit hits, empty caches."""
+    from maps.geocoder import clear_cache
+    from platform_core.extensions import db, limiter
+
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in CONTENT_TABLES:
+            db.session.execute(text(f"DELETE FROM {table}"))
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(text("DELETE FROM initiative_fts"))
+        db.session.commit()
+        limiter.reset()
+    clear_cache()
+    smtp_server.messages.clear()
+    RecordedPDOK.requests.clear()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, url: str = "/inloggen") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, token_from: str | None = None, **kwargs):
+    """Post like a browser: with the CSRF token from the page the form is on."""
+    payload = {"csrf_token": csrf_token(client, token_from or url), **data}
+    return client.post(url, data=payload, **kwargs)
+
+
+PASSWORD = "een-lang-wachtwoord"
+
+
+@pytest.fixture
+def make_user(app):
+    from platform_core.accounts.services import register_user
+
+    def make(email: str = "sanne@example.nl", roles: tuple[str, ...] = ("resident",), name: str | None = None):
+        with app.app_context():
+            user = register_user(email, PASSWORD, name or email.split("@")[0].title(), consent=True, roles=roles)
+            return user.id
+
+    return make
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return post_form(client, "/inloggen", {"email": email, "password": password})
+
+
+# Points inside the test municipality (Voorbeeldstad, over central Utrecht) and outside it.
+INSIDE = (52.095, 5.100)  # lat, lon in buurt Spoorzicht, wijk Noordwest
+OUTSIDE = (52.3764, 4.8957)  # Amsterdam, Damrak
+
+
+def initiative_input(**overrides):
+    from initiatives.services import InitiativeInput
+
+    values = {
+        "title": "Geveltuinen in de Kanaalstraat",
+        "summary": "Bewoners maken samen geveltuintjes voor meer groen in de straat.",
+        "description": "We zoeken **buren** met groene vingers.",
+        "type": "initiatief",
+        "lat": INSIDE[0],
+        "lon": INSIDE[1],
+        "address": "Kanaalstraat 10",
+    }
+    values.update(overrides)
+    return InitiativeInput(**values)
+
+
+@pytest.fixture
+def place(app, make_user):
+    """Place an initiative through the service, as a user would."""
+    from initiatives.services import create_initiative
+    from platform_core.extensions import db
+    from platform_core.models import User
+
+    def make(owner_id: int | None = None, **overrides) -> int:
+        with app.app_context():
+            owner = db.session.get(User, owner_id or make_user(f"owner{os.urandom(3).hex()}@example.nl"))
+            return create_initiative(owner, initiative_input(**overrides)).id
+
+    return make
+
+
+def json_of(response):
+    return json.loads(response.get_data(as_text=True))

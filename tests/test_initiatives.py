@@ -1,0 +1,277 @@
+"""Placing, validating, editing and showing initiatives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from initiatives.models import Initiative, Theme
+from initiatives.services import create_initiative, update_initiative
+from platform_core.extensions import db
+from platform_core.models import User
+from platform_core.validation import PermissionDenied, ValidationFailed
+
+from .conftest import INSIDE, OUTSIDE, initiative_input, login, post_form
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Initiative))
+
+
+def test_placing_derives_neighbourhood_and_renders_safe_markdown(app, make_user):
+    uid = make_user()
+    with app.app_context():
+        item = create_initiative(
+            db.session.get(User, uid),
+            initiative_input(description="**Samen** <script>alert(1)</script> [site](javascript:alert(2))"),
+        )
+        assert item.area.name == "Spoorzicht"
+        assert item.area.parent.name == "Noordwest"
+        assert "<strong>Samen</strong>" in item.description_html
+        assert "<script" not in item.description_html
+        assert "javascript:" not in item.description_html
+        assert item.geom_type == "POINT"
+
+
+def test_zelfbeheer_area_is_stored_as_polygon_with_a_representative_point(app, make_user):
+    uid = make_user()
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[5.100, 52.095], [5.101, 52.095], [5.101, 52.0955], [5.100, 52.0955], [5.100, 52.095]]],
+    }
+    with app.app_context():
+        item = create_initiative(
+            db.session.get(User, uid), initiative_input(type="zelfbeheer", area_geojson=json.dumps(square))
+        )
+        assert item.is_area
+        assert 5.100 < item.lon < 5.101
+        assert 52.095 < item.lat < 52.0955
+
+
+def test_every_problem_is_reported_at_once_and_nothing_is_saved(app, make_user):
+    uid = make_user()
+    with app.app_context(), pytest.raises(ValidationFailed) as exc:
+        create_initiative(
+            db.session.get(User, uid),
+            initiative_input(
+                title="",
+                summary="x" * 301,
+                type="onbekend",
+                lat=OUTSIDE[0],
+                lon=OUTSIDE[1],
+                links="javascript:alert(1)",
+                budget_requested="veel",
+            ),
+        )
+    errors = exc.value.errors
+    assert errors["title"] == "Vul titel in."
+    assert "te lang: hoogstens 300 tekens (nu 301)" in errors["summary"]
+    assert errors["type"] == "Kies wat voor soort initiatief dit is."
+    assert "buiten de gemeente" in errors["location"]
+    assert "begint met http:// of https://" in errors["links"]
+    assert "hele euro" in errors["budget_requested"]
+    assert _count(app) == 0
+
+
+@pytest.mark.parametrize(
+    "links",
+    ["ftp://example.org", "https://", "data:text/html,hi", "\n".join(f"https://e.org/{i}" for i in range(6))],
+)
+def test_bad_links_are_refused(app, make_user, links):
+    uid = make_user()
+    with app.app_context(), pytest.raises(ValidationFailed) as exc:
+        create_initiative(db.session.get(User, uid), initiative_input(links=links))
+    assert "links" in exc.value.errors
+
+
+def test_links_are_classified(app, make_user):
+    uid = make_user()
+    with app.app_context():
+        item = create_initiative(
+            db.session.get(User, uid),
+            initiative_input(links="https://www.facebook.com/groep\nhttps://youtu.be/abc\nhttps://buurt.nl"),
+        )
+        assert [link.kind for link in item.links] == ["facebook", "youtube", "website"]
+
+
+def test_only_the_initiator_edits_not_even_the_municipality(app, make_user, place):
+    owner = make_user("owner@example.nl")
+    civil = make_user("petra@gemeente.nl", roles=("civil_servant",))
+    admin = make_user("beheer@gemeente.nl", roles=("admin",))
+    item_id = place(owner)
+    with app.app_context():
+        item = db.session.get(Initiative, item_id)
+        for other in (civil, admin):
+            with pytest.raises(PermissionDenied):
+                update_initiative(db.session.get(User, other), item, initiative_input(title="Overgenomen"))
+        update_initiative(db.session.get(User, owner), item, initiative_input(title="Geveltuinen, tweede ronde"))
+        assert db.session.get(Initiative, item_id).title == "Geveltuinen, tweede ronde"
+
+
+def test_civil_servants_place_initiatives_through_the_same_flow(app, client, make_user):
+    make_user("petra@gemeente.nl", roles=("civil_servant",))
+    login(client, "petra@gemeente.nl")
+    resp = post_form(client, "/initiatieven/nieuw", _form(type="participatie"), follow_redirects=True)
+    assert "Uw initiatief staat op de kaart" in resp.get_data(as_text=True)
+
+
+def _form(**overrides) -> dict:
+    data = {
+        "title": "Buurtmoestuin Spoorzicht",
+        "summary": "Een moestuin voor en door de buurt, op het veldje achter de school.",
+        "description": "Iedereen mag meedoen.",
+        "type": "zelfbeheer",
+        "status": "idee",
+        "lat": str(INSIDE[0]),
+        "lon": str(INSIDE[1]),
+        "address": "",
+        "links": "https://moestuin.example.org",
+        "budget_requested": "1500",
+        "save": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_placing_requires_login(client):
+    resp = client.get("/initiatieven/nieuw")
+    assert resp.status_code == 302
+    assert "/inloggen" in resp.headers["Location"]
+
+
+def test_resident_places_by_map_click_and_sees_the_page(app, client, make_user):
+    make_user("sanne@example.nl")
+    login(client, "sanne@example.nl")
+    with app.app_context():
+        theme = db.session.scalar(select(Theme).where(Theme.slug == "moestuinen"))
+    resp = post_form(client, "/initiatieven/nieuw", _form(theme_ids=str(theme.id)))
+    assert resp.status_code == 302
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Buurtmoestuin Spoorzicht" in page
+    assert "Moestuinen" in page
+    assert "€ 1.500" in page
+    assert "Spoorzicht" in page
+    assert "sanne@example.nl" not in page  # the owner's e-mail is never shown
+
+
+def test_typed_address_is_looked_up_when_no_point_was_clicked(app, client, make_user):
+    make_user("sanne@example.nl")
+    login(client, "sanne@example.nl")
+    resp = post_form(client, "/initiatieven/nieuw", _form(lat="", lon="", address="Oudegracht 1"))
+    assert resp.status_code == 302
+    with app.app_context():
+        item = db.session.scalar(select(Initiative))
+        assert (round(item.lon, 5), round(item.lat, 5)) == (5.11858, 52.09387)
+        assert item.address == "Oudegracht 1, 3511AA Utrecht"
+
+
+def test_unknown_address_gets_a_message_next_to_the_field(app, client, make_user):
+    make_user("sanne@example.nl")
+    login(client, "sanne@example.nl")
+    resp = post_form(client, "/initiatieven/nieuw", _form(lat="", lon="", address="Nergensstraat 99"))
+    assert resp.status_code == 400
+    assert "We kunnen dit adres niet vinden" in resp.get_data(as_text=True)
+    assert _count(app) == 0
+
+
+def test_outside_the_municipality_is_refused_with_the_form_kept(app, client, make_user):
+    make_user("sanne@example.nl")
+    login(client, "sanne@example.nl")
+    resp = post_form(client, "/initiatieven/nieuw", _form(lat="", lon="", address="Damrak 1"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "ligt buiten de gemeente Voorbeeldstad" in html
+    assert 'value="Buurtmoestuin Spoorzicht"' in html  # nothing the resident typed is lost
+    assert _count(app) == 0
+
+
+def test_preview_shows_the_initiative_without_saving(app, client, make_user):
+    make_user("sanne@example.nl")
+    login(client, "sanne@example.nl")
+    data = _form(description="Een **vette** zin.")
+    del data["save"]
+    data["preview"] = "1"
+    resp = post_form(client, "/initiatieven/nieuw", data)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "Voorbeeld: zo ziet uw initiatief eruit" in html
+    assert "<strong>vette</strong>" in html
+    assert _count(app) == 0
+
+
+def test_owner_edits_and_others_get_403(app, client, make_user, place):
+    owner = make_user("owner@example.nl")
+    make_user("buur@example.nl")
+    item_id = place(owner)
+    login(client, "buur@example.nl")
+    assert client.get(f"/initiatieven/{item_id}/bewerken").status_code == 403
+    client.get("/")  # new session for the owner
+    other = client.application.test_client()
+    login(other, "owner@example.nl")
+    form = other.get(f"/initiatieven/{item_id}/bewerken").get_data(as_text=True)
+    assert 'value="Geveltuinen in de Kanaalstraat"' in form
+    resp = post_form(other, f"/initiatieven/{item_id}/bewerken", _form(title="Geveltuinen 2.0"))
+    assert resp.status_code == 302
+    assert "Geveltuinen 2.0" in other.get(f"/initiatieven/{item_id}").get_data(as_text=True)
+
+
+def test_user_text_is_escaped_everywhere(app, client, place):
+    item_id = place(title="<script>alert('x')</script> Tuin", summary="<img src=x onerror=alert(1)> samen")
+    for url in (f"/initiatieven/{item_id}", "/initiatieven"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert('x')</script>" not in html
+        assert "&lt;script&gt;" in html
+        assert "<img src=x" not in html
+
+
+def test_missing_initiative_is_a_friendly_404(client):
+    resp = client.get("/initiatieven/999999")
+    assert resp.status_code == 404
+    assert "Deze pagina bestaat niet" in resp.get_data(as_text=True)
+
+
+def test_contact_form_mails_the_owner_without_revealing_addresses(app, client, make_user, place, smtp_server):
+    owner = make_user("owner@example.nl")
+    item_id = place(owner)
+    resp = post_form(
+        client,
+        f"/initiatieven/{item_id}/contact",
+        {"name": "Henk", "email": "henk@example.nl", "message": "Ik help graag mee!"},
+        token_from=f"/initiatieven/{item_id}",
+        follow_redirects=True,
+    )
+    page = resp.get_data(as_text=True)
+    assert "Uw bericht is verstuurd" in page
+    assert "owner@example.nl" not in page
+    ((rcpts, msg),) = smtp_server.messages
+    assert rcpts == ["owner@example.nl"]
+    assert msg["Reply-To"] == "henk@example.nl"
+    assert "Ik help graag mee!" in msg.get_content()
+
+
+def test_contact_goes_to_the_public_contact_person_when_set(app, client, place, smtp_server):
+    item_id = place(contact_name="Buurthuis De Pijl", contact_email="info@buurthuis.example.nl")
+    post_form(
+        client,
+        f"/initiatieven/{item_id}/contact",
+        {"name": "Henk", "email": "henk@example.nl", "message": "Hallo"},
+        token_from=f"/initiatieven/{item_id}",
+    )
+    assert smtp_server.messages[0][0] == ["info@buurthuis.example.nl"]
+    assert "info@buurthuis" not in client.get(f"/initiatieven/{item_id}").get_data(as_text=True)
+
+
+def test_contact_honeypot_and_rate_limit(app, client, place, smtp_server):
+    item_id = place()
+    url = f"/initiatieven/{item_id}/contact"
+    bot = {"name": "Bot", "email": "bot@example.nl", "message": "spam", "website": "http://spam.example"}
+    post_form(client, url, bot, token_from=f"/initiatieven/{item_id}")
+    assert smtp_server.messages == []
+    token_page = f"/initiatieven/{item_id}"
+    human = {"name": "Henk", "email": "henk@example.nl", "message": "Hoi"}
+    statuses = [post_form(client, url, human, token_from=token_page).status_code for _ in range(5)]
+    assert statuses[-1] == 429
+    assert len(smtp_server.messages) == 4  # 5 per hour, the honeypot post counted too

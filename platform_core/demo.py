@@ -271,7 +271,7 @@ def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
             lat=point.y,
             lon=point.x,
             area_geojson=area_geojson,
-            address=f"{street}, {buurt.name}",
+            address=f"{street} {rng.randint(1, 140)}",
             links="https://www.example.org/buurt" if n % 7 == 0 else "",
             budget_requested=rng.randrange(500, 7500, 250) if type_ == "leefbaarheidsinitiatief" else None,
             status=rng.choice(STATUS_CHOICES),

@@ -66,7 +66,7 @@
     if (data.clustered) markers.forEach(function (m) { clusterLayer.addLayer(m); });
     else pointLayer.addLayers(markers);
     var html = "<p>" + (total === 1 ? "1 initiatief in beeld." : total + " initiatieven in beeld.") + "</p>";
-    if (points.length && points.length <= 50 && !data.truncated) {
+    if (!data.clustered && points.length && points.length <= 50) {
       html += "<ul>" + points.map(function (f) {
         return '<li><a href="' + esc(f.properties.url) + '">' + esc(f.properties.title) + "</a></li>";
       }).join("") + "</ul>";
@@ -105,5 +105,6 @@
   }
 
   map.on("moveend", function () { syncUrl(); load(); });
+  syncUrl();
   load();
 })();

@@ -37,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(load_config(Path(app.instance_path)))
+    app.json.sort_keys = False  # GeoJSON for the map: key order is irrelevant, sorting costs time
+    app.json.compact = True
     if test_config:
         app.config.update(test_config)
 

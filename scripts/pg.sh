@@ -7,7 +7,7 @@ name=schatkaart_test
 if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$name"; then
   pg_createcluster 15 "$name" --port "$port" >/dev/null
 fi
-pg_ctlcluster 15 "$name" start 2>/dev/null || true
+pg_ctlcluster 15 "$name" start >/dev/null 2>&1 || true
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p "$port" && break
   sleep 1

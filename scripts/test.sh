@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 echo "==> pytest on SQLite + SpatiaLite"
 TEST_DATABASE=sqlite .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 if [ -z "${TEST_POSTGRES_URL:-}" ]; then
-  TEST_POSTGRES_URL=$(bash scripts/pg.sh)
+  TEST_POSTGRES_URL=$(bash scripts/pg.sh | tail -n 1)
 fi
 echo "==> pytest on PostgreSQL + PostGIS"
 TEST_DATABASE=postgresql TEST_POSTGRES_URL="$TEST_POSTGRES_URL" .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

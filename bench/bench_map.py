@@ -1,0 +1,190 @@
+"""Treasure-map benchmark: /api/initiatives against the raw indexed SQL, and page size.
+
+Usage: python bench/bench_map.py --database URL --count 10000 [--runs 60]
+Seeds COUNT initiatives spread over the municipality (Utrecht from ../shared when
+present, else the sample municipality), then reports p50/p95 in milliseconds for a
+neighbourhood-sized bbox (zoom 16, individual points) and a city-sized bbox (zoom 12,
+server clusters), next to the same SQL executed directly, plus the map page's HTML
+size next to a plain folium map with every marker embedded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import shapely
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+NEIGHBOURHOOD = (5.110, 52.086, 5.125, 52.095)
+CITY_ZOOM, NEIGHBOURHOOD_ZOOM = 12, 16
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def timed(fn, runs: int) -> dict:
+    fn()  # warm caches once
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return {"p50": round(statistics.median(samples), 2), "p95": round(percentile(samples, 0.95), 2)}
+
+
+def seed(app, count: int) -> None:
+    from geoalchemy2.shape import to_shape
+
+    from maps.models import Municipality
+    from platform_core.accounts.services import register_user
+    from platform_core.demo import SHARED_UTRECHT, seed_themes
+    from platform_core.extensions import db
+
+    with app.app_context():
+        if db.session.execute(text("SELECT count(*) FROM initiative")).scalar() == count:
+            return
+        db.session.execute(text("DELETE FROM initiative"))
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(text("DELETE FROM initiative_fts"))
+        db.session.commit()
+        if db.session.query(Municipality).count() == 0:
+            from maps.sample_geography import all_levels
+            from maps.services import import_boundaries
+
+            for level in ("gemeente", "wijk", "buurt"):
+                src = SHARED_UTRECHT / f"{level}.geojson"
+                import_boundaries(src if src.exists() else all_levels()[level], level)
+            seed_themes()
+        owner = db.session.execute(text("SELECT id FROM user_account LIMIT 1")).scalar() or register_user(
+            "bench@example.nl", "bench-password", "Bench", consent=True
+        ).id
+        boundary = to_shape(db.session.query(Municipality).first().area.geom)
+        minx, miny, maxx, maxy = boundary.bounds
+        rng = np.random.default_rng(42)
+        xs, ys = [], []
+        while len(xs) < count:
+            cx = rng.uniform(minx, maxx, count)
+            cy = rng.uniform(miny, maxy, count)
+            inside = shapely.contains_xy(boundary, cx, cy)
+            xs.extend(cx[inside].tolist())
+            ys.extend(cy[inside].tolist())
+        types = ["initiatief", "zelfbeheer", "participatie", "leefbaarheidsinitiatief"]
+        r = random.Random(1)
+        rows = [
+            {
+                "t": f"Bankinitiatief {i}",
+                "s": "Een initiatief om de meting te vullen.",
+                "ty": types[i % 4],
+                "x": xs[i],
+                "y": ys[i],
+                "o": owner,
+                "wkt": f"POINT({xs[i]} {ys[i]})",
+                "st": r.choice(["idee", "in_uitvoering"]),
+            }
+            for i in range(count)
+        ]
+        stmt = text(
+            "INSERT INTO initiative (title, summary, description, description_html, type, municipal_role, status,"
+            " geom, point, geom_type, lon, lat, owner_id, created_at, updated_at) VALUES (:t, :s, '', '', :ty, 'geen',"
+            " :st, ST_GeomFromText(:wkt, 4326), ST_GeomFromText(:wkt, 4326), 'POINT', :x, :y, :o,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+        for start in range(0, count, 5000):
+            db.session.execute(stmt, rows[start : start + 5000])
+        if db.engine.dialect.name == "postgresql":
+            db.session.commit()
+            db.session.execute(text("ANALYZE initiative"))
+        db.session.commit()
+
+
+def naive_map_size(app, count: int) -> int:
+    """A plain folium map with every marker embedded: what we avoid."""
+    import folium
+
+    from maps.builders import add_outlines
+    from maps.views import areas_by_level
+    from platform_core.extensions import db
+
+    with app.test_request_context("/"):
+        rows = db.session.execute(text("SELECT id, title, lon, lat FROM initiative LIMIT :n"), {"n": count}).all()
+        m = folium.Map(location=[52.09, 5.12], zoom_start=12)
+        add_outlines(m, areas_by_level("buurt"))
+        for id_, title, lon, lat in rows:
+            folium.Marker((lat, lon), tooltip=title, popup=f'<a href="/initiatieven/{id_}">{title}</a>').add_to(m)
+        return len(m.get_root().render().encode())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--naive", action="store_true", help="also build the naive all-markers map")
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from initiatives.search import Filters
+    from maps.queries import clustered_rows, point_rows
+    from platform_core import create_app
+    from platform_core.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+    t0 = time.perf_counter()
+    seed(app, args.count)
+    seeded = time.perf_counter() - t0
+    client = app.test_client()
+    with app.app_context():
+        row = db.session.execute(text("SELECT min(lon), min(lat), max(lon), max(lat) FROM initiative")).one()
+        city = tuple(row)
+        in_hood = db.session.execute(
+            text("SELECT count(*) FROM initiative WHERE lon BETWEEN :a AND :c AND lat BETWEEN :b AND :d"),
+            dict(zip("abcd", NEIGHBOURHOOD, strict=True)),
+        ).scalar()
+
+    def api(bbox, zoom):
+        url = f"/api/initiatives?bbox={','.join(map(str, bbox))}&zoom={zoom}"
+        return lambda: client.get(url).data
+
+    def raw(bbox, zoom):
+        def run():
+            with app.app_context():
+                if zoom >= 15:
+                    return point_rows(bbox, Filters())
+                return clustered_rows(bbox, zoom, Filters())
+
+        return run
+
+    result = {
+        "database": args.database.split(":")[0],
+        "count": args.count,
+        "seed_seconds": round(seeded, 1),
+        "neighbourhood_hits": in_hood,
+        "neighbourhood_api": timed(api(NEIGHBOURHOOD, NEIGHBOURHOOD_ZOOM), args.runs),
+        "neighbourhood_raw": timed(raw(NEIGHBOURHOOD, NEIGHBOURHOOD_ZOOM), args.runs),
+        "city_api": timed(api(city, CITY_ZOOM), args.runs),
+        "city_raw": timed(raw(city, CITY_ZOOM), args.runs),
+        "map_page_bytes": len(client.get("/").data),
+    }
+    if args.naive:
+        result["naive_map_bytes"] = naive_map_size(app, args.count)
+        result["size_ratio"] = round(result["naive_map_bytes"] / result["map_page_bytes"], 1)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the treasure-map benchmark on SpatiaLite and PostGIS at 10k and 100k initiatives.
+# Figures go to bench/results/*.json; copy them into BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench/results
+pg=$(bash scripts/pg.sh | tail -n 1 | sed 's/schatkaart_test$/schatkaart_bench/')
+for n in 10000 100000; do
+  naive=""; [ "$n" = 10000 ] && naive="--naive"
+  .venv/bin/python bench/bench_map.py --database "sqlite:///$PWD/bench/results/bench-$n.db" --count "$n" $naive \
+    | tee "bench/results/map-sqlite-$n.json"
+  .venv/bin/python bench/bench_map.py --database "$pg" --count "$n" $naive | tee "bench/results/map-postgresql-$n.json"
+done

@@ -67,9 +67,10 @@ def seed(app, count: int) -> None:
                 src = SHARED_UTRECHT / f"{level}.geojson"
                 import_boundaries(src if src.exists() else all_levels()[level], level)
             seed_themes()
-        owner = db.session.execute(text("SELECT id FROM user_account LIMIT 1")).scalar() or register_user(
-            "bench@example.nl", "bench-password", "Bench", consent=True
-        ).id
+        owner = (
+            db.session.execute(text("SELECT id FROM user_account LIMIT 1")).scalar()
+            or register_user("bench@example.nl", "bench-password", "Bench", consent=True).id
+        )
         boundary = to_shape(db.session.query(Municipality).first().area.geom)
         minx, miny, maxx, maxy = boundary.bounds
         rng = np.random.default_rng(42)

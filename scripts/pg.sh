@@ -12,7 +12,7 @@ for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p "$port" && break
   sleep 1
 done
-as_pg() { su postgres -c "psql -q -v ON_ERROR_STOP=1 -p $port $*"; }
+as_pg() { (cd / && su postgres -c "psql -q -v ON_ERROR_STOP=1 -p $port $*"); }
 as_pg "-tAc \"SELECT 1 FROM pg_roles WHERE rolname='schatkaart'\"" | grep -q 1 || \
   as_pg "-c \"CREATE ROLE schatkaart LOGIN SUPERUSER PASSWORD 'schatkaart'\""
 for db in schatkaart_test schatkaart_bench; do

@@ -123,7 +123,12 @@ def app(tmp_path_factory, pdok_server, smtp_server):
             import_boundaries(data, level)
         seed_themes()
         assert Theme.query.count() > 0
-    return app
+    yield app
+    with app.app_context():
+        from platform_core.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

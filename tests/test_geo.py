@@ -99,6 +99,8 @@ def test_cli_imports_any_geojson_with_code_and_name(app, tmp_path):
     # importing again updates instead of duplicating
     result = runner.invoke(args=["geo", "import", str(files["buurt"]), "--level", "buurt"])
     assert f"buurt: 0 created, {expected} updated" in result.output
+    with other.app_context():
+        db.engine.dispose()
 
 
 def test_point_inside_is_accepted_and_gets_its_neighbourhood(ctx):

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Select, func, or_, select, text
 
 from maps.models import Area
 from platform_core.extensions import db
+from platform_core.models import utcnow
 from platform_core.spatial import is_sqlite
 
 from .models import TYPES, Initiative, Theme, initiative_theme
 
+SORTS = ("nieuw", "activiteit", "titel", "oud")
 PG_DOCUMENT = (
     "to_tsvector('dutch', coalesce(title,'') || ' ' || coalesce(summary,'') || ' ' || coalesce(description,''))"
 )
@@ -29,6 +32,7 @@ class Filters:
     theme: str | None = None
     area: str | None = None
     q: str | None = None
+    active_days: int | None = None
     sort: str = "nieuw"
 
     @classmethod
@@ -36,8 +40,17 @@ class Filters:
         raw_types = [t for v in args.getlist("type") for t in v.split(",")]
         types = [t for t in raw_types if t in TYPES]
         q = (args.get("q") or "").strip()[:100] or None
-        sort = args.get("sort") if args.get("sort") in ("nieuw", "titel", "oud") else "nieuw"
-        return cls(types=types, theme=args.get("theme") or None, area=args.get("area") or None, q=q, sort=sort)
+        sort = args.get("sort") if args.get("sort") in SORTS else "nieuw"
+        active = args.get("actief")
+        active_days = int(active) if active in ("7", "30", "90") else None
+        return cls(
+            types=types,
+            theme=args.get("theme") or None,
+            area=args.get("area") or None,
+            q=q,
+            active_days=active_days,
+            sort=sort,
+        )
 
     def as_args(self) -> dict:
         out: dict = {}
@@ -46,6 +59,8 @@ class Filters:
         for key in ("theme", "area", "q"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
+        if self.active_days:
+            out["actief"] = str(self.active_days)
         return out
 
 
@@ -71,6 +86,9 @@ def area_ids(code_or_id: str) -> list[int]:
 
 
 def apply_filters(stmt: Select, filters: Filters) -> Select:
+    stmt = stmt.where(Initiative.visibility == "published")
+    if filters.active_days:
+        stmt = stmt.where(Initiative.last_activity_at >= utcnow() - timedelta(days=filters.active_days))
     if filters.types:
         stmt = stmt.where(Initiative.type.in_(filters.types))
     if filters.theme:
@@ -101,6 +119,8 @@ def keyword_clause(q: str):
 
 
 def order(stmt: Select, filters: Filters) -> Select:
+    if filters.sort == "activiteit":
+        return stmt.order_by(Initiative.last_activity_at.desc(), Initiative.id.desc())
     if filters.sort == "titel":
         return stmt.order_by(func.lower(Initiative.title), Initiative.id)
     if filters.sort == "oud":

@@ -173,6 +173,9 @@ def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
     db.session.add(initiative)
     db.session.flush()
     index_initiative(initiative)
+    from participation.services import follow
+
+    follow(actor, "initiative", initiative.id, commit=False)  # initiators hear about their own
     db.session.commit()
     return initiative
 

@@ -78,18 +78,36 @@ def _small_map(item: Initiative):
 
 @bp.route("/<int:initiative_id>")
 def detail(initiative_id: int):
-    item = _get_or_404(initiative_id)
+    return render_detail(_get_or_404(initiative_id))
+
+
+def render_detail(item: Initiative, status: int = 200, **forms):
+    """The initiative page; forms with errors are passed in so input is never lost."""
+    from participation.forms import ActionForm, CommentForm, FlagForm, JoinForm, NeedForm, NeedResponseForm
+    from participation.queries import detail_context
+
+    if item.visibility != "published":
+        return render_template("initiatives/hidden.html", item=item), 410 if item.visibility == "hidden" else 404
+    context = detail_context(item, current_user)
+    response_forms = forms.pop("response_forms", {})
     return render_template(
         "initiatives/detail.html",
         item=item,
         parts=_small_map(item),
-        form=ContactForm(),
+        form=forms.pop("contact_form", None) or ContactForm(),
+        join_form=forms.pop("join_form", None) or JoinForm(),
+        comment_form=forms.pop("comment_form", None) or CommentForm(),
+        need_form=forms.pop("need_form", None) or NeedForm(),
+        response_form_for=lambda need_id: response_forms.get(need_id) or NeedResponseForm(prefix=f"need{need_id}"),
+        action_form=ActionForm(),
+        flag_form=FlagForm(),
         types=TYPES,
         type_explanations=TYPE_EXPLANATIONS,
         statuses=STATUSES,
         roles=MUNICIPAL_ROLES,
         can_edit=can_edit(current_user, item),
-    )
+        **context,
+    ), status
 
 
 def _form_input(form: InitiativeForm) -> InitiativeInput:
@@ -228,17 +246,7 @@ def contact(initiative_id: int):
             send_mail(to, _("Bericht over uw initiatief: %(title)s", title=item.title), body, reply_to=reply_to)
             flash(_("Uw bericht is verstuurd. De initiatiefnemer krijgt het per e-mail."), "success")
             return redirect(url_for(".detail", initiative_id=item.id))
-    return render_template(
-        "initiatives/detail.html",
-        item=item,
-        parts=_small_map(item),
-        form=form,
-        types=TYPES,
-        type_explanations=TYPE_EXPLANATIONS,
-        statuses=STATUSES,
-        roles=MUNICIPAL_ROLES,
-        can_edit=can_edit(current_user, item),
-    ), 400
+    return render_detail(item, status=400, contact_form=form)
 
 
 @bp.errorhandler(PermissionDenied)

@@ -31,7 +31,7 @@ def initiatives():
 @api_bp.get("/initiatives/<int:initiative_id>")
 def initiative(initiative_id: int):
     item = db.session.get(Initiative, initiative_id)
-    if item is None:
+    if item is None or item.visibility != "published":
         abort(404)
     return jsonify(
         {

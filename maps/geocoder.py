@@ -100,7 +100,7 @@ def local_search(query: str, limit: int) -> list[dict]:
     results += [{"label": n, "type": lvl, "lon": x, "lat": y, "source": "local"} for n, lvl, x, y in areas]
     streets = db.session.execute(
         select(Initiative.address, func.avg(Initiative.lon), func.avg(Initiative.lat))
-        .where(func.lower(Initiative.address).like(like))
+        .where(func.lower(Initiative.address).like(like), Initiative.visibility == "published")
         .group_by(Initiative.address)
         .order_by(Initiative.address)
         .limit(limit)

@@ -39,4 +39,7 @@ class Municipality(db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    # Comments from visitors without an account: "pre" (held until a moderator publishes)
+    # or "post" (published at once, moderated afterwards).
+    anonymous_comments: Mapped[str] = mapped_column(String(4), default="pre", server_default="pre")
     area: Mapped[Area] = relationship()

@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     import initiatives
     import maps
+    import participation
 
     from . import models  # noqa: F401  (register tables)
     from .accounts import bp as accounts_bp
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(maps.bp)
     app.register_blueprint(maps.api_bp)
     app.register_blueprint(initiatives.bp)
+    app.register_blueprint(participation.bp)
     csrf.exempt(maps.api_bp)  # read-only JSON API: GET only
     register_cli(app)
 
@@ -79,6 +81,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         from .models import User
 
         return db.session.get(User, int(user_id))
+
+    from participation.text import render_plain
+
+    app.jinja_env.filters["plain"] = render_plain
 
     @app.context_processor
     def inject_globals() -> dict:

@@ -55,6 +55,17 @@ def register_cli(app: Flask) -> None:
         for line in seed(count):
             click.echo(line)
 
+    notifications = AppGroup("notifications", help="Hearing back: digests.")
+
+    @notifications.command("digest")
+    @click.option("--period", type=click.Choice(["daily", "weekly"]), required=True)
+    def notifications_digest(period: str) -> None:
+        """Mail everyone on this digest period what happened since their last digest."""
+        from participation.notify import send_digests
+
+        click.echo(f"{send_digests(period)} {period} digests sent")
+
+    app.cli.add_command(notifications)
     app.cli.add_command(geo)
     app.cli.add_command(users)
     app.cli.add_command(demo)

@@ -36,6 +36,10 @@ class User(UserMixin, db.Model):
     consent_at: Mapped[datetime] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # How this person hears back: immediate, daily or weekly digest, or not at all.
+    notify_mode: Mapped[str] = mapped_column(String(10), default="daily", server_default="daily")
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
 

@@ -20,7 +20,23 @@ import pytest
 from sqlalchemy import text
 
 RECORDED = Path(__file__).parent / "recorded"
-CONTENT_TABLES = ["initiative_theme", "initiative_link", "initiative", "user_role", "user_account"]
+CONTENT_TABLES = [
+    "notification",
+    "flag",
+    "moderation_decision",
+    "pluim",
+    "follow",
+    "need_response",
+    "need",
+    "participation",
+    "comment",
+    "page",
+    "initiative_theme",
+    "initiative_link",
+    "initiative",
+    "user_role",
+    "user_account",
+]
 
 
 class RecordedPDOK(BaseHTTPRequestHandler):
@@ -144,6 +160,7 @@ def clean(app, smtp_server):
             db.session.execute(text(f"DELETE FROM {table}"))
         if db.engine.dialect.name == "sqlite":
             db.session.execute(text("DELETE FROM initiative_fts"))
+        db.session.execute(text("UPDATE municipality SET anonymous_comments = 'pre'"))
         db.session.commit()
         limiter.reset()
     clear_cache()

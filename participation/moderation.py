@@ -1,0 +1,180 @@
+"""Light, transparent moderation: flags, a queue, and recorded decisions.
+
+Hidden content is replaced by the moderator's reason, never silently removed; every
+decision (who, when, what, why) is kept in ``moderation_decision``.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from initiatives.markdown import render_markdown
+from initiatives.models import Initiative
+from platform_core.extensions import db
+from platform_core.models import User, utcnow
+from platform_core.validation import PermissionDenied, ValidationFailed
+
+from .models import Comment, Flag, ModerationDecision, Page
+from .notify import deliver_immediate
+
+ACTIONS = ("hold", "publish", "hide", "restore")
+HOUSE_RULES = "huisregels"
+DEFAULT_HOUSE_RULES = """Schatkaart is van en voor iedereen in de gemeente. Daarom spreken we af:
+
+- Wees vriendelijk en respectvol, ook als u het ergens niet mee eens bent.
+- Geen scheldwoorden, discriminatie, bedreigingen of persoonlijke aanvallen.
+- Geen reclame en geen spam.
+- Deel geen persoonlijke gegevens van anderen.
+
+De redactie kan een reactie of initiatief verbergen als het deze afspraken niet volgt. We laten dan
+zien dat er iets verborgen is en waarom. Denkt u dat wij een fout maakten? Meld het met de knop
+‘Melden’; de redactie kijkt er opnieuw naar.
+"""
+
+
+def is_moderator(user: User | None) -> bool:
+    return bool(user and user.is_authenticated and user.has_role("moderator", "admin"))
+
+
+def _target(target_type: str, target_id: int):
+    model = {"initiative": Initiative, "comment": Comment}.get(target_type)
+    target = db.session.get(model, target_id) if model else None
+    if target is None:
+        raise ValidationFailed({"target": _("Dit bestaat niet (meer).")})
+    return target
+
+
+def flag(target_type: str, target_id: int, reason: str, reporter: User | None = None) -> Flag:
+    _target(target_type, target_id)
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise ValidationFailed({"reason": _("Schrijf kort waarom u dit meldt.")})
+    item = Flag(
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason[:500],
+        reporter_id=reporter.id if reporter and reporter.is_authenticated else None,
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def decide(moderator: User, target_type: str, target_id: int, action: str, reason: str = "") -> ModerationDecision:
+    """Hold, publish, hide (with a reason shown in place) or restore; always recorded."""
+    if not is_moderator(moderator):
+        raise PermissionDenied("only moderators decide")
+    if action not in ACTIONS:
+        raise ValidationFailed({"action": _("Onbekende actie.")})
+    reason = (reason or "").strip()[:500]
+    if action == "hide" and len(reason) < 3:
+        raise ValidationFailed({"reason": _("Geef een reden: die ziet iedereen op de plek van de inhoud.")})
+    target = _target(target_type, target_id)
+    sent = []
+    if target_type == "comment":
+        sent = _decide_comment(target, action, reason)
+    else:
+        _decide_initiative(target, action, reason)
+    decision = ModerationDecision(
+        target_type=target_type, target_id=target_id, action=action, reason=reason, moderator_id=moderator.id
+    )
+    db.session.add(decision)
+    db.session.execute(
+        update(Flag)
+        .where(Flag.target_type == target_type, Flag.target_id == target_id, Flag.resolved_at.is_(None))
+        .values(resolved_at=utcnow())
+    )
+    db.session.commit()
+    deliver_immediate(sent)
+    return decision
+
+
+def _count_delta(comment: Comment, visible_before: bool, visible_after: bool) -> None:
+    step = int(visible_after) - int(visible_before)
+    if step:
+        db.session.execute(
+            update(Initiative)
+            .where(Initiative.id == comment.initiative_id)
+            .values(comments_count=Initiative.comments_count + step)
+        )
+
+
+def _decide_comment(comment: Comment, action: str, reason: str) -> list:
+    """Returns notifications to mail once the decision is committed."""
+    if comment.status == "deleted":
+        raise ValidationFailed({"action": _("Deze reactie is door de schrijver verwijderd.")})
+    was_visible = comment.status == "published"
+    first_publication = comment.status == "pending" and action in ("publish", "restore")
+    comment.status = {"hold": "pending", "publish": "published", "restore": "published", "hide": "hidden"}[action]
+    comment.moderation_reason = reason if action == "hide" else None
+    if first_publication:
+        from .services import announce_comment
+
+        return announce_comment(comment)  # counts the comment and tells followers
+    _count_delta(comment, was_visible, comment.status == "published")
+    return []
+
+
+def _decide_initiative(initiative: Initiative, action: str, reason: str) -> None:
+    if action == "hide":
+        initiative.visibility, initiative.hidden_reason = "hidden", reason
+    elif action in ("restore", "publish"):
+        initiative.visibility, initiative.hidden_reason = "published", None
+    else:
+        initiative.visibility = "held"
+
+
+def queue() -> dict:
+    pending = list(
+        db.session.scalars(select(Comment).where(Comment.status == "pending").order_by(Comment.created_at).limit(200))
+    )
+    flags = db.session.execute(
+        select(Flag.target_type, Flag.target_id, func.count(), func.min(Flag.created_at))
+        .where(Flag.resolved_at.is_(None))
+        .group_by(Flag.target_type, Flag.target_id)
+        .order_by(func.min(Flag.created_at))
+        .limit(200)
+    ).all()
+    flagged = []
+    for target_type, target_id, count, since in flags:
+        target = db.session.get(Initiative if target_type == "initiative" else Comment, target_id)
+        reasons = list(
+            db.session.scalars(
+                select(Flag.reason).where(
+                    Flag.target_type == target_type, Flag.target_id == target_id, Flag.resolved_at.is_(None)
+                )
+            )
+        )
+        flagged.append({"type": target_type, "target": target, "count": count, "since": since, "reasons": reasons})
+    hidden = list(
+        db.session.scalars(select(Comment).where(Comment.status == "hidden").order_by(Comment.id.desc()).limit(50))
+    )
+    decisions = list(db.session.scalars(select(ModerationDecision).order_by(ModerationDecision.id.desc()).limit(50)))
+    return {"pending": pending, "flagged": flagged, "hidden": hidden, "decisions": decisions}
+
+
+def house_rules() -> Page:
+    page = db.session.scalar(select(Page).where(Page.slug == HOUSE_RULES))
+    if page is None:
+        page = Page(
+            slug=HOUSE_RULES,
+            title="Huisregels",
+            body=DEFAULT_HOUSE_RULES,
+            body_html=render_markdown(DEFAULT_HOUSE_RULES),
+        )
+    return page
+
+
+def update_house_rules(moderator: User, body: str) -> Page:
+    if not is_moderator(moderator):
+        raise PermissionDenied("only moderators edit the house rules")
+    body = (body or "").strip()
+    if len(body) < 20:
+        raise ValidationFailed({"body": _("De huisregels zijn te kort.")})
+    page = house_rules()
+    page.body, page.body_html = body[:20000], render_markdown(body[:20000])
+    page.updated_at, page.updated_by_id = utcnow(), moderator.id
+    db.session.add(page)
+    db.session.commit()
+    return page

@@ -1,0 +1,198 @@
+"""Hearing back: notifications in "Mijn Schatkaart", immediate mails and digests.
+
+Notifications are rows written in the same transaction as the action; mail goes out
+after the commit (immediately for people who chose that, else in the digest job).
+Every mail carries a one-click unsubscribe link (RFC 8058 headers included).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+
+from initiatives.models import Initiative
+from platform_core.extensions import db
+from platform_core.mail import build_message, send_messages
+from platform_core.models import User, utcnow
+
+from .models import Comment, Notification
+
+MODES = ("immediate", "daily", "weekly", "none")
+PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_token(user_id: int | None = None, comment_id: int | None = None) -> str:
+    return _serializer().dumps({"u": user_id} if user_id else {"c": comment_id})
+
+
+def read_unsubscribe_token(token: str) -> dict | None:
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return data if isinstance(data, dict) and ({"u"} == set(data) or {"c"} == set(data)) else None
+
+
+def unsubscribe_url(**kwargs) -> str:
+    return url_for("participation.unsubscribe", token=unsubscribe_token(**kwargs), _external=True)
+
+
+def notify(user_ids: set[int], kind: str, initiative: Initiative | None, text: str) -> list[Notification]:
+    """Write a notification for each person; return those to mail right away."""
+    user_ids = {u for u in user_ids if u}
+    if not user_ids:
+        return []
+    rows = [
+        Notification(user_id=u, kind=kind, initiative_id=initiative.id if initiative else None, text=text[:400])
+        for u in sorted(user_ids)
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    immediate = set(db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.notify_mode == "immediate")))
+    return [n for n in rows if n.user_id in immediate]
+
+
+def _with_unsubscribe(msg: EmailMessage, url: str) -> EmailMessage:
+    msg["List-Unsubscribe"] = f"<{url}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return msg
+
+
+def _footer(url: str) -> str:
+    return "\n\n-- \n" + _("Geen berichten meer ontvangen? Meld u met één klik af: %(url)s", url=url)
+
+
+def _link(initiative_id: int | None) -> str:
+    if not initiative_id:
+        return ""
+    return "\n   " + url_for("initiatives.detail", initiative_id=initiative_id, _external=True)
+
+
+def deliver_immediate(notifications: list[Notification]) -> None:
+    if not notifications:
+        return
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({n.user_id for n in notifications})))}
+    messages = []
+    for n in notifications:
+        user = users[n.user_id]
+        url = unsubscribe_url(user_id=user.id)
+        body = n.text + _link(n.initiative_id) + _footer(url)
+        messages.append(_with_unsubscribe(build_message(user.email, _("Nieuws van Schatkaart"), body), url))
+    send_messages(messages)
+    db.session.execute(
+        update(Notification).where(Notification.id.in_([n.id for n in notifications])).values(emailed_at=utcnow())
+    )
+    db.session.commit()
+
+
+def mail_anonymous_reply(parent: Comment, reply: Comment) -> None:
+    """A visitor without an account asked to hear about replies to their comment."""
+    url = unsubscribe_url(comment_id=parent.id)
+    body = _(
+        "%(name)s antwoordde op uw reactie bij ‘%(title)s’:\n\n%(body)s",
+        name=reply.author_name,
+        title=parent.initiative.title,
+        body=reply.body,
+    )
+    body += _link(parent.initiative_id) + _footer(url)
+    send_messages([_with_unsubscribe(build_message(parent.author_email, _("Antwoord op uw reactie"), body), url)])
+
+
+def digest_text(user: User, items: list[tuple[str, int | None]]) -> str:
+    lines = [_("Hallo %(name)s,", name=user.display_name), "", _("Dit gebeurde er op Schatkaart:"), ""]
+    for text, initiative_id in items:
+        lines.append("- " + text + _link(initiative_id))
+    return "\n".join(lines)
+
+
+def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> int:
+    """Mail each person on this digest period what happened since their last digest.
+
+    Works in batches of people so memory stays flat however many residents there are.
+    Returns the number of mails sent.
+    """
+    if period not in PERIODS:
+        raise ValueError(period)
+    now = now or utcnow()
+    due_before = now - PERIODS[period] + timedelta(minutes=5)
+    sent = 0
+    last_id = 0
+    subject = (
+        _("Uw dagelijkse overzicht van Schatkaart")
+        if period == "daily"
+        else _("Uw wekelijkse overzicht van Schatkaart")
+    )
+    while True:
+        users = list(
+            db.session.scalars(
+                select(User)
+                .where(
+                    User.id > last_id,
+                    User.notify_mode == period,
+                    (User.last_digest_at.is_(None)) | (User.last_digest_at <= due_before),
+                )
+                .order_by(User.id)
+                .limit(batch)
+            )
+        )
+        if not users:
+            break
+        last_id = users[-1].id
+        ids = [u.id for u in users]
+        pending: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+        rows = db.session.execute(
+            select(Notification.id, Notification.user_id, Notification.text, Notification.initiative_id)
+            .where(Notification.user_id.in_(ids), Notification.emailed_at.is_(None), Notification.created_at <= now)
+            .order_by(Notification.user_id, Notification.created_at)
+        ).all()
+        note_ids = []
+        for nid, uid, text, initiative_id in rows:
+            pending[uid].append((text, initiative_id))
+            note_ids.append(nid)
+        messages = []
+        for user in users:
+            if pending.get(user.id):
+                url = unsubscribe_url(user_id=user.id)
+                body = digest_text(user, pending[user.id]) + _footer(url)
+                messages.append(_with_unsubscribe(build_message(user.email, subject, body), url))
+        send_messages(messages)
+        sent += len(messages)
+        if note_ids:
+            db.session.execute(update(Notification).where(Notification.id.in_(note_ids)).values(emailed_at=now))
+        db.session.execute(update(User).where(User.id.in_(ids)).values(last_digest_at=now))
+        db.session.commit()
+        db.session.expunge_all()
+    return sent
+
+
+def set_mode(user: User, mode: str) -> None:
+    if mode not in MODES:
+        from platform_core.validation import ValidationFailed
+
+        raise ValidationFailed({"notify_mode": _("Kies een van de mogelijkheden.")})
+    user.notify_mode = mode
+    db.session.commit()
+
+
+def apply_unsubscribe(data: dict) -> str:
+    """Turn mail off for the person (or the anonymous comment) the token belongs to."""
+    if "u" in data:
+        user = db.session.get(User, data["u"])
+        if user:
+            user.notify_mode = "none"
+    else:
+        comment = db.session.get(Comment, data["c"])
+        if comment:
+            comment.notify_replies = False
+    db.session.commit()
+    return "user" if "u" in data else "comment"

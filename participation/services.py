@@ -1,0 +1,365 @@
+"""Joining, needs, comments, pluimen and follows. Each operation validates, changes
+state, updates the initiative's counters and queues notifications in one transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+
+from initiatives.models import Initiative
+from maps.services import current_municipality
+from platform_core.extensions import db
+from platform_core.models import User, utcnow
+from platform_core.validation import PermissionDenied, ValidationFailed
+
+from .models import (
+    EDIT_WINDOW_MINUTES,
+    FOLLOW_TARGETS,
+    Comment,
+    Follow,
+    Need,
+    NeedResponse,
+    Participation,
+    Pluim,
+)
+from .notify import deliver_immediate, notify
+
+MAX_COMMENT = 2000
+
+
+def _require_user(user: User | None) -> User:
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("log in first")
+    return user
+
+
+def _touch(initiative: Initiative) -> None:
+    initiative.last_activity_at = utcnow()
+
+
+def _text(value: str | None, field: str, lo: int, hi: int, label: str) -> str:
+    value = (value or "").strip()
+    if len(value) < lo:
+        raise ValidationFailed({field: _("Vul %(label)s in.", label=label)})
+    if len(value) > hi:
+        raise ValidationFailed({field: _("Hoogstens %(n)s tekens (nu %(m)s).", n=hi, m=len(value))})
+    return value
+
+
+# --- following ------------------------------------------------------------------------
+
+
+def follow(user: User, target_type: str, target_id: int, commit: bool = True) -> Follow:
+    _require_user(user)
+    if target_type not in FOLLOW_TARGETS:
+        raise ValidationFailed({"target_type": _("Dit kunt u niet volgen.")})
+    existing = db.session.scalar(
+        select(Follow).filter_by(user_id=user.id, target_type=target_type, target_id=target_id)
+    )
+    if existing:
+        return existing
+    item = Follow(user_id=user.id, target_type=target_type, target_id=target_id)
+    db.session.add(item)
+    if commit:
+        db.session.commit()
+    return item
+
+
+def unfollow(user: User, target_type: str, target_id: int) -> None:
+    _require_user(user)
+    db.session.execute(delete(Follow).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
+    db.session.commit()
+
+
+def is_following(user: User | None, target_type: str, target_id: int) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Follow)
+            .filter_by(user_id=user.id, target_type=target_type, target_id=target_id)
+        )
+        > 0
+    )
+
+
+def followers_of(initiative: Initiative) -> set[int]:
+    """Everyone following the initiative, its neighbourhood (or wijk) or one of its themes."""
+    areas = [a for a in (initiative.area_id, initiative.area.parent_id if initiative.area else None) if a]
+    themes = [t.id for t in initiative.themes] + [t.parent_id for t in initiative.themes if t.parent_id]
+    clauses = [(Follow.target_type == "initiative") & (Follow.target_id == initiative.id)]
+    if areas:
+        clauses.append((Follow.target_type == "area") & Follow.target_id.in_(areas))
+    if themes:
+        clauses.append((Follow.target_type == "theme") & Follow.target_id.in_(themes))
+    from sqlalchemy import or_
+
+    return set(db.session.scalars(select(Follow.user_id).where(or_(*clauses))))
+
+
+# --- joining and needs ----------------------------------------------------------------
+
+
+def join(user: User, initiative: Initiative, offer: str | None = None) -> Participation:
+    _require_user(user)
+    if initiative.owner_id == user.id:
+        raise ValidationFailed({"offer": _("U bent de initiatiefnemer: u doet al mee.")})
+    offer = (offer or "").strip()[:500] or None
+    existing = db.session.scalar(select(Participation).filter_by(initiative_id=initiative.id, user_id=user.id))
+    if existing:
+        existing.offer = offer
+        db.session.commit()
+        return existing
+    item = Participation(initiative_id=initiative.id, user_id=user.id, offer=offer)
+    db.session.add(item)
+    db.session.execute(
+        update(Initiative)
+        .where(Initiative.id == initiative.id)
+        .values(participants_count=Initiative.participants_count + 1, last_activity_at=utcnow())
+    )
+    follow(user, "initiative", initiative.id, commit=False)
+    text = _("%(name)s doet mee met ‘%(title)s’.", name=user.display_name, title=initiative.title)
+    if offer:
+        text += " " + _("Kan bieden: %(offer)s", offer=offer[:200])
+    sent = notify({initiative.owner_id}, "participant", initiative, text)
+    db.session.commit()
+    deliver_immediate(sent)
+    return item
+
+
+def leave(user: User, initiative: Initiative) -> None:
+    _require_user(user)
+    deleted = db.session.execute(delete(Participation).filter_by(initiative_id=initiative.id, user_id=user.id)).rowcount
+    if deleted:
+        db.session.execute(
+            update(Initiative)
+            .where(Initiative.id == initiative.id)
+            .values(participants_count=Initiative.participants_count - 1)
+        )
+    db.session.commit()
+
+
+def add_need(user: User, initiative: Initiative, title: str, description: str = "") -> Need:
+    _require_user(user)
+    if user.id != initiative.owner_id:
+        raise PermissionDenied("only the initiator lists needs")
+    need = Need(
+        initiative_id=initiative.id,
+        title=_text(title, "title", 3, 120, _("wat u zoekt")),
+        description=(description or "").strip()[:500],
+    )
+    db.session.add(need)
+    _touch(initiative)
+    db.session.commit()
+    return need
+
+
+def close_need(user: User, need: Need, is_open: bool = False) -> None:
+    _require_user(user)
+    if user.id != need.initiative.owner_id:
+        raise PermissionDenied("only the initiator closes needs")
+    need.is_open = is_open
+    db.session.commit()
+
+
+def respond_to_need(user: User, need: Need, message: str) -> NeedResponse:
+    _require_user(user)
+    if not need.is_open:
+        raise ValidationFailed({"message": _("Hier wordt niet meer naar gezocht.")})
+    if user.id == need.initiative.owner_id:
+        raise ValidationFailed({"message": _("Dit is uw eigen oproep.")})
+    message = _text(message, "message", 2, 500, _("wat u kunt bieden"))
+    response = db.session.scalar(select(NeedResponse).filter_by(need_id=need.id, user_id=user.id))
+    if response is None:
+        response = NeedResponse(need_id=need.id, user_id=user.id)
+        db.session.add(response)
+    response.message = message
+    _touch(need.initiative)
+    text = _(
+        "%(name)s reageert op uw oproep ‘%(need)s’: %(message)s",
+        name=user.display_name,
+        need=need.title,
+        message=message[:200],
+    )
+    sent = notify({need.initiative.owner_id}, "need", need.initiative, text)
+    db.session.commit()
+    deliver_immediate(sent)
+    return response
+
+
+# --- comments -------------------------------------------------------------------------
+
+
+def post_comment(
+    initiative: Initiative,
+    body: str,
+    author: User | None = None,
+    author_name: str | None = None,
+    author_email: str | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    """Logged-in comments publish at once; anonymous ones follow the municipality's setting."""
+    errors: dict[str, str] = {}
+    try:
+        body = _text(body, "body", 2, MAX_COMMENT, _("een reactie"))
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    email = None
+    if author is None or not author.is_authenticated:
+        author = None
+        try:
+            author_name = _text(author_name, "author_name", 2, 80, _("uw naam"))
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+        if (author_email or "").strip():
+            try:
+                email = validate_email(author_email.strip(), check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                errors["author_email"] = _("Vul een geldig e-mailadres in, of laat het veld leeg.")
+    if parent is not None and parent.initiative_id != initiative.id:
+        errors["body"] = _("Deze reactie hoort bij een ander initiatief.")
+    if initiative.visibility != "published":
+        errors["body"] = _("Op dit initiatief kan niet meer gereageerd worden.")
+    if errors:
+        raise ValidationFailed(errors)
+    if parent is not None and parent.parent_id is not None:
+        parent = parent.parent  # one level of replies keeps threads readable
+    municipality = current_municipality()
+    held = author is None and (municipality is None or municipality.anonymous_comments == "pre")
+    comment = Comment(
+        initiative_id=initiative.id,
+        parent_id=parent.id if parent else None,
+        author_id=author.id if author else None,
+        author_name=author.display_name if author else author_name,
+        author_email=email,
+        notify_replies=bool(email),
+        body=body,
+        status="pending" if held else "published",
+    )
+    db.session.add(comment)
+    db.session.flush()
+    sent = []
+    if not held:
+        sent = announce_comment(comment)
+    db.session.commit()
+    deliver_immediate(sent)
+    return comment
+
+
+def announce_comment(comment: Comment) -> list:
+    """Count a newly visible comment and tell followers and the person replied to."""
+    initiative = comment.initiative
+    db.session.execute(
+        update(Initiative)
+        .where(Initiative.id == initiative.id)
+        .values(comments_count=Initiative.comments_count + 1, last_activity_at=utcnow())
+    )
+    if comment.author_id:
+        follow(comment.author, "initiative", initiative.id, commit=False)
+    recipients = followers_of(initiative)
+    if comment.parent and comment.parent.author_id:
+        recipients.add(comment.parent.author_id)
+    recipients.discard(comment.author_id)
+    is_reply = comment.parent is not None
+    text = (
+        _(
+            "%(name)s antwoordde in ‘%(title)s’: %(body)s",
+            name=comment.author_name,
+            title=initiative.title,
+            body=comment.body[:200],
+        )
+        if is_reply
+        else _(
+            "%(name)s reageerde op ‘%(title)s’: %(body)s",
+            name=comment.author_name,
+            title=initiative.title,
+            body=comment.body[:200],
+        )
+    )
+    sent = notify(recipients, "reply" if is_reply else "comment", initiative, text)
+    if is_reply and comment.parent.author_id is None and comment.parent.notify_replies:
+        from .notify import mail_anonymous_reply
+
+        mail_anonymous_reply(comment.parent, comment)
+    return sent
+
+
+def can_edit_comment(user: User | None, comment: Comment) -> bool:
+    if user is None or not user.is_authenticated or comment.author_id != user.id:
+        return False
+    return comment.status == "published" and utcnow() - comment.created_at <= timedelta(minutes=EDIT_WINDOW_MINUTES)
+
+
+def edit_comment(user: User, comment: Comment, body: str) -> Comment:
+    if not can_edit_comment(user, comment):
+        raise PermissionDenied("authors edit their own comment within 15 minutes")
+    comment.body = _text(body, "body", 2, MAX_COMMENT, _("een reactie"))
+    comment.edited_at = utcnow()
+    db.session.commit()
+    return comment
+
+
+def delete_comment(user: User, comment: Comment) -> None:
+    """The author removes their words; a 'verwijderd' placeholder keeps the thread readable."""
+    _require_user(user)
+    if comment.author_id != user.id:
+        raise PermissionDenied("only the author deletes a comment")
+    if comment.status == "published":
+        db.session.execute(
+            update(Initiative)
+            .where(Initiative.id == comment.initiative_id)
+            .values(comments_count=Initiative.comments_count - 1)
+        )
+    comment.status = "deleted"
+    db.session.commit()
+
+
+# --- pluimen --------------------------------------------------------------------------
+
+
+def _pluim_target(target_type: str, target_id: int):
+    model = {"initiative": Initiative, "comment": Comment}.get(target_type)
+    target = db.session.get(model, target_id) if model else None
+    if target is None:
+        raise ValidationFailed({"target": _("Dit bestaat niet (meer).")})
+    return target
+
+
+def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, int]:
+    """Give a pluim, or withdraw the one given. Returns (has_pluim, new_count)."""
+    _require_user(user)
+    target = _pluim_target(target_type, target_id)
+    owner = target.owner_id if target_type == "initiative" else target.author_id
+    if owner == user.id:
+        raise ValidationFailed({"target": _("Een pluim geeft u aan een ander, niet aan uzelf.")})
+    model = type(target)
+    existing = db.session.scalar(select(Pluim).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
+    if existing:
+        db.session.delete(existing)
+        step = -1
+    else:
+        db.session.add(Pluim(user_id=user.id, target_type=target_type, target_id=target_id))
+        step = 1
+    db.session.execute(update(model).where(model.id == target_id).values(pluim_count=model.pluim_count + step))
+    initiative = target if target_type == "initiative" else target.initiative
+    if step == 1:
+        _touch(initiative)
+    db.session.commit()
+    db.session.refresh(target)
+    return step == 1, target.pluim_count
+
+
+def pluimed_by(user: User | None, target_type: str, ids: list[int]) -> set[int]:
+    if user is None or not user.is_authenticated or not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Pluim.target_id).where(
+                Pluim.user_id == user.id, Pluim.target_type == target_type, Pluim.target_id.in_(ids)
+            )
+        )
+    )

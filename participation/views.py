@@ -1,0 +1,395 @@
+"""Thin views: read the form, call a service, say what happened in Dutch."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from initiatives.models import Initiative, Theme
+from maps.models import Area
+from maps.services import current_municipality
+from platform_core.extensions import csrf, db, limiter
+from platform_core.models import utcnow
+from platform_core.validation import PermissionDenied, ValidationFailed
+
+from . import bp
+from .forms import (
+    ActionForm,
+    CommentEditForm,
+    CommentForm,
+    DecisionForm,
+    FlagForm,
+    JoinForm,
+    ModerationSettingsForm,
+    NeedForm,
+    NeedResponseForm,
+    PageForm,
+    SettingsForm,
+)
+from .models import Comment, Follow, Need, NeedResponse, Notification, Participation
+from .moderation import decide, flag, house_rules, is_moderator, queue, update_house_rules
+from .notify import MODES, apply_unsubscribe, read_unsubscribe_token, set_mode
+from .services import (
+    add_need,
+    close_need,
+    delete_comment,
+    edit_comment,
+    follow,
+    join,
+    leave,
+    post_comment,
+    respond_to_need,
+    toggle_pluim,
+    unfollow,
+)
+
+
+def account_or_ip() -> str:
+    """Limits per account when logged in, per address otherwise."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def _initiative(initiative_id: int) -> Initiative:
+    item = db.session.get(Initiative, initiative_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _back(item: Initiative, anchor: str = ""):
+    return redirect(url_for("initiatives.detail", initiative_id=item.id) + (f"#{anchor}" if anchor else ""))
+
+
+def _rerender(item: Initiative, **forms):
+    from initiatives.views import render_detail
+
+    return render_detail(item, status=400, **forms)
+
+
+@bp.errorhandler(PermissionDenied)
+def _denied(_e):  # noqa: ANN001
+    abort(403)
+
+
+# --- join, needs ------------------------------------------------------------------------
+
+
+@bp.post("/initiatieven/<int:initiative_id>/meedoen")
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], key_func=account_or_ip)
+def join_view(initiative_id: int):
+    item = _initiative(initiative_id)
+    form = JoinForm()
+    if not form.validate_on_submit():
+        return _rerender(item, join_form=form)
+    try:
+        join(current_user, item, form.offer.data)
+    except ValidationFailed as exc:
+        flash(next(iter(exc.errors.values())), "error")
+    else:
+        flash(_("U doet mee! De initiatiefnemer krijgt hiervan bericht."), "success")
+    return _back(item, "meedoen")
+
+
+@bp.post("/initiatieven/<int:initiative_id>/stoppen")
+@login_required
+def leave_view(initiative_id: int):
+    item = _initiative(initiative_id)
+    if ActionForm().validate_on_submit():
+        leave(current_user, item)
+        flash(_("U doet niet meer mee."), "success")
+    return _back(item, "meedoen")
+
+
+@bp.post("/initiatieven/<int:initiative_id>/oproepen")
+@login_required
+def add_need_view(initiative_id: int):
+    item = _initiative(initiative_id)
+    form = NeedForm()
+    if form.validate_on_submit():
+        try:
+            add_need(current_user, item, form.title.data, form.description.data)
+        except ValidationFailed as exc:
+            form.title.errors = list(exc.errors.values())
+            return _rerender(item, need_form=form)
+        flash(_("Uw oproep staat op de pagina."), "success")
+    return _back(item, "oproepen")
+
+
+@bp.post("/oproepen/<int:need_id>/reageren")
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], key_func=account_or_ip)
+def respond_view(need_id: int):
+    need = db.session.get(Need, need_id) or abort(404)
+    form = NeedResponseForm()
+    if form.validate_on_submit():
+        try:
+            respond_to_need(current_user, need, form.message.data)
+        except ValidationFailed as exc:
+            form.message.errors = list(exc.errors.values())
+            return _rerender(need.initiative, response_forms={need.id: form})
+        flash(_("Dank u! De initiatiefnemer ziet uw aanbod."), "success")
+    return _back(need.initiative, f"oproep-{need.id}")
+
+
+@bp.post("/oproepen/<int:need_id>/status")
+@login_required
+def need_status_view(need_id: int):
+    need = db.session.get(Need, need_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        close_need(current_user, need, is_open=request.form.get("open") == "1")
+    return _back(need.initiative, "oproepen")
+
+
+# --- comments -----------------------------------------------------------------------------
+
+
+@bp.post("/initiatieven/<int:initiative_id>/reacties")
+@limiter.limit(lambda: current_app.config["RATELIMIT_COMMENT_IP"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_COMMENT_ACCOUNT"], key_func=account_or_ip)
+def comment_view(initiative_id: int):
+    item = _initiative(initiative_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _rerender(item, comment_form=form)
+    if form.website.data:  # honeypot: a bot; act as if all went well
+        flash(_("Dank u voor uw reactie."), "success")
+        return _back(item, "reacties")
+    parent = None
+    if form.parent_id.data and form.parent_id.data.isdigit():
+        parent = db.session.get(Comment, int(form.parent_id.data))
+    try:
+        comment = post_comment(
+            item, form.body.data, current_user, form.author_name.data, form.author_email.data, parent=parent
+        )
+    except ValidationFailed as exc:
+        for name, message in exc.errors.items():
+            getattr(form, name).errors = [message]
+        return _rerender(item, comment_form=form)
+    if comment.status == "pending":
+        flash(_("Dank u! Uw reactie verschijnt zodra de redactie hem heeft bekeken."), "success")
+        return _back(item, "reacties")
+    flash(_("Uw reactie staat erbij."), "success")
+    return _back(item, f"reactie-{comment.id}")
+
+
+@bp.post("/reacties/<int:comment_id>/bewerken")
+@login_required
+def edit_comment_view(comment_id: int):
+    comment = db.session.get(Comment, comment_id) or abort(404)
+    form = CommentEditForm()
+    if form.validate_on_submit():
+        try:
+            edit_comment(current_user, comment, form.body.data)
+        except ValidationFailed as exc:
+            flash(next(iter(exc.errors.values())), "error")
+        else:
+            flash(_("Uw reactie is aangepast."), "success")
+    return _back(comment.initiative, f"reactie-{comment.id}")
+
+
+@bp.post("/reacties/<int:comment_id>/verwijderen")
+@login_required
+def delete_comment_view(comment_id: int):
+    comment = db.session.get(Comment, comment_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        delete_comment(current_user, comment)
+        flash(_("Uw reactie is verwijderd."), "success")
+    return _back(comment.initiative, f"reactie-{comment.id}")
+
+
+# --- pluim, follow, flag -------------------------------------------------------------------
+
+
+@bp.post("/pluim/<target_type>/<int:target_id>")
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_PLUIM"], key_func=account_or_ip)
+def pluim_view(target_type: str, target_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        given, _count = toggle_pluim(current_user, target_type, target_id)
+    except ValidationFailed as exc:
+        flash(next(iter(exc.errors.values())), "error")
+    else:
+        flash(_("U gaf een pluim.") if given else _("Uw pluim is ingetrokken."), "success")
+    return redirect(_target_url(target_type, target_id))
+
+
+def _target_url(target_type: str, target_id: int) -> str:
+    if target_type == "comment":
+        comment = db.session.get(Comment, target_id) or abort(404)
+        return url_for("initiatives.detail", initiative_id=comment.initiative_id) + f"#reactie-{comment.id}"
+    if target_type == "initiative":
+        return url_for("initiatives.detail", initiative_id=target_id)
+    if target_type == "area":
+        area = db.session.get(Area, target_id) or abort(404)
+        return url_for("initiatives.gallery", area=area.code)
+    theme = db.session.get(Theme, target_id) or abort(404)
+    return url_for("initiatives.gallery", theme=theme.slug)
+
+
+@bp.post("/volgen/<target_type>/<int:target_id>")
+@login_required
+def follow_view(target_type: str, target_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("stop") == "1":
+            unfollow(current_user, target_type, target_id)
+            flash(_("U volgt dit niet meer."), "success")
+        else:
+            follow(current_user, target_type, target_id)
+            flash(_("U volgt dit nu. Nieuws ziet u op Mijn Schatkaart."), "success")
+    except ValidationFailed as exc:
+        flash(next(iter(exc.errors.values())), "error")
+    return redirect(
+        request.form.get("next")
+        if request.form.get("next", "").startswith("/")
+        else _target_url(target_type, target_id)
+    )
+
+
+@bp.post("/melden/<target_type>/<int:target_id>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_FLAG"])
+def flag_view(target_type: str, target_id: int):
+    form = FlagForm()
+    url = _target_url(target_type, target_id) if target_type in ("comment", "initiative") else abort(404)
+    if form.validate_on_submit() and not form.website.data:
+        try:
+            flag(target_type, target_id, form.reason.data, current_user)
+        except ValidationFailed as exc:
+            flash(next(iter(exc.errors.values())), "error")
+            return redirect(url)
+    flash(_("Dank u voor uw melding. De redactie kijkt ernaar."), "success")
+    return redirect(url)
+
+
+# --- Mijn Schatkaart, unsubscribe ----------------------------------------------------------
+
+
+@bp.route("/mijn", methods=["GET", "POST"])
+@login_required
+def mine():
+    form = SettingsForm(notify_mode=current_user.notify_mode)
+    if form.validate_on_submit():
+        set_mode(current_user, form.notify_mode.data)
+        flash(_("Uw keuze is opgeslagen."), "success")
+        return redirect(url_for(".mine"))
+    since = current_user.last_seen_at
+    news = db.session.scalars(
+        select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc()).limit(30)
+    ).all()
+    context = {
+        "form": form,
+        "since": since,
+        "news": news,
+        "placed": db.session.scalars(
+            select(Initiative).where(Initiative.owner_id == current_user.id).order_by(Initiative.created_at.desc())
+        ).all(),
+        "joined": db.session.scalars(
+            select(Participation)
+            .where(Participation.user_id == current_user.id)
+            .order_by(Participation.created_at.desc())
+        ).all(),
+        "responses": db.session.scalars(
+            select(NeedResponse).where(NeedResponse.user_id == current_user.id).order_by(NeedResponse.created_at.desc())
+        ).all(),
+        "follows": _follow_labels(),
+        "modes": MODES,
+    }
+    current_user.last_seen_at = utcnow()
+    db.session.commit()
+    return render_template("participation/mine.html", **context)
+
+
+def _follow_labels() -> list[tuple[Follow, str, str]]:
+    rows = db.session.scalars(select(Follow).where(Follow.user_id == current_user.id).order_by(Follow.created_at)).all()
+    labels = []
+    for f in rows:
+        model = {"initiative": Initiative, "area": Area, "theme": Theme}[f.target_type]
+        target = db.session.get(model, f.target_id)
+        if target is not None:
+            name = getattr(target, "title", None) or target.name
+            labels.append((f, name, _target_url(f.target_type, f.target_id)))
+    return labels
+
+
+@bp.route("/afmelden/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058 one-click: mail clients POST without a form; the signed token is the proof
+def unsubscribe(token: str):
+    data = read_unsubscribe_token(token)
+    if data is None:
+        return render_template("participation/unsubscribed.html", ok=False), 400
+    kind = apply_unsubscribe(data)
+    return render_template("participation/unsubscribed.html", ok=True, kind=kind)
+
+
+# --- moderation ---------------------------------------------------------------------------
+
+
+def _moderator_only() -> None:
+    if not is_moderator(current_user):
+        abort(403)
+
+
+@bp.route("/redactie")
+@login_required
+def moderation_queue():
+    _moderator_only()
+    municipality = current_municipality()
+    settings = ModerationSettingsForm(anonymous_comments=municipality.anonymous_comments if municipality else "pre")
+    return render_template("participation/queue.html", q=queue(), form=DecisionForm(), settings=settings)
+
+
+@bp.post("/redactie/besluit")
+@login_required
+def moderation_decide():
+    _moderator_only()
+    form = DecisionForm()
+    if form.validate_on_submit() and (form.target_id.data or "").isdigit():
+        try:
+            decide(current_user, form.target_type.data, int(form.target_id.data), form.action.data, form.reason.data)
+        except ValidationFailed as exc:
+            flash(next(iter(exc.errors.values())), "error")
+        else:
+            flash(_("Het besluit is opgeslagen en vastgelegd."), "success")
+    return redirect(url_for(".moderation_queue"))
+
+
+@bp.post("/redactie/instellingen")
+@login_required
+def moderation_settings():
+    _moderator_only()
+    form = ModerationSettingsForm()
+    municipality = current_municipality()
+    if form.validate_on_submit() and municipality:
+        municipality.anonymous_comments = form.anonymous_comments.data
+        db.session.commit()
+        flash(_("De instelling is opgeslagen."), "success")
+    return redirect(url_for(".moderation_queue"))
+
+
+@bp.route("/huisregels")
+def house_rules_view():
+    return render_template("participation/house_rules.html", page=house_rules(), can_edit=is_moderator(current_user))
+
+
+@bp.route("/huisregels/bewerken", methods=["GET", "POST"])
+@login_required
+def house_rules_edit():
+    _moderator_only()
+    page = house_rules()
+    form = PageForm(body=page.body)
+    if form.validate_on_submit():
+        try:
+            update_house_rules(current_user, form.body.data)
+        except ValidationFailed as exc:
+            form.body.errors = list(exc.errors.values())
+        else:
+            flash(_("De huisregels zijn bijgewerkt."), "success")
+            return redirect(url_for(".house_rules_view"))
+    return render_template("participation/house_rules_edit.html", form=form), 400 if form.errors else 200

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
@@ -20,6 +20,7 @@ from initiatives.models import Initiative
 from platform_core.extensions import db
 from platform_core.mail import build_message, send_messages
 from platform_core.models import User, utcnow
+from platform_core.urls import public_url
 
 from .models import Comment, Notification
 
@@ -44,7 +45,7 @@ def read_unsubscribe_token(token: str) -> dict | None:
 
 
 def unsubscribe_url(**kwargs) -> str:
-    return url_for("participation.unsubscribe", token=unsubscribe_token(**kwargs), _external=True)
+    return public_url("participation.unsubscribe", token=unsubscribe_token(**kwargs))
 
 
 def notify(user_ids: set[int], kind: str, initiative: Initiative | None, text: str) -> list[Notification]:
@@ -75,7 +76,7 @@ def _footer(url: str) -> str:
 def _link(initiative_id: int | None) -> str:
     if not initiative_id:
         return ""
-    return "\n   " + url_for("initiatives.detail", initiative_id=initiative_id, _external=True)
+    return "\n   " + public_url("initiatives.detail", initiative_id=initiative_id)
 
 
 def deliver_immediate(notifications: list[Notification]) -> None:

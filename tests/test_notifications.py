@@ -1,0 +1,162 @@
+"""Hearing back: notifications, immediate mail, digests read from a real SMTP server,
+one-click unsubscribe."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from initiatives.models import Initiative
+from participation.models import Comment, Notification
+from participation.notify import send_digests, set_mode
+from participation.services import follow, join, post_comment
+from platform_core.extensions import db
+from platform_core.models import User, utcnow
+
+from .conftest import login
+
+
+@pytest.fixture
+def scene(app, make_user, place):
+    owner = make_user("owner@example.nl", name="Olga")
+    henk = make_user("henk@example.nl", name="Henk")
+    item = place(owner, title="Buurtmoestuin Spoorzicht")
+    return {"owner": owner, "henk": henk, "item": item}
+
+
+def _user(uid):
+    return db.session.get(User, uid)
+
+
+def test_digest_is_the_default(app, scene):
+    with app.app_context():
+        assert _user(scene["henk"]).notify_mode == "daily"
+
+
+def test_new_comment_reaches_followers_of_the_initiative_area_and_theme(app, scene, make_user):
+    area_fan = make_user("area@example.nl")
+    with app.app_context():
+        item = db.session.get(Initiative, scene["item"])
+        follow(_user(area_fan), "area", item.area_id)
+        post_comment(item, "Ik breng zaden mee", _user(scene["henk"]))
+        recipients = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "comment")))
+    assert recipients == {scene["owner"], area_fan}  # not the author themself
+
+
+def test_reply_reaches_the_author_replied_to(app, scene, make_user):
+    ans = make_user("ans@example.nl", name="Ans")
+    with app.app_context():
+        item = db.session.get(Initiative, scene["item"])
+        top = post_comment(item, "Wie heeft een schop?", _user(ans))
+        post_comment(item, "Ik!", _user(scene["henk"]), parent=top)
+        kinds = db.session.execute(select(Notification.user_id, Notification.kind)).all()
+    assert (ans, "reply") in kinds
+
+
+def test_immediate_mail_with_one_click_unsubscribe(app, client, scene, smtp_server):
+    with app.app_context():
+        set_mode(_user(scene["owner"]), "immediate")
+        join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]), "Ik kan water geven")
+    ((rcpts, msg),) = smtp_server.messages
+    assert rcpts == ["owner@example.nl"]
+    body = msg.get_content()
+    assert "Henk doet mee met ‘Buurtmoestuin Spoorzicht’" in body
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = re.search(r"<(http[^>]+)>", msg["List-Unsubscribe"]).group(1)
+    path = "/afmelden/" + url.split("/afmelden/", 1)[1]
+    resp = client.post(path)  # a mail client's one-click POST, no CSRF token
+    assert resp.status_code == 200
+    assert "U bent afgemeld" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert _user(scene["owner"]).notify_mode == "none"
+
+
+def test_forged_unsubscribe_token_is_refused(client):
+    resp = client.get("/afmelden/not-a-token")
+    assert resp.status_code == 400
+    assert "afmeldlink klopt niet" in resp.get_data(as_text=True)
+
+
+def test_daily_digest_collects_everything_since_the_last_one(app, scene, smtp_server, make_user):
+    ans = make_user("ans@example.nl", name="Ans")
+    with app.app_context():
+        item = db.session.get(Initiative, scene["item"])
+        join(_user(scene["henk"]), item)
+        post_comment(item, "Zaterdag om tien uur beginnen we", _user(ans))
+        assert smtp_server.messages == []  # digest people get nothing straight away
+        assert send_digests("daily") == 2  # the owner, and Henk who follows by joining
+    mails = {rcpts[0]: msg for rcpts, msg in smtp_server.messages}
+    owner_mail = mails["owner@example.nl"]
+    assert owner_mail["Subject"] == "Uw dagelijkse overzicht van Schatkaart"
+    content = owner_mail.get_content()
+    assert "Henk doet mee" in content
+    assert "Ans reageerde op ‘Buurtmoestuin Spoorzicht’: Zaterdag om tien uur beginnen we" in content
+    assert "/afmelden/" in content
+    assert "Ans reageerde" in mails["henk@example.nl"].get_content()
+    with app.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM notification WHERE emailed_at IS NULL")) == 0
+        smtp_server.messages.clear()
+        assert send_digests("daily") == 0  # nothing twice, and not again within the day
+
+
+def test_weekly_people_are_not_in_the_daily_digest(app, scene, smtp_server):
+    with app.app_context():
+        set_mode(_user(scene["owner"]), "weekly")
+        join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]))
+        assert send_digests("daily") == 0
+        assert send_digests("weekly") == 1
+        later = utcnow() + timedelta(days=3)
+        join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]), "nieuw aanbod")  # no new notification
+        assert send_digests("weekly", now=later) == 0
+
+
+def test_digest_command(app, runner, scene, smtp_server):
+    with app.app_context():
+        join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]))
+    result = runner.invoke(args=["notifications", "digest", "--period", "daily"])
+    assert result.exit_code == 0, result.output
+    assert "1 daily digests sent" in result.output
+    assert smtp_server.messages[0][0] == ["owner@example.nl"]
+
+
+def test_anonymous_author_hears_about_replies_and_can_unsubscribe(app, client, scene, smtp_server):
+    with app.app_context():
+        db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))
+        db.session.commit()
+        item = db.session.get(Initiative, scene["item"])
+        top = post_comment(item, "Mag mijn hond mee?", author_name="Ans", author_email="ans@example.nl")
+        post_comment(item, "Natuurlijk!", _user(scene["owner"]), parent=top)
+        top_id = top.id
+    ((rcpts, msg),) = [m for m in smtp_server.messages if m[0] == ["ans@example.nl"]]
+    assert "Olga antwoordde op uw reactie" in msg.get_content()
+    url = re.search(r"<(http[^>]+)>", msg["List-Unsubscribe"]).group(1)
+    assert "ans@example.nl" not in client.get(f"/initiatieven/{scene['item']}").get_data(as_text=True)
+    client.get("/afmelden/" + url.split("/afmelden/", 1)[1])
+    with app.app_context():
+        assert db.session.get(Comment, top_id).notify_replies is False
+
+
+def test_mijn_schatkaart_shows_what_happened_since_the_last_visit(app, client, scene):
+    login(client, "owner@example.nl")
+    first = client.get("/mijn").get_data(as_text=True)
+    assert "Buurtmoestuin Spoorzicht" in first  # what I placed
+    with app.app_context():
+        join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]))
+    second = client.get("/mijn").get_data(as_text=True)
+    assert "Nieuw sinds uw vorige bezoek" in second
+    assert "Henk doet mee" in second
+    third = client.get("/mijn").get_data(as_text=True)
+    assert "Er is niets nieuws" in third
+
+
+def test_choosing_how_to_hear_back(app, client, scene):
+    from .conftest import post_form
+
+    login(client, "henk@example.nl")
+    resp = post_form(client, "/mijn", {"notify_mode": "weekly"}, follow_redirects=True)
+    assert "Uw keuze is opgeslagen." in resp.get_data(as_text=True)
+    with app.app_context():
+        assert _user(scene["henk"]).notify_mode == "weekly"

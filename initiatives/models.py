@@ -93,7 +93,7 @@ class Initiative(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # Moderation: hidden initiatives leave the map and gallery; the reason is shown in place.
-    visibility: Mapped[str] = mapped_column(String(12), default="published", server_default="published", index=True)
+    visibility: Mapped[str] = mapped_column(String(12), default="published", server_default="published")
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
     # Counters kept by the participation services, so cards and the map never count rows.
     participants_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -181,7 +181,6 @@ def upgrade():
         # A constant default is all SQLite allows when adding a NOT NULL column; real values follow.
         batch_op.add_column(sa.Column('last_activity_at', sa.DateTime(), nullable=False, server_default='2000-01-01 00:00:00'))
         batch_op.create_index(batch_op.f('ix_initiative_last_activity_at'), ['last_activity_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_initiative_visibility'), ['visibility'], unique=False)
 
     op.execute("UPDATE initiative SET last_activity_at = created_at")
 
@@ -204,7 +203,6 @@ def downgrade():
     with op.batch_alter_table('municipality', schema=None) as batch_op:
         batch_op.drop_column('anonymous_comments')
 
-    op.drop_index('ix_initiative_visibility', table_name='initiative')
     op.drop_index('ix_initiative_last_activity_at', table_name='initiative')
     op.drop_column('initiative', 'last_activity_at')
     op.drop_column('initiative', 'pluim_count')

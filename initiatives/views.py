@@ -83,12 +83,14 @@ def detail(initiative_id: int):
 
 def render_detail(item: Initiative, status: int = 200, **forms):
     """The initiative page; forms with errors are passed in so input is never lost."""
-    from participation.forms import ActionForm, CommentForm, FlagForm, JoinForm, NeedForm, NeedResponseForm
+    from participation.forms import ActionForm, CommentForm, JoinForm, NeedForm, NeedResponseForm
     from participation.queries import detail_context
 
     if item.visibility != "published":
         return render_template("initiatives/hidden.html", item=item), 410 if item.visibility == "hidden" else 404
-    context = detail_context(item, current_user)
+    comment_form = forms.get("comment_form")
+    reply_to_id = request.args.get("antwoord") or (comment_form.parent_id.data if comment_form else None)
+    context = detail_context(item, current_user, reply_to_id)
     response_forms = forms.pop("response_forms", {})
     return render_template(
         "initiatives/detail.html",
@@ -100,7 +102,6 @@ def render_detail(item: Initiative, status: int = 200, **forms):
         need_form=forms.pop("need_form", None) or NeedForm(),
         response_form_for=lambda need_id: response_forms.get(need_id) or NeedResponseForm(prefix=f"need{need_id}"),
         action_form=ActionForm(),
-        flag_form=FlagForm(),
         types=TYPES,
         type_explanations=TYPE_EXPLANATIONS,
         statuses=STATUSES,

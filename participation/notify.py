@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -63,7 +63,7 @@ def notify(user_ids: set[int], kind: str, initiative: Initiative | None, text: s
     return [n for n in rows if n.user_id in immediate]
 
 
-def _with_unsubscribe(msg: EmailMessage, url: str) -> EmailMessage:
+def _with_unsubscribe(msg: Message, url: str) -> Message:
     msg["List-Unsubscribe"] = f"<{url}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return msg

@@ -34,8 +34,11 @@ def comment_thread(initiative: Initiative) -> list[tuple[Comment, list[Comment]]
     return [(c, replies.get(c.id, [])) for c in top]
 
 
-def detail_context(initiative: Initiative, user: User | None) -> dict:
+def detail_context(initiative: Initiative, user: User | None, reply_to_id: str | None = None) -> dict:
     thread = comment_thread(initiative)
+    reply_to = None
+    if reply_to_id and reply_to_id.isdigit():
+        reply_to = next((c for c, _r in thread if c.id == int(reply_to_id) and c.status == "published"), None)
     comment_ids = [c.id for c, rs in thread for c in [c, *rs]]
     is_owner = bool(user and user.is_authenticated and user.id == initiative.owner_id)
     participants = []
@@ -60,6 +63,7 @@ def detail_context(initiative: Initiative, user: User | None) -> dict:
     municipality = current_municipality()
     return {
         "thread": thread,
+        "reply_to": reply_to,
         "participants": participants,
         "my_participation": my_participation,
         "is_owner": is_owner,

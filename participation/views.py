@@ -253,19 +253,24 @@ def follow_view(target_type: str, target_id: int):
     )
 
 
-@bp.post("/melden/<target_type>/<int:target_id>")
-@limiter.limit(lambda: current_app.config["RATELIMIT_FLAG"])
+@bp.route("/melden/<target_type>/<int:target_id>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_FLAG"], methods=["POST"])
 def flag_view(target_type: str, target_id: int):
+    if target_type not in ("comment", "initiative"):
+        abort(404)
+    url = _target_url(target_type, target_id)
     form = FlagForm()
-    url = _target_url(target_type, target_id) if target_type in ("comment", "initiative") else abort(404)
-    if form.validate_on_submit() and not form.website.data:
-        try:
-            flag(target_type, target_id, form.reason.data, current_user)
-        except ValidationFailed as exc:
-            flash(next(iter(exc.errors.values())), "error")
-            return redirect(url)
-    flash(_("Dank u voor uw melding. De redactie kijkt ernaar."), "success")
-    return redirect(url)
+    if form.validate_on_submit():
+        if not form.website.data:  # the honeypot: bots are thanked and ignored
+            try:
+                flag(target_type, target_id, form.reason.data, current_user)
+            except ValidationFailed as exc:
+                form.reason.errors = list(exc.errors.values())
+                return render_template("participation/flag.html", form=form, back=url), 400
+        flash(_("Dank u voor uw melding. De redactie kijkt ernaar."), "success")
+        return redirect(url)
+    target = db.session.get(Comment if target_type == "comment" else Initiative, target_id)
+    return render_template("participation/flag.html", form=form, back=url, target=target, target_type=target_type)
 
 
 # --- Mijn Schatkaart, unsubscribe ----------------------------------------------------------

@@ -182,3 +182,29 @@ def test_one_address_has_an_hourly_cap_across_accounts(app, client, item, make_u
             resp = post_form(browser, f"{page}/reacties", {"body": f"Reactie {n}-{i}"}, token_from=page)
             statuses.append(resp.status_code)
     assert statuses == [302] * 20 + [429]
+
+
+def test_replying_from_the_antwoorden_link_keeps_the_thread(app, client, item, make_user):
+    uid = make_user("henk@example.nl", name="Henk")
+    make_user("ans@example.nl", name="Ans")
+    top, _ = _comment(app, item, "Wie heeft een ladder?", author=uid)
+    login(client, "ans@example.nl")
+    page = f"/initiatieven/{item}?antwoord={top}"
+    html = client.get(page).get_data(as_text=True)
+    assert "Antwoord op Henk" in html
+    assert f'name="parent_id" value="{top}"' in html
+    resp = post_form(client, f"/initiatieven/{item}/reacties", {"body": "Ik!", "parent_id": str(top)}, token_from=page)
+    assert resp.status_code == 302
+    with app.app_context():
+        reply = db.session.scalar(text("SELECT parent_id FROM comment WHERE body = 'Ik!'"))
+    assert reply == top
+
+
+def test_report_page_shows_what_is_reported(app, client, item, make_user):
+    cid, _ = _comment(app, item, "Koop mijn fiets", author=make_user())
+    html = client.get(f"/melden/comment/{cid}").get_data(as_text=True)
+    assert "Reactie melden" in html
+    assert "Koop mijn fiets" in html
+    resp = post_form(client, f"/melden/comment/{cid}", {"reason": ""})
+    assert resp.status_code == 400
+    assert "Schrijf kort waarom" in resp.get_data(as_text=True)

@@ -100,6 +100,13 @@ class Initiative(db.Model):
     comments_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pluim_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # Co-creation: the trajectory and stage it belongs to, and the municipality's first answer.
+    trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"), index=True)
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stage.id", ondelete="SET NULL"))
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # Assisted entry by an ambassador for a resident who is not online.
+    on_behalf_of: Mapped[str | None] = mapped_column(String(80))
+    consent_note: Mapped[str | None] = mapped_column(String(300))
 
     area: Mapped[Area | None] = relationship()
     owner: Mapped[User] = relationship()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from maps.geometry import ensure_inside, parse_location
 from maps.services import neighbourhood_for, require_municipality
 from platform_core.extensions import db
-from platform_core.models import User
+from platform_core.models import User, utcnow
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from .markdown import render_markdown
@@ -189,15 +189,37 @@ def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput
     if not can_edit(actor, initiative):
         raise PermissionDenied("only the initiator edits an initiative")
     clean = validate(data)
+    old_status = initiative.status
+    sent = []
     try:
         _apply(initiative, clean)
         db.session.flush()
         index_initiative(initiative)
+        if initiative.status != old_status:
+            sent = _announce_status(actor, initiative, old_status)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    from participation.notify import deliver_immediate
+
+    deliver_immediate(sent)
     return initiative
+
+
+def _announce_status(actor: User, initiative: Initiative, old_status: str) -> list:
+    """Everyone following the initiative, its area or themes hears about a new status."""
+    from participation.notify import notify
+    from participation.services import followers_of
+
+    initiative.last_activity_at = utcnow()
+    text = _(
+        "‘%(title)s’ heeft een nieuwe status: %(new)s (was: %(old)s).",
+        title=initiative.title,
+        new=STATUSES[initiative.status],
+        old=STATUSES[old_status],
+    )
+    return notify(followers_of(initiative) - {actor.id}, "status", initiative, text)
 
 
 def theme_tree() -> list[Theme]:

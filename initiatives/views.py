@@ -21,7 +21,7 @@ from platform_core.validation import PermissionDenied, ValidationFailed, apply_e
 
 from . import bp
 from .forms import ContactForm, InitiativeForm
-from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, Initiative
+from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, Initiative, Theme
 from .search import Filters, apply_filters, order
 from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative
 
@@ -52,6 +52,7 @@ def gallery():
     pages = max(1, (total + size - 1) // size)
     return render_template(
         "initiatives/gallery.html",
+        followable=_followable(filters),
         items=items,
         total=total,
         page=page,
@@ -63,6 +64,23 @@ def gallery():
         buurten=areas_by_level("buurt"),
         map_url=url_for("maps.treasure_map", **filters.as_args()),
     )
+
+
+def _followable(filters: Filters) -> list[tuple[str, int, str, bool]]:
+    """The neighbourhood and theme in the filters, so people can follow them from here."""
+    from maps.models import Area
+    from participation.services import is_following
+
+    out = []
+    if filters.area:
+        area = db.session.scalar(select(Area).where(Area.code == filters.area))
+        if area:
+            out.append(("area", area.id, area.name, is_following(current_user, "area", area.id)))
+    if filters.theme:
+        theme = db.session.scalar(select(Theme).where(Theme.slug == filters.theme))
+        if theme:
+            out.append(("theme", theme.id, theme.name, is_following(current_user, "theme", theme.id)))
+    return out
 
 
 def _small_map(item: Initiative):
@@ -90,7 +108,9 @@ def render_detail(item: Initiative, status: int = 200, **forms):
         return render_template("initiatives/hidden.html", item=item), 410 if item.visibility == "hidden" else 404
     comment_form = forms.get("comment_form")
     reply_to_id = request.args.get("antwoord") or (comment_form.parent_id.data if comment_form else None)
-    context = detail_context(item, current_user, reply_to_id)
+    from trajectories.queries import initiative_context
+
+    context = detail_context(item, current_user, reply_to_id) | initiative_context(item, current_user)
     response_forms = forms.pop("response_forms", {})
     return render_template(
         "initiatives/detail.html",
@@ -144,7 +164,8 @@ def _resolve_address(form: InitiativeForm) -> None:
         form.address.errors = [_("We kunnen dit adres niet vinden. Controleer het, of klik de plek aan op de kaart.")]
 
 
-def _editor(form: InitiativeForm, item: Initiative | None):
+def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: str = "initiatives/edit.html"):  # noqa: ANN001
+    """The place/edit form; ``save`` overrides how a new initiative is created (assisted entry)."""
     form.theme_ids.choices = [(c.id, f"{t.name} – {c.name}") for t in theme_tree() for c in [t, *t.children]]
     municipality = current_municipality()
     if municipality is None:
@@ -162,13 +183,13 @@ def _editor(form: InitiativeForm, item: Initiative | None):
                     clean = validate(data)
                     preview = {"clean": clean, "html": render_markdown(clean["description"])}
                 elif item is None:
-                    item = create_initiative(current_user, data)
+                    item = (save or (lambda d: create_initiative(current_user, d)))(data)
                     flash(_("Uw initiatief staat op de kaart. Bedankt!"), "success")
-                    return redirect(url_for(".detail", initiative_id=item.id))
+                    return redirect(url_for("initiatives.detail", initiative_id=item.id))
                 else:
                     update_initiative(current_user, item, data)
                     flash(_("De wijzigingen zijn opgeslagen."), "success")
-                    return redirect(url_for(".detail", initiative_id=item.id))
+                    return redirect(url_for("initiatives.detail", initiative_id=item.id))
             except ValidationFailed as exc:
                 db.session.rollback()
                 apply_errors(form, exc.errors)
@@ -177,7 +198,7 @@ def _editor(form: InitiativeForm, item: Initiative | None):
     add_outlines(m, areas_by_level("buurt"))
     status = 400 if form.is_submitted() and (form.errors or getattr(form, "location_error", None)) else 200
     return render_template(
-        "initiatives/edit.html",
+        template,
         form=form,
         item=item,
         parts=render_parts(m),
@@ -228,7 +249,7 @@ def contact(initiative_id: int):
     if form.validate_on_submit():
         if form.website.data:  # a bot filled the honeypot: pretend all is well
             flash(_("Uw bericht is verstuurd."), "success")
-            return redirect(url_for(".detail", initiative_id=item.id))
+            return redirect(url_for("initiatives.detail", initiative_id=item.id))
         from platform_core.accounts.services import normalise_email
 
         try:
@@ -246,7 +267,7 @@ def contact(initiative_id: int):
             )
             send_mail(to, _("Bericht over uw initiatief: %(title)s", title=item.title), body, reply_to=reply_to)
             flash(_("Uw bericht is verstuurd. De initiatiefnemer krijgt het per e-mail."), "success")
-            return redirect(url_for(".detail", initiative_id=item.id))
+            return redirect(url_for("initiatives.detail", initiative_id=item.id))
     return render_detail(item, status=400, contact_form=form)
 
 

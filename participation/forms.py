@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 
@@ -24,6 +24,7 @@ class CommentForm(FlaskForm):
         description=_l("Alleen om u te laten weten als iemand antwoordt. Wordt nooit getoond."),
     )
     parent_id = HiddenField()
+    to_municipality = BooleanField(_l("Dit is een vraag aan de gemeente"))
     website = StringField(_l("Laat dit veld leeg"))  # honeypot
 
 

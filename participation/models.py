@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from initiatives.models import Initiative
@@ -84,6 +84,9 @@ class Comment(db.Model):
     pluim_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A question addressed to the municipality, and when it was first answered.
+    to_municipality: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     author: Mapped[User | None] = relationship()
     initiative: Mapped[Initiative] = relationship()

@@ -201,6 +201,7 @@ def post_comment(
     author_name: str | None = None,
     author_email: str | None = None,
     parent: Comment | None = None,
+    to_municipality: bool = False,
 ) -> Comment:
     """Logged-in comments publish at once; anonymous ones follow the municipality's setting."""
     errors: dict[str, str] = {}
@@ -239,6 +240,7 @@ def post_comment(
         notify_replies=bool(email),
         body=body,
         status="pending" if held else "published",
+        to_municipality=bool(to_municipality),
     )
     db.session.add(comment)
     db.session.flush()

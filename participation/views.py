@@ -13,6 +13,7 @@ from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import csrf, db, limiter
 from platform_core.models import utcnow
+from platform_core.urls import safe_next
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from . import bp
@@ -163,7 +164,13 @@ def comment_view(initiative_id: int):
         parent = db.session.get(Comment, int(form.parent_id.data))
     try:
         comment = post_comment(
-            item, form.body.data, current_user, form.author_name.data, form.author_email.data, parent=parent
+            item,
+            form.body.data,
+            current_user,
+            form.author_name.data,
+            form.author_email.data,
+            parent=parent,
+            to_municipality=form.to_municipality.data,
         )
     except ValidationFailed as exc:
         for name, message in exc.errors.items():
@@ -246,11 +253,7 @@ def follow_view(target_type: str, target_id: int):
             flash(_("U volgt dit nu. Nieuws ziet u op Mijn Schatkaart."), "success")
     except ValidationFailed as exc:
         flash(next(iter(exc.errors.values())), "error")
-    return redirect(
-        request.form.get("next")
-        if request.form.get("next", "").startswith("/")
-        else _target_url(target_type, target_id)
-    )
+    return redirect(safe_next(request.form.get("next"), _target_url(target_type, target_id)))
 
 
 @bp.route("/melden/<target_type>/<int:target_id>", methods=["GET", "POST"])

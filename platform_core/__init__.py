@@ -59,6 +59,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     import initiatives
     import maps
     import participation
+    import trajectories
+    from trajectories import models as _trajectory_models  # noqa: F401
 
     from . import models  # noqa: F401  (register tables)
     from .accounts import bp as accounts_bp
@@ -73,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(maps.api_bp)
     app.register_blueprint(initiatives.bp)
     app.register_blueprint(participation.bp)
+    app.register_blueprint(trajectories.bp)
     csrf.exempt(maps.api_bp)  # read-only JSON API: GET only
     register_cli(app)
 

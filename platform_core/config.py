@@ -61,6 +61,9 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 24,
+        # The municipality answers within this many working days (co-creation norm).
+        "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
+        "FACILITATION_BUDGET_MAX": int(env("FACILITATION_BUDGET_MAX", "2500")),
         # Where this site lives, for links in mail sent outside a request (digests).
         "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),
     }

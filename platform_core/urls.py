@@ -13,3 +13,11 @@ def public_url(endpoint: str, **values) -> str:
     parts = urlsplit(current_app.config["PUBLIC_URL"])
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths: an open redirect would help phishers."""
+    same_site = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    if same_site and not urlsplit(target).netloc:
+        return target
+    return fallback

@@ -7,7 +7,12 @@ mkdir -p bench/results
 pg=$(bash scripts/pg.sh | tail -n 1 | sed 's/schatkaart_test$/schatkaart_bench/')
 for n in 10000 100000; do
   naive=""; [ "$n" = 10000 ] && naive="--naive"
+  rm -f "bench/results/bench-$n.db"*
   .venv/bin/python bench/bench_map.py --database "sqlite:///$PWD/bench/results/bench-$n.db" --count "$n" $naive \
     | tee "bench/results/map-sqlite-$n.json"
   .venv/bin/python bench/bench_map.py --database "$pg" --count "$n" $naive | tee "bench/results/map-postgresql-$n.json"
 done
+rm -f bench/results/participation.db*
+.venv/bin/python bench/bench_participation.py --database "sqlite:///$PWD/bench/results/participation.db" \
+  | tee bench/results/participation-sqlite.json
+.venv/bin/python bench/bench_participation.py --database "$pg" | tee bench/results/participation-postgresql.json

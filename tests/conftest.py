@@ -21,6 +21,16 @@ from sqlalchemy import text
 
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
+    "attendance",
+    "meeting",
+    "stakeholder",
+    "outcome",
+    "blocker",
+    "facilitation",
+    "municipal_role",
+    "feedback",
+    "framing",
+    "ambassador_area",
     "notification",
     "flag",
     "moderation_decision",
@@ -34,6 +44,8 @@ CONTENT_TABLES = [
     "initiative_theme",
     "initiative_link",
     "initiative",
+    "trajectory_area",
+    "trajectory",
     "user_role",
     "user_account",
 ]
@@ -156,6 +168,8 @@ def clean(app, smtp_server):
     yield
     with app.app_context():
         db.session.rollback()
+        db.session.execute(text("UPDATE trajectory SET current_stage_id = NULL"))
+        db.session.execute(text("DELETE FROM stage"))
         for table in CONTENT_TABLES:
             db.session.execute(text(f"DELETE FROM {table}"))
         if db.engine.dialect.name == "sqlite":

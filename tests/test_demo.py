@@ -21,6 +21,8 @@ def _snapshot(app):
 
 def _empty(app):
     with app.app_context():
+        db.session.execute(text("UPDATE trajectory SET current_stage_id = NULL"))
+        db.session.execute(text("DELETE FROM stage"))
         for table in CONTENT_TABLES:
             db.session.execute(text(f"DELETE FROM {table}"))
         if db.engine.dialect.name == "sqlite":

@@ -160,3 +160,35 @@ def test_choosing_how_to_hear_back(app, client, scene):
     assert "Uw keuze is opgeslagen." in resp.get_data(as_text=True)
     with app.app_context():
         assert _user(scene["henk"]).notify_mode == "weekly"
+
+
+def test_status_change_reaches_followers_but_not_the_initiator(app, scene):
+    from initiatives.services import update_initiative
+
+    from .conftest import initiative_input
+
+    with app.app_context():
+        item = db.session.get(Initiative, scene["item"])
+        join(_user(scene["henk"]), item)
+        update_initiative(_user(scene["owner"]), item, initiative_input(title=item.title, status="in_uitvoering"))
+        rows = db.session.execute(
+            select(Notification.user_id, Notification.text).where(Notification.kind == "status")
+        ).all()
+    assert [uid for uid, _ in rows] == [scene["henk"]]
+    assert "heeft een nieuwe status: In uitvoering (was: Idee)" in rows[0][1]
+
+
+def test_following_a_neighbourhood_from_the_gallery(app, client, scene):
+    from .conftest import post_form
+
+    login(client, "henk@example.nl")
+    with app.app_context():
+        area = db.session.get(Initiative, scene["item"]).area
+        area_id, code = area.id, area.code
+    page = f"/initiatieven?area={code}"
+    assert "Volg buurt Spoorzicht" in client.get(page).get_data(as_text=True)
+    resp = post_form(client, f"/volgen/area/{area_id}", {"next": page}, token_from=page)
+    assert resp.headers["Location"] == page
+    assert "Niet meer volgen: Spoorzicht" in client.get(page).get_data(as_text=True)
+    evil = post_form(client, f"/volgen/area/{area_id}", {"next": "//evil.example/x", "stop": "1"}, token_from=page)
+    assert "evil.example" not in evil.headers["Location"]

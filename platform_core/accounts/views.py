@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
+from ..urls import safe_next
 from ..validation import ValidationFailed, apply_errors
 from . import bp
 from .forms import LoginForm, RegisterForm
@@ -14,10 +13,7 @@ from .services import authenticate, register_user
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect would help phishers.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("maps.treasure_map")
+    return safe_next(target, url_for("maps.treasure_map"))
 
 
 @bp.route("/registreren", methods=["GET", "POST"])

@@ -1,0 +1,64 @@
+"""A civil servant answers from the queue; an ambassador registers a meeting (Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from maps.models import Area
+from platform_core.extensions import db
+from platform_core.models import User
+from trajectories.services import make_ambassador
+
+from ..conftest import PASSWORD
+from .conftest import axe_violations, browser_login
+
+pytestmark = pytest.mark.browser
+
+
+def test_civil_servant_answers_from_the_queue(page, make_user, place):
+    owner = make_user("olga@example.nl", name="Olga")
+    make_user("petra@gemeente.nl", roles=("civil_servant",), name="Petra")
+    place(owner, title="Groene binnentuin")
+    browser_login(page, "petra@gemeente.nl", PASSWORD)
+    page.click("nav >> text=Wachtrij")
+    row = page.locator("tr", has_text="Groene binnentuin")
+    assert "Nieuw initiatief" in row.inner_text()
+    assert axe_violations(page) == []
+    row.locator("text=Reageer").click()
+    page.fill("#fb-body", "Mooi plan! We kijken graag mee naar de plek en de planten.")
+    page.fill("#fb-department", "Stadsbeheer")
+    page.click("button[value=feedback]")
+    page.wait_for_selector("text=Uw reactie staat bij het initiatief.")
+    official = page.locator(".official")
+    assert "Petra, Stadsbeheer" in official.inner_text()
+    page.goto("/gemeente/wachtrij")
+    assert "Niets wacht op een reactie" in page.content()
+
+
+def test_ambassador_registers_a_meeting_and_who_came(app, page, make_user):
+    admin = make_user("beheer@gemeente.nl", roles=("admin",))
+    mo = make_user("mo@example.nl", name="Mo")
+    make_user("henk@example.nl", name="Henk")
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.name == "Spoorzicht"))
+        make_ambassador(db.session.get(User, admin), db.session.get(User, mo), [area.id])
+    browser_login(page, "mo@example.nl", PASSWORD)
+    page.click("nav >> text=Ambassadeur")
+    page.click("text=Bijeenkomst organiseren")
+    page.fill("#title", "Koffieochtend groen")
+    page.fill("#starts_at", "2026-12-05T10:00")
+    page.fill("#place", "Buurthuis De Pijl")
+    page.select_option("#area_id", label="Spoorzicht")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=De bijeenkomst is aangemaakt.")
+    page.fill("#email", "henk@example.nl")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=Aanwezigheid geregistreerd.")
+    page.fill("#name", "Buurvrouw Ans")
+    page.click("main button[type=submit]")
+    page.fill("#count", "6")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#aanwezig-totaal:has-text('8 aanwezigen')")
+    assert "Henk" in page.content()
+    assert axe_violations(page) == []

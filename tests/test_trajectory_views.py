@@ -1,0 +1,253 @@
+"""The co-creation pages over HTTP: who sees and may post what."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+
+from initiatives.models import Initiative
+from maps.models import Area
+from participation.models import Comment
+from platform_core.extensions import db
+from platform_core.models import User
+from trajectories.models import Feedback, Meeting, Trajectory
+from trajectories.services import make_ambassador, place_in_trajectory
+
+from .conftest import login, post_form
+
+
+@pytest.fixture
+def cast(app, make_user, place):
+    ids = {
+        "admin": make_user("beheer@gemeente.nl", roles=("admin",), name="Beheer"),
+        "civil": make_user("petra@gemeente.nl", roles=("civil_servant",), name="Petra"),
+        "owner": make_user("olga@example.nl", name="Olga"),
+        "amb": make_user("mo@example.nl", name="Mo"),
+    }
+    ids["item"] = place(ids["owner"], title="Groene binnentuin")
+    return ids
+
+
+def test_admin_creates_a_trajectory_and_its_page_shows_question_stages_and_initiatives(app, client, cast):
+    login(client, "beheer@gemeente.nl")
+    resp = post_form(
+        client,
+        "/trajecten/nieuw",
+        {
+            "title": "Groen in Spoorzicht",
+            "question": "Hoe maken we de buurt samen groener?",
+            "department": "Stadsbeheer",
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-12-31",
+            "stages": "verkennen\nideeën\nplan",
+        },
+    )
+    assert resp.status_code == 302
+    with app.app_context():
+        t = db.session.scalar(select(Trajectory))
+        place_in_trajectory(db.session.get(User, cast["owner"]), db.session.get(Initiative, cast["item"]), t)
+        tid = t.id
+    html = client.get(f"/trajecten/{tid}").get_data(as_text=True)
+    assert "Hoe maken we de buurt samen groener?" in html
+    assert 'aria-current="step" class="current">verkennen' in html
+    assert "Groene binnentuin" in html
+    post_form(client, f"/trajecten/{tid}/volgende-fase", {}, token_from=f"/trajecten/{tid}")
+    assert 'aria-current="step" class="current">ideeën' in client.get(f"/trajecten/{tid}").get_data(as_text=True)
+
+
+def test_trajectory_form_errors_in_dutch(client, cast):
+    login(client, "beheer@gemeente.nl")
+    resp = post_form(client, "/trajecten/nieuw", {"title": "", "question": "kort", "department": "", "stages": "een"})
+    assert resp.status_code == 400
+    assert "Geef minstens twee verschillende fasen." in resp.get_data(as_text=True)
+
+
+def test_residents_cannot_open_municipal_pages(client, cast):
+    login(client, "olga@example.nl")
+    for url in (
+        "/trajecten/nieuw",
+        f"/initiatieven/{cast['item']}/gemeente",
+        "/gemeente/wachtrij",
+        "/ambassadeur",
+        "/beheer/ambassadeurs",
+        "/bijeenkomsten/nieuw",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+def test_civil_servant_answers_a_question_from_the_queue(app, client, cast, make_user):
+    henk = make_user("henk@example.nl", name="Henk")
+    login(client, "henk@example.nl")
+    page = f"/initiatieven/{cast['item']}"
+    post_form(
+        client, f"{page}/reacties", {"body": "Mag dit op gemeentegrond?", "to_municipality": "y"}, token_from=page
+    )
+    with app.app_context():
+        question = db.session.scalar(select(Comment))
+        assert question.to_municipality
+        assert question.author_id == henk
+        qid = question.id
+    civil = client.application.test_client()
+    login(civil, "petra@gemeente.nl")
+    queue = civil.get("/gemeente/wachtrij").get_data(as_text=True)
+    assert "Vraag van Henk bij" in queue
+    assert "Nieuw initiatief:" in queue
+    panel = f"/initiatieven/{cast['item']}/gemeente?vraag={qid}"
+    assert "Mag dit op gemeentegrond?" in civil.get(panel).get_data(as_text=True)
+    resp = post_form(
+        civil,
+        panel,
+        {
+            "fb-body": "Ja, met een beheerafspraak.",
+            "fb-department": "Vastgoed",
+            "fb-answers": str(qid),
+            "action": "feedback",
+        },
+        token_from=panel,
+    )
+    assert resp.status_code == 302
+    with app.app_context():
+        assert db.session.get(Comment, qid).answered_at is not None
+        assert db.session.scalar(select(Feedback)).department == "Vastgoed"
+    html = client.get(page).get_data(as_text=True)
+    assert "Reactie van de gemeente" in html
+    assert "Petra, Vastgoed" in html
+    assert "Niets wacht op een reactie" in civil.get("/gemeente/wachtrij").get_data(as_text=True)
+
+
+def test_initiator_sees_when_to_expect_an_answer(client, cast):
+    login(client, "olga@example.nl")
+    assert "De gemeente reageert uiterlijk op" in client.get(f"/initiatieven/{cast['item']}").get_data(as_text=True)
+
+
+def test_panel_records_role_facilitation_blocker_and_framing(app, client, cast):
+    login(client, "petra@gemeente.nl")
+    panel = f"/initiatieven/{cast['item']}/gemeente"
+    post_form(client, panel, {"rol-role": "partner", "rol-scale": "faciliterend", "rol-stage_id": "", "action": "role"})
+    post_form(
+        client,
+        panel,
+        {"fac-kind": "budget", "fac-description": "Voor planten", "fac-amount": "500", "action": "facilitation"},
+    )
+    post_form(
+        client, panel, {"kn-description": "Vergunning loopt vast", "kn-department": "Vergunningen", "action": "blocker"}
+    )
+    post_form(
+        client,
+        panel,
+        {
+            "kader-target": f"initiative:{cast['item']}",
+            "kader-kind": "kan_niet",
+            "kader-body": "Geen bomen op de leiding.",
+            "action": "framing",
+        },
+    )
+    bad = post_form(
+        client,
+        panel,
+        {"fac-kind": "budget", "fac-description": "Te veel", "fac-amount": "99999", "action": "facilitation"},
+    )
+    assert bad.status_code == 400
+    assert "Een klein budget is een bedrag tussen 1 en 2500 euro." in bad.get_data(as_text=True)
+    html = client.get(f"/initiatieven/{cast['item']}").get_data(as_text=True)
+    assert "Partner" in html
+    assert "Klein eenmalig budget: Voor planten (€ 500)" in html
+    assert "Vergunning loopt vast" in html
+    assert "Geen bomen op de leiding." in html
+    public = client.application.test_client().get(f"/initiatieven/{cast['item']}").get_data(as_text=True)
+    assert "Vergunning loopt vast" not in public  # blockers are for the initiator and the municipality
+
+
+def test_ambassador_registers_a_meeting_with_attendance(app, client, cast, make_user):
+    make_user("henk@example.nl", name="Henk")
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.name == "Spoorzicht"))
+        make_ambassador(db.session.get(User, cast["admin"]), db.session.get(User, cast["amb"]), [area.id])
+        area_id = area.id
+    login(client, "mo@example.nl")
+    resp = post_form(
+        client,
+        "/bijeenkomsten/nieuw",
+        {
+            "title": "Buurtavond",
+            "starts_at": "2026-12-01T19:30",
+            "place": "Buurthuis",
+            "area_id": str(area_id),
+            "trajectory_id": "",
+        },
+    )
+    assert resp.status_code == 302
+    url = resp.headers["Location"]
+    post_form(client, url, {"email": "henk@example.nl"})
+    post_form(client, url, {"name": "Buurman Piet"})
+    post_form(client, url, {"count": "7"})
+    bad = post_form(client, url, {"email": "onbekend@example.nl"})
+    assert "Er is geen account met dit e-mailadres" in bad.get_data(as_text=True)
+    assert "9 aanwezigen" in client.get(url).get_data(as_text=True)
+    assert "Buurtavond" in client.get("/ambassadeur").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Meeting)).organiser_id == cast["amb"]
+
+
+def test_admin_makes_an_ambassador(app, client, cast):
+    with app.app_context():
+        area_id = db.session.scalar(select(Area.id).where(Area.name == "Spoorzicht"))
+    login(client, "beheer@gemeente.nl")
+    resp = post_form(
+        client, "/beheer/ambassadeurs", {"email": "mo@example.nl", "area_ids": str(area_id)}, follow_redirects=True
+    )
+    assert "Mo is nu ambassadeur." in resp.get_data(as_text=True)
+    with app.app_context():
+        assert "ambassador" in db.session.get(User, cast["amb"]).role_names
+
+
+def test_ambassador_enters_an_initiative_for_a_resident(app, client, cast):
+    with app.app_context():
+        area_id = db.session.scalar(select(Area.id).where(Area.name == "Spoorzicht"))
+        make_ambassador(db.session.get(User, cast["admin"]), db.session.get(User, cast["amb"]), [area_id])
+    login(client, "mo@example.nl")
+    data = {
+        "resident_name": "mevrouw De Wit",
+        "consent_note": "Mondeling akkoord op 20-11",
+        "title": "Bankje bij de bushalte",
+        "summary": "Een bankje zodat ouderen kunnen zitten.",
+        "type": "initiatief",
+        "status": "idee",
+        "lat": "52.095",
+        "lon": "5.100",
+        "save": "1",
+    }
+    resp = post_form(client, "/ambassadeur/namens", data, follow_redirects=True)
+    assert "Ingevoerd door ambassadeur Mo namens mevrouw De Wit" in resp.get_data(as_text=True)
+    outside = post_form(client, "/ambassadeur/namens", {**data, "lat": "52.10", "lon": "5.125"})
+    assert outside.status_code == 400
+    assert "buiten uw buurten als ambassadeur" in outside.get_data(as_text=True)
+
+
+def test_outcome_and_stakeholders_from_the_initiative_page(app, client, cast):
+    login(client, "olga@example.nl")
+    page = f"/initiatieven/{cast['item']}"
+    post_form(
+        client,
+        f"{page}/krachtenveld",
+        {"name": "Jongerenwerk", "kind": "organisatie", "involved": "0"},
+        token_from=page,
+    )
+    assert "Jongerenwerk" in client.get(page).get_data(as_text=True)
+    resp = post_form(
+        client,
+        f"{page}/uitkomst",
+        {
+            "kind": "gerealiseerd",
+            "reason": "De tuin is aangelegd en wordt onderhouden.",
+            "decided_on": date.today().isoformat(),
+        },
+        follow_redirects=True,
+    )
+    html = resp.get_data(as_text=True)
+    assert "Wat is er met je inbreng gebeurd?" in html
+    assert "De tuin is aangelegd" in html
+    with app.app_context():
+        assert db.session.scalar(text("SELECT status FROM initiative")) == "afgerond"

@@ -1,0 +1,8 @@
+"""Co-creation trajectories: stages, framing, official feedback, response times,
+ambassadors and meetings, stakeholders, outcomes."""
+
+from flask import Blueprint
+
+bp = Blueprint("trajectories", __name__)
+
+from . import views  # noqa: E402, F401

@@ -1,0 +1,100 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from initiatives.forms import InitiativeForm
+
+from .models import FACILITATION_KINDS, FRAMING_KINDS, OUTCOMES, ROLE_SCALE, ROLES
+
+
+class TrajectoryForm(FlaskForm):
+    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘Groen in Zuilen 2027’."))
+    question = TextAreaField(_l("De vraag aan de buurt"))
+    department = StringField(_l("Afdeling die eigenaar is"))
+    starts_on = DateField(_l("Begint op"), validators=[Optional()])
+    ends_on = DateField(_l("Eindigt op"), validators=[Optional()])
+    area_ids = SelectMultipleField(_l("Wijken en buurten (leeg: de hele gemeente)"), coerce=int, choices=[])
+    stages = TextAreaField(
+        _l("Fasen, één per regel"),
+        default="verkennen\nideeën\nplan\nuitvoering\nevaluatie",
+        description=_l("De volgorde is de volgorde van het traject."),
+    )
+
+
+class SummaryForm(FlaskForm):
+    summary = TextAreaField(_l("Wat is er met de uitkomsten gedaan?"))
+
+
+class FeedbackForm(FlaskForm):
+    body = TextAreaField(_l("Reactie van de gemeente"))
+    department = StringField(_l("Afdeling"))
+    answers = HiddenField()
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rol van de gemeente"), choices=list(ROLES.items()))
+    scale = SelectField(_l("Positie op de schaal"), choices=[("", "—"), *ROLE_SCALE.items()])
+    stage_id = SelectField(_l("Voor welke fase"), choices=[], coerce=str)
+
+
+class FacilitationForm(FlaskForm):
+    kind = SelectField(_l("Wat biedt de gemeente aan?"), choices=list(FACILITATION_KINDS.items()))
+    description = StringField(_l("Omschrijving"))
+    amount = IntegerField(_l("Bedrag in euro's (alleen bij budget)"), validators=[Optional()])
+
+
+class BlockerForm(FlaskForm):
+    description = TextAreaField(_l("Knelpunt"))
+    department = StringField(_l("Doorgezet naar afdeling"))
+
+
+class FramingForm(FlaskForm):
+    target = SelectField(_l("Waar gaat dit kader over?"), choices=[])
+    kind = SelectField(_l("Soort kader"), choices=list(FRAMING_KINDS.items()))
+    body = TextAreaField(_l("Tekst"))
+    amount = IntegerField(_l("Bedrag in euro's (bij budget)"), validators=[Optional()])
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(_l("Hoe is het afgelopen?"), choices=list(OUTCOMES.items()))
+    reason = TextAreaField(_l("Uitleg: wat is er gebeurd, en waarom?"))
+    decided_on = DateField(_l("Datum"), validators=[Optional()])
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Naam van de bijeenkomst"))
+    starts_at = DateTimeLocalField(_l("Datum en tijd"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    place = StringField(_l("Plek"))
+    area_id = SelectField(_l("Buurt"), choices=[], coerce=str)
+    trajectory_id = SelectField(_l("Traject (mag leeg blijven)"), choices=[], coerce=str)
+
+
+class AttendanceForm(FlaskForm):
+    email = EmailField(_l("E-mailadres van een deelnemer met account"))
+    name = StringField(_l("Of: alleen een naam"))
+    count = IntegerField(_l("Of: aantal mensen zonder account"), validators=[Optional()])
+
+
+class AmbassadorForm(FlaskForm):
+    email = EmailField(_l("E-mailadres van de bewoner"))
+    area_ids = SelectMultipleField(_l("Wijken en buurten"), coerce=int, choices=[])
+
+
+class AssistedForm(InitiativeForm):
+    """Placing an initiative for a resident who is not online."""
+
+    resident_name = StringField(_l("Naam van de bewoner namens wie u dit invoert"))
+    consent_note = StringField(
+        _l("Toestemming van de bewoner"), description=_l("Hoe en wanneer gaf de bewoner toestemming?")
+    )

@@ -1,0 +1,250 @@
+"""The co-creation trajectory and the municipality's and ambassadors' part in it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from maps.models import Area
+from platform_core.extensions import db
+from platform_core.models import User, utcnow
+
+DEFAULT_STAGES = ["verkennen", "ideeën", "plan", "uitvoering", "evaluatie"]
+FRAMING_KINDS = {
+    "budget": _l("Beschikbaar budget"),
+    "kan": _l("Wat kan"),
+    "kan_niet": _l("Wat niet kan, en waarom"),
+    "regels": _l("Wettelijke en ruimtelijke kaders"),
+    "besluit": _l("Wie beslist, en wanneer"),
+    "raad": _l("Wat de raad met de uitkomst doet"),
+}
+FRAMING_TARGETS = ("trajectory", "stage", "area", "initiative")
+ROLES = {
+    "eigenaar": _l("Eigenaar / regisseur"),
+    "partner": _l("Partner"),
+    "financier": _l("Financier"),
+    "geen": _l("Geen rol"),
+}
+ROLE_SCALE = {
+    "normerend": _l("Normerend"),
+    "regisserend": _l("Regisserend"),
+    "faciliterend": _l("Faciliterend"),
+    "deelnemend": _l("Deelnemend"),
+    "loslatend": _l("Loslatend"),
+}
+FACILITATION_KINDS = {
+    "ruimte": _l("Vergaderruimte"),
+    "buitendienst": _l("Inzet buitendienst"),
+    "budget": _l("Klein eenmalig budget"),
+}
+OUTCOMES = {
+    "gerealiseerd": _l("Gerealiseerd"),
+    "beleid": _l("Opgenomen in beleid"),
+    "overgedragen": _l("Overgedragen"),
+    "gestopt": _l("Gestopt"),
+}
+STAKEHOLDER_KINDS = {"organisatie": _l("Organisatie"), "groep": _l("Groep"), "rol": _l("Rol")}
+
+trajectory_area = Table(
+    "trajectory_area",
+    db.metadata,
+    Column("trajectory_id", ForeignKey("trajectory.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Trajectory(db.Model):
+    __tablename__ = "trajectory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    question: Mapped[str] = mapped_column(Text)
+    department: Mapped[str] = mapped_column(String(120))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    current_stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stage.id", use_alter=True, name="fk_trajectory_stage")
+    )
+    summary: Mapped[str | None] = mapped_column(Text)  # what was done with the results
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(secondary=trajectory_area, order_by=Area.name)
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="trajectory",
+        order_by="Stage.position",
+        foreign_keys="Stage.trajectory_id",
+        cascade="all, delete-orphan",
+    )
+    current_stage: Mapped[Stage | None] = relationship(foreign_keys=[current_stage_id], post_update=True)
+
+
+class Stage(db.Model):
+    __tablename__ = "stage"
+    __table_args__ = (UniqueConstraint("trajectory_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    trajectory: Mapped[Trajectory] = relationship(back_populates="stages", foreign_keys=[trajectory_id])
+
+
+class Framing(db.Model):
+    """Typed framing (kaders). Editing adds a new version; old versions stay readable."""
+
+    __tablename__ = "framing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(12))
+    target_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    body: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class Feedback(db.Model):
+    """The municipality's answer on an initiative: visibly official."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    department: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    answers_comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class MunicipalRole(db.Model):
+    """The municipality's role for an initiative, overall (stage NULL) or per stage."""
+
+    __tablename__ = "municipal_role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(12))
+    scale: Mapped[str | None] = mapped_column(String(12))
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Facilitation(db.Model):
+    __tablename__ = "facilitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    description: Mapped[str] = mapped_column(String(500))
+    amount: Mapped[int | None] = mapped_column(Integer)
+    offered_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Blocker(db.Model):
+    """A knelpunt, escalated to a named department and tracked until solved."""
+
+    __tablename__ = "blocker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(String(1000))
+    department: Mapped[str] = mapped_column(String(120))
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    solved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    solution: Mapped[str | None] = mapped_column(String(1000))
+
+
+class AmbassadorArea(db.Model):
+    __tablename__ = "ambassador_area"
+    __table_args__ = (UniqueConstraint("user_id", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+
+    area: Mapped[Area] = relationship()
+
+
+class Meeting(db.Model):
+    """A bijeenkomst: offline participation that counts."""
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    place: Mapped[str] = mapped_column(String(200))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"), index=True)
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiative.id", ondelete="SET NULL"), index=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    organiser: Mapped[User] = relationship()
+    area: Mapped[Area | None] = relationship()
+    attendance: Mapped[list[Attendance]] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+
+
+class Attendance(db.Model):
+    """Who came: an account, a name only, or a head count."""
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    name: Mapped[str | None] = mapped_column(String(80))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendance")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+
+class Stakeholder(db.Model):
+    """The krachtenveld: who is involved and who is still missing."""
+
+    __tablename__ = "stakeholder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(12))
+    involved: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_municipality: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Outcome(db.Model):
+    """How an initiative ended: closing the loop."""
+
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[date] = mapped_column(Date)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    reported_by: Mapped[User] = relationship()

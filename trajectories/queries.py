@@ -1,0 +1,60 @@
+"""What the initiative page shows about the municipality's part and how it ended."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from initiatives.models import Initiative
+from platform_core.extensions import db
+from platform_core.models import User
+
+from .models import (
+    FACILITATION_KINDS,
+    FRAMING_KINDS,
+    OUTCOMES,
+    STAKEHOLDER_KINDS,
+    Blocker,
+    Facilitation,
+    Feedback,
+    MunicipalRole,
+    Outcome,
+    Stakeholder,
+    Trajectory,
+)
+from .services import expected_answer_by, framing_for, is_member
+
+
+def initiative_context(item: Initiative, user: User | None) -> dict:
+    is_civil = bool(user and user.is_authenticated and user.has_role("civil_servant"))
+    is_owner = bool(user and user.is_authenticated and user.id == item.owner_id)
+    trajectory = db.session.get(Trajectory, item.trajectory_id) if item.trajectory_id else None
+    framing = framing_for("initiative", item.id)
+    if item.area_id:
+        framing += framing_for("area", item.area_id)
+    if trajectory:
+        framing += framing_for("trajectory", trajectory.id)
+        if item.stage_id:
+            framing += framing_for("stage", item.stage_id)
+    return {
+        "trajectory": trajectory,
+        "framing": framing,
+        "feedback": list(
+            db.session.scalars(select(Feedback).filter_by(initiative_id=item.id).order_by(Feedback.created_at))
+        ),
+        "roles_history": list(
+            db.session.scalars(select(MunicipalRole).filter_by(initiative_id=item.id).order_by(MunicipalRole.id))
+        ),
+        "facilitation": list(db.session.scalars(select(Facilitation).filter_by(initiative_id=item.id))),
+        "blockers": list(db.session.scalars(select(Blocker).filter_by(initiative_id=item.id).order_by(Blocker.id)))
+        if (is_civil or is_owner)
+        else [],
+        "stakeholders": list(db.session.scalars(select(Stakeholder).filter_by(initiative_id=item.id))),
+        "outcome": db.session.scalar(select(Outcome).filter_by(initiative_id=item.id)),
+        "answer_by": expected_answer_by(item) if is_owner else None,
+        "is_civil": is_civil,
+        "framing_labels": FRAMING_KINDS,
+        "facilitation_labels": FACILITATION_KINDS,
+        "outcome_labels": OUTCOMES,
+        "stakeholder_labels": STAKEHOLDER_KINDS,
+        "is_member": is_member(user, item),
+    }

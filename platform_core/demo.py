@@ -232,6 +232,7 @@ def seed(count: int = 300) -> Iterator[str]:
         yield f"Demo initiatives already present ({existing}); nothing added."
     else:
         yield from _initiatives(count, [accounts[0], accounts[2], *neighbours])
+        yield from _co_creation(accounts, neighbours)
     yield f"Demo accounts (password: {DEMO_PASSWORD}):"
     for email, _name, role in DEMO_ACCOUNTS:
         yield f"  {role:<14} {email}"
@@ -282,5 +283,82 @@ def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
             item.budget_granted = item.budget_requested - rng.randrange(0, 3) * 250
             item.budget_spent = item.budget_granted if item.status == "afgerond" else item.budget_granted // 2
         item.created_at = item.updated_at = EPOCH + timedelta(days=n * 2, hours=rng.randrange(0, 9))
+        item.last_activity_at = item.created_at
+        if n < count - 8:  # history: the municipality answered all but the newest few
+            item.first_response_at = item.created_at + timedelta(hours=rng.randrange(3, 200))
     db.session.commit()
     yield f"Initiatives: {count} placed"
+
+
+COMMENTS = [
+    "Goed plan! Ik help graag mee op zaterdag.",
+    "Wanneer is de eerste bijeenkomst?",
+    "Mijn buurvrouw heeft nog tuingereedschap over.",
+    "Kunnen de kinderen van de school ook meedoen?",
+    "Ik woon om de hoek en kom zeker kijken.",
+]
+
+
+def _co_creation(accounts: list[User], neighbours: list[User]) -> Iterator[str]:
+    """A trajectory with framing, answers, a meeting and outcomes, so every role has something to see."""
+    from datetime import date
+
+    from participation.services import join, post_comment
+    from trajectories.services import (
+        add_framing,
+        create_meeting,
+        create_trajectory,
+        make_ambassador,
+        place_in_trajectory,
+        post_feedback,
+        register_attendance,
+        report_outcome,
+    )
+
+    rng = random.Random(7)
+    _resident, ambassador, civil, _moderator, _council, admin = accounts
+    wijk = db.session.scalar(select(Area).where(Area.level == "wijk").order_by(Area.code))
+    make_ambassador(admin, ambassador, [wijk.id])
+    trajectory = create_trajectory(
+        admin,
+        f"Samen groener in {wijk.name.title()}",
+        f"Hoe maken we {wijk.name.title()} samen groener en koeler, met ruimte om elkaar te ontmoeten?",
+        "Stadsbeheer",
+        date(2026, 9, 1),
+        date(2027, 6, 30),
+        [wijk.id],
+    )
+    add_framing(civil, "trajectory", trajectory.id, "budget", "Voor plannen in dit traject samen.", 25000)
+    add_framing(civil, "trajectory", trajectory.id, "kan_niet", "Parkeerplaatsen blijven: dat besloot de raad in 2025.")
+    add_framing(civil, "trajectory", trajectory.id, "raad", "De raad bespreekt de uitkomst in juni 2027.")
+    buurt_ids = set(db.session.scalars(select(Area.id).where(Area.parent_id == wijk.id)))
+    in_wijk = list(
+        db.session.scalars(select(Initiative).where(Initiative.area_id.in_(buurt_ids)).order_by(Initiative.id))
+    )
+    for i, item in enumerate(in_wijk[:25]):
+        owner = db.session.get(User, item.owner_id)
+        place_in_trajectory(owner, item, trajectory)
+        for person in rng.sample(neighbours, 3):
+            if person.id != item.owner_id:
+                join(person, item, rng.choice(["Ik kan sjouwen", "Ik heb gereedschap", None]))
+        post_comment(item, rng.choice(COMMENTS), rng.choice(neighbours))
+        if i % 3 == 0:
+            post_feedback(
+                civil, item, "Mooi initiatief. We denken graag mee over de plek en de vergunning.", "Stadsbeheer"
+            )
+        if item.status == "afgerond":
+            report_outcome(
+                owner, item, "gerealiseerd", "Het is gelukt: de buurt heeft het samen aangelegd.", date(2026, 10, 1)
+            )
+    meeting = create_meeting(
+        ambassador,
+        "Koffieochtend: groen in de buurt",
+        datetime(2026, 10, 10, 10, 0),
+        "Buurthuis",
+        min(buurt_ids),
+        trajectory,
+    )
+    for person in neighbours[:4]:
+        register_attendance(ambassador, meeting, user=person)
+    register_attendance(ambassador, meeting, count=9)
+    yield f"Trajectory: {trajectory.title} ({min(len(in_wijk), 25)} initiatives, framing, answers, a meeting)"

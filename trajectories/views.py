@@ -134,7 +134,11 @@ def detail(trajectory_id: int):
         select(Meeting).where(Meeting.trajectory_id == t.id).order_by(Meeting.starts_at)
     ).all()
     municipality = current_municipality()
-    bounds = bounds_of(municipality.area.display_geojson)
+    boxes = [bounds_of(a.display_geojson) for a in t.areas] or [bounds_of(municipality.area.display_geojson)]
+    bounds = [
+        [min(b[0][0] for b in boxes), min(b[0][1] for b in boxes)],
+        [max(b[1][0] for b in boxes), max(b[1][1] for b in boxes)],
+    ]
     m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
     add_outlines(m, t.areas or [a for a in _areas() if a.level == "buurt"], name="Gebied")
     import folium

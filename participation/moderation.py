@@ -65,6 +65,9 @@ def decide(moderator: User, target_type: str, target_id: int, action: str, reaso
     """Hold, publish, hide (with a reason shown in place) or restore; always recorded."""
     if not is_moderator(moderator):
         raise PermissionDenied("only moderators decide")
+    from platform_core.spatial import begin_write
+
+    begin_write(db.session)
     if action not in ACTIONS:
         raise ValidationFailed({"action": _("Onbekende actie.")})
     reason = (reason or "").strip()[:500]
@@ -72,6 +75,10 @@ def decide(moderator: User, target_type: str, target_id: int, action: str, reaso
         raise ValidationFailed({"reason": _("Geef een reden: die ziet iedereen op de plek van de inhoud.")})
     target = _target(target_type, target_id)
     sent = []
+    if action == "hide":  # hiding content undoes the credits it earned, visibly
+        from credits.services import reverse
+
+        reverse(target_type, target_id, _("Verborgen door de redactie: %(r)s", r=reason))
     if target_type == "comment":
         sent = _decide_comment(target, action, reason)
     else:

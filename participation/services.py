@@ -13,6 +13,7 @@ from initiatives.models import Initiative
 from maps.services import current_municipality
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
+from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from .models import (
@@ -26,6 +27,19 @@ from .models import (
     Pluim,
 )
 from .notify import deliver_immediate, notify
+
+
+def award(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    from credits.services import award as _award
+
+    return _award(*args, **kwargs)
+
+
+def reverse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    from credits.services import reverse as _reverse
+
+    return _reverse(*args, **kwargs)
+
 
 MAX_COMMENT = 2000
 
@@ -106,6 +120,8 @@ def followers_of(initiative: Initiative) -> set[int]:
 
 def join(user: User, initiative: Initiative, offer: str | None = None) -> Participation:
     _require_user(user)
+    begin_write(db.session)
+    lock_row(db.session, Initiative, initiative.id)
     if initiative.owner_id == user.id:
         raise ValidationFailed({"offer": _("U bent de initiatiefnemer: u doet al mee.")})
     offer = (offer or "").strip()[:500] or None
@@ -122,6 +138,8 @@ def join(user: User, initiative: Initiative, offer: str | None = None) -> Partic
         .values(participants_count=Initiative.participants_count + 1, last_activity_at=utcnow())
     )
     follow(user, "initiative", initiative.id, commit=False)
+    db.session.flush()
+    award(user.id, initiative.trajectory_id, "joined", "participation", item.id)
     text = _("%(name)s doet mee met ‘%(title)s’.", name=user.display_name, title=initiative.title)
     if offer:
         text += " " + _("Kan bieden: %(offer)s", offer=offer[:200])
@@ -133,8 +151,12 @@ def join(user: User, initiative: Initiative, offer: str | None = None) -> Partic
 
 def leave(user: User, initiative: Initiative) -> None:
     _require_user(user)
-    deleted = db.session.execute(delete(Participation).filter_by(initiative_id=initiative.id, user_id=user.id)).rowcount
-    if deleted:
+    begin_write(db.session)
+    lock_row(db.session, Initiative, initiative.id)
+    existing = db.session.scalar(select(Participation).filter_by(initiative_id=initiative.id, user_id=user.id))
+    if existing is not None:
+        reverse("participation", existing.id, _("U deed niet meer mee"))
+        db.session.delete(existing)
         db.session.execute(
             update(Initiative)
             .where(Initiative.id == initiative.id)
@@ -204,6 +226,7 @@ def post_comment(
     to_municipality: bool = False,
 ) -> Comment:
     """Logged-in comments publish at once; anonymous ones follow the municipality's setting."""
+    begin_write(db.session)
     errors: dict[str, str] = {}
     try:
         body = _text(body, "body", 2, MAX_COMMENT, _("een reactie"))
@@ -262,6 +285,8 @@ def announce_comment(comment: Comment) -> list:
     )
     if comment.author_id:
         follow(comment.author, "initiative", initiative.id, commit=False)
+        if comment.author_id != initiative.owner_id:  # no credits for talking on your own initiative
+            award(comment.author_id, initiative.trajectory_id, "comment", "comment", comment.id)
     recipients = followers_of(initiative)
     if comment.parent and comment.parent.author_id:
         recipients.add(comment.parent.author_id)
@@ -334,20 +359,26 @@ def _pluim_target(target_type: str, target_id: int):
 def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, int]:
     """Give a pluim, or withdraw the one given. Returns (has_pluim, new_count)."""
     _require_user(user)
+    begin_write(db.session)
+    lock_row(db.session, {"initiative": Initiative, "comment": Comment}.get(target_type, Initiative), target_id)
     target = _pluim_target(target_type, target_id)
     owner = target.owner_id if target_type == "initiative" else target.author_id
     if owner == user.id:
         raise ValidationFailed({"target": _("Een pluim geeft u aan een ander, niet aan uzelf.")})
     model = type(target)
     existing = db.session.scalar(select(Pluim).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
+    initiative = target if target_type == "initiative" else target.initiative
     if existing:
+        reverse("pluim", existing.id, _("De pluim werd ingetrokken"))
         db.session.delete(existing)
         step = -1
     else:
-        db.session.add(Pluim(user_id=user.id, target_type=target_type, target_id=target_id))
+        pluim = Pluim(user_id=user.id, target_type=target_type, target_id=target_id)
+        db.session.add(pluim)
+        db.session.flush()
+        award(owner, initiative.trajectory_id, "pluim_received", "pluim", pluim.id, counterpart_id=user.id)
         step = 1
     db.session.execute(update(model).where(model.id == target_id).values(pluim_count=model.pluim_count + step))
-    initiative = target if target_type == "initiative" else target.initiative
     if step == 1:
         _touch(initiative)
     db.session.commit()

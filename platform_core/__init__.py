@@ -56,10 +56,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Log in om verder te gaan."
 
+    import credits
     import initiatives
     import maps
     import participation
     import trajectories
+    from credits import models as _credit_models  # noqa: F401
     from trajectories import models as _trajectory_models  # noqa: F401
 
     from . import models  # noqa: F401  (register tables)
@@ -76,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(initiatives.bp)
     app.register_blueprint(participation.bp)
     app.register_blueprint(trajectories.bp)
+    app.register_blueprint(credits.bp)
     csrf.exempt(maps.api_bp)  # read-only JSON API: GET only
     register_cli(app)
 

@@ -65,6 +65,28 @@ def register_cli(app: Flask) -> None:
 
         click.echo(f"{send_digests(period)} {period} digests sent")
 
+    credits_group = AppGroup("credits", help="The credit ledger.")
+
+    @credits_group.command("verify")
+    def credits_verify() -> None:
+        """Recompute every balance from its events; exit non-zero on any drift."""
+        from credits.services import verify
+
+        drift = verify()
+        for user_id, trajectory_id, events_sum, stored in drift:
+            click.echo(f"drift: user {user_id} trajectory {trajectory_id}: events {events_sum}, stored {stored}")
+        if drift:
+            raise SystemExit(1)
+        click.echo("ok: every balance equals the sum of its events")
+
+    @credits_group.command("rebuild")
+    def credits_rebuild() -> None:
+        """Rebuild the derived totals from the events."""
+        from credits.services import rebuild
+
+        click.echo(f"{rebuild()} totals rebuilt")
+
+    app.cli.add_command(credits_group)
     app.cli.add_command(notifications)
     app.cli.add_command(geo)
     app.cli.add_command(users)

@@ -82,3 +82,31 @@ def geometry_y(column):
 
 def scalar(session, expr):
     return session.execute(select(expr)).scalar()
+
+
+def begin_write(session) -> None:  # noqa: ANN001
+    """Start a read-then-write transaction that holds the write lock from its first statement.
+
+    SQLite has no ``SELECT … FOR UPDATE``: a deferred transaction that read first cannot
+    always upgrade to a writer under concurrency (SQLITE_BUSY_SNAPSHOT), so services that
+    check-then-write begin with ``BEGIN IMMEDIATE``. A read-only transaction already open
+    (for instance from loading the logged-in user) is ended first; one that already wrote
+    holds the lock and simply continues. PostgreSQL needs nothing here: services lock rows.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session = session() if hasattr(session, "registry") else session  # unwrap scoped_session
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            return
+        if session.info.get("wrote"):
+            return
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def lock_row(session, model, row_id: int) -> None:  # noqa: ANN001
+    """Serialise check-then-write on one row: ``FOR UPDATE`` on PostgreSQL; on SQLite the
+    ``BEGIN IMMEDIATE`` from ``begin_write`` already holds the database's write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(model.id).where(model.id == row_id).with_for_update())

@@ -21,6 +21,12 @@ from sqlalchemy import text
 
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
+    "credit_event",
+    "credit_total",
+    "credit_standing_optin",
+    "credit_rule",
+    "credit_ruleset",
+    "stage_change",
     "attendance",
     "meeting",
     "stakeholder",

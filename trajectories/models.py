@@ -248,3 +248,15 @@ class Outcome(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     reported_by: Mapped[User] = relationship()
+
+
+class StageChange(db.Model):
+    """An initiative moving to its next stage: kept, and the source of the stage credit."""
+
+    __tablename__ = "stage_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
+    moved_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

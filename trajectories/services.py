@@ -17,6 +17,7 @@ from participation.notify import deliver_immediate, notify
 from participation.services import followers_of
 from platform_core.extensions import db
 from platform_core.models import User, UserRole, utcnow
+from platform_core.spatial import begin_write
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from .models import (
@@ -41,7 +42,13 @@ from .models import (
     Stakeholder,
     Trajectory,
 )
-from .workdays import add_working_days
+from .workdays import add_working_days, working_days_between
+
+
+def award(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    from credits.services import award as _award
+
+    return _award(*args, **kwargs)
 
 
 def _role(user: User | None, *roles: str) -> User:
@@ -163,9 +170,42 @@ def place_in_trajectory(actor: User, initiative: Initiative, trajectory: Traject
     """The initiator (or a civil servant) puts an initiative in a trajectory, in its current stage."""
     if actor.id != initiative.owner_id and not actor.has_role("civil_servant"):
         raise PermissionDenied("only the initiator or a civil servant")
+    begin_write(db.session)
     initiative.trajectory_id = trajectory.id if trajectory else None
     initiative.stage_id = trajectory.current_stage_id if trajectory else None
+    if trajectory is not None:
+        # Placing earns credits inside the trajectory; for an ambassador's assisted entry, that kind.
+        kind = "assisted_entry" if initiative.on_behalf_of else "initiative_placed"
+        award(initiative.owner_id, trajectory.id, kind, "initiative", initiative.id)
     db.session.commit()
+
+
+def move_initiative_stage(actor: User, initiative: Initiative) -> Stage:
+    """The initiator or a civil servant moves an initiative to its trajectory's next stage."""
+    from .models import StageChange
+
+    if actor.id != initiative.owner_id and not actor.has_role("civil_servant"):
+        raise PermissionDenied("only the initiator or a civil servant")
+    if initiative.trajectory_id is None:
+        raise ValidationFailed({"stage": _("Dit initiatief hoort niet bij een traject.")})
+    begin_write(db.session)
+    stages = db.session.scalars(
+        select(Stage).where(Stage.trajectory_id == initiative.trajectory_id).order_by(Stage.position)
+    ).all()
+    index = next((i for i, s in enumerate(stages) if s.id == initiative.stage_id), -1)
+    if index + 1 >= len(stages):
+        raise ValidationFailed({"stage": _("Dit initiatief is al in de laatste fase.")})
+    nxt = stages[index + 1]
+    change = StageChange(initiative_id=initiative.id, stage_id=nxt.id, moved_by_id=actor.id)
+    db.session.add(change)
+    initiative.stage_id = nxt.id
+    initiative.last_activity_at = utcnow()
+    db.session.flush()
+    award(initiative.owner_id, initiative.trajectory_id, "stage_reached", "stage_change", change.id)
+    text = _("‘%(t)s’ is nu in de fase ‘%(s)s’.", t=initiative.title, s=nxt.name)
+    sent = notify(followers_of(initiative) - {actor.id}, "stage", initiative, text)
+    _commit_and_mail(sent)
+    return nxt
 
 
 # --- framing ----------------------------------------------------------------------------
@@ -222,6 +262,7 @@ def post_feedback(
 ) -> Feedback:
     """The municipality's answer: named, with department and date; counts as its response."""
     _role(civil_servant, "civil_servant")
+    begin_write(db.session)
     body = _text(body, "body", 5, 5000)
     department = _text(department, "department", 2, 120)
     if answers is not None and answers.initiative_id != initiative.id:
@@ -235,8 +276,13 @@ def post_feedback(
     )
     db.session.add(feedback)
     now = utcnow()
+    db.session.flush()
+    waited_since = answers.created_at if answers is not None and answers.answered_at is None else None
     if initiative.first_response_at is None:
+        waited_since = waited_since or initiative.created_at
         initiative.first_response_at = now
+    if waited_since is not None and working_days_between(waited_since, now) <= norm_days():
+        award(civil_servant.id, initiative.trajectory_id, "timely_feedback", "feedback", feedback.id)
     if answers is not None and answers.answered_at is None:
         answers.answered_at = now
     initiative.last_activity_at = now
@@ -339,7 +385,6 @@ def expected_answer_by(initiative: Initiative) -> datetime | None:
 
 def response_queue(now: datetime | None = None) -> list[dict]:
     """Everything waiting for the municipality, the ones past the norm first, longest wait first."""
-    from .workdays import working_days_between
 
     now = now or utcnow()
     waiting = []
@@ -461,6 +506,7 @@ def register_attendance(
     registrar: User, meeting: Meeting, user: User | None = None, name: str | None = None, count: int = 1
 ) -> Attendance:
     """An account, a name only, or a head count of people without an account."""
+    begin_write(db.session)
     if not (registrar.id == meeting.organiser_id or can_organise(registrar, meeting.area_id)):
         raise PermissionDenied("only the organiser or an ambassador/civil servant for the area")
     name = (name or "").strip() or None
@@ -481,6 +527,9 @@ def register_attendance(
         registered_by_id=registrar.id,
     )
     db.session.add(item)
+    db.session.flush()
+    if user is not None:
+        award(user.id, meeting.trajectory_id, "meeting_attended", "attendance", item.id)
     db.session.commit()
     return item
 
@@ -529,17 +578,23 @@ def report_outcome(actor: User, initiative: Initiative, kind: str, reason: str, 
     """Close the loop: everyone who took part or follows hears what became of it."""
     if actor.id != initiative.owner_id and not actor.has_role("civil_servant"):
         raise PermissionDenied("the initiator or a civil servant reports the outcome")
+    begin_write(db.session)
     if kind not in OUTCOMES:
         raise ValidationFailed({"kind": _("Kies hoe het initiatief is afgelopen.")})
     reason = _text(reason, "reason", 10, 3000)
     if decided_on is None or decided_on > date.today():
         raise ValidationFailed({"decided_on": _("Vul een datum in die niet in de toekomst ligt.")})
+    actor_id = actor.id
     outcome = db.session.scalar(select(Outcome).filter_by(initiative_id=initiative.id))
     if outcome is None:
-        outcome = Outcome(initiative_id=initiative.id)
+        outcome = Outcome(
+            initiative_id=initiative.id, kind=kind, reason=reason, decided_on=decided_on, reported_by_id=actor_id
+        )
         db.session.add(outcome)
-    outcome.kind, outcome.reason, outcome.decided_on, outcome.reported_by_id = kind, reason, decided_on, actor.id
+    outcome.kind, outcome.reason, outcome.decided_on, outcome.reported_by_id = kind, reason, decided_on, actor_id
     initiative.status = "gestopt" if kind == "gestopt" else "afgerond"
+    db.session.flush()
+    award(actor.id, initiative.trajectory_id, "outcome_reported", "outcome", outcome.id)
     initiative.last_activity_at = utcnow()
     people = followers_of(initiative) | {initiative.owner_id}
     people |= set(db.session.scalars(select(Participation.user_id).filter_by(initiative_id=initiative.id)))

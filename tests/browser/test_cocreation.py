@@ -62,3 +62,39 @@ def test_ambassador_registers_a_meeting_and_who_came(app, page, make_user):
     page.wait_for_selector("#aanwezig-totaal:has-text('8 aanwezigen')")
     assert "Henk" in page.content()
     assert axe_violations(page) == []
+
+
+def test_my_credits_show_every_event_with_its_reason(app, page, make_user, place):
+    from datetime import date
+
+    from initiatives.models import Initiative
+    from trajectories.services import create_trajectory, place_in_trajectory
+
+    admin = make_user("beheer@gemeente.nl", roles=("admin",))
+    owner = make_user("olga@example.nl", name="Olga")
+    make_user("henk@example.nl", name="Henk")
+    item_id = place(owner, title="Groene binnentuin")
+    with app.app_context():
+        t = create_trajectory(
+            db.session.get(User, admin),
+            "Groen 2027",
+            "Hoe maken we het groener?",
+            "Stadsbeheer",
+            date(2027, 1, 1),
+            date(2027, 12, 31),
+        )
+        place_in_trajectory(db.session.get(User, owner), db.session.get(Initiative, item_id), t)
+        trajectory_id = t.id
+    browser_login(page, "henk@example.nl", PASSWORD)
+    page.goto(f"/initiatieven/{item_id}")
+    page.click("text=Ik doe mee")
+    page.wait_for_selector("text=U doet mee!")
+    page.click("nav >> text=Mijn credits")
+    row = page.locator("tr", has_text="U deed mee met een initiatief")
+    assert "+3" in row.inner_text()
+    assert "in afwachting" in row.inner_text()
+    assert axe_violations(page) == []
+    page.click("text=Zet mij in het overzicht van dit traject")
+    page.wait_for_selector("text=U staat nu in het overzicht van dit traject.")
+    page.goto(f"/trajecten/{trajectory_id}/credits")
+    assert page.locator("ol li", has_text="Henk: 3").count() == 1

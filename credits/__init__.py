@@ -1,0 +1,7 @@
+"""Credits per co-creation trajectory: an append-only ledger people can trust."""
+
+from flask import Blueprint
+
+bp = Blueprint("credits", __name__)
+
+from . import views  # noqa: E402, F401

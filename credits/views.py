@@ -1,0 +1,109 @@
+"""My credits, a trajectory's collective progress and opt-in standings, levels, rules."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from platform_core.extensions import db
+from platform_core.validation import ValidationFailed
+from trajectories.models import Trajectory
+
+from . import bp
+from .models import KINDS, LEVELS, CreditEvent, StandingOptIn
+from .services import balance, collective_progress, current_rules, events_for, set_rules, set_standing_opt_in, standings
+
+STATE_LABELS = {
+    "pending": "in afwachting",
+    "granted": "toegekend",
+    "reversed": "teruggedraaid",
+    "reversal": "correctie",
+}
+
+
+@bp.route("/mijn/credits")
+@login_required
+def mine():
+    trajectory_ids = set(
+        db.session.scalars(select(CreditEvent.trajectory_id).where(CreditEvent.user_id == current_user.id).distinct())
+    )
+    trajectories = db.session.scalars(select(Trajectory).where(Trajectory.id.in_(trajectory_ids))).all()
+    opted = set(db.session.scalars(select(StandingOptIn.trajectory_id).where(StandingOptIn.user_id == current_user.id)))
+    rows = [(t, balance(current_user.id, t.id), events_for(current_user.id, t.id)) for t in trajectories]
+    return render_template(
+        "credits/mine.html", rows=rows, opted=opted, states=STATE_LABELS, form=FlaskForm(), levels=LEVELS
+    )
+
+
+@bp.post("/mijn/credits/<int:trajectory_id>/zichtbaar")
+@login_required
+def opt_in(trajectory_id: int):
+    if FlaskForm().validate_on_submit():
+        visible = request.form.get("visible") == "1"
+        set_standing_opt_in(current_user, trajectory_id, visible)
+        flash(
+            _("U staat nu in het overzicht van dit traject.") if visible else _("U staat niet meer in het overzicht."),
+            "success",
+        )
+    return redirect(url_for(".mine"))
+
+
+@bp.route("/trajecten/<int:trajectory_id>/credits")
+def trajectory(trajectory_id: int):
+    t = db.session.get(Trajectory, trajectory_id) or abort(404)
+    return render_template(
+        "credits/trajectory.html",
+        t=t,
+        progress=collective_progress(t.id),
+        standings=standings(t.id),
+        rules=current_rules(t.id),
+        kinds=KINDS,
+    )
+
+
+@bp.route("/credits/niveaus")
+def levels():
+    return render_template("credits/levels.html", levels=LEVELS, kinds=KINDS)
+
+
+@bp.route("/trajecten/<int:trajectory_id>/credits/regels", methods=["GET", "POST"])
+@login_required
+def rules(trajectory_id: int):
+    if not current_user.has_role("admin"):
+        abort(403)
+    t = db.session.get(Trajectory, trajectory_id) or abort(404)
+    form = FlaskForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+
+        def number(name: str) -> int:
+            try:
+                return int(request.form.get(name, ""))
+            except ValueError:
+                return -1
+
+        try:
+            set_rules(
+                current_user,
+                t.id,
+                {k: number(f"weight_{k}") for k in KINDS},
+                {k: number(f"cap_{k}") for k in KINDS},
+                number("pending_hours"),
+            )
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
+            flash(_("De nieuwe regels gelden vanaf nu. Eerder verdiende credits houden hun oude regels."), "success")
+            return redirect(url_for(".trajectory", trajectory_id=t.id))
+    return render_template(
+        "credits/rules.html",
+        t=t,
+        rules=current_rules(t.id),
+        kinds=KINDS,
+        form=form,
+        errors=errors,
+        values=request.form if errors else None,
+    ), 400 if errors else 200

@@ -16,3 +16,6 @@ rm -f bench/results/participation.db*
 .venv/bin/python bench/bench_participation.py --database "sqlite:///$PWD/bench/results/participation.db" \
   | tee bench/results/participation-sqlite.json
 .venv/bin/python bench/bench_participation.py --database "$pg" | tee bench/results/participation-postgresql.json
+rm -f bench/results/credits.db*
+.venv/bin/python bench/bench_credits.py --database "sqlite:///$PWD/bench/results/credits.db" | tee bench/results/credits-sqlite.json
+.venv/bin/python bench/bench_credits.py --database "$pg" | tee bench/results/credits-postgresql.json

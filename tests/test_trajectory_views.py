@@ -13,7 +13,7 @@ from participation.models import Comment
 from platform_core.extensions import db
 from platform_core.models import User
 from trajectories.models import Feedback, Meeting, Trajectory
-from trajectories.services import make_ambassador, place_in_trajectory
+from trajectories.services import create_trajectory, make_ambassador, place_in_trajectory
 
 from .conftest import login, post_form
 
@@ -251,3 +251,51 @@ def test_outcome_and_stakeholders_from_the_initiative_page(app, client, cast):
     assert "De tuin is aangelegd" in html
     with app.app_context():
         assert db.session.scalar(text("SELECT status FROM initiative")) == "afgerond"
+
+
+def test_initiative_moves_to_its_next_stage_and_earns_the_stage_credit(app, client, cast):
+    with app.app_context():
+        t = create_trajectory(
+            db.session.get(User, cast["admin"]),
+            "Groen",
+            "Hoe maken we het groener?",
+            "Stadsbeheer",
+            date(2027, 1, 1),
+            date(2027, 12, 31),
+        )
+        place_in_trajectory(db.session.get(User, cast["owner"]), db.session.get(Initiative, cast["item"]), t)
+    login(client, "olga@example.nl")
+    page = f"/initiatieven/{cast['item']}"
+    assert "fase van dit initiatief: verkennen" in client.get(page).get_data(as_text=True)
+    resp = post_form(client, f"{page}/volgende-fase", {}, token_from=page, follow_redirects=True)
+    assert "Het initiatief is nu in de fase ‘ideeën’." in resp.get_data(as_text=True)
+    from credits.models import CreditEvent
+
+    with app.app_context():
+        kinds = set(db.session.scalars(select(CreditEvent.kind).where(CreditEvent.user_id == cast["owner"])))
+    assert kinds == {"initiative_placed", "stage_reached"}
+
+
+def test_area_framing_is_drawn_on_the_trajectory_map(app, client, cast):
+    from trajectories.services import add_framing
+
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.name == "Spoorzicht"))
+        t = create_trajectory(
+            db.session.get(User, cast["admin"]),
+            "Groen",
+            "Hoe maken we het groener?",
+            "Stadsbeheer",
+            date(2027, 1, 1),
+            date(2027, 12, 31),
+            [area.id],
+        )
+        add_framing(
+            db.session.get(User, cast["civil"]), "area", area.id, "regels", "Hier ligt een gasleiding <niet graven>"
+        )
+        tid = t.id
+    html = client.get(f"/trajecten/{tid}").get_data(as_text=True)
+    assert "Wettelijke en ruimtelijke kaders" in html
+    # escaped once for HTML, then JSON-encoded by folium: the tooltip shows the text, never markup
+    assert "gasleiding \\u0026lt;niet graven\\u0026gt;" in html
+    assert "<niet graven>" not in html

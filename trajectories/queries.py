@@ -18,6 +18,7 @@ from .models import (
     Feedback,
     MunicipalRole,
     Outcome,
+    Stage,
     Stakeholder,
     Trajectory,
 )
@@ -37,6 +38,7 @@ def initiative_context(item: Initiative, user: User | None) -> dict:
             framing += framing_for("stage", item.stage_id)
     return {
         "trajectory": trajectory,
+        "initiative_stage": db.session.get(Stage, item.stage_id) if item.stage_id else None,
         "framing": framing,
         "feedback": list(
             db.session.scalars(select(Feedback).filter_by(initiative_id=item.id).order_by(Feedback.created_at))

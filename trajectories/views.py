@@ -46,6 +46,7 @@ from .services import (
     framing_for,
     log_blocker,
     make_ambassador,
+    move_initiative_stage,
     offer_facilitation,
     post_feedback,
     register_attendance,
@@ -146,6 +147,7 @@ def detail(trajectory_id: int):
 
     for item in items:
         folium.Marker((item.lat, item.lon), tooltip=escape(item.title)).add_to(m)
+    _framing_layer(m, t)
     framing = framing_for("trajectory", t.id)
     if t.current_stage_id:
         framing += framing_for("stage", t.current_stage_id)
@@ -163,6 +165,41 @@ def detail(trajectory_id: int):
         summary_form=SummaryForm(),
         is_admin=current_user.is_authenticated and current_user.has_role("admin"),
     )
+
+
+def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
+    """Framing attached to areas, drawn on the map with its text (escaped) as tooltip."""
+    import json
+
+    import folium
+    from markupsafe import escape
+
+    from .models import Framing
+
+    area_ids = [a.id for a in t.areas] or [a.id for a in _areas()]
+    rows = db.session.scalars(
+        select(Framing).where(
+            Framing.target_type == "area", Framing.target_id.in_(area_ids), Framing.is_current.is_(True)
+        )
+    ).all()
+    features = []
+    for f in rows:
+        area = db.session.get(Area, f.target_id)
+        text = f"{FRAMING_KINDS[f.kind]}: {f.body}"
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"kader": str(escape(text))},
+                "geometry": json.loads(area.display_geojson),
+            }
+        )
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name="Kaders",
+            style_function=lambda _f: {"color": "#b34700", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.08},
+            tooltip=folium.GeoJsonTooltip(fields=["kader"], labels=False),
+        ).add_to(m)
 
 
 @bp.post("/trajecten/<int:trajectory_id>/volgende-fase")
@@ -256,6 +293,20 @@ def panel(initiative_id: int):
         roles=ROLES,
         scale=ROLE_SCALE,
     ), 400 if any(f.errors for f in forms.values()) else 200
+
+
+@bp.post("/initiatieven/<int:initiative_id>/volgende-fase")
+@login_required
+def next_initiative_stage(initiative_id: int):
+    item = _get(Initiative, initiative_id)
+    if SummaryForm().validate_on_submit():
+        try:
+            stage = move_initiative_stage(current_user, item)
+        except ValidationFailed as exc:
+            _first_error(exc)
+        else:
+            flash(_("Het initiatief is nu in de fase ‘%(s)s’.", s=stage.name), "success")
+    return redirect(url_for("initiatives.detail", initiative_id=item.id))
 
 
 @bp.post("/knelpunten/<int:blocker_id>/opgelost")

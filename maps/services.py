@@ -165,3 +165,25 @@ def neighbourhood_for(geom) -> Area | None:  # noqa: ANN001
             select(Area).where(Area.level == "buurt").order_by(func.ST_Distance(Area.geom, pt)).limit(1)
         )
     return area
+
+
+def import_population(path: str | Path) -> tuple[int, list[str]]:
+    """CSV with a header ``code,population``; the code of a buurt or wijk."""
+    import csv
+
+    updated, unknown = 0, []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = (row.get("code") or "").strip()
+            try:
+                population = int((row.get("population") or "").strip())
+            except ValueError as exc:
+                raise ValidationFailed({"file": f"population for {code!r} is not a whole number"}) from exc
+            areas = db.session.scalars(select(Area).where(Area.code == code, Area.level.in_(("wijk", "buurt")))).all()
+            if not areas:
+                unknown.append(code)
+            for area in areas:
+                area.population = population
+                updated += 1
+    db.session.commit()
+    return updated, unknown

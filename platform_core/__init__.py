@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Log in om verder te gaan."
 
+    import council
     import credits
     import initiatives
     import maps
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(participation.bp)
     app.register_blueprint(trajectories.bp)
     app.register_blueprint(credits.bp)
+    app.register_blueprint(council.bp)
     csrf.exempt(maps.api_bp)  # read-only JSON API: GET only
     register_cli(app)
 

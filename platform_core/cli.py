@@ -31,6 +31,17 @@ def register_cli(app: Flask) -> None:
         for reason in report.skipped:
             click.echo(f"  skipped {reason}", err=True)
 
+    @geo.command("population")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def geo_population(path: str) -> None:
+        """Read a CSV with columns code,population and store it per area."""
+        from maps.services import import_population
+
+        updated, unknown = import_population(path)
+        click.echo(f"population set for {updated} areas")
+        for code in unknown:
+            click.echo(f"  unknown area code {code}", err=True)
+
     @users.command("create")
     @click.argument("email")
     @click.option("--role", "roles", multiple=True, default=["resident"], show_default=True)

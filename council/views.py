@@ -1,0 +1,269 @@
+"""The council's dashboard, outcome review per trajectory, and exports (no personal data)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from flask import Response, abort, current_app, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from initiatives.models import STATUSES, TYPES, Theme
+from maps.builders import base_map, bounds_of, render_parts
+from maps.services import current_municipality
+from maps.views import areas_by_level
+from platform_core.extensions import db
+from trajectories.models import OUTCOMES, Blocker, Feedback, Framing, Outcome, Trajectory
+
+from . import bp
+from .services import Scope, dashboard, initiatives_in
+
+VIEWERS = ("council", "civil_servant", "admin")
+PALETTE = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
+
+
+def _viewer() -> None:
+    if not current_user.is_authenticated or not current_user.has_role(*VIEWERS):
+        abort(403)
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def scope_from_args() -> Scope:
+    def number(name: str) -> int | None:
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return Scope(
+        trajectory_id=number("traject"),
+        area=request.args.get("area") or None,
+        theme_id=number("thema"),
+        type=request.args.get("type") if request.args.get("type") in TYPES else None,
+        start=_date("van"),
+        end=_date("tot"),
+    )
+
+
+def _choropleth(per_area: list[dict], metric: str):  # noqa: ANN202
+    """Our own choropleth (folium.GeoJson + computed colours): branca's legend would load d3 from a CDN."""
+    import folium
+    from markupsafe import escape
+
+    values = [row[metric] for row in per_area if row[metric]]
+    top = max(values) if values else 0
+    features = []
+    for row in per_area:
+        value = row[metric]
+        colour = "#ffffff"
+        if value:
+            colour = PALETTE[min(len(PALETTE) - 1, int(value / top * (len(PALETTE) - 1) + 0.5))] if top else PALETTE[0]
+        label = f"{row['area'].name}: {value if value is not None else 'minder dan 5 of geen'}"
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"label": str(escape(label)), "colour": colour, "active": row["active"]},
+                "geometry": json.loads(row["area"].display_geojson),
+            }
+        )
+    municipality = current_municipality()
+    bounds = bounds_of(municipality.area.display_geojson)
+    m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Buurten",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.75,
+            "color": "#333" if f["properties"]["active"] else "#b00020",
+            "weight": 1 if f["properties"]["active"] else 2.5,
+            "dashArray": None if f["properties"]["active"] else "5 4",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(m)
+    return render_parts(m)
+
+
+@bp.route("/raad")
+@login_required
+def index():
+    _viewer()
+    scope = scope_from_args()
+    figures = dashboard(scope, current_app.config["RESPONSE_NORM_DAYS"])
+    metric = (
+        request.args.get("kaart")
+        if request.args.get("kaart") in ("participants", "per_1000", "initiatives", "spent")
+        else None
+    )
+    has_population = any(row["area"].population for row in figures["per_area"])
+    metric = metric or ("per_1000" if has_population else "participants")
+    return render_template(
+        "council/dashboard.html",
+        f=figures,
+        scope=scope,
+        args=request.args,
+        parts=_choropleth(figures["per_area"], metric),
+        metric=metric,
+        has_population=has_population,
+        types=TYPES,
+        statuses=STATUSES,
+        outcomes=OUTCOMES,
+        trajectories=db.session.scalars(select(Trajectory).order_by(Trajectory.title)).all(),
+        themes=db.session.scalars(select(Theme).order_by(Theme.name)).all(),
+        wijken=areas_by_level("wijk"),
+        buurten=areas_by_level("buurt"),
+    )
+
+
+@bp.route("/raad/export/initiatieven.csv")
+@login_required
+def export_csv():
+    _viewer()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "id",
+            "titel",
+            "soort",
+            "status",
+            "buurt",
+            "traject",
+            "aangemaakt",
+            "eerste_reactie_gemeente",
+            "gevraagd",
+            "toegekend",
+            "besteed",
+            "deelnemers",
+            "reacties",
+            "pluimen",
+        ]
+    )
+    for i in initiatives_in(scope_from_args()):
+        writer.writerow(
+            [
+                i.id,
+                i.title,
+                i.type,
+                i.status,
+                i.area.name if i.area else "",
+                i.trajectory_id or "",
+                i.created_at.date().isoformat(),
+                i.first_response_at.isoformat() if i.first_response_at else "",
+                i.budget_requested or "",
+                i.budget_granted or "",
+                i.budget_spent or "",
+                i.participants_count,
+                i.comments_count,
+                i.pluim_count,
+            ]
+        )
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=initiatieven.csv"}
+    )
+
+
+@bp.route("/raad/export/buurten.csv")
+@login_required
+def export_areas_csv():
+    _viewer()
+    figures = dashboard(scope_from_args(), current_app.config["RESPONSE_NORM_DAYS"])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["buurtcode", "buurt", "initiatieven", "deelnemers", "per_1000_inwoners", "besteed"])
+    for row in figures["per_area"]:
+        writer.writerow(
+            [
+                row["area"].code,
+                row["area"].name,
+                row["initiatives"],
+                row["participants"] if row["participants"] is not None else "<5",
+                row["per_1000"] or "",
+                row["spent"],
+            ]
+        )
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=buurten.csv"}
+    )
+
+
+@bp.route("/open-data/initiatieven.geojson")
+def open_data():
+    """Open data: initiatives without any personal data (no owners, no contact details)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(i.lon, 6), round(i.lat, 6)]},
+            "properties": {
+                "id": i.id,
+                "titel": i.title,
+                "samenvatting": i.summary,
+                "soort": i.type,
+                "status": i.status,
+                "buurt": i.area.name if i.area else None,
+                "besteed": i.budget_spent,
+                "aangemaakt": i.created_at.date().isoformat(),
+            },
+        }
+        for i in initiatives_in(Scope())
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return Response(body, mimetype="application/geo+json")
+
+
+def _review_context(trajectory_id: int) -> dict:
+    t = db.session.get(Trajectory, trajectory_id) or abort(404)
+    scope = Scope(trajectory_id=t.id)
+    items = initiatives_in(scope)
+    ids = [i.id for i in items]
+    return {
+        "t": t,
+        "f": dashboard(scope, current_app.config["RESPONSE_NORM_DAYS"]),
+        "items": items,
+        "framing": db.session.scalars(
+            select(Framing).where(
+                Framing.target_type == "trajectory", Framing.target_id == t.id, Framing.is_current.is_(True)
+            )
+        ).all(),
+        "feedback": {
+            fb.initiative_id: fb
+            for fb in db.session.scalars(
+                select(Feedback).where(Feedback.initiative_id.in_(ids)).order_by(Feedback.created_at.desc())
+            )
+        },
+        "outcomes": {
+            o.initiative_id: o for o in db.session.scalars(select(Outcome).where(Outcome.initiative_id.in_(ids)))
+        },
+        "blockers": db.session.scalars(
+            select(Blocker).where(Blocker.initiative_id.in_(ids), Blocker.solved_at.is_(None))
+        ).all(),
+        "types": TYPES,
+        "statuses": STATUSES,
+        "outcome_labels": OUTCOMES,
+    }
+
+
+@bp.route("/raad/trajecten/<int:trajectory_id>")
+@login_required
+def review(trajectory_id: int):
+    _viewer()
+    return render_template("council/review.html", **_review_context(trajectory_id), standalone=False)
+
+
+@bp.route("/raad/trajecten/<int:trajectory_id>/verslag.html")
+@login_required
+def review_file(trajectory_id: int):
+    _viewer()
+    html = render_template("council/review_file.html", **_review_context(trajectory_id), standalone=True)
+    return Response(
+        html,
+        mimetype="text/html",
+        headers={"Content-Disposition": f"attachment; filename=verslag-traject-{trajectory_id}.html"},
+    )

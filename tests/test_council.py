@@ -1,0 +1,141 @@
+"""Council figures on a small known dataset, k-anonymity, exports, the outcome review."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from council.services import Scope, dashboard
+from initiatives.models import Initiative
+from maps.models import Area
+from participation.services import join, post_comment
+from platform_core.extensions import db
+from platform_core.models import User
+from trajectories.services import create_trajectory, place_in_trajectory, post_feedback, report_outcome
+
+from .conftest import login
+
+
+@pytest.fixture
+def known(app, make_user, place):
+    """Two initiatives in a trajectory (Spoorzicht, Bloemenbuurt), one outside it."""
+    ids = {
+        "admin": make_user("beheer@gemeente.nl", roles=("admin",)),
+        "civil": make_user("petra@gemeente.nl", roles=("civil_servant",), name="Petra"),
+        "council": make_user("raad@gemeente.nl", roles=("council",)),
+        "owner": make_user("olga@example.nl", name="Olga"),
+    }
+    joiners = [make_user(f"buur{i}@example.nl", name=f"Buur {i}") for i in range(5)]
+    a = place(ids["owner"], title="Tuin Spoorzicht", lat=52.095, lon=5.100, budget_requested="1000")
+    b = place(ids["owner"], title="Bankje Bloemenbuurt", lat=52.10, lon=5.125)
+    c = place(ids["owner"], title="Buiten het traject", lat=52.095, lon=5.101)
+    with app.app_context():
+        t = create_trajectory(
+            db.session.get(User, ids["admin"]),
+            "Groen",
+            "Hoe maken we het groener?",
+            "Stadsbeheer",
+            date(2026, 1, 1),
+            date(2026, 12, 31),
+        )
+        for item_id in (a, b):
+            place_in_trajectory(db.session.get(User, ids["owner"]), db.session.get(Initiative, item_id), t)
+        for j in joiners:
+            join(db.session.get(User, j), db.session.get(Initiative, a))
+        post_comment(db.session.get(Initiative, a), "Ik help mee", db.session.get(User, joiners[0]))
+        post_feedback(
+            db.session.get(User, ids["civil"]), db.session.get(Initiative, a), "Mooi plan, wij helpen.", "Groen"
+        )
+        report_outcome(
+            db.session.get(User, ids["owner"]),
+            db.session.get(Initiative, a),
+            "gerealiseerd",
+            "De tuin is er gekomen met de buurt.",
+            date(2026, 11, 20),
+        )
+        item_a, item_b = db.session.get(Initiative, a), db.session.get(Initiative, b)
+        item_a.created_at, item_a.first_response_at = datetime(2026, 11, 6, 9), datetime(2026, 11, 9, 9)  # Fri -> Mon
+        item_b.created_at, item_b.first_response_at = datetime(2026, 11, 10, 10), datetime(2026, 11, 10, 20)
+        item_b.status = "gestopt"
+        item_a.budget_granted, item_a.budget_spent = 900, 850
+        db.session.commit()
+        ids.update(t=t.id, a=a, b=b, c=c)
+    return ids
+
+
+def test_figures_on_a_known_dataset(app, known):
+    with app.app_context():
+        f = dashboard(Scope(trajectory_id=known["t"]))
+    assert f["initiatives"] == 2
+    assert f["by_type"] == {"initiatief": 2}
+    assert f["participants"] == 6  # the initiator and five neighbours
+    assert f["contributions"]["meedoen"] == 5
+    assert f["response"]["median_hours"] == 41.0  # 72 h (a weekend between) and 10 h
+    assert f["response"]["p90_hours"] == 72.0
+    assert f["response"]["share_24h"] == 0.5
+    assert f["response"]["share_norm"] == 1.0  # Friday 9:00 to Monday 9:00 is one working day
+    assert f["interaction"] == 0.5  # only the garden had residents and the municipality talking
+    assert f["closing_the_loop"] == 0.5  # two ended, one with an outcome reported
+    assert f["by_outcome"] == {"gerealiseerd": 1}
+    assert f["budget"] == {"requested": 1000, "granted": 900, "spent": 850}
+    assert f["concentration"] == 0.25  # the most active 10% (one person: the initiator, 2 of 8 contributions)
+
+
+def test_small_groups_are_suppressed(app, known):
+    with app.app_context():
+        bloemen = db.session.scalar(select(Area.code).where(Area.name == "Bloemenbuurt"))
+        f = dashboard(Scope(trajectory_id=known["t"], area=bloemen))
+        assert f["initiatives"] == 1
+        assert f["participants"] is None  # one person: not shown
+        assert f["concentration"] is None
+        rows = {r["area"].name: r for r in dashboard(Scope(trajectory_id=known["t"]))["per_area"]}
+    assert rows["Spoorzicht"]["participants"] == 6
+    assert rows["Bloemenbuurt"]["participants"] is None
+    assert rows["Havenbuurt"]["active"] is False
+
+
+def test_population_gives_participants_per_thousand(app, runner, known, tmp_path):
+    csv_file = tmp_path / "bevolking.csv"
+    csv_file.write_text("code,population\n0103,1200\n9999,5\n")
+    result = runner.invoke(args=["geo", "population", str(csv_file)])
+    assert "population set for 1 areas" in result.output
+    with app.app_context():
+        rows = {r["area"].name: r for r in dashboard(Scope(trajectory_id=known["t"]))["per_area"]}
+    assert rows["Spoorzicht"]["per_1000"] == 5.0
+
+
+def test_only_council_civil_servants_and_admins_see_the_dashboard(client, known):
+    login(client, "olga@example.nl")
+    assert client.get("/raad").status_code == 403
+    council = client.application.test_client()
+    login(council, "raad@gemeente.nl")
+    html = council.get(f"/raad?traject={known['t']}").get_data(as_text=True)
+    assert 'id="cijfer-initiatieven">2<' in html
+    assert "olga@example.nl" not in html
+    assert "minder dan 5" in html  # Bloemenbuurt in the per-neighbourhood table
+
+
+def test_exports_carry_no_personal_data(client, known):
+    login(client, "raad@gemeente.nl")
+    csv_text = client.get(f"/raad/export/initiatieven.csv?traject={known['t']}").get_data(as_text=True)
+    assert "Tuin Spoorzicht" in csv_text
+    assert "@" not in csv_text
+    areas = client.get("/raad/export/buurten.csv").get_data(as_text=True)
+    assert "<5" in areas
+    geo = client.get("/open-data/initiatieven.geojson").get_json()
+    assert len(geo["features"]) == 3
+    assert "owner" not in str(geo)
+    assert "Olga" not in str(geo)
+
+
+def test_outcome_review_is_printable_and_downloadable(client, known):
+    login(client, "raad@gemeente.nl")
+    html = client.get(f"/raad/trajecten/{known['t']}").get_data(as_text=True)
+    assert "Hoe maken we het groener?" in html
+    assert "Gerealiseerd: De tuin is er gekomen met de buurt." in html
+    assert "Afdrukken" in html
+    resp = client.get(f"/raad/trajecten/{known['t']}/verslag.html")
+    assert "attachment" in resp.headers["Content-Disposition"]
+    assert "Wat er met elk initiatief gebeurde" in resp.get_data(as_text=True)

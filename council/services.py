@@ -180,6 +180,7 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
         "new_participants": suppress(new) if suppress(len(people)) else None,
         "returning_participants": suppress(len(people) - new) if suppress(len(people)) else None,
         "contributions": Counter(k for _p, k, _w in rows),
+        "per_month": sorted(Counter(w.strftime("%Y-%m") for _p, _k, w in rows).items()),
         "response": response_times(items, norm_days),
         "interaction": round(two_way / len(items), 3) if items else None,
         "budget": {

@@ -112,6 +112,7 @@ def index():
         parts=_choropleth(figures["per_area"], metric),
         metric=metric,
         has_population=has_population,
+        open_data_published=bool(current_municipality() and current_municipality().open_data_published),
         types=TYPES,
         statuses=STATUSES,
         outcomes=OUTCOMES,
@@ -194,9 +195,35 @@ def export_areas_csv():
     )
 
 
+@bp.post("/raad/open-data")
+@login_required
+def publish_open_data():
+    if not current_user.has_role("admin"):
+        abort(403)
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+    from flask_wtf import FlaskForm
+
+    municipality = current_municipality()
+    if FlaskForm().validate_on_submit() and municipality:
+        municipality.open_data_published = request.form.get("publish") == "1"
+        db.session.commit()
+        flash(
+            _("De open data staan nu op een vaste plek.")
+            if municipality.open_data_published
+            else _("De open data zijn niet meer openbaar."),
+            "success",
+        )
+    return redirect(url_for(".index"))
+
+
 @bp.route("/open-data/initiatieven.geojson")
 def open_data():
-    """Open data: initiatives without any personal data (no owners, no contact details)."""
+    """Open data at a stable URL once published: initiatives without personal data."""
+    municipality = current_municipality()
+    published = municipality is not None and municipality.open_data_published
+    if not published and not (current_user.is_authenticated and current_user.has_role(*VIEWERS)):
+        abort(404)
     features = [
         {
             "type": "Feature",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from platform_core.extensions import db
@@ -42,4 +42,6 @@ class Municipality(db.Model):
     # Comments from visitors without an account: "pre" (held until a moderator publishes)
     # or "post" (published at once, moderated afterwards).
     anonymous_comments: Mapped[str] = mapped_column(String(4), default="pre", server_default="pre")
+    # The open-data export is public only once an administrator publishes it.
+    open_data_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     area: Mapped[Area] = relationship()

@@ -180,7 +180,7 @@ def clean(app, smtp_server):
             db.session.execute(text(f"DELETE FROM {table}"))
         if db.engine.dialect.name == "sqlite":
             db.session.execute(text("DELETE FROM initiative_fts"))
-        db.session.execute(text("UPDATE municipality SET anonymous_comments = 'pre'"))
+        db.session.execute(text("UPDATE municipality SET anonymous_comments = 'pre', open_data_published = false"))
         db.session.commit()
         limiter.reset()
     clear_cache()

@@ -124,6 +124,7 @@ def test_exports_carry_no_personal_data(client, known):
     assert "@" not in csv_text
     areas = client.get("/raad/export/buurten.csv").get_data(as_text=True)
     assert "<5" in areas
+    assert client.application.test_client().get("/open-data/initiatieven.geojson").status_code == 404  # not published
     geo = client.get("/open-data/initiatieven.geojson").get_json()
     assert len(geo["features"]) == 3
     assert "owner" not in str(geo)
@@ -139,3 +140,27 @@ def test_outcome_review_is_printable_and_downloadable(client, known):
     resp = client.get(f"/raad/trajecten/{known['t']}/verslag.html")
     assert "attachment" in resp.headers["Content-Disposition"]
     assert "Wat er met elk initiatief gebeurde" in resp.get_data(as_text=True)
+
+
+def test_admin_publishes_open_data_at_a_stable_url(app, client, known):
+    visitor = client.application.test_client()
+    assert visitor.get("/open-data/initiatieven.geojson").status_code == 404
+    login(client, "beheer@gemeente.nl")
+    from .conftest import post_form
+
+    post_form(client, "/raad/open-data", {"publish": "1"}, token_from="/raad")
+    resp = visitor.get("/open-data/initiatieven.geojson")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/geo+json"
+    with app.app_context():
+        from sqlalchemy import text
+
+        db.session.execute(text("UPDATE municipality SET open_data_published = false"))
+        db.session.commit()
+
+
+def test_trend_per_month_with_a_table(client, known):
+    login(client, "raad@gemeente.nl")
+    html = client.get(f"/raad?traject={known['t']}").get_data(as_text=True)
+    assert "Bijdragen per maand" in html
+    assert '<title id="trend-titel">' in html

@@ -30,6 +30,18 @@ def cast(app, make_user, place):
     return ids
 
 
+def _trajectory(cast, area_ids=None) -> Trajectory:
+    return create_trajectory(
+        db.session.get(User, cast["admin"]),
+        "Groen",
+        "Hoe maken we het groener?",
+        "Stadsbeheer",
+        date(2027, 1, 1),
+        date(2027, 12, 31),
+        area_ids,
+    )
+
+
 def test_admin_creates_a_trajectory_and_its_page_shows_question_stages_and_initiatives(app, client, cast):
     login(client, "beheer@gemeente.nl")
     resp = post_form(
@@ -255,14 +267,7 @@ def test_outcome_and_stakeholders_from_the_initiative_page(app, client, cast):
 
 def test_initiative_moves_to_its_next_stage_and_earns_the_stage_credit(app, client, cast):
     with app.app_context():
-        t = create_trajectory(
-            db.session.get(User, cast["admin"]),
-            "Groen",
-            "Hoe maken we het groener?",
-            "Stadsbeheer",
-            date(2027, 1, 1),
-            date(2027, 12, 31),
-        )
+        t = _trajectory(cast)
         place_in_trajectory(db.session.get(User, cast["owner"]), db.session.get(Initiative, cast["item"]), t)
     login(client, "olga@example.nl")
     page = f"/initiatieven/{cast['item']}"
@@ -281,15 +286,7 @@ def test_area_framing_is_drawn_on_the_trajectory_map(app, client, cast):
 
     with app.app_context():
         area = db.session.scalar(select(Area).where(Area.name == "Spoorzicht"))
-        t = create_trajectory(
-            db.session.get(User, cast["admin"]),
-            "Groen",
-            "Hoe maken we het groener?",
-            "Stadsbeheer",
-            date(2027, 1, 1),
-            date(2027, 12, 31),
-            [area.id],
-        )
+        t = _trajectory(cast, [area.id])
         add_framing(
             db.session.get(User, cast["civil"]), "area", area.id, "regels", "Hier ligt een gasleiding <niet graven>"
         )
@@ -299,3 +296,28 @@ def test_area_framing_is_drawn_on_the_trajectory_map(app, client, cast):
     # escaped once for HTML, then JSON-encoded by folium: the tooltip shows the text, never markup
     assert "gasleiding \\u0026lt;niet graven\\u0026gt;" in html
     assert "<niet graven>" not in html
+
+
+def test_civil_servant_frames_the_trajectory_and_its_stage_from_its_page(app, client, cast):
+    with app.app_context():
+        t = _trajectory(cast)
+        tid, stage_id = t.id, t.current_stage_id
+    page = f"/trajecten/{tid}"
+    assert "Kader toevoegen" not in client.get(page).get_data(as_text=True)  # not for visitors
+    login(client, "petra@gemeente.nl")
+    post_form(
+        client,
+        f"{page}/kaders",
+        {"target": f"trajectory:{tid}", "kind": "budget", "body": "Voor het hele traject", "amount": "30000"},
+        token_from=page,
+    )
+    post_form(
+        client,
+        f"{page}/kaders",
+        {"target": f"stage:{stage_id}", "kind": "besluit", "body": "De wethouder besluit in maart."},
+        token_from=page,
+    )
+    html = client.get(page).get_data(as_text=True)
+    assert "Beschikbaar budget: € 30.000" in html
+    assert "De wethouder besluit in maart." in html
+    assert "versie 1, Petra" in html

@@ -164,6 +164,7 @@ def detail(trajectory_id: int):
         attendance_total=attendance_total,
         summary_form=SummaryForm(),
         is_admin=current_user.is_authenticated and current_user.has_role("admin"),
+        framing_form=_framing_form(t),
     )
 
 
@@ -200,6 +201,43 @@ def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
             style_function=lambda _f: {"color": "#b34700", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.08},
             tooltip=folium.GeoJsonTooltip(fields=["kader"], labels=False),
         ).add_to(m)
+
+
+@bp.post("/trajecten/<int:trajectory_id>/kaders")
+@login_required
+def add_trajectory_framing(trajectory_id: int):
+    """Civil servants frame the trajectory, its current stage or one of its areas."""
+    _require("civil_servant")
+    t = _get(Trajectory, trajectory_id)
+    form = FramingForm()
+    form.target.choices = _framing_targets(t)
+    if form.validate_on_submit():
+        target_type, target_id = form.target.data.split(":")
+        try:
+            add_framing(current_user, target_type, int(target_id), form.kind.data, form.body.data, form.amount.data)
+        except ValidationFailed as exc:
+            _first_error(exc)
+        else:
+            flash(_("Het kader staat bij het traject."), "success")
+    else:
+        flash(_("Vul het kader volledig in."), "error")
+    return redirect(url_for(".detail", trajectory_id=t.id))
+
+
+def _framing_form(t: Trajectory) -> FramingForm | None:
+    if not (current_user.is_authenticated and current_user.has_role("civil_servant")):
+        return None
+    form = FramingForm()
+    form.target.choices = _framing_targets(t)
+    return form
+
+
+def _framing_targets(t: Trajectory) -> list[tuple[str, str]]:
+    targets = [(f"trajectory:{t.id}", _("Het hele traject"))]
+    if t.current_stage:
+        targets.append((f"stage:{t.current_stage.id}", _("De fase ‘%(s)s’", s=t.current_stage.name)))
+    targets += [(f"area:{a.id}", a.name) for a in t.areas]
+    return targets
 
 
 @bp.post("/trajecten/<int:trajectory_id>/volgende-fase")

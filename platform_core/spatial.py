@@ -72,18 +72,6 @@ def bbox_filter(session, column, table: str, geom_column: str, bbox: tuple[float
     return column.intersects(func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID))
 
 
-def geometry_x(column):
-    return func.ST_X(column)
-
-
-def geometry_y(column):
-    return func.ST_Y(column)
-
-
-def scalar(session, expr):
-    return session.execute(select(expr)).scalar()
-
-
 def begin_write(session) -> None:  # noqa: ANN001
     """Start a read-then-write transaction that holds the write lock from its first statement.
 

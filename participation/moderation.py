@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from credits.services import reverse
 from initiatives.markdown import render_markdown
 from initiatives.models import Initiative
 from platform_core.extensions import db
@@ -76,8 +77,6 @@ def decide(moderator: User, target_type: str, target_id: int, action: str, reaso
     target = _target(target_type, target_id)
     sent = []
     if action == "hide":  # hiding content undoes the credits it earned, visibly
-        from credits.services import reverse
-
         reverse(target_type, target_id, _("Verborgen door de redactie: %(r)s", r=reason))
     if target_type == "comment":
         sent = _decide_comment(target, action, reason)

@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
+from credits.services import award, reverse
 from initiatives.models import Initiative
 from maps.services import current_municipality
 from platform_core.extensions import db
@@ -27,19 +28,6 @@ from .models import (
     Pluim,
 )
 from .notify import deliver_immediate, notify
-
-
-def award(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-    from credits.services import award as _award
-
-    return _award(*args, **kwargs)
-
-
-def reverse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-    from credits.services import reverse as _reverse
-
-    return _reverse(*args, **kwargs)
-
 
 MAX_COMMENT = 2000
 

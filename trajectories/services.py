@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from credits.services import award
 from initiatives.models import Initiative
 from maps.models import Area
 from participation.models import Comment, Participation
@@ -43,12 +44,6 @@ from .models import (
     Trajectory,
 )
 from .workdays import add_working_days, working_days_between
-
-
-def award(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-    from credits.services import award as _award
-
-    return _award(*args, **kwargs)
 
 
 def _role(user: User | None, *roles: str) -> User:

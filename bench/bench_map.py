@@ -44,12 +44,26 @@ def timed(fn, runs: int) -> dict:
     return {"p50": round(statistics.median(samples), 2), "p95": round(percentile(samples, 0.95), 2)}
 
 
+def seed_geography() -> None:
+    """Utrecht's boundaries from ../shared when present (else the sample municipality) and the themes."""
+    from maps.models import Municipality
+    from maps.sample_geography import all_levels
+    from maps.services import import_boundaries
+    from platform_core.demo import SHARED_UTRECHT, seed_themes
+    from platform_core.extensions import db
+
+    if db.session.query(Municipality).count() == 0:
+        for level in ("gemeente", "wijk", "buurt"):
+            src = SHARED_UTRECHT / f"{level}.geojson"
+            import_boundaries(src if src.exists() else all_levels()[level], level)
+        seed_themes()
+
+
 def seed(app, count: int) -> None:
     from geoalchemy2.shape import to_shape
 
     from maps.models import Municipality
     from platform_core.accounts.services import register_user
-    from platform_core.demo import SHARED_UTRECHT, seed_themes
     from platform_core.extensions import db
 
     with app.app_context():
@@ -59,14 +73,7 @@ def seed(app, count: int) -> None:
         if db.engine.dialect.name == "sqlite":
             db.session.execute(text("DELETE FROM initiative_fts"))
         db.session.commit()
-        if db.session.query(Municipality).count() == 0:
-            from maps.sample_geography import all_levels
-            from maps.services import import_boundaries
-
-            for level in ("gemeente", "wijk", "buurt"):
-                src = SHARED_UTRECHT / f"{level}.geojson"
-                import_boundaries(src if src.exists() else all_levels()[level], level)
-            seed_themes()
+        seed_geography()
         owner = (
             db.session.execute(text("SELECT id FROM user_account LIMIT 1")).scalar()
             or register_user("bench@example.nl", "bench-password", "Bench", consent=True).id

@@ -104,6 +104,9 @@ class Initiative(db.Model):
     trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"), index=True)
     stage_id: Mapped[int | None] = mapped_column(ForeignKey("stage.id", ondelete="SET NULL"))
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # Kept by council.facts beside first_response_at: elapsed hours and working days.
+    first_response_hours: Mapped[float | None] = mapped_column(Float)
+    first_response_workdays: Mapped[float | None] = mapped_column(Float)
     # Assisted entry by an ambassador for a resident who is not online.
     on_behalf_of: Mapped[str | None] = mapped_column(String(80))
     consent_note: Mapped[str | None] = mapped_column(String(300))

@@ -63,7 +63,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     import participation
     import trajectories
     from credits import models as _credit_models  # noqa: F401
+    from council import facts as _council_facts
     from trajectories import models as _trajectory_models  # noqa: F401
+
+    _council_facts.install()
 
     from . import models  # noqa: F401  (register tables)
     from .accounts import bp as accounts_bp

@@ -98,6 +98,35 @@ def register_cli(app: Flask) -> None:
         click.echo(f"{rebuild()} totals rebuilt")
 
     app.cli.add_command(credits_group)
+
+    council_group = AppGroup("council", help="The council's contribution facts.")
+
+    @council_group.command("verify")
+    def council_verify() -> None:
+        """Recompute every contribution fact from the source tables; exit non-zero on any difference."""
+        from council.facts import verify
+        from platform_core.extensions import db
+
+        result = verify(db.session.connection())
+        for row in result["missing"][:20]:
+            click.echo(f"missing: {row}")
+        for row in result["extra"][:20]:
+            click.echo(f"extra: {row}")
+        if result["missing"] or result["extra"]:
+            raise SystemExit(1)
+        click.echo(f"ok: {result['facts']} facts equal the source tables")
+
+    @council_group.command("rebuild")
+    def council_rebuild() -> None:
+        """Rewrite the contribution facts from the source tables."""
+        from council.facts import rebuild
+        from platform_core.extensions import db
+
+        count = rebuild(db.session.connection())
+        db.session.commit()
+        click.echo(f"{count} facts rebuilt")
+
+    app.cli.add_command(council_group)
     app.cli.add_command(notifications)
     app.cli.add_command(geo)
     app.cli.add_command(users)

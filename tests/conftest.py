@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
+    "contribution_fact",
     "credit_event",
     "credit_total",
     "credit_standing_optin",

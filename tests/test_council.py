@@ -164,3 +164,46 @@ def test_trend_per_month_with_a_table(client, known):
     html = client.get(f"/raad?traject={known['t']}").get_data(as_text=True)
     assert "Bijdragen per maand" in html
     assert '<title id="trend-titel">' in html
+
+
+def test_credits_distribution_per_trajectory_is_exact(app, client, known, make_user):
+    """Quartiles from SQL (offsets and window functions) equal Python's statistics on the same totals."""
+    import statistics
+
+    from credits.models import CreditTotal
+    from trajectories.models import Trajectory
+
+    players = [make_user(f"spel{i}@example.nl") for i in range(8)]
+    with app.app_context():
+        other = Trajectory(
+            title="Spelen",
+            question="Waar spelen kinderen?",
+            department="Jeugd",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+        )
+        db.session.add(other)
+        db.session.flush()
+        for i, total in enumerate([3, 7, 7, 12, 40, 41, 90, 160]):
+            db.session.add(CreditTotal(user_id=players[i], trajectory_id=other.id, total=total))
+        db.session.add(CreditTotal(user_id=known["owner"], trajectory_id=other.id, total=0))  # nothing earned
+        db.session.commit()
+        totals = sorted(db.session.scalars(select(CreditTotal.total).where(CreditTotal.trajectory_id == known["t"])))
+        totals = [t for t in totals if t > 0]
+        assert len(totals) >= 5
+        q1, median, q3 = statistics.quantiles(totals, n=4)
+        f = dashboard(Scope(trajectory_id=known["t"]))["credits"]
+        assert (f["people"], f["sum"]) == (len(totals), sum(totals))
+        assert (f["q1"], f["median"], f["q3"]) == pytest.approx((q1, median, q3))
+        play = dashboard(Scope(trajectory_id=other.id))["credits"]
+        assert (play["people"], play["sum"], play["q1"], play["median"], play["q3"]) == (8, 360, 7, 26, 77.75)
+        # Every bucket holds fewer than five people here, so none is shown.
+        assert play["max_bucket"] == [("1–9", None), ("10–29", None), ("30–59", None), ("60–149", None), ("150+", None)]
+        everything = dashboard(Scope())["credits"]
+        rows = {r["title"]: r for r in everything["per_trajectory"]}
+        assert (rows["Spelen"]["people"], rows["Spelen"]["median"], rows["Spelen"]["q3"]) == (8, 26, 77.75)
+        assert rows["Groen"]["median"] == pytest.approx(median)
+    login(client, "raad@gemeente.nl")
+    html = client.get("/raad").get_data(as_text=True)
+    assert 'id="credits-per-traject"' in html
+    assert "77.75" in html

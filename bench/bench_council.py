@@ -296,7 +296,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
             [
                 {
                     "initiative_id": it[0],
-                    "kind": rng.choice(["gerealiseerd", "aangepast", "niet_gedaan"]),
+                    "kind": rng.choice(["gerealiseerd", "beleid", "overgedragen", "gestopt"]),
                     "reason": "Zo is het gegaan.",
                     "decided_on": (it[1] + timedelta(days=60)).date(),
                     "reported_by_id": it[2],

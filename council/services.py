@@ -6,22 +6,30 @@ Every figure about people is suppressed when it concerns fewer than ``K_ANONYMIT
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, case, cast, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased, load_only
 
-from council.facts import KINDS, TYPE_CODES, ContributionFact, day_date, day_number
+from council.facts import (
+    ENDED,
+    KINDS,
+    OUTCOME_CODES,
+    STATUS_CODES,
+    TYPE_CODES,
+    ContributionFact,
+    InitiativeFact,
+    day_date,
+    day_number,
+)
 from credits.models import CreditTotal
 from initiatives.models import Initiative, Theme, initiative_theme
 from initiatives.search import area_ids
 from maps.models import Area
-from participation.models import Comment
 from platform_core.extensions import db
-from trajectories.models import Feedback, Outcome, Trajectory
+from trajectories.models import Trajectory
 
 K_ANONYMITY = 5
 
@@ -63,7 +71,7 @@ def _initiative_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
 
 
 def initiatives_in(scope: Scope) -> list[Initiative]:
-    return list(db.session.scalars(_initiative_scope(select(Initiative), scope).order_by(Initiative.id)))
+    return list(db.session.scalars(initiative_scope(select(Initiative), scope).order_by(Initiative.id)))
 
 
 def _fact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
@@ -88,7 +96,7 @@ def _fact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
     return stmt
 
 
-def _initiative_scope(stmt, scope: Scope):  # noqa: ANN001, ANN202
+def initiative_scope(stmt, scope: Scope):  # noqa: ANN001, ANN202
     start, end = scope.window()
     stmt = _initiative_filter(stmt, scope)
     if start:
@@ -126,108 +134,147 @@ def contributions(scope: Scope) -> dict:
     return {"by_kind": by_kind, "per_month": sorted(per_month.items()), "counts": counts, "returning": returning}
 
 
-def response_times(scope: Scope, norm_days: int) -> dict:
-    """Median and 90th percentile of hours to the municipality's first answer; shares in 24 h / the norm."""
-    answered_filter = Initiative.first_response_hours.is_not(None)
-    total, answered, within_day, within_norm = db.session.execute(
-        _initiative_scope(
-            select(
-                func.count(),
-                func.count(Initiative.first_response_hours),
-                func.sum(case((Initiative.first_response_hours <= 24, 1), else_=0)),
-                func.sum(case((Initiative.first_response_workdays <= norm_days, 1), else_=0)),
-            ),
-            scope,
+def _ifact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
+    """The scope as conditions on the per-initiative facts (published initiatives, created in the period)."""
+    t = InitiativeFact.__table__
+    if scope.trajectory_id:
+        stmt = stmt.where(t.c.trajectory_id == scope.trajectory_id)
+    if scope.area:
+        stmt = stmt.where(t.c.area_id.in_(area_ids(scope.area) or [-1]))
+    if scope.type:
+        stmt = stmt.where(t.c.type == TYPE_CODES.get(scope.type, -1))
+    if scope.theme_id:
+        stmt = stmt.where(
+            t.c.initiative_id.in_(
+                select(initiative_theme.c.initiative_id).where(initiative_theme.c.theme_id == scope.theme_id)
+            )
         )
-    ).one()
+    if scope.start:
+        stmt = stmt.where(t.c.day >= day_number(scope.start))
+    if scope.end:
+        stmt = stmt.where(t.c.day <= day_number(scope.end))
+    return stmt
+
+
+def _decode(codes: dict[str, int]) -> dict[int, str]:
+    return {code: name for name, code in codes.items()}
+
+
+def initiative_figures(scope: Scope, norm_days: int) -> dict:
+    """Everything the council counts about initiatives, from one pass over the per-initiative facts."""
+    t = InitiativeFact.__table__
+    types, statuses, outcomes = _decode(TYPE_CODES), _decode(STATUS_CODES), _decode(OUTCOME_CODES)
+    by_type: Counter = Counter()
+    by_status: Counter = Counter()
+    by_outcome: Counter = Counter()
+    per_area: dict[int, list[int]] = {}
+    out = {"total": 0, "two_way": 0, "ended": 0, "ended_with_outcome": 0, "answered": 0, "day": 0, "norm": 0}
+    budget = {"requested": 0, "granted": 0, "spent": 0}
+    stmt = _ifact_filter(
+        select(
+            t.c.type,
+            t.c.status,
+            t.c.outcome,
+            t.c.area_id,
+            func.count(),
+            func.sum(t.c.two_way),
+            func.sum(t.c.budget_requested),
+            func.sum(t.c.budget_granted),
+            func.sum(t.c.budget_spent),
+            func.count(t.c.response_hours),
+            func.sum(case((t.c.response_hours <= 24, 1), else_=0)),
+            func.sum(case((t.c.response_workdays <= norm_days, 1), else_=0)),
+        ),
+        scope,
+    ).group_by(t.c.type, t.c.status, t.c.outcome, t.c.area_id)
+    for type_, status, outcome, area_id, n, two_way, req, granted, spent, answered, day, norm in db.session.execute(
+        stmt
+    ):
+        out["total"] += n
+        out["two_way"] += two_way or 0
+        by_type[types.get(type_, "?")] += n
+        by_status[statuses.get(status, "?")] += n
+        if outcome:
+            by_outcome[outcomes.get(outcome, "?")] += n
+        if status in ENDED:
+            out["ended"] += n
+            out["ended_with_outcome"] += n if outcome else 0
+        budget["requested"] += req or 0
+        budget["granted"] += granted or 0
+        budget["spent"] += spent or 0
+        out["answered"] += answered
+        out["day"] += day or 0
+        out["norm"] += norm or 0
+        if area_id is not None:
+            area = per_area.setdefault(area_id, [0, 0])
+            area[0] += n
+            area[1] += spent or 0
+    out.update(by_type=by_type, by_status=by_status, by_outcome=by_outcome, budget=budget, per_area=per_area)
+    return out
+
+
+def response_times(scope: Scope, figures: dict) -> dict:
+    """Median and 90th percentile of hours to the municipality's first answer, read at index offsets."""
+    t = InitiativeFact.__table__
+    answered = figures["answered"]
+    waiting = figures["total"] - answered
     if not answered:
-        return {
+        return dict.fromkeys(("median_hours", "p90_hours", "share_24h", "share_norm"), None) | {
             "answered": 0,
-            "waiting": total,
-            "median_hours": None,
-            "p90_hours": None,
-            "share_24h": None,
-            "share_norm": None,
+            "waiting": waiting,
         }
-    ordered = list(
-        db.session.scalars(
-            _initiative_scope(select(Initiative.first_response_hours), scope)
-            .where(answered_filter)
-            .order_by(Initiative.first_response_hours)
+
+    def at(position: int) -> float:
+        return db.session.scalar(
+            _ifact_filter(select(t.c.response_hours), scope)
+            .where(t.c.response_hours.is_not(None))
+            .order_by(t.c.response_hours)
+            .offset(position)
+            .limit(1)
         )
-    )
+
+    middle = answered // 2
+    median = at(middle) if answered % 2 else (at(middle - 1) + at(middle)) / 2
     return {
         "answered": answered,
-        "waiting": total - answered,
-        "median_hours": round(statistics.median(ordered), 1),
-        "p90_hours": round(ordered[min(len(ordered) - 1, int(0.9 * (len(ordered) - 1) + 0.5))], 1),
-        "share_24h": round(within_day / answered, 3),
-        "share_norm": round(within_norm / answered, 3),
+        "waiting": waiting,
+        "median_hours": round(median, 1),
+        "p90_hours": round(at(min(answered - 1, int(0.9 * (answered - 1) + 0.5))), 1),
+        "share_24h": round(figures["day"] / answered, 3),
+        "share_norm": round(figures["norm"] / answered, 3),
     }
 
 
-def dashboard(scope: Scope, norm_days: int = 5) -> dict:
-    by_type: Counter = Counter()
-    by_status: Counter = Counter()
-    budget = {"requested": 0, "granted": 0, "spent": 0}
-    for type_, status, n, requested, granted, spent in db.session.execute(
-        _initiative_scope(
-            select(
-                Initiative.type,
-                Initiative.status,
-                func.count(),
-                func.sum(Initiative.budget_requested),
-                func.sum(Initiative.budget_granted),
-                func.sum(Initiative.budget_spent),
-            ),
-            scope,
-        ).group_by(Initiative.type, Initiative.status)
-    ):
-        by_type[type_] += n
-        by_status[status] += n
-        budget["requested"] += requested or 0
-        budget["granted"] += granted or 0
-        budget["spent"] += spent or 0
-    total = sum(by_type.values())
-    ended = by_status["afgerond"] + by_status["gestopt"]
-    by_theme = Counter(
-        dict(
-            db.session.execute(
-                _initiative_scope(
-                    select(Theme.name, func.count())
-                    .select_from(Initiative)
-                    .join(initiative_theme, initiative_theme.c.initiative_id == Initiative.id)
-                    .join(Theme, Theme.id == initiative_theme.c.theme_id),
-                    scope,
-                ).group_by(Theme.name)
-            ).all()
+def themes_of(scope: Scope) -> Counter:
+    t = InitiativeFact.__table__
+    names = dict(db.session.execute(select(Theme.id, Theme.name)).all())
+    it = initiative_theme
+    if not (scope.trajectory_id or scope.area or scope.type or scope.theme_id or scope.start or scope.end):
+        # Everything: all links (read from the theme index) minus those of hidden or held initiatives.
+        counts = Counter(dict(db.session.execute(select(it.c.theme_id, func.count()).group_by(it.c.theme_id)).all()))
+        counts.subtract(
+            dict(
+                db.session.execute(
+                    select(it.c.theme_id, func.count())
+                    .join(Initiative, Initiative.id == it.c.initiative_id)
+                    .where(Initiative.visibility != "published")
+                    .group_by(it.c.theme_id)
+                ).all()
+            )
         )
-    )
-    by_outcome: Counter = Counter()
-    ended_with_outcome = 0
-    for kind, status, n in db.session.execute(
-        _initiative_scope(
-            select(Outcome.kind, Initiative.status, func.count()).join(
-                Initiative, Initiative.id == Outcome.initiative_id
-            ),
-            scope,
-        ).group_by(Outcome.kind, Initiative.status)
-    ):
-        by_outcome[kind] += n
-        ended_with_outcome += n if status in ("afgerond", "gestopt") else 0
-    resident_comment = (
-        select(Comment.id)
-        .where(Comment.initiative_id == Initiative.id, Comment.author_id.is_not(None), Comment.status == "published")
-        .exists()
-    )
-    two_way = db.session.scalar(
-        _initiative_scope(
-            select(func.count(func.distinct(Feedback.initiative_id))).join(
-                Initiative, Initiative.id == Feedback.initiative_id
-            ),
-            scope,
-        ).where(resident_comment)
-    )
+        return Counter({names[theme_id]: n for theme_id, n in counts.items() if n > 0})
+    stmt = _ifact_filter(
+        select(initiative_theme.c.theme_id, func.count()).join(
+            t, t.c.initiative_id == initiative_theme.c.initiative_id
+        ),
+        scope,
+    ).group_by(initiative_theme.c.theme_id)
+    return Counter({names[theme_id]: n for theme_id, n in db.session.execute(stmt)})
+
+
+def dashboard(scope: Scope, norm_days: int = 5) -> dict:
+    figures = initiative_figures(scope, norm_days)
+    total = figures["total"]
     made = contributions(scope)
     counts = made["counts"]
     participants = suppress(len(counts))
@@ -239,43 +286,52 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
     returning = made["returning"]
     return {
         "initiatives": total,
-        "by_type": by_type,
-        "by_status": by_status,
-        "by_theme": by_theme,
-        "by_outcome": by_outcome,
+        "by_type": figures["by_type"],
+        "by_status": figures["by_status"],
+        "by_theme": themes_of(scope),
+        "by_outcome": figures["by_outcome"],
         "participants": participants,
         "new_participants": suppress(len(counts) - returning) if participants else None,
         "returning_participants": suppress(returning) if participants else None,
         "contributions": made["by_kind"],
         "per_month": made["per_month"],
-        "response": response_times(scope, norm_days),
-        "interaction": round(two_way / total, 3) if total else None,
-        "budget": budget,
-        "closing_the_loop": round(ended_with_outcome / ended, 3) if ended else None,
+        "response": response_times(scope, figures),
+        "interaction": round(figures["two_way"] / total, 3) if total else None,
+        "budget": figures["budget"],
+        "closing_the_loop": round(figures["ended_with_outcome"] / figures["ended"], 3) if figures["ended"] else None,
         "concentration": concentration,
         "credits": credits_distribution(scope.trajectory_id),
-        "per_area": per_area(scope),
+        "per_area": per_area(scope, figures["per_area"]),
     }
 
 
-def per_area(scope: Scope) -> list[dict]:
+def per_area(scope: Scope, placed: dict[int, list[int]] | None = None) -> list[dict]:
     """Per buurt: initiatives, budget spent, people who contributed there (suppressed under 5), per 1,000."""
     f = ContributionFact.__table__
-    placed = {
-        area_id: (n, spent or 0)
-        for area_id, n, spent in db.session.execute(
-            _initiative_scope(
-                select(Initiative.area_id, func.count(), func.sum(Initiative.budget_spent)), scope
-            ).group_by(Initiative.area_id)
+    if placed is None:
+        placed = initiative_figures(scope, 5)["per_area"]
+    if scope.trajectory_id or scope.theme_id or scope.area:
+        # A selective filter: group the few matching (buurt, person) pairs.
+        pairs = _fact_filter(select(f.c.area_id, f.c.person_id), scope).where(f.c.area_id.is_not(None))
+        pairs = pairs.group_by(f.c.area_id, f.c.person_id).subquery()
+        people = dict(db.session.execute(select(pairs.c.area_id, func.count()).group_by(pairs.c.area_id)).all())
+    else:
+        # Broad scopes: one index range per buurt (distinct people within it) beats grouping all pairs.
+        distinct_people = _fact_filter(select(func.count(func.distinct(f.c.person_id))), scope).where(
+            f.c.area_id == Area.id
         )
-    }
-    pairs = _fact_filter(select(f.c.area_id, f.c.person_id), scope).where(f.c.area_id.is_not(None))
-    pairs = pairs.group_by(f.c.area_id, f.c.person_id).subquery()
-    people = dict(db.session.execute(select(pairs.c.area_id, func.count()).group_by(pairs.c.area_id)).all())
-    areas = db.session.scalars(select(Area).where(Area.level == "buurt").order_by(Area.name)).all()
+        people = dict(
+            db.session.execute(select(Area.id, distinct_people.scalar_subquery()).where(Area.level == "buurt")).all()
+        )
+    buurten = select(Area.id).where(Area.level == "buurt")
     if scope.area:
-        allowed = set(area_ids(scope.area))
-        areas = [a for a in areas if a.id in allowed]
+        buurten = buurten.where(Area.id.in_(area_ids(scope.area) or [-1]))
+    areas = db.session.scalars(
+        select(Area)
+        .options(load_only(Area.id, Area.code, Area.name, Area.population, Area.display_geojson))
+        .where(Area.id.in_(buurten))
+        .order_by(Area.name)
+    ).all()
     out = []
     for area in areas:
         count = people.get(area.id, 0)
@@ -295,89 +351,69 @@ def per_area(scope: Scope) -> list[dict]:
 
 
 def credits_distribution(trajectory_id: int | None) -> dict | None:
-    """Credits per person in one trajectory (quartiles exact via the standings index), or per trajectory."""
-    positive = CreditTotal.total > 0
-    scoped = [positive] + ([CreditTotal.trajectory_id == trajectory_id] if trajectory_id else [])
-    bucket = case(*((CreditTotal.total <= hi, label) for label, hi in BUCKETS if hi), else_=BUCKETS[-1][0])
-    counts = dict(db.session.execute(select(bucket, func.count()).where(*scoped).group_by(bucket)).all())
-    people, total = db.session.execute(select(func.count(), func.sum(CreditTotal.total)).where(*scoped)).one()
+    """Credits per person per trajectory: buckets, and people, sum and exact quartiles per trajectory.
+
+    One pass over the standings index as a frequency table ((trajectory, total) -> people): totals are
+    small numbers, so the table is short and the quartiles are computed from it exactly.
+    """
+    stmt = select(CreditTotal.trajectory_id, CreditTotal.total, func.count()).where(CreditTotal.total > 0)
+    if trajectory_id:
+        stmt = stmt.where(CreditTotal.trajectory_id == trajectory_id)
+    frequencies: dict[int, list[tuple[int, int]]] = {}
+    for tid, total, n in db.session.execute(stmt.group_by(CreditTotal.trajectory_id, CreditTotal.total)):
+        frequencies.setdefault(tid, []).append((total, n))
+    people = sum(n for rows in frequencies.values() for _total, n in rows)
     if people < K_ANONYMITY:
         return None
+    buckets = dict.fromkeys((label for label, _lo, _hi in BUCKETS), 0)
+    for rows in frequencies.values():
+        for total, n in rows:
+            label = next(label for label, lo, hi in BUCKETS if total >= lo and (hi is None or total <= hi))
+            buckets[label] += n
     out = {
         "people": people,
-        "sum": total,
-        "max_bucket": [(label, suppress(counts.get(label, 0)) if counts.get(label) else 0) for label, _hi in BUCKETS],
+        "sum": sum(total * n for rows in frequencies.values() for total, n in rows),
+        "max_bucket": [(label, suppress(n) if n else 0) for label, n in buckets.items()],
         "per_trajectory": [],
     }
     if trajectory_id:
-        out.update(_quartiles(trajectory_id, people))
+        out.update(_quartiles(sorted(frequencies[trajectory_id]), people))
         return out
     titles = dict(db.session.execute(select(Trajectory.id, Trajectory.title)).all())
-    for tid, stats in sorted(_quartiles_per_trajectory().items(), key=lambda kv: titles.get(kv[0], "")):
-        shown = stats["people"] >= K_ANONYMITY
-        out["per_trajectory"].append(
-            {
-                "title": titles.get(tid, "?"),
-                "people": suppress(stats["people"]),
-                "sum": stats["sum"] if shown else None,
-                **{name: stats[name] if shown else None for name in ("q1", "median", "q3")},
-            }
-        )
+    for tid, rows in frequencies.items():
+        n = sum(count for _total, count in rows)
+        shown = n >= K_ANONYMITY
+        row = {"title": titles.get(tid, "?"), "people": suppress(n), "sum": None}
+        if shown:
+            row["sum"] = sum(total * count for total, count in rows)
+            row.update(_quartiles(sorted(rows), n))
+        else:
+            row.update(q1=None, median=None, q3=None)
+        out["per_trajectory"].append(row)
+    out["per_trajectory"].sort(key=lambda r: r["title"])
     return out
 
 
-BUCKETS = [("1–9", 9), ("10–29", 29), ("30–59", 59), ("60–149", 149), ("150+", None)]
+BUCKETS = [("1–9", 1, 9), ("10–29", 10, 29), ("30–59", 30, 59), ("60–149", 60, 149), ("150+", 150, None)]
 
 
-def _interpolate(people: int, value_at) -> dict:  # noqa: ANN001
-    """Quartiles by the statistics module's 'exclusive' method from the values at 1-based positions."""
+def _quartiles(frequencies: list[tuple[int, int]], people: int) -> dict:
+    """Quartiles by the statistics module's 'exclusive' method, from a sorted (value, count) table."""
+
+    def at(position: int) -> int:  # 1-based position in the sorted values
+        seen = 0
+        for value, count in frequencies:
+            seen += count
+            if seen >= position:
+                return value
+        return frequencies[-1][0]
+
     out = {}
     for name, fraction in (("q1", 0.25), ("median", 0.5), ("q3", 0.75)):
         m = (people + 1) * fraction
         j = min(max(int(m), 1), people)
-        lower = value_at(j)
-        upper = value_at(j + 1) if m > j and j < people else lower
+        lower = at(j)
+        upper = at(j + 1) if m > j and j < people else lower
         value = lower + (upper - lower) * (m - j)
         out[name] = int(value) if value == int(value) else round(value, 2)
     return out
-
-
-def _quartiles_per_trajectory() -> dict[int, dict]:
-    """Every trajectory's people, sum and quartiles in one pass (window functions, both databases)."""
-    ranked = select(
-        CreditTotal.trajectory_id,
-        CreditTotal.total,
-        func.row_number().over(partition_by=CreditTotal.trajectory_id, order_by=CreditTotal.total).label("rn"),
-        func.count().over(partition_by=CreditTotal.trajectory_id).label("n"),
-        func.sum(CreditTotal.total).over(partition_by=CreditTotal.trajectory_id).label("s"),
-    ).where(CreditTotal.total > 0)
-    ranked = ranked.subquery()
-    wanted = [
-        ranked.c.rn == cast((ranked.c.n + 1) * f, Integer) + step for f in (0.25, 0.5, 0.75) for step in (0, 1)
-    ] + [ranked.c.rn == 1, ranked.c.rn == ranked.c.n]
-    values: dict[int, dict] = {}
-    meta: dict[int, tuple[int, int]] = {}
-    for tid, total, rn, n, s in db.session.execute(
-        select(ranked.c.trajectory_id, ranked.c.total, ranked.c.rn, ranked.c.n, ranked.c.s).where(or_(*wanted))
-    ):
-        values.setdefault(tid, {})[rn] = total
-        meta[tid] = (n, s)
-    out = {}
-    for tid, (n, s) in meta.items():
-        out[tid] = {"people": n, "sum": s, **_interpolate(n, values[tid].__getitem__)}
-    return out
-
-
-def _quartiles(trajectory_id: int, people: int) -> dict:
-    """Exact quartiles of one trajectory, read at offsets of the standings index."""
-
-    def at(position: int) -> int:
-        return db.session.scalar(
-            select(CreditTotal.total)
-            .where(CreditTotal.trajectory_id == trajectory_id, CreditTotal.total > 0)
-            .order_by(CreditTotal.total)
-            .offset(position - 1)
-            .limit(1)
-        )
-
-    return _interpolate(people, at)

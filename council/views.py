@@ -11,7 +11,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from initiatives.models import STATUSES, TYPES, Theme
+from initiatives.models import STATUSES, TYPES, Initiative, Theme
 from maps.builders import base_map, bounds_of, render_parts
 from maps.services import current_municipality
 from maps.views import areas_by_level
@@ -19,7 +19,7 @@ from platform_core.extensions import db
 from trajectories.models import OUTCOMES, Blocker, Feedback, Framing, Outcome, Trajectory
 
 from . import bp
-from .services import Scope, dashboard, initiatives_in
+from .services import Scope, dashboard, initiative_scope, initiatives_in
 
 VIEWERS = ("council", "civil_servant", "admin")
 PALETTE = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
@@ -76,6 +76,8 @@ def _choropleth(per_area: list[dict], metric: str):  # noqa: ANN202
     municipality = current_municipality()
     bounds = bounds_of(municipality.area.display_geojson)
     m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
+    if not features:  # e.g. an area code that matches no buurt: an empty map, not an error
+        return render_parts(m)
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Buurten",
@@ -118,8 +120,8 @@ def index():
         outcomes=OUTCOMES,
         trajectories=db.session.scalars(select(Trajectory).order_by(Trajectory.title)).all(),
         themes=db.session.scalars(select(Theme).order_by(Theme.name)).all(),
-        wijken=areas_by_level("wijk"),
-        buurten=areas_by_level("buurt"),
+        wijken=areas_by_level("wijk", names_only=True),
+        buurten=areas_by_level("buurt", names_only=True),
     )
 
 
@@ -246,10 +248,22 @@ def open_data():
 
 
 def _review_context(trajectory_id: int) -> dict:
+    """The outcome review reads plain rows (no ORM objects): a trajectory may hold thousands of initiatives."""
     t = db.session.get(Trajectory, trajectory_id) or abort(404)
     scope = Scope(trajectory_id=t.id)
-    items = initiatives_in(scope)
-    ids = [i.id for i in items]
+    in_scope = initiative_scope(select(Initiative.id), scope)
+    items = db.session.execute(
+        initiative_scope(select(Initiative.id, Initiative.title, Initiative.type, Initiative.status), scope).order_by(
+            Initiative.id
+        )
+    ).all()
+    feedback = {}
+    for row in db.session.execute(
+        select(Feedback.initiative_id, Feedback.created_at, Feedback.department)
+        .where(Feedback.initiative_id.in_(in_scope))
+        .order_by(Feedback.created_at)
+    ):
+        feedback[row.initiative_id] = row  # the latest answer wins
     return {
         "t": t,
         "f": dashboard(scope, current_app.config["RESPONSE_NORM_DAYS"]),
@@ -259,17 +273,15 @@ def _review_context(trajectory_id: int) -> dict:
                 Framing.target_type == "trajectory", Framing.target_id == t.id, Framing.is_current.is_(True)
             )
         ).all(),
-        "feedback": {
-            fb.initiative_id: fb
-            for fb in db.session.scalars(
-                select(Feedback).where(Feedback.initiative_id.in_(ids)).order_by(Feedback.created_at.desc())
+        "feedback": feedback,
+        "outcomes": {
+            row.initiative_id: row
+            for row in db.session.execute(
+                select(Outcome.initiative_id, Outcome.kind, Outcome.reason).where(Outcome.initiative_id.in_(in_scope))
             )
         },
-        "outcomes": {
-            o.initiative_id: o for o in db.session.scalars(select(Outcome).where(Outcome.initiative_id.in_(ids)))
-        },
         "blockers": db.session.scalars(
-            select(Blocker).where(Blocker.initiative_id.in_(ids), Blocker.solved_at.is_(None))
+            select(Blocker).where(Blocker.initiative_id.in_(in_scope), Blocker.solved_at.is_(None))
         ).all(),
         "types": TYPES,
         "statuses": STATUSES,

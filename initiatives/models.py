@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from geoalchemy2 import Geometry
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maps.models import Area
@@ -67,6 +67,15 @@ class Theme(db.Model):
 
 class Initiative(db.Model):
     __tablename__ = "initiative"
+    __table_args__ = (
+        # Small: only hidden or held initiatives (the council subtracts them from theme counts).
+        Index(
+            "ix_initiative_not_published",
+            "id",
+            sqlite_where=text("visibility != 'published'"),
+            postgresql_where=text("visibility != 'published'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(120))

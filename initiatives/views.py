@@ -60,8 +60,8 @@ def gallery():
         filters=filters,
         types=TYPES,
         themes=theme_tree(),
-        wijken=areas_by_level("wijk"),
-        buurten=areas_by_level("buurt"),
+        wijken=areas_by_level("wijk", names_only=True),
+        buurten=areas_by_level("buurt", names_only=True),
         map_url=url_for("maps.treasure_map", **filters.as_args()),
     )
 

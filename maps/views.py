@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from initiatives.models import TYPE_EXPLANATIONS, TYPES
 from initiatives.search import Filters
@@ -31,8 +32,11 @@ def map_view_state() -> tuple[float | None, float | None, int | None]:
     return lat, lon, int(z) if z is not None else None
 
 
-def areas_by_level(level: str) -> list[Area]:
-    return list(db.session.scalars(select(Area).where(Area.level == level).order_by(Area.name)))
+def areas_by_level(level: str, names_only: bool = False) -> list[Area]:
+    """Areas of one level by name; the full geometry is never needed here (outlines use display_geojson)."""
+    loaded = (Area.id, Area.code, Area.name) if names_only else (Area.id, Area.code, Area.name, Area.display_geojson)
+    stmt = select(Area).options(load_only(*loaded)).where(Area.level == level).order_by(Area.name)
+    return list(db.session.scalars(stmt))
 
 
 @bp.route("/")
@@ -63,8 +67,8 @@ def treasure_map():
         types=TYPES,
         type_explanations=TYPE_EXPLANATIONS,
         themes=theme_tree(),
-        wijken=areas_by_level("wijk"),
-        buurten=areas_by_level("buurt"),
+        wijken=areas_by_level("wijk", names_only=True),
+        buurten=areas_by_level("buurt", names_only=True),
         address=address,
         found=found,
         gallery_url=url_for("initiatives.gallery", **filters.as_args()),

@@ -15,7 +15,7 @@ done
 as_pg() { (cd / && su postgres -c "psql -q -v ON_ERROR_STOP=1 -p $port $*"); }
 as_pg "-tAc \"SELECT 1 FROM pg_roles WHERE rolname='schatkaart'\"" | grep -q 1 || \
   as_pg "-c \"CREATE ROLE schatkaart LOGIN SUPERUSER PASSWORD 'schatkaart'\""
-for db in schatkaart_test schatkaart_bench; do
+for db in schatkaart_test schatkaart_bench schatkaart_council; do
   as_pg "-tAc \"SELECT 1 FROM pg_database WHERE datname='$db'\"" | grep -q 1 || \
     as_pg "-c \"CREATE DATABASE $db OWNER schatkaart\""
   as_pg "-d $db -c \"CREATE EXTENSION IF NOT EXISTS postgis\""

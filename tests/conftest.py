@@ -22,6 +22,7 @@ from sqlalchemy import text
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
     "contribution_fact",
+    "initiative_fact",
     "credit_event",
     "credit_total",
     "credit_standing_optin",

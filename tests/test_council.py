@@ -207,3 +207,12 @@ def test_credits_distribution_per_trajectory_is_exact(app, client, known, make_u
     html = client.get("/raad").get_data(as_text=True)
     assert 'id="credits-per-traject"' in html
     assert "77.75" in html
+
+
+def test_unknown_filters_give_an_empty_dashboard_not_an_error(client, known):
+    login(client, "raad@gemeente.nl")
+    for query in ("area=GEEN-BUURT", "traject=999999", "thema=abc&type=onzin", "van=2026-13-45&tot=gisteren"):
+        resp = client.get(f"/raad?{query}")
+        assert resp.status_code == 200, query
+    html = client.get("/raad?area=GEEN-BUURT").get_data(as_text=True)
+    assert 'id="cijfer-initiatieven">0<' in html

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from council.facts import ContributionFact, rebuild, verify
+from council.facts import OUTCOME_CODES, ContributionFact, InitiativeFact, rebuild, verify
 from council.services import Scope, dashboard
 from initiatives.models import Initiative
 from maps.models import Area
@@ -16,7 +16,14 @@ from participation.moderation import decide
 from participation.services import add_need, join, leave, post_comment, respond_to_need, toggle_pluim
 from platform_core.extensions import db
 from platform_core.models import User
-from trajectories.services import create_meeting, create_trajectory, place_in_trajectory, register_attendance
+from trajectories.services import (
+    create_meeting,
+    create_trajectory,
+    place_in_trajectory,
+    post_feedback,
+    register_attendance,
+    report_outcome,
+)
 
 
 def exact() -> dict:
@@ -86,8 +93,16 @@ def test_every_write_keeps_the_facts_exact(app, people, place):
         assert {(f.area_id, f.trajectory_id) for f in facts} == {(haven.id, trajectory.id)}
         exact()
 
+        # The municipality answers and the initiator reports what became of it.
+        post_feedback(get(User, people["civil"]), item, "Mooi plan, wij denken mee.", "Stadsbeheer")
+        report_outcome(owner, item, "gerealiseerd", "De moestuin is er.", date(2026, 6, 1))
+        row = db.session.get(InitiativeFact, item_id)
+        assert (row.two_way, row.outcome, row.area_id) == (1, OUTCOME_CODES["gerealiseerd"], haven.id)
+        exact()
+
         decide(get(User, people["mod"]), "initiative", item_id, "hide", "Dubbel geplaatst")
         assert kinds(item_id) == []  # hidden initiatives count for nothing
+        assert db.session.get(InitiativeFact, item_id) is None
         exact()
         decide(get(User, people["mod"]), "initiative", item_id, "restore")
         assert kinds(item_id) == [1, 3, 5]

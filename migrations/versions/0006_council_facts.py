@@ -13,13 +13,34 @@ branch_labels = None
 depends_on = None
 
 INDEXES = {
-    "ix_fact_person": ["person_id", "day"],
-    "ix_fact_kind": ["kind", "day", "person_id"],
-    "ix_fact_day": ["day", "person_id", "kind", "area_id", "trajectory_id", "type"],
-    "ix_fact_trajectory": ["trajectory_id", "day", "person_id", "kind", "area_id", "type"],
-    "ix_fact_area": ["area_id", "person_id", "day", "kind", "trajectory_id", "type"],
-    "ix_fact_initiative": ["initiative_id"],
+    "ix_fact_person": ["person_id", "day", "kind", "area_id", "trajectory_id", "type", "initiative_id"],
+    "ix_fact_area": ["area_id", "person_id", "day", "kind", "trajectory_id", "type", "initiative_id"],
+    "ix_fact_kind": ["kind", "day", "person_id", "area_id", "trajectory_id", "type", "initiative_id"],
+    "ix_fact_trajectory": ["trajectory_id", "day", "person_id", "kind", "area_id", "type", "initiative_id"],
+    "ix_fact_day": ["day", "person_id", "kind", "area_id", "trajectory_id", "type", "initiative_id"],
+    "ix_fact_initiative": ["initiative_id", "kind", "person_id", "day", "area_id", "trajectory_id", "type"],
     "ix_fact_meeting": ["meeting_id"],
+}
+
+INITIATIVE_INDEXES = {
+    "ix_ifact_day": ["day"],
+    "ix_ifact_trajectory": ["trajectory_id"],
+    "ix_ifact_area": ["area_id"],
+    "ix_ifact_response": ["response_hours", "day", "trajectory_id", "area_id", "type"],
+    "ix_ifact_group": [
+        "type",
+        "status",
+        "outcome",
+        "area_id",
+        "two_way",
+        "budget_requested",
+        "budget_granted",
+        "budget_spent",
+        "response_hours",
+        "response_workdays",
+        "day",
+        "trajectory_id",
+    ],
 }
 
 
@@ -41,6 +62,32 @@ def upgrade():
         op.create_index(name, "contribution_fact", columns)
     op.add_column("initiative", sa.Column("first_response_hours", sa.Float(), nullable=True))
     op.add_column("initiative", sa.Column("first_response_workdays", sa.Float(), nullable=True))
+    op.create_table(
+        "initiative_fact",
+        sa.Column("initiative_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("trajectory_id", sa.Integer(), nullable=True),
+        sa.Column("area_id", sa.Integer(), nullable=True),
+        sa.Column("type", sa.SmallInteger(), nullable=False),
+        sa.Column("status", sa.SmallInteger(), nullable=False),
+        sa.Column("outcome", sa.SmallInteger(), nullable=True),
+        sa.Column("two_way", sa.SmallInteger(), nullable=False),
+        sa.Column("budget_requested", sa.Integer(), nullable=True),
+        sa.Column("budget_granted", sa.Integer(), nullable=True),
+        sa.Column("budget_spent", sa.Integer(), nullable=True),
+        sa.Column("response_hours", sa.Float(), nullable=True),
+        sa.Column("response_workdays", sa.Float(), nullable=True),
+        sa.PrimaryKeyConstraint("initiative_id"),
+    )
+    for name, columns in INITIATIVE_INDEXES.items():
+        op.create_index(name, "initiative_fact", columns)
+    op.create_index(
+        "ix_initiative_not_published",
+        "initiative",
+        ["id"],
+        sqlite_where=sa.text("visibility != 'published'"),
+        postgresql_where=sa.text("visibility != 'published'"),
+    )
 
     # Existing data: compute response times and the facts with the application's own code.
     from council.facts import rebuild
@@ -73,6 +120,10 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_initiative_not_published", table_name="initiative")
+    for name in INITIATIVE_INDEXES:
+        op.drop_index(name, table_name="initiative_fact")
+    op.drop_table("initiative_fact")
     with op.batch_alter_table("initiative", schema=None) as batch_op:
         batch_op.drop_column("first_response_workdays")
         batch_op.drop_column("first_response_hours")

@@ -72,7 +72,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
 
     rng = random.Random(11)
     with app.app_context():
-        if db.session.execute(text("SELECT count(*) FROM initiative")).scalar() == initiatives:
+        if db.session.execute(text("SELECT count(*) FROM contribution_fact")).scalar() == contributions:
             return {"seeded": False}
         seed_geography()
         db.session.commit()
@@ -390,8 +390,9 @@ def main() -> None:
     )
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            present = db.session.execute(text("SELECT to_regclass('contribution_fact') IS NOT NULL")).scalar()
-            if not present or db.session.execute(text("SELECT count(*) FROM initiative")).scalar() != args.initiatives:
+            present = db.session.execute(text("SELECT to_regclass('initiative_fact') IS NOT NULL")).scalar()
+            facts = present and db.session.execute(text("SELECT count(*) FROM contribution_fact")).scalar()
+            if facts != args.contributions:
                 db.session.rollback()
                 with db.engine.begin() as conn:
                     conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION postgis"))
@@ -422,6 +423,17 @@ def main() -> None:
     review: list[float] = []
     for trajectory in trajectories:
         review += sample(client, f"/raad/trajecten/{trajectory}", max(1, args.runs // 5))
+    # What the facts cost a write: rewriting one initiative's facts, as the flush hook does.
+    from council.facts import refresh
+
+    refresh_ms = []
+    with app.app_context():
+        ids = [r[0] for r in db.session.execute(text("SELECT id FROM initiative ORDER BY id LIMIT 200"))]
+        for initiative_id in ids[::2]:
+            started = time.perf_counter()
+            refresh(db.session.connection(), {initiative_id})
+            db.session.commit()
+            refresh_ms.append((time.perf_counter() - started) * 1000)
     result = {
         "database": args.database.split(":")[0],
         **info,
@@ -429,6 +441,7 @@ def main() -> None:
         "dashboard": dashboard,
         "dashboard_all": summary(everything),
         "review": summary(review),
+        "refresh_one_initiative": summary(refresh_ms),
     }
     print(json.dumps(result, ensure_ascii=False))
 

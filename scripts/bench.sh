@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the treasure-map benchmark on SpatiaLite and PostGIS at 10k and 100k initiatives.
+# Runs every benchmark on SpatiaLite and PostGIS (map at 10k and 100k initiatives, taking part,
+# credits, council review).
 # Figures go to bench/results/*.json; copy them into BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,3 +20,7 @@ rm -f bench/results/participation.db*
 rm -f bench/results/credits.db*
 .venv/bin/python bench/bench_credits.py --database "sqlite:///$PWD/bench/results/credits.db" | tee bench/results/credits-sqlite.json
 .venv/bin/python bench/bench_credits.py --database "$pg" | tee bench/results/credits-postgresql.json
+council_pg=$(echo "$pg" | sed 's/schatkaart_bench$/schatkaart_council/')
+rm -f bench/results/council.db*
+.venv/bin/python bench/bench_council.py --database "sqlite:///$PWD/bench/results/council.db" | tee bench/results/council-sqlite.json
+.venv/bin/python bench/bench_council.py --database "$council_pg" | tee bench/results/council-postgresql.json

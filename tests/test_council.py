@@ -216,3 +216,15 @@ def test_unknown_filters_give_an_empty_dashboard_not_an_error(client, known):
         assert resp.status_code == 200, query
     html = client.get("/raad?area=GEEN-BUURT").get_data(as_text=True)
     assert 'id="cijfer-initiatieven">0<' in html
+
+
+def test_new_and_returning_participants_in_a_period(app, known):
+    """Returning: took part before the period started. The initiator placed the garden on 6 November."""
+    with app.app_context():
+        f = dashboard(Scope(start=date(2026, 11, 7)))
+        assert f["participants"] == 6  # five neighbours joined and the initiator placed two more
+        assert f["new_participants"] == 5
+        assert f["returning_participants"] is None  # one person: suppressed
+        everything = dashboard(Scope())
+        assert (everything["new_participants"], everything["returning_participants"]) == (6, None)
+        assert everything["contributions"] == {"initiatief": 3, "meedoen": 5, "reactie": 1}

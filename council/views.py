@@ -259,7 +259,7 @@ def _review_context(trajectory_id: int) -> dict:
     ).all()
     feedback = {}
     for row in db.session.execute(
-        select(Feedback.initiative_id, Feedback.created_at, Feedback.department)
+        select(Feedback.initiative_id, Feedback.created_at, Feedback.department, Feedback.body)
         .where(Feedback.initiative_id.in_(in_scope))
         .order_by(Feedback.created_at)
     ):

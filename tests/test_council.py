@@ -136,6 +136,7 @@ def test_outcome_review_is_printable_and_downloadable(client, known):
     html = client.get(f"/raad/trajecten/{known['t']}").get_data(as_text=True)
     assert "Hoe maken we het groener?" in html
     assert "Gerealiseerd: De tuin is er gekomen met de buurt." in html
+    assert "Groen: Mooi plan, wij helpen." in html  # what the municipality answered, and who
     assert "Afdrukken" in html
     resp = client.get(f"/raad/trajecten/{known['t']}/verslag.html")
     assert "attachment" in resp.headers["Content-Disposition"]

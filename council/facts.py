@@ -30,10 +30,12 @@ from sqlalchemy import (
     cast,
     delete,
     event,
+    false,
     func,
     insert,
     literal,
     null,
+    or_,
     select,
     union_all,
 )
@@ -133,6 +135,36 @@ INITIATIVE_COLUMNS = [
     "response_hours",
     "response_workdays",
 ]
+
+
+class PersonSummary(db.Model):
+    """Per person, over all facts: contributions and the first day. Serves the unfiltered dashboard."""
+
+    __tablename__ = "fact_person"
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contributions: Mapped[int] = mapped_column(Integer)
+    first_day: Mapped[int] = mapped_column(Integer)
+
+
+class DaySummary(db.Model):
+    """Contributions per kind per day, over all facts. Serves trends with no filter but the period."""
+
+    __tablename__ = "fact_day"
+
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contributions: Mapped[int] = mapped_column(Integer)
+
+
+class AreaSummary(db.Model):
+    """Distinct people per buurt, over all facts. Serves the unfiltered choropleth."""
+
+    __tablename__ = "fact_area"
+
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    people: Mapped[int] = mapped_column(Integer)
+
 
 SOURCE_TABLES = (
     "initiative",
@@ -259,24 +291,88 @@ def all_sources(dialect: str):  # noqa: ANN201
     return union_all(*_initiative_sources(None, dialect), *_meeting_sources(None, dialect))
 
 
+def _summary_sources(people=None, kind_days=None, areas=None) -> dict:  # noqa: ANN001
+    """SELECTs computing the summaries from the facts, for some keys (or for all when None)."""
+    f = ContributionFact.__table__
+    person = select(f.c.person_id, func.count(), func.min(f.c.day)).group_by(f.c.person_id)
+    day = select(f.c.kind, f.c.day, func.count()).group_by(f.c.kind, f.c.day)
+    area = select(f.c.area_id, func.count(func.distinct(f.c.person_id))).where(f.c.area_id.is_not(None))
+    area = area.group_by(f.c.area_id)
+    if people is not None:
+        person = person.where(f.c.person_id.in_(people))
+    if kind_days is not None:
+        day = day.where(or_(false(), *(and_(f.c.kind == k, f.c.day == d) for k, d in kind_days)))
+    if areas is not None:
+        area = area.where(f.c.area_id.in_(areas))
+    return {PersonSummary: person, DaySummary: day, AreaSummary: area}
+
+
+SUMMARY_COLUMNS = {
+    PersonSummary: ["person_id", "contributions", "first_day"],
+    DaySummary: ["kind", "day", "contributions"],
+    AreaSummary: ["area_id", "people"],
+}
+
+
+def _resummarise(connection, touched: set[tuple[int, int, int, int | None]]) -> None:  # noqa: ANN001
+    """Recompute the summary rows for the people, (kind, day)s and buurten whose facts changed."""
+    if not touched:
+        return
+    people = sorted({t[0] for t in touched})
+    kind_days = sorted({(t[1], t[2]) for t in touched})
+    areas = sorted({t[3] for t in touched if t[3] is not None})
+    keys = {
+        PersonSummary: (people, lambda c, chunk: c.person_id.in_(chunk)),
+        DaySummary: (kind_days, lambda c, chunk: or_(*(and_(c.kind == k, c.day == d) for k, d in chunk))),
+        AreaSummary: (areas, lambda c, chunk: c.area_id.in_(chunk)),
+    }
+    for model, (values, condition) in keys.items():
+        table = model.__table__
+        for start in range(0, len(values), 300):
+            chunk = values[start : start + 300]
+            connection.execute(delete(table).where(condition(table.c, chunk)))
+            sources = _summary_sources(
+                people=chunk if model is PersonSummary else [],
+                kind_days=chunk if model is DaySummary else [(0, 0)],
+                areas=chunk if model is AreaSummary else [],
+            )
+            connection.execute(insert(table).from_select(SUMMARY_COLUMNS[model], sources[model]))
+
+
+def _touched(connection, condition) -> set:  # noqa: ANN001
+    f = ContributionFact.__table__
+    return set(connection.execute(select(f.c.person_id, f.c.kind, f.c.day, f.c.area_id).where(condition)).all())
+
+
+def delete_facts(connection, condition) -> None:  # noqa: ANN001
+    """Delete some facts and bring the summaries up to date."""
+    touched = _touched(connection, condition)
+    connection.execute(delete(ContributionFact.__table__).where(condition))
+    _resummarise(connection, touched)
+
+
 def refresh(connection, initiative_ids=(), meeting_ids=()) -> None:  # noqa: ANN001
-    """Rewrite the facts of these initiatives and meetings from their source rows."""
+    """Rewrite the facts of these initiatives and meetings from their source rows, then the summaries."""
     table = ContributionFact.__table__
     dialect = connection.dialect.name
+    touched: set = set()
     for ids, column, sources in (
         (sorted(initiative_ids), table.c.initiative_id, _initiative_sources),
         (sorted(meeting_ids), table.c.meeting_id, _meeting_sources),
     ):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
+            touched |= _touched(connection, column.in_(chunk))
             connection.execute(delete(table).where(column.in_(chunk)))
             connection.execute(insert(table).from_select(COLUMNS, union_all(*sources(chunk, dialect))))
+            touched |= _touched(connection, column.in_(chunk))
             if sources is _initiative_sources:
                 per_initiative = InitiativeFact.__table__
                 connection.execute(delete(per_initiative).where(per_initiative.c.initiative_id.in_(chunk)))
                 connection.execute(
                     insert(per_initiative).from_select(INITIATIVE_COLUMNS, _initiative_rows(chunk, dialect))
                 )
+    _resummarise(connection, touched)
 
 
 def rebuild(connection) -> int:  # noqa: ANN001
@@ -289,6 +385,9 @@ def rebuild(connection) -> int:  # noqa: ANN001
     connection.execute(insert(table).from_select(COLUMNS, all_sources(dialect)))
     connection.execute(delete(per_initiative))
     connection.execute(insert(per_initiative).from_select(INITIATIVE_COLUMNS, _initiative_rows(None, dialect)))
+    for model, source in _summary_sources().items():
+        connection.execute(delete(model.__table__))
+        connection.execute(insert(model.__table__).from_select(SUMMARY_COLUMNS[model], source))
     return connection.execute(select(func.count()).select_from(table)).scalar_one()
 
 
@@ -300,6 +399,13 @@ def verify(connection) -> dict:
     fresh = set(connection.execute(all_sources(dialect)).all())
     stored_i = set(connection.execute(select(*(per_initiative.c[name] for name in INITIATIVE_COLUMNS))).all())
     fresh_i = set(connection.execute(_initiative_rows(None, dialect)).all())
+    # The summaries against the stored facts (the facts against the sources are checked above).
+    for model, source in _summary_sources().items():
+        columns = [model.__table__.c[name] for name in SUMMARY_COLUMNS[model]]
+        stored_s = {(model.__tablename__, *row) for row in connection.execute(select(*columns)).all()}
+        fresh_s = {(model.__tablename__, *row) for row in connection.execute(source).all()}
+        stored_i |= stored_s
+        fresh_i |= fresh_s
     return {
         "facts": len(stored),
         "initiatives": len(stored_i),
@@ -406,7 +512,7 @@ def _keep_facts(session: Session, _context) -> None:  # noqa: ANN001
     connection = session.connection()
     table = ContributionFact.__table__
     for kind, source_id in gone:
-        connection.execute(delete(table).where(table.c.kind == kind, table.c.source_id == source_id))
+        delete_facts(connection, and_(table.c.kind == kind, table.c.source_id == source_id))
     if need_ids:
         needs = Need.__table__
         initiatives.update(

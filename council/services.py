@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import aliased, load_only
+from sqlalchemy.orm import load_only
 
 from council.facts import (
     ENDED,
@@ -19,8 +19,11 @@ from council.facts import (
     OUTCOME_CODES,
     STATUS_CODES,
     TYPE_CODES,
+    AreaSummary,
     ContributionFact,
+    DaySummary,
     InitiativeFact,
+    PersonSummary,
     day_date,
     day_number,
 )
@@ -42,6 +45,13 @@ class Scope:
     type: str | None = None
     start: date | None = None
     end: date | None = None
+
+    def narrowed(self) -> bool:
+        """Filtered by anything but the period."""
+        return bool(self.trajectory_id or self.area or self.theme_id or self.type)
+
+    def everything(self) -> bool:
+        return not (self.narrowed() or self.start or self.end)
 
     def window(self) -> tuple[datetime | None, datetime | None]:
         start = datetime.combine(self.start, datetime.min.time()) if self.start else None
@@ -107,31 +117,49 @@ def initiative_scope(stmt, scope: Scope):  # noqa: ANN001, ANN202
 
 
 def contributions(scope: Scope) -> dict:
-    """Contributions by kind and per month; people by number of contributions (not by name)."""
+    """Contributions by kind and per month; people by number of contributions (not by name).
+
+    Without filters the exact summaries kept beside the facts answer; otherwise the facts do.
+    """
     f = ContributionFact.__table__
     by_kind: Counter = Counter()
     per_month: Counter = Counter()
-    rows = db.session.execute(
-        _fact_filter(select(f.c.kind, f.c.day, func.count()), scope).group_by(f.c.kind, f.c.day)
-    ).all()
-    for kind, day, n in rows:
+    if scope.narrowed():
+        per_day = _fact_filter(select(f.c.kind, f.c.day, func.count()), scope).group_by(f.c.kind, f.c.day)
+    else:
+        d = DaySummary.__table__
+        per_day = select(d.c.kind, d.c.day, d.c.contributions)
+        if scope.start:
+            per_day = per_day.where(d.c.day >= day_number(scope.start))
+        if scope.end:
+            per_day = per_day.where(d.c.day <= day_number(scope.end))
+    for kind, day, n in db.session.execute(per_day):
         by_kind[KINDS[kind]] += n
         per_month[day_date(day).strftime("%Y-%m")] += n
-    counts = list(db.session.scalars(_fact_filter(select(func.count()), scope).group_by(f.c.person_id).select_from(f)))
+    # People as a frequency table (contributions per person -> people): a few dozen rows, not 50k.
+    if scope.everything():
+        per_person = select(PersonSummary.contributions.label("n"))
+    else:
+        per_person = _fact_filter(select(func.count().label("n")), scope).select_from(f).group_by(f.c.person_id)
+    per_person = per_person.subquery()
+    frequencies = db.session.execute(
+        select(per_person.c.n, func.count()).group_by(per_person.c.n).order_by(per_person.c.n.desc())
+    ).all()
     returning = 0
-    if scope.start and counts:
-        earlier = aliased(ContributionFact)
+    if scope.start and frequencies:
         people = _fact_filter(select(f.c.person_id), scope).group_by(f.c.person_id).subquery()
         returning = db.session.scalar(
             select(func.count())
             .select_from(people)
-            .where(
-                select(earlier.person_id)
-                .where(earlier.person_id == people.c.person_id, earlier.day < day_number(scope.start))
-                .exists()
-            )
+            .join(PersonSummary, PersonSummary.person_id == people.c.person_id)
+            .where(PersonSummary.first_day < day_number(scope.start))
         )
-    return {"by_kind": by_kind, "per_month": sorted(per_month.items()), "counts": counts, "returning": returning}
+    return {
+        "by_kind": by_kind,
+        "per_month": sorted(per_month.items()),
+        "frequencies": [tuple(row) for row in frequencies],
+        "returning": returning,
+    }
 
 
 def _ifact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
@@ -276,13 +304,20 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
     figures = initiative_figures(scope, norm_days)
     total = figures["total"]
     made = contributions(scope)
-    counts = made["counts"]
-    participants = suppress(len(counts))
+    frequencies = made["frequencies"]  # (contributions, people), most active first
+    people = sum(count for _n, count in frequencies)
+    participants = suppress(people)
     concentration = None
     if participants:
-        ordered = sorted(counts, reverse=True)
-        top = max(1, round(len(ordered) * 0.1))
-        concentration = round(sum(ordered[:top]) / sum(ordered), 3)
+        # The most active 10% of people (at least one): walk the table from the top.
+        top, taken, share = max(1, round(people * 0.1)), 0, 0
+        for n, count in frequencies:
+            use = min(count, top - taken)
+            share += use * n
+            taken += use
+            if taken == top:
+                break
+        concentration = round(share / sum(n * count for n, count in frequencies), 3)
     returning = made["returning"]
     return {
         "initiatives": total,
@@ -291,7 +326,7 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
         "by_theme": themes_of(scope),
         "by_outcome": figures["by_outcome"],
         "participants": participants,
-        "new_participants": suppress(len(counts) - returning) if participants else None,
+        "new_participants": suppress(people - returning) if participants else None,
         "returning_participants": suppress(returning) if participants else None,
         "contributions": made["by_kind"],
         "per_month": made["per_month"],
@@ -310,7 +345,9 @@ def per_area(scope: Scope, placed: dict[int, list[int]] | None = None) -> list[d
     f = ContributionFact.__table__
     if placed is None:
         placed = initiative_figures(scope, 5)["per_area"]
-    if scope.trajectory_id or scope.theme_id or scope.area:
+    if scope.everything():
+        people = dict(db.session.execute(select(AreaSummary.area_id, AreaSummary.people)).all())
+    elif scope.trajectory_id or scope.theme_id or scope.area:
         # A selective filter: group the few matching (buurt, person) pairs.
         pairs = _fact_filter(select(f.c.area_id, f.c.person_id), scope).where(f.c.area_id.is_not(None))
         pairs = pairs.group_by(f.c.area_id, f.c.person_id).subquery()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from initiatives.models import Initiative
@@ -101,7 +101,10 @@ class Pluim(db.Model):
     """Kudos on an initiative or a comment: once per person, withdrawable."""
 
     __tablename__ = "pluim"
-    __table_args__ = (UniqueConstraint("user_id", "target_type", "target_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "target_type", "target_id"),
+        Index("ix_pluim_target", "target_type", "target_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)

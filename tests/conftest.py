@@ -22,6 +22,9 @@ from sqlalchemy import text
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
     "contribution_fact",
+    "fact_person",
+    "fact_day",
+    "fact_area",
     "initiative_fact",
     "credit_event",
     "credit_total",

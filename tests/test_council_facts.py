@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from council.facts import OUTCOME_CODES, ContributionFact, InitiativeFact, rebuild, verify
+from council.facts import OUTCOME_CODES, ContributionFact, InitiativeFact, PersonSummary, rebuild, verify
 from council.services import Scope, dashboard
 from initiatives.models import Initiative
 from maps.models import Area
@@ -148,8 +148,15 @@ def test_rebuild_restores_facts_and_the_cli_reports_drift(app, runner, people, p
     assert result.exit_code == 0
     assert "ok: 2 facts" in result.output
     with app.app_context():
+        db.session.execute(PersonSummary.__table__.update().values(contributions=PersonSummary.contributions + 1))
+        db.session.commit()
+    result = runner.invoke(args=["council", "verify"])
+    assert result.exit_code == 1  # a summary that no longer matches its facts is reported too
+    assert "extra: ('fact_person'," in result.output
+    with app.app_context():
         assert rebuild(db.session.connection()) == 2
-        db.session.rollback()
+        db.session.commit()
+    assert runner.invoke(args=["council", "verify"]).exit_code == 0
 
 
 def test_comment_status_and_response_hours_follow_edits(app, people, place):

@@ -60,6 +60,26 @@ def upgrade():
     )
     for name, columns in INDEXES.items():
         op.create_index(name, "contribution_fact", columns)
+    op.create_table(
+        "fact_person",
+        sa.Column("person_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("contributions", sa.Integer(), nullable=False),
+        sa.Column("first_day", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("person_id"),
+    )
+    op.create_table(
+        "fact_day",
+        sa.Column("kind", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("day", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("contributions", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "day"),
+    )
+    op.create_table(
+        "fact_area",
+        sa.Column("area_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("area_id"),
+    )
     op.add_column("initiative", sa.Column("first_response_hours", sa.Float(), nullable=True))
     op.add_column("initiative", sa.Column("first_response_workdays", sa.Float(), nullable=True))
     op.create_table(
@@ -81,6 +101,7 @@ def upgrade():
     )
     for name, columns in INITIATIVE_INDEXES.items():
         op.create_index(name, "initiative_fact", columns)
+    op.create_index("ix_pluim_target", "pluim", ["target_type", "target_id"])
     op.create_index(
         "ix_initiative_not_published",
         "initiative",
@@ -121,9 +142,12 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_initiative_not_published", table_name="initiative")
+    op.drop_index("ix_pluim_target", table_name="pluim")
     for name in INITIATIVE_INDEXES:
         op.drop_index(name, table_name="initiative_fact")
     op.drop_table("initiative_fact")
+    for table in ("fact_area", "fact_day", "fact_person"):
+        op.drop_table(table)
     with op.batch_alter_table("initiative", schema=None) as batch_op:
         batch_op.drop_column("first_response_workdays")
         batch_op.drop_column("first_response_hours")

@@ -60,7 +60,7 @@ class ContributionFact(db.Model):
         # answered from one index without reading rows; the leading columns serve the groupings.
         Index("ix_fact_person", "person_id", "day", "kind", "area_id", "trajectory_id", "type", "initiative_id"),
         Index("ix_fact_area", "area_id", "person_id", "day", "kind", "trajectory_id", "type", "initiative_id"),
-        Index("ix_fact_kind", "kind", "day", "person_id", "area_id", "trajectory_id", "type", "initiative_id"),
+        Index("ix_fact_type", "type", "kind", "day", "person_id", "area_id", "trajectory_id", "initiative_id"),
         Index("ix_fact_trajectory", "trajectory_id", "day", "person_id", "kind", "area_id", "type", "initiative_id"),
         Index("ix_fact_day", "day", "person_id", "kind", "area_id", "trajectory_id", "type", "initiative_id"),
         Index("ix_fact_initiative", "initiative_id", "kind", "person_id", "day", "area_id", "trajectory_id", "type"),

@@ -116,14 +116,12 @@ def initiative_scope(stmt, scope: Scope):  # noqa: ANN001, ANN202
     return stmt
 
 
-def contributions(scope: Scope) -> dict:
-    """Contributions by kind and per month; people by number of contributions (not by name).
+def _contribution_statements(scope: Scope) -> dict:
+    """Contributions per kind and day, and people as a frequency table (contributions -> people).
 
     Without filters the exact summaries kept beside the facts answer; otherwise the facts do.
     """
     f = ContributionFact.__table__
-    by_kind: Counter = Counter()
-    per_month: Counter = Counter()
     if scope.narrowed():
         per_day = _fact_filter(select(f.c.kind, f.c.day, func.count()), scope).group_by(f.c.kind, f.c.day)
     else:
@@ -133,33 +131,48 @@ def contributions(scope: Scope) -> dict:
             per_day = per_day.where(d.c.day >= day_number(scope.start))
         if scope.end:
             per_day = per_day.where(d.c.day <= day_number(scope.end))
-    for kind, day, n in db.session.execute(per_day):
-        by_kind[KINDS[kind]] += n
-        per_month[day_date(day).strftime("%Y-%m")] += n
-    # People as a frequency table (contributions per person -> people): a few dozen rows, not 50k.
     if scope.everything():
         per_person = select(PersonSummary.contributions.label("n"))
     else:
         per_person = _fact_filter(select(func.count().label("n")), scope).select_from(f).group_by(f.c.person_id)
     per_person = per_person.subquery()
-    frequencies = db.session.execute(
-        select(per_person.c.n, func.count()).group_by(per_person.c.n).order_by(per_person.c.n.desc())
-    ).all()
-    returning = 0
-    if scope.start and frequencies:
+    out = {
+        "per_day": per_day,
+        "frequencies": select(per_person.c.n, func.count()).group_by(per_person.c.n).order_by(per_person.c.n.desc()),
+    }
+    if scope.start:
         people = _fact_filter(select(f.c.person_id), scope).group_by(f.c.person_id).subquery()
-        returning = db.session.scalar(
+        out["returning"] = (
             select(func.count())
             .select_from(people)
             .join(PersonSummary, PersonSummary.person_id == people.c.person_id)
             .where(PersonSummary.first_day < day_number(scope.start))
         )
+    return out
+
+
+def _contributions_from(rows: dict) -> dict:
+    by_kind: Counter = Counter()
+    per_month: Counter = Counter()
+    for kind, day, n in rows["per_day"]:
+        by_kind[KINDS[kind]] += n
+        per_month[day_date(day).strftime("%Y-%m")] += n
     return {
         "by_kind": by_kind,
         "per_month": sorted(per_month.items()),
-        "frequencies": [tuple(row) for row in frequencies],
-        "returning": returning,
+        "frequencies": [tuple(row) for row in rows["frequencies"]],  # most active first
+        "returning": rows["returning"][0][0] if "returning" in rows else 0,
     }
+
+
+def contributions(scope: Scope) -> dict:
+    return _contributions_from(run_statements(_contribution_statements(scope)))
+
+
+def run_statements(statements: dict) -> dict[str, list]:
+    """Run independent read-only statements, one after the other in this session. (Running them side by
+    side on separate connections was measured: on two cores it gained nothing; see BENCHMARKS.md.)"""
+    return {name: db.session.execute(stmt).all() for name, stmt in statements.items()}
 
 
 def _ifact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
@@ -188,17 +201,9 @@ def _decode(codes: dict[str, int]) -> dict[int, str]:
     return {code: name for name, code in codes.items()}
 
 
-def initiative_figures(scope: Scope, norm_days: int) -> dict:
-    """Everything the council counts about initiatives, from one pass over the per-initiative facts."""
+def _initiatives_statement(scope: Scope, norm_days: int):  # noqa: ANN202
     t = InitiativeFact.__table__
-    types, statuses, outcomes = _decode(TYPE_CODES), _decode(STATUS_CODES), _decode(OUTCOME_CODES)
-    by_type: Counter = Counter()
-    by_status: Counter = Counter()
-    by_outcome: Counter = Counter()
-    per_area: dict[int, list[int]] = {}
-    out = {"total": 0, "two_way": 0, "ended": 0, "ended_with_outcome": 0, "answered": 0, "day": 0, "norm": 0}
-    budget = {"requested": 0, "granted": 0, "spent": 0}
-    stmt = _ifact_filter(
+    return _ifact_filter(
         select(
             t.c.type,
             t.c.status,
@@ -215,9 +220,22 @@ def initiative_figures(scope: Scope, norm_days: int) -> dict:
         ),
         scope,
     ).group_by(t.c.type, t.c.status, t.c.outcome, t.c.area_id)
-    for type_, status, outcome, area_id, n, two_way, req, granted, spent, answered, day, norm in db.session.execute(
-        stmt
-    ):
+
+
+def initiative_figures(scope: Scope, norm_days: int) -> dict:
+    return _initiative_figures_from(db.session.execute(_initiatives_statement(scope, norm_days)).all())
+
+
+def _initiative_figures_from(rows: list) -> dict:
+    """Everything the council counts about initiatives, from one pass over the per-initiative facts."""
+    types, statuses, outcomes = _decode(TYPE_CODES), _decode(STATUS_CODES), _decode(OUTCOME_CODES)
+    by_type: Counter = Counter()
+    by_status: Counter = Counter()
+    by_outcome: Counter = Counter()
+    per_area: dict[int, list[int]] = {}
+    out = {"total": 0, "two_way": 0, "ended": 0, "ended_with_outcome": 0, "answered": 0, "day": 0, "norm": 0}
+    budget = {"requested": 0, "granted": 0, "spent": 0}
+    for type_, status, outcome, area_id, n, two_way, req, granted, spent, answered, day, norm in rows:
         out["total"] += n
         out["two_way"] += two_way or 0
         by_type[types.get(type_, "?")] += n
@@ -273,37 +291,47 @@ def response_times(scope: Scope, figures: dict) -> dict:
     }
 
 
-def themes_of(scope: Scope) -> Counter:
-    t = InitiativeFact.__table__
-    names = dict(db.session.execute(select(Theme.id, Theme.name)).all())
+def _theme_statements(scope: Scope) -> dict:
     it = initiative_theme
-    if not (scope.trajectory_id or scope.area or scope.type or scope.theme_id or scope.start or scope.end):
+    if scope.everything():
         # Everything: all links (read from the theme index) minus those of hidden or held initiatives.
-        counts = Counter(dict(db.session.execute(select(it.c.theme_id, func.count()).group_by(it.c.theme_id)).all()))
-        counts.subtract(
-            dict(
-                db.session.execute(
-                    select(it.c.theme_id, func.count())
-                    .join(Initiative, Initiative.id == it.c.initiative_id)
-                    .where(Initiative.visibility != "published")
-                    .group_by(it.c.theme_id)
-                ).all()
-            )
-        )
-        return Counter({names[theme_id]: n for theme_id, n in counts.items() if n > 0})
-    stmt = _ifact_filter(
-        select(initiative_theme.c.theme_id, func.count()).join(
-            t, t.c.initiative_id == initiative_theme.c.initiative_id
-        ),
-        scope,
-    ).group_by(initiative_theme.c.theme_id)
-    return Counter({names[theme_id]: n for theme_id, n in db.session.execute(stmt)})
+        return {
+            "themes": select(it.c.theme_id, func.count()).group_by(it.c.theme_id),
+            "themes_hidden": select(it.c.theme_id, func.count())
+            .join(Initiative, Initiative.id == it.c.initiative_id)
+            .where(Initiative.visibility != "published")
+            .group_by(it.c.theme_id),
+        }
+    t = InitiativeFact.__table__
+    joined = select(it.c.theme_id, func.count()).join(t, t.c.initiative_id == it.c.initiative_id)
+    return {"themes": _ifact_filter(joined, scope).group_by(it.c.theme_id)}
+
+
+def _themes_from(rows: dict) -> Counter:
+    names = dict(db.session.execute(select(Theme.id, Theme.name)).all())
+    counts = Counter(dict(rows["themes"]))
+    counts.subtract(dict(rows.get("themes_hidden", [])))
+    return Counter({names[theme_id]: n for theme_id, n in counts.items() if n > 0 and theme_id in names})
+
+
+def themes_of(scope: Scope) -> Counter:
+    return _themes_from(run_statements(_theme_statements(scope)))
 
 
 def dashboard(scope: Scope, norm_days: int = 5) -> dict:
-    figures = initiative_figures(scope, norm_days)
+    """Every figure for one scope."""
+    rows = run_statements(
+        {
+            **_contribution_statements(scope),
+            **_theme_statements(scope),
+            "initiatives": _initiatives_statement(scope, norm_days),
+            "area_people": _area_people_statement(scope),
+            "credits": _credits_statement(scope.trajectory_id),
+        }
+    )
+    figures = _initiative_figures_from(rows["initiatives"])
     total = figures["total"]
-    made = contributions(scope)
+    made = _contributions_from(rows)
     frequencies = made["frequencies"]  # (contributions, people), most active first
     people = sum(count for _n, count in frequencies)
     participants = suppress(people)
@@ -323,7 +351,7 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
         "initiatives": total,
         "by_type": figures["by_type"],
         "by_status": figures["by_status"],
-        "by_theme": themes_of(scope),
+        "by_theme": _themes_from(rows),
         "by_outcome": figures["by_outcome"],
         "participants": participants,
         "new_participants": suppress(people - returning) if participants else None,
@@ -335,31 +363,34 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
         "budget": figures["budget"],
         "closing_the_loop": round(figures["ended_with_outcome"] / figures["ended"], 3) if figures["ended"] else None,
         "concentration": concentration,
-        "credits": credits_distribution(scope.trajectory_id),
-        "per_area": per_area(scope, figures["per_area"]),
+        "credits": credits_distribution(scope.trajectory_id, rows["credits"]),
+        "per_area": per_area(scope, figures["per_area"], dict(rows["area_people"])),
     }
 
 
-def per_area(scope: Scope, placed: dict[int, list[int]] | None = None) -> list[dict]:
-    """Per buurt: initiatives, budget spent, people who contributed there (suppressed under 5), per 1,000."""
+def _area_people_statement(scope: Scope):  # noqa: ANN202
+    """Distinct people who contributed per buurt."""
     f = ContributionFact.__table__
-    if placed is None:
-        placed = initiative_figures(scope, 5)["per_area"]
     if scope.everything():
-        people = dict(db.session.execute(select(AreaSummary.area_id, AreaSummary.people)).all())
-    elif scope.trajectory_id or scope.theme_id or scope.area:
+        return select(AreaSummary.area_id, AreaSummary.people)
+    if scope.trajectory_id or scope.theme_id or scope.area:
         # A selective filter: group the few matching (buurt, person) pairs.
         pairs = _fact_filter(select(f.c.area_id, f.c.person_id), scope).where(f.c.area_id.is_not(None))
         pairs = pairs.group_by(f.c.area_id, f.c.person_id).subquery()
-        people = dict(db.session.execute(select(pairs.c.area_id, func.count()).group_by(pairs.c.area_id)).all())
-    else:
-        # Broad scopes: one index range per buurt (distinct people within it) beats grouping all pairs.
-        distinct_people = _fact_filter(select(func.count(func.distinct(f.c.person_id))), scope).where(
-            f.c.area_id == Area.id
-        )
-        people = dict(
-            db.session.execute(select(Area.id, distinct_people.scalar_subquery()).where(Area.level == "buurt")).all()
-        )
+        return select(pairs.c.area_id, func.count()).group_by(pairs.c.area_id)
+    # Broad scopes: one index range per buurt (distinct people within it) beats grouping all pairs.
+    distinct_people = _fact_filter(select(func.count(func.distinct(f.c.person_id))), scope).where(
+        f.c.area_id == Area.id
+    )
+    return select(Area.id, distinct_people.scalar_subquery()).where(Area.level == "buurt")
+
+
+def per_area(scope: Scope, placed: dict[int, list[int]] | None = None, people: dict | None = None) -> list[dict]:
+    """Per buurt: initiatives, budget spent, people who contributed there (suppressed under 5), per 1,000."""
+    if placed is None:
+        placed = initiative_figures(scope, 5)["per_area"]
+    if people is None:
+        people = dict(db.session.execute(_area_people_statement(scope)).all())
     buurten = select(Area.id).where(Area.level == "buurt")
     if scope.area:
         buurten = buurten.where(Area.id.in_(area_ids(scope.area) or [-1]))
@@ -371,7 +402,7 @@ def per_area(scope: Scope, placed: dict[int, list[int]] | None = None) -> list[d
     ).all()
     out = []
     for area in areas:
-        count = people.get(area.id, 0)
+        count = people.get(area.id) or 0
         initiatives, spent = placed.get(area.id, (0, 0))
         shown = suppress(count)
         out.append(
@@ -387,17 +418,23 @@ def per_area(scope: Scope, placed: dict[int, list[int]] | None = None) -> list[d
     return out
 
 
-def credits_distribution(trajectory_id: int | None) -> dict | None:
+def _credits_statement(trajectory_id: int | None):  # noqa: ANN202
+    stmt = select(CreditTotal.trajectory_id, CreditTotal.total, func.count()).where(CreditTotal.total > 0)
+    if trajectory_id:
+        stmt = stmt.where(CreditTotal.trajectory_id == trajectory_id)
+    return stmt.group_by(CreditTotal.trajectory_id, CreditTotal.total)
+
+
+def credits_distribution(trajectory_id: int | None, rows: list | None = None) -> dict | None:
     """Credits per person per trajectory: buckets, and people, sum and exact quartiles per trajectory.
 
     One pass over the standings index as a frequency table ((trajectory, total) -> people): totals are
     small numbers, so the table is short and the quartiles are computed from it exactly.
     """
-    stmt = select(CreditTotal.trajectory_id, CreditTotal.total, func.count()).where(CreditTotal.total > 0)
-    if trajectory_id:
-        stmt = stmt.where(CreditTotal.trajectory_id == trajectory_id)
+    if rows is None:
+        rows = db.session.execute(_credits_statement(trajectory_id)).all()
     frequencies: dict[int, list[tuple[int, int]]] = {}
-    for tid, total, n in db.session.execute(stmt.group_by(CreditTotal.trajectory_id, CreditTotal.total)):
+    for tid, total, n in rows:
         frequencies.setdefault(tid, []).append((total, n))
     people = sum(n for rows in frequencies.values() for _total, n in rows)
     if people < K_ANONYMITY:

@@ -62,8 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     import maps
     import participation
     import trajectories
-    from credits import models as _credit_models  # noqa: F401
     from council import facts as _council_facts
+    from credits import models as _credit_models  # noqa: F401
     from trajectories import models as _trajectory_models  # noqa: F401
 
     _council_facts.install()

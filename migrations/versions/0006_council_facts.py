@@ -15,7 +15,7 @@ depends_on = None
 INDEXES = {
     "ix_fact_person": ["person_id", "day", "kind", "area_id", "trajectory_id", "type", "initiative_id"],
     "ix_fact_area": ["area_id", "person_id", "day", "kind", "trajectory_id", "type", "initiative_id"],
-    "ix_fact_kind": ["kind", "day", "person_id", "area_id", "trajectory_id", "type", "initiative_id"],
+    "ix_fact_type": ["type", "kind", "day", "person_id", "area_id", "trajectory_id", "initiative_id"],
     "ix_fact_trajectory": ["trajectory_id", "day", "person_id", "kind", "area_id", "type", "initiative_id"],
     "ix_fact_day": ["day", "person_id", "kind", "area_id", "trajectory_id", "type", "initiative_id"],
     "ix_fact_initiative": ["initiative_id", "kind", "person_id", "day", "area_id", "trajectory_id", "type"],

@@ -120,21 +120,7 @@ class InitiativeFact(db.Model):
     response_workdays: Mapped[float | None] = mapped_column(Float)
 
 
-INITIATIVE_COLUMNS = [
-    "initiative_id",
-    "day",
-    "trajectory_id",
-    "area_id",
-    "type",
-    "status",
-    "outcome",
-    "two_way",
-    "budget_requested",
-    "budget_granted",
-    "budget_spent",
-    "response_hours",
-    "response_workdays",
-]
+INITIATIVE_COLUMNS = [column.name for column in InitiativeFact.__table__.columns]
 
 
 class PersonSummary(db.Model):
@@ -178,7 +164,7 @@ SOURCE_TABLES = (
     "feedback",
     "outcome",
 )
-COLUMNS = ["kind", "source_id", "person_id", "day", "initiative_id", "meeting_id", "trajectory_id", "area_id", "type"]
+COLUMNS = [column.name for column in ContributionFact.__table__.columns]
 
 
 def day_number(value: date | datetime) -> int:

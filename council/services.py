@@ -84,26 +84,35 @@ def initiatives_in(scope: Scope) -> list[Initiative]:
     return list(db.session.scalars(initiative_scope(select(Initiative), scope).order_by(Initiative.id)))
 
 
-def _fact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
-    """The scope as conditions on contribution facts (all answerable from one covering index)."""
-    f = ContributionFact.__table__
+def _scope_filter(stmt, scope: Scope, table):  # noqa: ANN001, ANN202
+    """The scope as conditions on a facts table (both carry trajectory, buurt, type code, initiative, day)."""
     if scope.trajectory_id:
-        stmt = stmt.where(f.c.trajectory_id == scope.trajectory_id)
+        stmt = stmt.where(table.c.trajectory_id == scope.trajectory_id)
     if scope.area:
-        stmt = stmt.where(f.c.area_id.in_(area_ids(scope.area) or [-1]))
+        stmt = stmt.where(table.c.area_id.in_(area_ids(scope.area) or [-1]))
     if scope.type:
-        stmt = stmt.where(f.c.type == TYPE_CODES.get(scope.type, -1))
+        stmt = stmt.where(table.c.type == TYPE_CODES.get(scope.type, -1))
     if scope.theme_id:
         stmt = stmt.where(
-            f.c.initiative_id.in_(
+            table.c.initiative_id.in_(
                 select(initiative_theme.c.initiative_id).where(initiative_theme.c.theme_id == scope.theme_id)
             )
         )
     if scope.start:
-        stmt = stmt.where(f.c.day >= day_number(scope.start))
+        stmt = stmt.where(table.c.day >= day_number(scope.start))
     if scope.end:
-        stmt = stmt.where(f.c.day <= day_number(scope.end))
+        stmt = stmt.where(table.c.day <= day_number(scope.end))
     return stmt
+
+
+def _fact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
+    """On contribution facts: every combination is answerable from one covering index."""
+    return _scope_filter(stmt, scope, ContributionFact.__table__)
+
+
+def _ifact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
+    """On per-initiative facts: published initiatives, created in the period."""
+    return _scope_filter(stmt, scope, InitiativeFact.__table__)
 
 
 def initiative_scope(stmt, scope: Scope):  # noqa: ANN001, ANN202
@@ -173,28 +182,6 @@ def run_statements(statements: dict) -> dict[str, list]:
     """Run independent read-only statements, one after the other in this session. (Running them side by
     side on separate connections was measured: on two cores it gained nothing; see BENCHMARKS.md.)"""
     return {name: db.session.execute(stmt).all() for name, stmt in statements.items()}
-
-
-def _ifact_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
-    """The scope as conditions on the per-initiative facts (published initiatives, created in the period)."""
-    t = InitiativeFact.__table__
-    if scope.trajectory_id:
-        stmt = stmt.where(t.c.trajectory_id == scope.trajectory_id)
-    if scope.area:
-        stmt = stmt.where(t.c.area_id.in_(area_ids(scope.area) or [-1]))
-    if scope.type:
-        stmt = stmt.where(t.c.type == TYPE_CODES.get(scope.type, -1))
-    if scope.theme_id:
-        stmt = stmt.where(
-            t.c.initiative_id.in_(
-                select(initiative_theme.c.initiative_id).where(initiative_theme.c.theme_id == scope.theme_id)
-            )
-        )
-    if scope.start:
-        stmt = stmt.where(t.c.day >= day_number(scope.start))
-    if scope.end:
-        stmt = stmt.where(t.c.day <= day_number(scope.end))
-    return stmt
 
 
 def _decode(codes: dict[str, int]) -> dict[int, str]:

@@ -38,7 +38,7 @@ from trajectories.services import (
     set_municipal_role,
     solve_blocker,
 )
-from trajectories.workdays import add_working_days, working_days_between
+from trajectories.workdays import add_working_days, easter, holidays, working_days_between
 
 from .conftest import initiative_input
 
@@ -73,6 +73,17 @@ def _trajectory(cast, **kw) -> Trajectory:
 
 
 # --- working days ---------------------------------------------------------------------------
+
+
+def test_working_days_skip_the_holidays_of_the_algemene_termijnenwet():
+    assert easter(2026) == date(2026, 4, 5)
+    assert easter(2027) == date(2027, 3, 28)
+    assert holidays(2025) >= {date(2025, 4, 26), date(2025, 5, 29), date(2025, 6, 9)}  # King's Day on Saturday
+    assert date(2026, 4, 3) not in holidays(2026)  # Good Friday is not one of them
+    # A question on the Thursday before Christmas 2026 is due five working days later: Monday 4 January.
+    assert add_working_days(datetime(2026, 12, 24, 10, 0), 5) == datetime(2027, 1, 4, 10, 0)
+    # Friday 16:00 before Easter to Tuesday 10:00: Friday 8 hours and Tuesday 10; Easter Monday does not count.
+    assert working_days_between(datetime(2026, 4, 3, 16, 0), datetime(2026, 4, 7, 10, 0)) == pytest.approx(0.75)
 
 
 def test_working_days_skip_weekends():

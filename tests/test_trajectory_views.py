@@ -321,3 +321,33 @@ def test_civil_servant_frames_the_trajectory_and_its_stage_from_its_page(app, cl
     assert "Beschikbaar budget: € 30.000" in html
     assert "De wethouder besluit in maart." in html
     assert "versie 1, Petra" in html
+
+
+def test_ambassador_sees_newcomers_in_their_buurten(app, client, cast, make_user):
+    """First-time participants (in the last 30 days) who did something public in the buurt."""
+    from datetime import timedelta
+
+    from participation.services import post_comment
+    from platform_core.models import utcnow
+
+    newbie = make_user("noor@example.nl", name="Noor")
+    regular = make_user("kees@example.nl", name="Kees")
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.name == "Spoorzicht"))
+        make_ambassador(db.session.get(User, cast["admin"]), db.session.get(User, cast["amb"]), [area.id])
+        item = db.session.get(Initiative, cast["item"])
+        item.created_at = utcnow() - timedelta(days=90)  # Olga placed it long ago: not new
+        db.session.commit()
+        old = post_comment(item, "Ik doe al jaren mee.", db.session.get(User, regular))
+        old.created_at = utcnow() - timedelta(days=60)
+        db.session.commit()
+        post_comment(item, "Kees weer hier.", db.session.get(User, regular))
+        post_comment(item, "Hallo, ik ben nieuw in de buurt!", db.session.get(User, newbie))
+    login(client, "mo@example.nl")
+    html = client.get("/ambassadeur").get_data(as_text=True)
+    section = html.split('id="nieuwkomers"')[1].split("</section>")[0]
+    assert "Noor" in section
+    assert "reageerde bij" in section
+    assert "Groene binnentuin" in section
+    assert "Kees" not in section  # took part before
+    assert "Olga" not in section

@@ -4,7 +4,7 @@ initiators stay owners (the municipality adds framing and feedback, never takes 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -428,6 +428,58 @@ def ambassador_area_ids(user: User | None) -> set[int]:
     ids = set(db.session.scalars(select(AmbassadorArea.area_id).filter_by(user_id=user.id)))
     ids |= set(db.session.scalars(select(Area.id).where(Area.parent_id.in_(ids))))
     return ids
+
+
+def newcomers(area_ids: set[int], days: int = 30, now: datetime | None = None, limit: int = 30) -> list[dict]:
+    """People whose very first contribution on the platform was in the last ``days`` days and who
+    did something public in these buurten (placed an initiative, commented, came to a meeting):
+    the people an ambassador welcomes. Read from the council's facts, so it is cheap and exact."""
+    from council.facts import KIND_CODES, ContributionFact, PersonSummary, day_date, day_number
+
+    if not area_ids:
+        return []
+    f, first = ContributionFact.__table__, PersonSummary.__table__
+    since = day_number((now or utcnow()) - timedelta(days=days))
+    public = [KIND_CODES["initiatief"], KIND_CODES["reactie"], KIND_CODES["bijeenkomst"]]
+    rows = db.session.execute(
+        select(f.c.person_id, f.c.kind, f.c.day, f.c.initiative_id, f.c.meeting_id)
+        .join(first, first.c.person_id == f.c.person_id)
+        .where(first.c.first_day >= since, f.c.area_id.in_(sorted(area_ids)), f.c.kind.in_(public))
+        .order_by(f.c.day, f.c.kind)
+    ).all()
+    seen: dict[int, dict] = {}
+    for person_id, kind, day, initiative_id, meeting_id in rows:
+        if person_id not in seen and len(seen) < limit:
+            seen[person_id] = {
+                "person_id": person_id,
+                "kind": kind,
+                "day": day_date(day),
+                "initiative_id": initiative_id,
+                "meeting_id": meeting_id,
+            }
+    if not seen:
+        return []
+    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(list(seen)))).all())
+    titles = dict(
+        db.session.execute(
+            select(Initiative.id, Initiative.title).where(
+                Initiative.id.in_([n["initiative_id"] for n in seen.values() if n["initiative_id"]])
+            )
+        ).all()
+    )
+    meetings = dict(
+        db.session.execute(
+            select(Meeting.id, Meeting.title).where(
+                Meeting.id.in_([n["meeting_id"] for n in seen.values() if n["meeting_id"]])
+            )
+        ).all()
+    )
+    out = []
+    for entry in seen.values():
+        entry["name"] = names.get(entry["person_id"], "?")
+        entry["what"] = titles.get(entry["initiative_id"]) or meetings.get(entry["meeting_id"]) or ""
+        out.append(entry)
+    return sorted(out, key=lambda e: e["day"], reverse=True)
 
 
 def _within(ambassador: User, area_id: int | None) -> None:

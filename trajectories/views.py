@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -47,6 +48,7 @@ from .services import (
     log_blocker,
     make_ambassador,
     move_initiative_stage,
+    newcomers,
     offer_facilitation,
     post_feedback,
     register_attendance,
@@ -415,6 +417,13 @@ def outcome(initiative_id: int):
 # --- ambassadors and meetings --------------------------------------------------------------------
 
 
+NEWCOMER_VERBS = {
+    1: _l("plaatste"),
+    3: _l("reageerde bij"),
+    6: _l("kwam naar"),
+}
+
+
 @bp.route("/ambassadeur")
 @login_required
 def ambassador():
@@ -441,6 +450,8 @@ def ambassador():
     ).all()
     return render_template(
         "trajectories/ambassador.html",
+        newcomers=newcomers(area_ids),
+        kinds=NEWCOMER_VERBS,
         areas=areas,
         recent=recent,
         comments=comments,

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from datetime import date
 
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from initiatives.models import STATUSES, TYPES, Initiative, Theme
 from maps.builders import base_map, bounds_of, render_parts
 from maps.services import current_municipality
 from maps.views import areas_by_level
-from platform_core.extensions import db
+from platform_core.extensions import db, limiter
 from trajectories.models import OUTCOMES, Blocker, Feedback, Framing, Outcome, Trajectory
 
 from . import bp
@@ -220,12 +221,24 @@ def publish_open_data():
 
 
 @bp.route("/open-data/initiatieven.geojson")
+@limiter.limit("120/hour")
 def open_data():
-    """Open data at a stable URL once published: initiatives without personal data."""
+    """Open data at a stable URL once published: initiatives without personal data.
+
+    Re-fetching is cheap: an ETag from the published initiatives' count and last change lets
+    harvesters and caches revalidate with a 304 instead of rebuilding the whole file."""
     municipality = current_municipality()
     published = municipality is not None and municipality.open_data_published
     if not published and not (current_user.is_authenticated and current_user.has_role(*VIEWERS)):
         abort(404)
+    count, last_change, last_id = db.session.execute(
+        select(func.count(), func.max(Initiative.updated_at), func.max(Initiative.id)).where(
+            Initiative.visibility == "published"
+        )
+    ).one()
+    etag = hashlib.sha256(f"{count}|{last_change}|{last_id}".encode()).hexdigest()[:32]
+    if etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{etag}"'})
     features = [
         {
             "type": "Feature",
@@ -244,7 +257,10 @@ def open_data():
         for i in initiatives_in(Scope())
     ]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
-    return Response(body, mimetype="application/geo+json")
+    response = Response(body, mimetype="application/geo+json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=300" if published else "private, no-store"
+    return response
 
 
 def _review_context(trajectory_id: int) -> dict:

@@ -153,6 +153,16 @@ def test_admin_publishes_open_data_at_a_stable_url(app, client, known):
     resp = visitor.get("/open-data/initiatieven.geojson")
     assert resp.status_code == 200
     assert resp.mimetype == "application/geo+json"
+    etag = resp.headers["ETag"]
+    again = visitor.get("/open-data/initiatieven.geojson", headers={"If-None-Match": etag})
+    assert again.status_code == 304  # nothing changed: harvesters revalidate without a new file
+    assert again.get_data() == b""
+    with app.app_context():
+        db.session.get(Initiative, known["a"]).budget_spent = 900
+        db.session.commit()
+    changed = visitor.get("/open-data/initiatieven.geojson", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
     with app.app_context():
         from sqlalchemy import text
 

@@ -6,13 +6,16 @@ to needs, meeting attendance). Instead of unioning those tables on every request
 contribution is mirrored into ``contribution_fact``: who, what kind, which day, and the
 dimensions the dashboard filters on (trajectory, buurt, type; the theme is joined through the
 initiative). Only contributions that count are mirrored: on published initiatives, published
-comments, attendance by a known account.
+comments, attendance by a known account. ``initiative_fact`` holds one narrow row per published
+initiative; ``fact_person``, ``fact_day`` and ``fact_area`` summarise the facts for the
+unfiltered dashboard.
 
 Exactness: a session hook refreshes, in the same flush and transaction, the facts of every
 initiative or meeting that the flush touched (delete them, insert them again from the source
-tables). ``flask council verify`` recomputes all facts from the sources and reports differences;
-``flask council rebuild`` rewrites them. The same hook keeps the initiative's response time in
-hours and working days next to ``first_response_at``, so medians and norms need no Python loop.
+tables), then recomputes the summary rows of the people, days and buurten involved. Nothing is
+adjusted by arithmetic. ``flask council verify`` recomputes everything and reports differences;
+``flask council rebuild`` rewrites it. A ``before_flush`` hook keeps the initiative's response
+time in hours and working days next to ``first_response_at``.
 """
 
 from __future__ import annotations

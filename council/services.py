@@ -174,10 +174,6 @@ def _contributions_from(rows: dict) -> dict:
     }
 
 
-def contributions(scope: Scope) -> dict:
-    return _contributions_from(run_statements(_contribution_statements(scope)))
-
-
 def run_statements(statements: dict) -> dict[str, list]:
     """Run independent read-only statements, one after the other in this session. (Running them side by
     side on separate connections was measured: on two cores it gained nothing; see BENCHMARKS.md.)"""
@@ -207,10 +203,6 @@ def _initiatives_statement(scope: Scope, norm_days: int):  # noqa: ANN202
         ),
         scope,
     ).group_by(t.c.type, t.c.status, t.c.outcome, t.c.area_id)
-
-
-def initiative_figures(scope: Scope, norm_days: int) -> dict:
-    return _initiative_figures_from(db.session.execute(_initiatives_statement(scope, norm_days)).all())
 
 
 def _initiative_figures_from(rows: list) -> dict:
@@ -301,10 +293,6 @@ def _themes_from(rows: dict) -> Counter:
     return Counter({names[theme_id]: n for theme_id, n in counts.items() if n > 0 and theme_id in names})
 
 
-def themes_of(scope: Scope) -> Counter:
-    return _themes_from(run_statements(_theme_statements(scope)))
-
-
 def dashboard(scope: Scope, norm_days: int = 5) -> dict:
     """Every figure for one scope."""
     rows = run_statements(
@@ -372,12 +360,8 @@ def _area_people_statement(scope: Scope):  # noqa: ANN202
     return select(Area.id, distinct_people.scalar_subquery()).where(Area.level == "buurt")
 
 
-def per_area(scope: Scope, placed: dict[int, list[int]] | None = None, people: dict | None = None) -> list[dict]:
+def per_area(scope: Scope, placed: dict[int, list[int]], people: dict) -> list[dict]:
     """Per buurt: initiatives, budget spent, people who contributed there (suppressed under 5), per 1,000."""
-    if placed is None:
-        placed = initiative_figures(scope, 5)["per_area"]
-    if people is None:
-        people = dict(db.session.execute(_area_people_statement(scope)).all())
     buurten = select(Area.id).where(Area.level == "buurt")
     if scope.area:
         buurten = buurten.where(Area.id.in_(area_ids(scope.area) or [-1]))
@@ -412,14 +396,12 @@ def _credits_statement(trajectory_id: int | None):  # noqa: ANN202
     return stmt.group_by(CreditTotal.trajectory_id, CreditTotal.total)
 
 
-def credits_distribution(trajectory_id: int | None, rows: list | None = None) -> dict | None:
+def credits_distribution(trajectory_id: int | None, rows: list) -> dict | None:
     """Credits per person per trajectory: buckets, and people, sum and exact quartiles per trajectory.
 
     One pass over the standings index as a frequency table ((trajectory, total) -> people): totals are
     small numbers, so the table is short and the quartiles are computed from it exactly.
     """
-    if rows is None:
-        rows = db.session.execute(_credits_statement(trajectory_id)).all()
     frequencies: dict[int, list[tuple[int, int]]] = {}
     for tid, total, n in rows:
         frequencies.setdefault(tid, []).append((total, n))

@@ -1,7 +1,7 @@
 # Schatkaart. `make demo` runs the app with demo data; `make test` runs every test.
 .PHONY: demo test setup setup-test lint format test-sqlite test-postgis bench
 VENV := .venv/bin
-export FLASK_APP := platform_core
+export FLASK_APP := schatkaart
 
 setup:
 	@bash scripts/setup.sh demo

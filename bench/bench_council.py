@@ -58,17 +58,17 @@ def when(rng: random.Random, after: datetime | None = None) -> datetime:
 
 
 def seed(app, initiatives: int, contributions: int, people: int) -> dict:
+    from council.facts import rebuild
     from werkzeug.security import generate_password_hash
 
-    from council.facts import rebuild
     from credits.models import CreditTotal
     from initiatives.models import Initiative, initiative_theme
     from maps.models import Area
     from participation.models import Comment, Need, NeedResponse, Participation, Pluim
     from platform_core.extensions import db
     from platform_core.models import User, UserRole
+    from platform_core.workdays import working_days_between
     from trajectories.models import Attendance, Feedback, Meeting, Outcome, Trajectory
-    from trajectories.workdays import working_days_between
 
     rng = random.Random(11)
     with app.app_context():
@@ -385,8 +385,8 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
-    from platform_core import create_app
     from platform_core.extensions import db
+    from schatkaart import create_app
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": args.database, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False, "TESTING": True}

@@ -137,8 +137,8 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from credits.services import balance, standings, verify
-    from platform_core import create_app
     from platform_core.extensions import db
+    from schatkaart import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():

@@ -49,8 +49,8 @@ def seed_geography() -> None:
     from maps.models import Municipality
     from maps.sample_geography import all_levels
     from maps.services import import_boundaries
-    from platform_core.demo import SHARED_UTRECHT, seed_themes
     from platform_core.extensions import db
+    from schatkaart.demo import SHARED_UTRECHT, seed_themes
 
     if db.session.query(Municipality).count() == 0:
         for level in ("gemeente", "wijk", "buurt"):
@@ -122,7 +122,7 @@ def naive_map_size(app, count: int) -> int:
     import folium
 
     from maps.builders import add_outlines
-    from maps.views import areas_by_level
+    from maps.services import areas_by_level
     from platform_core.extensions import db
 
     with app.test_request_context("/"):
@@ -144,10 +144,10 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
+    from initiatives.map_queries import clustered_rows, point_rows
     from initiatives.search import Filters
-    from maps.queries import clustered_rows, point_rows
-    from platform_core import create_app
     from platform_core.extensions import db
+    from schatkaart import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
     with app.app_context():

@@ -170,9 +170,9 @@ def main() -> None:
 
     from maps.sample_geography import all_levels
     from maps.services import import_boundaries
-    from platform_core import create_app
-    from platform_core.demo import seed_themes
     from platform_core.extensions import db
+    from schatkaart import create_app
+    from schatkaart.demo import seed_themes
 
     app = create_app(
         {

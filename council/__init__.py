@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("council", __name__)
+bp = Blueprint("council", __name__, cli_group="council")
 
-from . import views  # noqa: E402, F401
+from . import ambassador, cli, receivers, views  # noqa: E402, F401

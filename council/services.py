@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import load_only
 
-from council.facts import (
+from council.models import (
     ENDED,
     KINDS,
     OUTCOME_CODES,

@@ -9,26 +9,19 @@ import json
 from datetime import date
 
 from flask import Response, abort, current_app, render_template, request
-from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from initiatives.models import STATUSES, TYPES, Initiative, Theme
 from maps.builders import base_map, bounds_of, render_parts
-from maps.services import current_municipality
-from maps.views import areas_by_level
+from maps.services import areas_by_level, current_municipality
 from platform_core.extensions import db, limiter
+from platform_core.policy import can, public, requires
 from trajectories.models import OUTCOMES, Blocker, Feedback, Framing, Outcome, Trajectory
 
 from . import bp
 from .services import Scope, dashboard, initiative_scope, initiatives_in
 
-VIEWERS = ("council", "civil_servant", "admin")
 PALETTE = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
-
-
-def _viewer() -> None:
-    if not current_user.is_authenticated or not current_user.has_role(*VIEWERS):
-        abort(403)
 
 
 def _date(name: str) -> date | None:
@@ -95,9 +88,8 @@ def _choropleth(per_area: list[dict], metric: str):  # noqa: ANN202
 
 
 @bp.route("/raad")
-@login_required
+@requires("read_council")
 def index():
-    _viewer()
     scope = scope_from_args()
     figures = dashboard(scope, current_app.config["RESPONSE_NORM_DAYS"])
     metric = (
@@ -127,9 +119,8 @@ def index():
 
 
 @bp.route("/raad/export/initiatieven.csv")
-@login_required
+@requires("read_council")
 def export_csv():
-    _viewer()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -175,9 +166,8 @@ def export_csv():
 
 
 @bp.route("/raad/export/buurten.csv")
-@login_required
+@requires("read_council")
 def export_areas_csv():
-    _viewer()
     figures = dashboard(scope_from_args(), current_app.config["RESPONSE_NORM_DAYS"])
     out = io.StringIO()
     writer = csv.writer(out)
@@ -199,10 +189,8 @@ def export_areas_csv():
 
 
 @bp.post("/raad/open-data")
-@login_required
+@requires("administer")
 def publish_open_data():
-    if not current_user.has_role("admin"):
-        abort(403)
     from flask import flash, redirect, url_for
     from flask_babel import gettext as _
     from flask_wtf import FlaskForm
@@ -210,7 +198,7 @@ def publish_open_data():
     municipality = current_municipality()
     if FlaskForm().validate_on_submit() and municipality:
         municipality.open_data_published = request.form.get("publish") == "1"
-        db.session.commit()
+        db.session.flush()
         flash(
             _("De open data staan nu op een vaste plek.")
             if municipality.open_data_published
@@ -221,6 +209,7 @@ def publish_open_data():
 
 
 @bp.route("/open-data/initiatieven.geojson")
+@public
 @limiter.limit("120/hour")
 def open_data():
     """Open data at a stable URL once published: initiatives without personal data.
@@ -229,7 +218,7 @@ def open_data():
     harvesters and caches revalidate with a 304 instead of rebuilding the whole file."""
     municipality = current_municipality()
     published = municipality is not None and municipality.open_data_published
-    if not published and not (current_user.is_authenticated and current_user.has_role(*VIEWERS)):
+    if not published and not can("read_council"):
         abort(404)
     count, last_change, last_id = db.session.execute(
         select(func.count(), func.max(Initiative.updated_at), func.max(Initiative.id)).where(
@@ -306,16 +295,14 @@ def _review_context(trajectory_id: int) -> dict:
 
 
 @bp.route("/raad/trajecten/<int:trajectory_id>")
-@login_required
+@requires("read_council")
 def review(trajectory_id: int):
-    _viewer()
     return render_template("council/review.html", **_review_context(trajectory_id), standalone=False)
 
 
 @bp.route("/raad/trajecten/<int:trajectory_id>/verslag.html")
-@login_required
+@requires("read_council")
 def review_file(trajectory_id: int):
-    _viewer()
     html = render_template("council/review_file.html", **_review_context(trajectory_id), standalone=True)
     return Response(
         html,

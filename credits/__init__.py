@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("credits", __name__)
+bp = Blueprint("credits", __name__, cli_group="credits")
 
-from . import views  # noqa: E402, F401
+from . import cli, receivers, views  # noqa: E402, F401

@@ -93,7 +93,7 @@ def set_rules(
     db.session.add(ruleset)
     db.session.flush()
     db.session.add_all(CreditRule(ruleset_id=ruleset.id, kind=k, weight=weights[k], daily_cap=caps[k]) for k in KINDS)
-    db.session.commit()
+    db.session.flush()
     return ruleset
 
 
@@ -301,7 +301,7 @@ def set_standing_opt_in(user: User, trajectory_id: int, visible: bool) -> None:
         db.session.add(StandingOptIn(user_id=user.id, trajectory_id=trajectory_id))
     elif not visible and row is not None:
         db.session.delete(row)
-    db.session.commit()
+    db.session.flush()
 
 
 def collective_progress(trajectory_id: int) -> dict:
@@ -375,5 +375,5 @@ def rebuild() -> int:
             db.session.add(CreditTotal(user_id=user_id, trajectory_id=trajectory_id, total=total))
         else:
             row.total = total
-    db.session.commit()
+    db.session.flush()
     return len(rows)

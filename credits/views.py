@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from platform_core.extensions import db
+from platform_core.policy import public, requires
 from platform_core.validation import ValidationFailed
 from trajectories.models import Trajectory
 
@@ -25,7 +26,7 @@ STATE_LABELS = {
 
 
 @bp.route("/mijn/credits")
-@login_required
+@requires("logged_in")
 def mine():
     trajectory_ids = set(
         db.session.scalars(select(CreditEvent.trajectory_id).where(CreditEvent.user_id == current_user.id).distinct())
@@ -39,7 +40,7 @@ def mine():
 
 
 @bp.post("/mijn/credits/<int:trajectory_id>/zichtbaar")
-@login_required
+@requires("logged_in")
 def opt_in(trajectory_id: int):
     if FlaskForm().validate_on_submit():
         visible = request.form.get("visible") == "1"
@@ -52,6 +53,7 @@ def opt_in(trajectory_id: int):
 
 
 @bp.route("/trajecten/<int:trajectory_id>/credits")
+@public
 def trajectory(trajectory_id: int):
     t = db.session.get(Trajectory, trajectory_id) or abort(404)
     return render_template(
@@ -65,15 +67,14 @@ def trajectory(trajectory_id: int):
 
 
 @bp.route("/credits/niveaus")
+@public
 def levels():
     return render_template("credits/levels.html", levels=LEVELS, kinds=KINDS)
 
 
 @bp.route("/trajecten/<int:trajectory_id>/credits/regels", methods=["GET", "POST"])
-@login_required
+@requires("administer")
 def rules(trajectory_id: int):
-    if not current_user.has_role("admin"):
-        abort(403)
     t = db.session.get(Trajectory, trajectory_id) or abort(404)
     form = FlaskForm()
     errors: dict[str, str] = {}

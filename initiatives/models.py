@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
+from platform_core.workdays import working_days_between
 
 TYPES = {
     "participatie": _l("Participatie"),
@@ -113,7 +114,7 @@ class Initiative(db.Model):
     trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"), index=True)
     stage_id: Mapped[int | None] = mapped_column(ForeignKey("stage.id", ondelete="SET NULL"))
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    # Kept by council.facts beside first_response_at: elapsed hours and working days.
+    # Set with first_response_at by ``record_first_response``: elapsed hours and working days.
     first_response_hours: Mapped[float | None] = mapped_column(Float)
     first_response_workdays: Mapped[float | None] = mapped_column(Float)
     # Assisted entry by an ambassador for a resident who is not online.
@@ -128,6 +129,13 @@ class Initiative(db.Model):
     @property
     def is_area(self) -> bool:
         return self.geom_type != "POINT"
+
+    def record_first_response(self, when: datetime) -> None:
+        """The municipality's first answer, with the wait in hours and in working days."""
+        created = self.created_at or utcnow()
+        self.first_response_at = when
+        self.first_response_hours = round((when - created).total_seconds() / 3600, 4)
+        self.first_response_workdays = round(working_days_between(created, when), 4)
 
 
 class InitiativeLink(db.Model):

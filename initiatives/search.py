@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import Select, func, or_, select, text
 
+from maps.geocoder import local_sources
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import utcnow
@@ -137,3 +138,18 @@ def index_initiative(initiative: Initiative) -> None:
         text("INSERT INTO initiative_fts(rowid, title, summary, description) VALUES (:id, :t, :s, :d)"),
         {"id": initiative.id, "t": initiative.title, "s": initiative.summary, "d": initiative.description or ""},
     )
+
+
+def _street_names(like: str, limit: int) -> list[dict]:
+    """Street names of placed initiatives, for address search when PDOK knows nothing."""
+    streets = db.session.execute(
+        select(Initiative.address, func.avg(Initiative.lon), func.avg(Initiative.lat))
+        .where(func.lower(Initiative.address).like(like), Initiative.visibility == "published")
+        .group_by(Initiative.address)
+        .order_by(Initiative.address)
+        .limit(limit)
+    ).all()
+    return [{"label": a, "type": "adres", "lon": x, "lat": y, "source": "local"} for a, x, y in streets]
+
+
+local_sources.append(_street_names)

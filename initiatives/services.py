@@ -1,4 +1,5 @@
-"""Initiative operations: validate, derive the neighbourhood, save, index, in one transaction."""
+"""Initiative operations: validate, derive the neighbourhood, save, index, and announce it
+(``signals``) to the packages above; the request commits."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from sqlalchemy import select
 from maps.geometry import ensure_inside, parse_location
 from maps.services import neighbourhood_for, require_municipality
 from platform_core.extensions import db
-from platform_core.models import User, utcnow
-from platform_core.validation import PermissionDenied, ValidationFailed
+from platform_core.models import User
+from platform_core.policy import can, require
+from platform_core.spatial import begin_write, lock_row
+from platform_core.validation import ValidationFailed
 
 from .markdown import render_markdown
 from .models import STATUSES, TYPES, Initiative, InitiativeLink, Theme
 from .search import index_initiative
+from .signals import initiative_changed, initiative_placed
 
 LIMITS = {"title": (3, 120), "summary": (10, 300), "description": (0, 10000)}
 MAX_LINKS = 5
@@ -165,61 +169,40 @@ def _apply(initiative: Initiative, clean: dict) -> None:
 
 def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
     """Residents and civil servants place initiatives through the same flow."""
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied("log in to place an initiative")
+    require(actor, "logged_in")
     clean = validate(data)
+    begin_write(db.session)
     initiative = Initiative(owner=actor)
     _apply(initiative, clean)
     db.session.add(initiative)
     db.session.flush()
     index_initiative(initiative)
-    from participation.services import follow
-
-    follow(actor, "initiative", initiative.id, commit=False)  # initiators hear about their own
-    db.session.commit()
+    initiative_placed.send(initiative)
     return initiative
 
 
 def can_edit(actor: User | None, initiative: Initiative) -> bool:
-    # The initiator stays owner: nobody else, the municipality included, edits the content.
-    return bool(actor and actor.is_authenticated and actor.id == initiative.owner_id)
+    return can("steer_initiative", initiative, user=actor)
+
+
+# Fields whose change others act on: the council's facts, followers hearing of a new status.
+WATCHED = ("title", "type", "status", "area_id", "trajectory_id", "budget_requested", "visibility")
 
 
 def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput) -> Initiative:
-    if not can_edit(actor, initiative):
-        raise PermissionDenied("only the initiator edits an initiative")
+    require(actor, "steer_initiative", initiative)
     clean = validate(data)
-    old_status = initiative.status
-    sent = []
-    try:
-        _apply(initiative, clean)
-        db.session.flush()
-        index_initiative(initiative)
-        if initiative.status != old_status:
-            sent = _announce_status(actor, initiative, old_status)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    from participation.notify import deliver_immediate
-
-    deliver_immediate(sent)
+    begin_write(db.session)
+    lock_row(db.session, Initiative, initiative.id)
+    before = {name: getattr(initiative, name) for name in WATCHED}
+    _apply(initiative, clean)
+    initiative.area_id = initiative.area.id if initiative.area else None
+    db.session.flush()
+    index_initiative(initiative)
+    changed = {name for name in WATCHED if getattr(initiative, name) != before[name]}
+    if changed:
+        initiative_changed.send(initiative, changed=changed, old_status=before["status"], actor_id=actor.id)
     return initiative
-
-
-def _announce_status(actor: User, initiative: Initiative, old_status: str) -> list:
-    """Everyone following the initiative, its area or themes hears about a new status."""
-    from participation.notify import notify
-    from participation.services import followers_of
-
-    initiative.last_activity_at = utcnow()
-    text = _(
-        "‘%(title)s’ heeft een nieuwe status: %(new)s (was: %(old)s).",
-        title=initiative.title,
-        new=STATUSES[initiative.status],
-        old=STATUSES[old_status],
-    )
-    return notify(followers_of(initiative) - {actor.id}, "status", initiative, text)
 
 
 def theme_tree() -> list[Theme]:

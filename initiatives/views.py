@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from geoalchemy2.shape import to_shape
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -13,27 +15,27 @@ from sqlalchemy.orm import selectinload
 from maps.builders import add_outlines, base_map, render_parts
 from maps.geocoder import geocode
 from maps.geometry import to_geojson
-from maps.services import current_municipality
-from maps.views import areas_by_level
+from maps.services import areas_by_level, current_municipality
 from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
-from platform_core.validation import PermissionDenied, ValidationFailed, apply_errors
+from platform_core.policy import load, public, requires
+from platform_core.transaction import after_commit
+from platform_core.validation import ValidationFailed, apply_errors
 
 from . import bp
 from .forms import ContactForm, InitiativeForm
-from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, Initiative, Theme
+from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, Initiative
 from .search import Filters, apply_filters, order
 from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative
+from .signals import detail_page, gallery_page, page_context
 
 
 def _get_or_404(initiative_id: int) -> Initiative:
-    item = db.session.get(Initiative, initiative_id)
-    if item is None:
-        abort(404)
-    return item
+    return load(Initiative, initiative_id)
 
 
 @bp.route("")
+@public
 def gallery():
     filters = Filters.from_args(request.args)
     try:
@@ -52,7 +54,7 @@ def gallery():
     pages = max(1, (total + size - 1) // size)
     return render_template(
         "initiatives/gallery.html",
-        followable=_followable(filters),
+        **page_context(gallery_page, filters, user=current_user),
         items=items,
         total=total,
         page=page,
@@ -64,23 +66,6 @@ def gallery():
         buurten=areas_by_level("buurt", names_only=True),
         map_url=url_for("maps.treasure_map", **filters.as_args()),
     )
-
-
-def _followable(filters: Filters) -> list[tuple[str, int, str, bool]]:
-    """The neighbourhood and theme in the filters, so people can follow them from here."""
-    from maps.models import Area
-    from participation.services import is_following
-
-    out = []
-    if filters.area:
-        area = db.session.scalar(select(Area).where(Area.code == filters.area))
-        if area:
-            out.append(("area", area.id, area.name, is_following(current_user, "area", area.id)))
-    if filters.theme:
-        theme = db.session.scalar(select(Theme).where(Theme.slug == filters.theme))
-        if theme:
-            out.append(("theme", theme.id, theme.name, is_following(current_user, "theme", theme.id)))
-    return out
 
 
 def _small_map(item: Initiative):
@@ -95,33 +80,24 @@ def _small_map(item: Initiative):
 
 
 @bp.route("/<int:initiative_id>")
+@public
 def detail(initiative_id: int):
     return render_detail(_get_or_404(initiative_id))
 
 
 def render_detail(item: Initiative, status: int = 200, **forms):
-    """The initiative page; forms with errors are passed in so input is never lost."""
-    from participation.forms import ActionForm, CommentForm, JoinForm, NeedForm, NeedResponseForm
-    from participation.queries import detail_context
-
+    """The initiative page; forms with errors are passed in so input is never lost. Taking part
+    and the trajectory add their parts through ``signals.detail_page``."""
     if item.visibility != "published":
         return render_template("initiatives/hidden.html", item=item), 410 if item.visibility == "hidden" else 404
     comment_form = forms.get("comment_form")
     reply_to_id = request.args.get("antwoord") or (comment_form.parent_id.data if comment_form else None)
-    from trajectories.queries import initiative_context
-
-    context = detail_context(item, current_user, reply_to_id) | initiative_context(item, current_user)
-    response_forms = forms.pop("response_forms", {})
+    context = page_context(detail_page, item, user=current_user, reply_to_id=reply_to_id, forms=forms)
     return render_template(
         "initiatives/detail.html",
         item=item,
         parts=_small_map(item),
-        form=forms.pop("contact_form", None) or ContactForm(),
-        join_form=forms.pop("join_form", None) or JoinForm(),
-        comment_form=forms.pop("comment_form", None) or CommentForm(),
-        need_form=forms.pop("need_form", None) or NeedForm(),
-        response_form_for=lambda need_id: response_forms.get(need_id) or NeedResponseForm(prefix=f"need{need_id}"),
-        action_form=ActionForm(),
+        form=forms.get("contact_form") or ContactForm(),
         types=TYPES,
         type_explanations=TYPE_EXPLANATIONS,
         statuses=STATUSES,
@@ -215,18 +191,16 @@ def _bounds(municipality):  # noqa: ANN001
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
-@login_required
+@requires("logged_in")
 @limiter.limit("30/hour", methods=["POST"])
 def create():
     return _editor(InitiativeForm(), None)
 
 
 @bp.route("/<int:initiative_id>/bewerken", methods=["GET", "POST"])
-@login_required
+@requires("steer_initiative", Initiative)
 def edit(initiative_id: int):
     item = _get_or_404(initiative_id)
-    if not can_edit(current_user, item):
-        abort(403)
     form = InitiativeForm(obj=item) if request.method == "GET" else InitiativeForm()
     if request.method == "GET":
         form.theme_ids.data = [t.id for t in item.themes]
@@ -242,6 +216,7 @@ def edit(initiative_id: int):
 
 
 @bp.route("/<int:initiative_id>/contact", methods=["POST"])
+@requires("contact", Initiative)
 @limiter.limit("5/hour;20/day", methods=["POST"])
 def contact(initiative_id: int):
     item = _get_or_404(initiative_id)
@@ -265,12 +240,8 @@ def contact(initiative_id: int):
                 title=item.title,
                 message=form.message.data,
             )
-            send_mail(to, _("Bericht over uw initiatief: %(title)s", title=item.title), body, reply_to=reply_to)
+            subject = _("Bericht over uw initiatief: %(title)s", title=item.title)
+            after_commit(partial(send_mail, to, subject, body, reply_to=reply_to))
             flash(_("Uw bericht is verstuurd. De initiatiefnemer krijgt het per e-mail."), "success")
             return redirect(url_for("initiatives.detail", initiative_id=item.id))
     return render_detail(item, status=400, contact_form=form)
-
-
-@bp.errorhandler(PermissionDenied)
-def permission_denied(_e):  # noqa: ANN001
-    abort(403)

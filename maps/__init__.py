@@ -1,8 +1,7 @@
-"""The treasure map: areas, geocoding, map views and the GeoJSON API."""
+"""Geography: the municipality, wijken and buurten, geometry, the PDOK geocoder, map builders."""
 
 from flask import Blueprint
 
-bp = Blueprint("maps", __name__)
-api_bp = Blueprint("api", __name__, url_prefix="/api")
+bp = Blueprint("geo", __name__, cli_group="geo")  # commands only: the map pages belong to initiatives
 
-from . import api, views  # noqa: E402, F401
+from . import cli  # noqa: E402, F401

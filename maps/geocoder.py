@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 
 from platform_core.extensions import db
 
+from .models import Area
+
 _POINT = re.compile(r"POINT\(\s*([-\d.]+)\s+([-\d.]+)\s*\)")
 _cache: OrderedDict[str, tuple[float, list[dict]]] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -83,11 +85,12 @@ def _pdok(query: str, municipality_name: str | None, limit: int) -> list[dict]:
     return parse_pdok(resp.json())
 
 
-def local_search(query: str, limit: int) -> list[dict]:
-    """Neighbourhood/district names and street names from placed initiatives."""
-    from initiatives.models import Initiative
+# More local names (street names of placed initiatives): registered by the packages that hold them.
+local_sources: list = []
 
-    from .models import Area
+
+def local_search(query: str, limit: int) -> list[dict]:
+    """Neighbourhood/district names, and the names the registered local sources know."""
 
     like = f"%{query.strip().lower()}%"
     results: list[dict] = []
@@ -98,14 +101,8 @@ def local_search(query: str, limit: int) -> list[dict]:
         .limit(limit)
     ).all()
     results += [{"label": n, "type": lvl, "lon": x, "lat": y, "source": "local"} for n, lvl, x, y in areas]
-    streets = db.session.execute(
-        select(Initiative.address, func.avg(Initiative.lon), func.avg(Initiative.lat))
-        .where(func.lower(Initiative.address).like(like), Initiative.visibility == "published")
-        .group_by(Initiative.address)
-        .order_by(Initiative.address)
-        .limit(limit)
-    ).all()
-    results += [{"label": a, "type": "adres", "lon": x, "lat": y, "source": "local"} for a, x, y in streets]
+    for source in local_sources:
+        results += source(like, limit)
     return results[:limit]
 
 

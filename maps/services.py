@@ -9,6 +9,7 @@ from pathlib import Path
 from geoalchemy2.shape import from_shape
 from shapely.geometry import mapping, shape
 from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from platform_core.extensions import db
 from platform_core.validation import ValidationFailed
@@ -131,7 +132,7 @@ def import_boundaries(
                 municipality = Municipality(code=code, name=name, area=area)
                 db.session.add(municipality)
             municipality.name, municipality.area = name, area
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -185,5 +186,12 @@ def import_population(path: str | Path) -> tuple[int, list[str]]:
             for area in areas:
                 area.population = population
                 updated += 1
-    db.session.commit()
+    db.session.flush()
     return updated, unknown
+
+
+def areas_by_level(level: str, names_only: bool = False) -> list[Area]:
+    """Areas of one level by name; the full geometry is never needed here (outlines use display_geojson)."""
+    loaded = (Area.id, Area.code, Area.name) if names_only else (Area.id, Area.code, Area.name, Area.display_geojson)
+    stmt = select(Area).options(load_only(*loaded)).where(Area.level == level).order_by(Area.name)
+    return list(db.session.scalars(stmt))

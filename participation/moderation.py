@@ -9,15 +9,19 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from credits.services import reverse
 from initiatives.markdown import render_markdown
 from initiatives.models import Initiative
+from initiatives.signals import initiative_changed
+from platform_core.contributions import Contribution
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
-from platform_core.validation import PermissionDenied, ValidationFailed
+from platform_core.policy import require
+from platform_core.spatial import begin_write
+from platform_core.validation import ValidationFailed
 
 from .models import Comment, Flag, ModerationDecision, Page
 from .notify import deliver_immediate
+from .signals import contributed, withdrawn
 
 ACTIONS = ("hold", "publish", "hide", "restore")
 HOUSE_RULES = "huisregels"
@@ -32,10 +36,6 @@ De redactie kan een reactie of initiatief verbergen als het deze afspraken niet 
 zien dat er iets verborgen is en waarom. Denkt u dat wij een fout maakten? Meld het met de knop
 ‘Melden’; de redactie kijkt er opnieuw naar.
 """
-
-
-def is_moderator(user: User | None) -> bool:
-    return bool(user and user.is_authenticated and user.has_role("moderator", "admin"))
 
 
 def _target(target_type: str, target_id: int):
@@ -58,16 +58,13 @@ def flag(target_type: str, target_id: int, reason: str, reporter: User | None = 
         reporter_id=reporter.id if reporter and reporter.is_authenticated else None,
     )
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
 def decide(moderator: User, target_type: str, target_id: int, action: str, reason: str = "") -> ModerationDecision:
     """Hold, publish, hide (with a reason shown in place) or restore; always recorded."""
-    if not is_moderator(moderator):
-        raise PermissionDenied("only moderators decide")
-    from platform_core.spatial import begin_write
-
+    require(moderator, "moderate")
     begin_write(db.session)
     if action not in ACTIONS:
         raise ValidationFailed({"action": _("Onbekende actie.")})
@@ -76,8 +73,6 @@ def decide(moderator: User, target_type: str, target_id: int, action: str, reaso
         raise ValidationFailed({"reason": _("Geef een reden: die ziet iedereen op de plek van de inhoud.")})
     target = _target(target_type, target_id)
     sent = []
-    if action == "hide":  # hiding content undoes the credits it earned, visibly
-        reverse(target_type, target_id, _("Verborgen door de redactie: %(r)s", r=reason))
     if target_type == "comment":
         sent = _decide_comment(target, action, reason)
     else:
@@ -91,7 +86,7 @@ def decide(moderator: User, target_type: str, target_id: int, action: str, reaso
         .where(Flag.target_type == target_type, Flag.target_id == target_id, Flag.resolved_at.is_(None))
         .values(resolved_at=utcnow())
     )
-    db.session.commit()
+    db.session.flush()
     deliver_immediate(sent)
     return decision
 
@@ -118,17 +113,35 @@ def _decide_comment(comment: Comment, action: str, reason: str) -> list:
         from .services import announce_comment
 
         return announce_comment(comment)  # counts the comment and tells followers
-    _count_delta(comment, was_visible, comment.status == "published")
+    now_visible = comment.status == "published"
+    _count_delta(comment, was_visible, now_visible)
+    db.session.flush()
+    if was_visible and not now_visible:  # hidden content undoes what it earned, visibly
+        withdrawn.send(Contribution.COMMENT, source_id=comment.id, reason=_hidden_reason(reason))
+    elif now_visible and not was_visible:
+        from .services import comment_event
+
+        contributed.send(comment_event(comment))
     return []
 
 
+def _hidden_reason(reason: str) -> str:
+    if reason:
+        return _("Verborgen door de redactie: %(r)s", r=reason)
+    return _("Teruggezet ter beoordeling door de redactie")
+
+
 def _decide_initiative(initiative: Initiative, action: str, reason: str) -> None:
+    before = initiative.visibility
     if action == "hide":
         initiative.visibility, initiative.hidden_reason = "hidden", reason
     elif action in ("restore", "publish"):
         initiative.visibility, initiative.hidden_reason = "published", None
     else:
         initiative.visibility = "held"
+    db.session.flush()
+    if initiative.visibility != before:
+        initiative_changed.send(initiative, changed={"visibility"}, reason=_hidden_reason(reason))
 
 
 def queue() -> dict:
@@ -173,8 +186,7 @@ def house_rules() -> Page:
 
 
 def update_house_rules(moderator: User, body: str) -> Page:
-    if not is_moderator(moderator):
-        raise PermissionDenied("only moderators edit the house rules")
+    require(moderator, "moderate")
     body = (body or "").strip()
     if len(body) < 20:
         raise ValidationFailed({"body": _("De huisregels zijn te kort.")})
@@ -182,5 +194,5 @@ def update_house_rules(moderator: User, body: str) -> Page:
     page.body, page.body_html = body[:20000], render_markdown(body[:20000])
     page.updated_at, page.updated_by_id = utcnow(), moderator.id
     db.session.add(page)
-    db.session.commit()
+    db.session.flush()
     return page

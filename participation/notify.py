@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 from email.message import Message
+from functools import partial
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,6 +21,7 @@ from initiatives.models import Initiative
 from platform_core.extensions import db
 from platform_core.mail import build_message, send_messages
 from platform_core.models import User, utcnow
+from platform_core.transaction import after_commit, commit
 from platform_core.urls import public_url
 
 from .models import Comment, Notification
@@ -80,6 +82,13 @@ def _link(initiative_id: int | None) -> str:
 
 
 def deliver_immediate(notifications: list[Notification]) -> None:
+    """Mail the people who chose "immediately", once the action that notified them is committed."""
+    if notifications:
+        after_commit(partial(_deliver, [n.id for n in notifications]))
+
+
+def _deliver(notification_ids: list[int]) -> None:
+    notifications = list(db.session.scalars(select(Notification).where(Notification.id.in_(notification_ids))))
     if not notifications:
         return
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({n.user_id for n in notifications})))}
@@ -93,11 +102,15 @@ def deliver_immediate(notifications: list[Notification]) -> None:
     db.session.execute(
         update(Notification).where(Notification.id.in_([n.id for n in notifications])).values(emailed_at=utcnow())
     )
-    db.session.commit()
+    commit()
 
 
 def mail_anonymous_reply(parent: Comment, reply: Comment) -> None:
-    """A visitor without an account asked to hear about replies to their comment."""
+    """A visitor without an account asked to hear about replies to their comment (after the commit)."""
+    after_commit(partial(_mail_anonymous_reply, parent, reply))
+
+
+def _mail_anonymous_reply(parent: Comment, reply: Comment) -> None:
     url = unsubscribe_url(comment_id=parent.id)
     body = _(
         "%(name)s antwoordde op uw reactie bij ‘%(title)s’:\n\n%(body)s",
@@ -171,7 +184,7 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
         if note_ids:
             db.session.execute(update(Notification).where(Notification.id.in_(note_ids)).values(emailed_at=now))
         db.session.execute(update(User).where(User.id.in_(ids)).values(last_digest_at=now))
-        db.session.commit()
+        commit()
         db.session.expunge_all()
     return sent
 
@@ -182,7 +195,7 @@ def set_mode(user: User, mode: str) -> None:
 
         raise ValidationFailed({"notify_mode": _("Kies een van de mogelijkheden.")})
     user.notify_mode = mode
-    db.session.commit()
+    db.session.flush()
 
 
 def apply_unsubscribe(data: dict) -> str:
@@ -195,5 +208,5 @@ def apply_unsubscribe(data: dict) -> str:
         comment = db.session.get(Comment, data["c"])
         if comment:
             comment.notify_replies = False
-    db.session.commit()
+    db.session.flush()
     return "user" if "u" in data else "comment"

@@ -12,9 +12,9 @@ from initiatives.models import Initiative
 from maps.services import current_municipality
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.policy import can
 
 from .models import Comment, Need, NeedResponse, Participation
-from .moderation import is_moderator
 from .services import can_edit_comment, is_following, pluimed_by
 
 
@@ -73,5 +73,5 @@ def detail_context(initiative: Initiative, user: User | None, reply_to_id: str |
         "following": is_following(user, "initiative", initiative.id),
         "editable": {c.id for c, rs in thread for c in [c, *rs] if can_edit_comment(user, c)},
         "anonymous_held": municipality is None or municipality.anonymous_comments == "pre",
-        "is_moderator": is_moderator(user),
+        "is_moderator": can("moderate", user=user),
     }

@@ -1,5 +1,6 @@
-"""Joining, needs, comments, pluimen and follows. Each operation validates, changes
-state, updates the initiative's counters and queues notifications in one transaction."""
+"""Joining, needs, comments, pluimen and follows. Each operation checks the policy, validates,
+changes state, updates the initiative's counters, queues notifications and announces the
+contribution (``signals``) for credits and council facts; the request commits."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from credits.services import award, reverse
 from initiatives.models import Initiative
 from maps.services import current_municipality
+from platform_core.contributions import Contribution, ContributionEvent, on_initiative
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
+from platform_core.policy import require
 from platform_core.spatial import begin_write, lock_row
-from platform_core.validation import PermissionDenied, ValidationFailed
+from platform_core.validation import ValidationFailed
 
 from .models import (
     EDIT_WINDOW_MINUTES,
@@ -27,15 +30,10 @@ from .models import (
     Participation,
     Pluim,
 )
-from .notify import deliver_immediate, notify
+from .notify import deliver_immediate, mail_anonymous_reply, notify
+from .signals import contributed, withdrawn
 
 MAX_COMMENT = 2000
-
-
-def _require_user(user: User | None) -> User:
-    if user is None or not user.is_authenticated:
-        raise PermissionDenied("log in first")
-    return user
 
 
 def _touch(initiative: Initiative) -> None:
@@ -54,26 +52,24 @@ def _text(value: str | None, field: str, lo: int, hi: int, label: str) -> str:
 # --- following ------------------------------------------------------------------------
 
 
-def follow(user: User, target_type: str, target_id: int, commit: bool = True) -> Follow:
-    _require_user(user)
+def follow(user: User, target_type: str, target_id: int) -> None:
+    """Follow once: a second follow, even a concurrent one, changes nothing."""
+    require(user, "logged_in")
     if target_type not in FOLLOW_TARGETS:
         raise ValidationFailed({"target_type": _("Dit kunt u niet volgen.")})
-    existing = db.session.scalar(
-        select(Follow).filter_by(user_id=user.id, target_type=target_type, target_id=target_id)
+    if target_type == "initiative":
+        require(user, "take_part", db.session.get(Initiative, target_id))
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(Follow)
+        .values(user_id=user.id, target_type=target_type, target_id=target_id, created_at=utcnow())
+        .on_conflict_do_nothing()
     )
-    if existing:
-        return existing
-    item = Follow(user_id=user.id, target_type=target_type, target_id=target_id)
-    db.session.add(item)
-    if commit:
-        db.session.commit()
-    return item
 
 
 def unfollow(user: User, target_type: str, target_id: int) -> None:
-    _require_user(user)
+    require(user, "logged_in")
     db.session.execute(delete(Follow).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
-    db.session.commit()
 
 
 def is_following(user: User | None, target_type: str, target_id: int) -> bool:
@@ -98,8 +94,6 @@ def followers_of(initiative: Initiative) -> set[int]:
         clauses.append((Follow.target_type == "area") & Follow.target_id.in_(areas))
     if themes:
         clauses.append((Follow.target_type == "theme") & Follow.target_id.in_(themes))
-    from sqlalchemy import or_
-
     return set(db.session.scalars(select(Follow.user_id).where(or_(*clauses))))
 
 
@@ -107,7 +101,7 @@ def followers_of(initiative: Initiative) -> set[int]:
 
 
 def join(user: User, initiative: Initiative, offer: str | None = None) -> Participation:
-    _require_user(user)
+    require(user, "take_part", initiative)
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
     if initiative.owner_id == user.id:
@@ -116,7 +110,6 @@ def join(user: User, initiative: Initiative, offer: str | None = None) -> Partic
     existing = db.session.scalar(select(Participation).filter_by(initiative_id=initiative.id, user_id=user.id))
     if existing:
         existing.offer = offer
-        db.session.commit()
         return existing
     item = Participation(initiative_id=initiative.id, user_id=user.id, offer=offer)
     db.session.add(item)
@@ -125,79 +118,78 @@ def join(user: User, initiative: Initiative, offer: str | None = None) -> Partic
         .where(Initiative.id == initiative.id)
         .values(participants_count=Initiative.participants_count + 1, last_activity_at=utcnow())
     )
-    follow(user, "initiative", initiative.id, commit=False)
+    follow(user, "initiative", initiative.id)
     db.session.flush()
-    award(user.id, initiative.trajectory_id, "joined", "participation", item.id)
+    contributed.send(on_initiative(initiative, Contribution.JOIN, item.id, user.id, item.created_at))
     text = _("%(name)s doet mee met ‘%(title)s’.", name=user.display_name, title=initiative.title)
     if offer:
         text += " " + _("Kan bieden: %(offer)s", offer=offer[:200])
-    sent = notify({initiative.owner_id}, "participant", initiative, text)
-    db.session.commit()
-    deliver_immediate(sent)
+    deliver_immediate(notify({initiative.owner_id}, "participant", initiative, text))
     return item
 
 
 def leave(user: User, initiative: Initiative) -> None:
-    _require_user(user)
+    require(user, "logged_in")
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
     existing = db.session.scalar(select(Participation).filter_by(initiative_id=initiative.id, user_id=user.id))
     if existing is not None:
-        reverse("participation", existing.id, _("U deed niet meer mee"))
-        db.session.delete(existing)
         db.session.execute(
             update(Initiative)
             .where(Initiative.id == initiative.id)
             .values(participants_count=Initiative.participants_count - 1)
         )
-    db.session.commit()
+        withdrawn.send(Contribution.JOIN, source_id=existing.id, reason=_("U deed niet meer mee"))
+        db.session.delete(existing)
+        db.session.flush()
 
 
 def add_need(user: User, initiative: Initiative, title: str, description: str = "") -> Need:
-    _require_user(user)
-    if user.id != initiative.owner_id:
-        raise PermissionDenied("only the initiator lists needs")
+    require(user, "steer_initiative", initiative)
     need = Need(
-        initiative_id=initiative.id,
+        initiative=initiative,
         title=_text(title, "title", 3, 120, _("wat u zoekt")),
         description=(description or "").strip()[:500],
     )
     db.session.add(need)
     _touch(initiative)
-    db.session.commit()
+    db.session.flush()
     return need
 
 
 def close_need(user: User, need: Need, is_open: bool = False) -> None:
-    _require_user(user)
-    if user.id != need.initiative.owner_id:
-        raise PermissionDenied("only the initiator closes needs")
+    require(user, "steer_initiative", need.initiative)
     need.is_open = is_open
-    db.session.commit()
 
 
 def respond_to_need(user: User, need: Need, message: str) -> NeedResponse:
-    _require_user(user)
+    require(user, "logged_in")
+    require(user, "take_part", need.initiative)
+    begin_write(db.session)
+    lock_row(db.session, Initiative, need.initiative_id)
     if not need.is_open:
         raise ValidationFailed({"message": _("Hier wordt niet meer naar gezocht.")})
     if user.id == need.initiative.owner_id:
         raise ValidationFailed({"message": _("Dit is uw eigen oproep.")})
     message = _text(message, "message", 2, 500, _("wat u kunt bieden"))
     response = db.session.scalar(select(NeedResponse).filter_by(need_id=need.id, user_id=user.id))
-    if response is None:
+    is_new = response is None
+    if is_new:
         response = NeedResponse(need_id=need.id, user_id=user.id)
         db.session.add(response)
     response.message = message
     _touch(need.initiative)
+    db.session.flush()
+    if is_new:
+        event = on_initiative(need.initiative, Contribution.OFFER, response.id, user.id, response.created_at)
+        contributed.send(event)
     text = _(
         "%(name)s reageert op uw oproep ‘%(need)s’: %(message)s",
         name=user.display_name,
         need=need.title,
         message=message[:200],
     )
-    sent = notify({need.initiative.owner_id}, "need", need.initiative, text)
-    db.session.commit()
-    deliver_immediate(sent)
+    deliver_immediate(notify({need.initiative.owner_id}, "need", need.initiative, text))
     return response
 
 
@@ -232,8 +224,8 @@ def post_comment(
                 email = validate_email(author_email.strip(), check_deliverability=False).normalized.lower()
             except EmailNotValidError:
                 errors["author_email"] = _("Vul een geldig e-mailadres in, of laat het veld leeg.")
-    if parent is not None and parent.initiative_id != initiative.id:
-        errors["body"] = _("Deze reactie hoort bij een ander initiatief.")
+    if parent is not None and (parent.initiative_id != initiative.id or parent.status != "published"):
+        errors["body"] = _("U kunt alleen antwoorden op een zichtbare reactie bij dit initiatief.")
     if initiative.visibility != "published":
         errors["body"] = _("Op dit initiatief kan niet meer gereageerd worden.")
     if errors:
@@ -255,12 +247,21 @@ def post_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    sent = []
     if not held:
-        sent = announce_comment(comment)
-    db.session.commit()
-    deliver_immediate(sent)
+        deliver_immediate(announce_comment(comment))
     return comment
+
+
+def comment_event(comment: Comment) -> ContributionEvent:
+    """Words of visitors without an account are not counted as anyone's contribution."""
+    return on_initiative(
+        comment.initiative,
+        Contribution.COMMENT,
+        comment.id,
+        comment.author_id,
+        comment.created_at,
+        counted=comment.author_id is not None,
+    )
 
 
 def announce_comment(comment: Comment) -> list:
@@ -272,9 +273,8 @@ def announce_comment(comment: Comment) -> list:
         .values(comments_count=Initiative.comments_count + 1, last_activity_at=utcnow())
     )
     if comment.author_id:
-        follow(comment.author, "initiative", initiative.id, commit=False)
-        if comment.author_id != initiative.owner_id:  # no credits for talking on your own initiative
-            award(comment.author_id, initiative.trajectory_id, "comment", "comment", comment.id)
+        follow(comment.author, "initiative", initiative.id)
+    contributed.send(comment_event(comment))
     recipients = followers_of(initiative)
     if comment.parent and comment.parent.author_id:
         recipients.add(comment.parent.author_id)
@@ -297,8 +297,6 @@ def announce_comment(comment: Comment) -> list:
     )
     sent = notify(recipients, "reply" if is_reply else "comment", initiative, text)
     if is_reply and comment.parent.author_id is None and comment.parent.notify_replies:
-        from .notify import mail_anonymous_reply
-
         mail_anonymous_reply(comment.parent, comment)
     return sent
 
@@ -306,31 +304,33 @@ def announce_comment(comment: Comment) -> list:
 def can_edit_comment(user: User | None, comment: Comment) -> bool:
     if user is None or not user.is_authenticated or comment.author_id != user.id:
         return False
+    if comment.initiative.visibility != "published":
+        return False
     return comment.status == "published" and utcnow() - comment.created_at <= timedelta(minutes=EDIT_WINDOW_MINUTES)
 
 
 def edit_comment(user: User, comment: Comment, body: str) -> Comment:
+    require(user, "own_comment", comment)
     if not can_edit_comment(user, comment):
-        raise PermissionDenied("authors edit their own comment within 15 minutes")
+        raise ValidationFailed({"body": _("Een reactie kunt u tot 15 minuten na het plaatsen aanpassen.")})
     comment.body = _text(body, "body", 2, MAX_COMMENT, _("een reactie"))
     comment.edited_at = utcnow()
-    db.session.commit()
     return comment
 
 
 def delete_comment(user: User, comment: Comment) -> None:
     """The author removes their words; a 'verwijderd' placeholder keeps the thread readable."""
-    _require_user(user)
-    if comment.author_id != user.id:
-        raise PermissionDenied("only the author deletes a comment")
+    require(user, "own_comment", comment)
+    begin_write(db.session)
     if comment.status == "published":
         db.session.execute(
             update(Initiative)
             .where(Initiative.id == comment.initiative_id)
             .values(comments_count=Initiative.comments_count - 1)
         )
+        withdrawn.send(Contribution.COMMENT, source_id=comment.id, reason=_("U verwijderde uw reactie"))
     comment.status = "deleted"
-    db.session.commit()
+    db.session.flush()
 
 
 # --- pluimen --------------------------------------------------------------------------
@@ -346,7 +346,7 @@ def _pluim_target(target_type: str, target_id: int):
 
 def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, int]:
     """Give a pluim, or withdraw the one given. Returns (has_pluim, new_count)."""
-    _require_user(user)
+    require(user, "logged_in")
     begin_write(db.session)
     lock_row(db.session, {"initiative": Initiative, "comment": Comment}.get(target_type, Initiative), target_id)
     target = _pluim_target(target_type, target_id)
@@ -356,20 +356,30 @@ def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, in
     model = type(target)
     existing = db.session.scalar(select(Pluim).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
     initiative = target if target_type == "initiative" else target.initiative
-    if existing:
-        reverse("pluim", existing.id, _("De pluim werd ingetrokken"))
+    if existing:  # withdrawing stays possible, also once the content is hidden
+        withdrawn.send(Contribution.PLUIM, source_id=existing.id, reason=_("De pluim werd ingetrokken"))
         db.session.delete(existing)
         step = -1
     else:
+        require(user, "give_pluim", target)
         pluim = Pluim(user_id=user.id, target_type=target_type, target_id=target_id)
         db.session.add(pluim)
         db.session.flush()
-        award(owner, initiative.trajectory_id, "pluim_received", "pluim", pluim.id, counterpart_id=user.id)
+        event = on_initiative(
+            initiative,
+            Contribution.PLUIM,
+            pluim.id,
+            user.id,
+            pluim.created_at,
+            beneficiary_id=owner,
+            counted=target_type == "initiative",
+        )
+        contributed.send(event)
         step = 1
     db.session.execute(update(model).where(model.id == target_id).values(pluim_count=model.pluim_count + step))
     if step == 1:
         _touch(initiative)
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(target)
     return step == 1, target.pluim_count
 

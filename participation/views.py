@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from initiatives.models import Initiative, Theme
@@ -13,8 +13,9 @@ from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import csrf, db, limiter
 from platform_core.models import utcnow
+from platform_core.policy import can, load, public, require, requires
 from platform_core.urls import safe_next
-from platform_core.validation import PermissionDenied, ValidationFailed
+from platform_core.validation import ValidationFailed
 
 from . import bp
 from .forms import (
@@ -31,7 +32,7 @@ from .forms import (
     SettingsForm,
 )
 from .models import Comment, Follow, Need, NeedResponse, Notification, Participation
-from .moderation import decide, flag, house_rules, is_moderator, queue, update_house_rules
+from .moderation import decide, flag, house_rules, queue, update_house_rules
 from .notify import MODES, apply_unsubscribe, read_unsubscribe_token, set_mode
 from .services import (
     add_need,
@@ -54,10 +55,7 @@ def account_or_ip() -> str:
 
 
 def _initiative(initiative_id: int) -> Initiative:
-    item = db.session.get(Initiative, initiative_id)
-    if item is None:
-        abort(404)
-    return item
+    return load(Initiative, initiative_id)
 
 
 def _back(item: Initiative, anchor: str = ""):
@@ -70,16 +68,11 @@ def _rerender(item: Initiative, **forms):
     return render_detail(item, status=400, **forms)
 
 
-@bp.errorhandler(PermissionDenied)
-def _denied(_e):  # noqa: ANN001
-    abort(403)
-
-
 # --- join, needs ------------------------------------------------------------------------
 
 
 @bp.post("/initiatieven/<int:initiative_id>/meedoen")
-@login_required
+@requires("take_part", Initiative)
 @limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], key_func=account_or_ip)
 def join_view(initiative_id: int):
     item = _initiative(initiative_id)
@@ -96,7 +89,7 @@ def join_view(initiative_id: int):
 
 
 @bp.post("/initiatieven/<int:initiative_id>/stoppen")
-@login_required
+@requires("logged_in")
 def leave_view(initiative_id: int):
     item = _initiative(initiative_id)
     if ActionForm().validate_on_submit():
@@ -106,7 +99,7 @@ def leave_view(initiative_id: int):
 
 
 @bp.post("/initiatieven/<int:initiative_id>/oproepen")
-@login_required
+@requires("steer_initiative", Initiative)
 def add_need_view(initiative_id: int):
     item = _initiative(initiative_id)
     form = NeedForm()
@@ -121,10 +114,10 @@ def add_need_view(initiative_id: int):
 
 
 @bp.post("/oproepen/<int:need_id>/reageren")
-@login_required
+@requires("respond_to_need", Need)
 @limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], key_func=account_or_ip)
 def respond_view(need_id: int):
-    need = db.session.get(Need, need_id) or abort(404)
+    need = load(Need, need_id)
     form = NeedResponseForm()
     if form.validate_on_submit():
         try:
@@ -137,9 +130,9 @@ def respond_view(need_id: int):
 
 
 @bp.post("/oproepen/<int:need_id>/status")
-@login_required
+@requires("steer_initiative", Need)
 def need_status_view(need_id: int):
-    need = db.session.get(Need, need_id) or abort(404)
+    need = load(Need, need_id)
     if ActionForm().validate_on_submit():
         close_need(current_user, need, is_open=request.form.get("open") == "1")
     return _back(need.initiative, "oproepen")
@@ -149,6 +142,7 @@ def need_status_view(need_id: int):
 
 
 @bp.post("/initiatieven/<int:initiative_id>/reacties")
+@requires("comment", Initiative)
 @limiter.limit(lambda: current_app.config["RATELIMIT_COMMENT_IP"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_COMMENT_ACCOUNT"], key_func=account_or_ip)
 def comment_view(initiative_id: int):
@@ -184,9 +178,9 @@ def comment_view(initiative_id: int):
 
 
 @bp.post("/reacties/<int:comment_id>/bewerken")
-@login_required
+@requires("own_comment", Comment)
 def edit_comment_view(comment_id: int):
-    comment = db.session.get(Comment, comment_id) or abort(404)
+    comment = load(Comment, comment_id)
     form = CommentEditForm()
     if form.validate_on_submit():
         try:
@@ -199,9 +193,9 @@ def edit_comment_view(comment_id: int):
 
 
 @bp.post("/reacties/<int:comment_id>/verwijderen")
-@login_required
+@requires("own_comment", Comment)
 def delete_comment_view(comment_id: int):
-    comment = db.session.get(Comment, comment_id) or abort(404)
+    comment = load(Comment, comment_id)
     if ActionForm().validate_on_submit():
         delete_comment(current_user, comment)
         flash(_("Uw reactie is verwijderd."), "success")
@@ -212,7 +206,7 @@ def delete_comment_view(comment_id: int):
 
 
 @bp.post("/pluim/<target_type>/<int:target_id>")
-@login_required
+@requires("logged_in")
 @limiter.limit(lambda: current_app.config["RATELIMIT_PLUIM"], key_func=account_or_ip)
 def pluim_view(target_type: str, target_id: int):
     if not ActionForm().validate_on_submit():
@@ -228,19 +222,19 @@ def pluim_view(target_type: str, target_id: int):
 
 def _target_url(target_type: str, target_id: int) -> str:
     if target_type == "comment":
-        comment = db.session.get(Comment, target_id) or abort(404)
+        comment = load(Comment, target_id)
         return url_for("initiatives.detail", initiative_id=comment.initiative_id) + f"#reactie-{comment.id}"
     if target_type == "initiative":
         return url_for("initiatives.detail", initiative_id=target_id)
     if target_type == "area":
-        area = db.session.get(Area, target_id) or abort(404)
+        area = load(Area, target_id)
         return url_for("initiatives.gallery", area=area.code)
-    theme = db.session.get(Theme, target_id) or abort(404)
+    theme = load(Theme, target_id)
     return url_for("initiatives.gallery", theme=theme.slug)
 
 
 @bp.post("/volgen/<target_type>/<int:target_id>")
-@login_required
+@requires("logged_in")
 def follow_view(target_type: str, target_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -257,10 +251,13 @@ def follow_view(target_type: str, target_id: int):
 
 
 @bp.route("/melden/<target_type>/<int:target_id>", methods=["GET", "POST"])
+@public
 @limiter.limit(lambda: current_app.config["RATELIMIT_FLAG"], methods=["POST"])
 def flag_view(target_type: str, target_id: int):
     if target_type not in ("comment", "initiative"):
         abort(404)
+    target = load(Comment if target_type == "comment" else Initiative, target_id)
+    require(current_user, "view", target)  # nobody reads pending, hidden or deleted words here
     url = _target_url(target_type, target_id)
     form = FlagForm()
     if form.validate_on_submit():
@@ -272,7 +269,6 @@ def flag_view(target_type: str, target_id: int):
                 return render_template("participation/flag.html", form=form, back=url), 400
         flash(_("Dank u voor uw melding. De redactie kijkt ernaar."), "success")
         return redirect(url)
-    target = db.session.get(Comment if target_type == "comment" else Initiative, target_id)
     return render_template("participation/flag.html", form=form, back=url, target=target, target_type=target_type)
 
 
@@ -280,7 +276,7 @@ def flag_view(target_type: str, target_id: int):
 
 
 @bp.route("/mijn", methods=["GET", "POST"])
-@login_required
+@requires("logged_in")
 def mine():
     form = SettingsForm(notify_mode=current_user.notify_mode)
     if form.validate_on_submit():
@@ -310,7 +306,7 @@ def mine():
         "modes": MODES,
     }
     current_user.last_seen_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return render_template("participation/mine.html", **context)
 
 
@@ -327,6 +323,7 @@ def _follow_labels() -> list[tuple[Follow, str, str]]:
 
 
 @bp.route("/afmelden/<token>", methods=["GET", "POST"])
+@public
 @csrf.exempt  # RFC 8058 one-click: mail clients POST without a form; the signed token is the proof
 def unsubscribe(token: str):
     data = read_unsubscribe_token(token)
@@ -339,24 +336,17 @@ def unsubscribe(token: str):
 # --- moderation ---------------------------------------------------------------------------
 
 
-def _moderator_only() -> None:
-    if not is_moderator(current_user):
-        abort(403)
-
-
 @bp.route("/redactie")
-@login_required
+@requires("moderate")
 def moderation_queue():
-    _moderator_only()
     municipality = current_municipality()
     settings = ModerationSettingsForm(anonymous_comments=municipality.anonymous_comments if municipality else "pre")
     return render_template("participation/queue.html", q=queue(), form=DecisionForm(), settings=settings)
 
 
 @bp.post("/redactie/besluit")
-@login_required
+@requires("moderate")
 def moderation_decide():
-    _moderator_only()
     form = DecisionForm()
     if form.validate_on_submit() and (form.target_id.data or "").isdigit():
         try:
@@ -369,27 +359,26 @@ def moderation_decide():
 
 
 @bp.post("/redactie/instellingen")
-@login_required
+@requires("moderate")
 def moderation_settings():
-    _moderator_only()
     form = ModerationSettingsForm()
     municipality = current_municipality()
     if form.validate_on_submit() and municipality:
         municipality.anonymous_comments = form.anonymous_comments.data
-        db.session.commit()
+        db.session.flush()
         flash(_("De instelling is opgeslagen."), "success")
     return redirect(url_for(".moderation_queue"))
 
 
 @bp.route("/huisregels")
+@public
 def house_rules_view():
-    return render_template("participation/house_rules.html", page=house_rules(), can_edit=is_moderator(current_user))
+    return render_template("participation/house_rules.html", page=house_rules(), can_edit=can("moderate"))
 
 
 @bp.route("/huisregels/bewerken", methods=["GET", "POST"])
-@login_required
+@requires("moderate")
 def house_rules_edit():
-    _moderator_only()
     page = house_rules()
     form = PageForm(body=page.body)
     if form.validate_on_submit():

@@ -1,26 +1,52 @@
-"""Friendly Dutch error pages (and JSON for the API) instead of stack traces."""
+"""Friendly Dutch error pages (and JSON for the API) instead of stack traces, and the request's
+one commit: a successful response commits, anything else rolls back."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import contextlib
+import logging
+
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from .extensions import db, login_manager
+from .transaction import commit, rollback
+from .validation import PermissionDenied, ValidationFailed
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: "Het verzoek klopt niet. Probeer het opnieuw.",
     403: "U mag dit niet doen.",
     404: "Deze pagina bestaat niet (meer).",
     405: "Dit kan zo niet.",
+    409: "Iemand anders veranderde dit net. Laad de pagina opnieuw en probeer het nog eens.",
     429: "U doet dit te vaak achter elkaar. Wacht even en probeer het dan opnieuw.",
     500: "Er ging iets mis bij ons. Probeer het later opnieuw.",
+    503: "De Schatkaart is even niet bereikbaar. Er is niets opgeslagen; probeer het over een paar minuten opnieuw.",
 }
 
 
 def _respond(code: int, message: str | None = None):
     text = message or _(MESSAGES.get(code, MESSAGES[500]))
     if request.path.startswith("/api/"):
-        return jsonify({"error": text, "status": code}), code
-    return render_template("error.html", code=code, message=text), code
+        return make_response(jsonify({"error": text, "status": code}), code)
+    return make_response(render_template("error.html", code=code, message=text), code)
+
+
+def _database_unavailable(error: Exception):
+    """The database is gone or busy: say so in Dutch, keep nothing half-written, and let the
+    next request try again on a fresh connection (the pool drops broken ones)."""
+    log.warning("database unavailable: %s", error)
+    with contextlib.suppress(DBAPIError):
+        rollback()
+    db.session.remove()
+    g._login_user = login_manager.anonymous_user()  # the page must not ask the database who is here
+    response = _respond(503)
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -30,3 +56,47 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_e):  # noqa: ANN001
         return _respond(400, _("Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."))
+
+    @app.errorhandler(PermissionDenied)
+    def denied(error: PermissionDenied):
+        rollback()
+        return _respond(error.status)
+
+    @app.errorhandler(ValidationFailed)
+    def invalid(error: ValidationFailed):
+        rollback()
+        return _respond(400, " ".join(str(m) for m in error.errors.values()))
+
+    @app.errorhandler(IntegrityError)
+    def conflict(error: IntegrityError):
+        log.warning("conflict: %s", error)
+        rollback()
+        return _respond(409)
+
+    @app.errorhandler(OperationalError)
+    def unavailable(error: OperationalError):
+        return _database_unavailable(error)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        if error.connection_invalidated:
+            return _database_unavailable(error)
+        log.exception("database error")
+        rollback()
+        return _respond(500)
+
+    @app.after_request
+    def commit_once(response):  # noqa: ANN001
+        """The request's one commit; mail and other after-commit effects follow it."""
+        if not db.session.registry.has():
+            return response
+        if response.status_code >= 400:
+            rollback()
+            return response
+        try:
+            commit()
+        except IntegrityError as error:
+            return conflict(error)
+        except DBAPIError as error:
+            return _database_unavailable(error)
+        return response

@@ -54,6 +54,7 @@ def install_sqlite_hooks(engine: Engine, library: str) -> None:
     def _on_begin(conn):  # noqa: ANN001
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+        conn.info["changes_at_begin"] = conn.connection.dbapi_connection.total_changes
 
 
 def bbox_filter(session, column, table: str, geom_column: str, bbox: tuple[float, ...]):
@@ -72,6 +73,27 @@ def bbox_filter(session, column, table: str, geom_column: str, bbox: tuple[float
     return column.intersects(func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID))
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def register_write_transactions(app) -> None:  # noqa: ANN001
+    """On SQLite, a request that may write holds the write lock from its first statement.
+
+    A deferred transaction that read first cannot always become a writer when another
+    connection wrote in between (SQLITE_BUSY_SNAPSHOT, answered at once, not after the busy
+    timeout), so every POST begins ``BEGIN IMMEDIATE``: writers queue on the lock instead of
+    failing. Reads (GET) stay deferred and never wait. PostgreSQL needs nothing here.
+    """
+    from flask import request
+
+    from .extensions import db
+
+    @app.before_request
+    def _immediate() -> None:
+        if request.method in WRITE_METHODS and db.engine.dialect.name == "sqlite":
+            begin_write(db.session)
+
+
 def begin_write(session) -> None:  # noqa: ANN001
     """Start a read-then-write transaction that holds the write lock from its first statement.
 
@@ -84,13 +106,20 @@ def begin_write(session) -> None:  # noqa: ANN001
     if session.get_bind().dialect.name != "sqlite":
         return
     session = session() if hasattr(session, "registry") else session  # unwrap scoped_session
+    if session.in_transaction() and session.info.get("immediate") is session.get_transaction():
+        return  # this transaction already holds the write lock
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            return
-        if session.info.get("wrote"):
-            return
+        if session.new or session.dirty or session.deleted or _wrote(session):
+            return  # a writer already holds the lock (and must not be committed half-way)
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    session.info["immediate"] = session.get_transaction()
+
+
+def _wrote(session) -> bool:  # noqa: ANN001
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    return raw.total_changes != connection.info.get("changes_at_begin", raw.total_changes)
 
 
 def lock_row(session, model, row_id: int) -> None:  # noqa: ANN001

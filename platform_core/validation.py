@@ -12,7 +12,15 @@ class ValidationFailed(Exception):
 
 
 class PermissionDenied(Exception):
-    """The acting user may not do this; checked in services, not only in templates."""
+    """The acting user may not do this; checked in services, not only in templates.
+
+    ``status`` is the answer a request gets: 403, or 404 where the object's existence is private.
+    """
+
+    def __init__(self, rule: str = "", status: int = 403):
+        super().__init__(rule)
+        self.rule = rule
+        self.status = status
 
 
 def apply_errors(form, errors: dict[str, str]) -> None:  # noqa: ANN001

@@ -22,6 +22,7 @@ from sqlalchemy import text
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
     "contribution_fact",
+    "fact_area_person",
     "fact_person",
     "fact_day",
     "fact_area",
@@ -140,8 +141,9 @@ def app(tmp_path_factory, pdok_server, smtp_server):
     from initiatives.models import Theme
     from maps.sample_geography import all_levels
     from maps.services import import_boundaries
-    from platform_core import create_app
-    from platform_core.demo import seed_themes
+    from platform_core.extensions import db
+    from schatkaart import create_app
+    from schatkaart.demo import seed_themes
 
     app = create_app(
         {
@@ -154,6 +156,7 @@ def app(tmp_path_factory, pdok_server, smtp_server):
             "MAIL_PORT": smtp_server.port,
             "TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
             "SECRET_KEY": "test-secret",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # scrypt would cost most of the suite's time
         }
     )
     with app.app_context():
@@ -161,6 +164,7 @@ def app(tmp_path_factory, pdok_server, smtp_server):
         for level, data in all_levels().items():
             import_boundaries(data, level)
         seed_themes()
+        db.session.commit()
         assert Theme.query.count() > 0
     yield app
     with app.app_context():
@@ -230,10 +234,12 @@ PASSWORD = "een-lang-wachtwoord"
 @pytest.fixture
 def make_user(app):
     from platform_core.accounts.services import register_user
+    from platform_core.transaction import unit_of_work
 
     def make(email: str = "sanne@example.nl", roles: tuple[str, ...] = ("resident",), name: str | None = None):
         with app.app_context():
-            user = register_user(email, PASSWORD, name or email.split("@")[0].title(), consent=True, roles=roles)
+            with unit_of_work():
+                user = register_user(email, PASSWORD, name or email.split("@")[0].title(), consent=True, roles=roles)
             return user.id
 
     return make
@@ -270,11 +276,14 @@ def place(app, make_user):
     from initiatives.services import create_initiative
     from platform_core.extensions import db
     from platform_core.models import User
+    from platform_core.transaction import unit_of_work
 
     def make(owner_id: int | None = None, **overrides) -> int:
         with app.app_context():
             owner = db.session.get(User, owner_id or make_user(f"owner{os.urandom(3).hex()}@example.nl"))
-            return create_initiative(owner, initiative_input(**overrides)).id
+            with unit_of_work():
+                initiative = create_initiative(owner, initiative_input(**overrides))
+            return initiative.id
 
     return make
 

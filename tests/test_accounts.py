@@ -6,12 +6,13 @@ from sqlalchemy import func, select
 
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 
 from .conftest import PASSWORD, csrf_token, login, post_form
 
 
 def _users(app) -> int:
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         return db.session.scalar(select(func.count()).select_from(User))
 
 
@@ -39,7 +40,7 @@ def test_registration_logs_the_new_resident_in(app, client):
         follow_redirects=True,
     )
     assert "Welkom, Sanne!" in resp.get_data(as_text=True)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.scalar(select(User))
         assert user.email == "sanne@example.nl"
         assert user.role_names == {"resident"}

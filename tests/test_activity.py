@@ -11,13 +11,14 @@ from initiatives.models import Initiative
 from participation.services import join
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
+from platform_core.transaction import unit_of_work
 
 
 def test_gallery_sorts_by_recent_activity_and_cards_show_counts(app, client, place, make_user):
     quiet = place(title="Rustig plan")
     busy = place(title="Druk plan")
     henk = make_user("henk@example.nl")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.execute(update(Initiative).values(last_activity_at=utcnow() - timedelta(days=60)))
         db.session.commit()
         join(db.session.get(User, henk), db.session.get(Initiative, busy))
@@ -31,7 +32,7 @@ def test_gallery_sorts_by_recent_activity_and_cards_show_counts(app, client, pla
 def test_map_and_gallery_filter_on_recent_activity(app, client, place, make_user):
     old = place(title="Oud plan")
     fresh = place(title="Vers plan")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.execute(
             update(Initiative).where(Initiative.id == old).values(last_activity_at=utcnow() - timedelta(days=40))
         )

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from initiatives.models import Theme
 from platform_core.extensions import db
+from platform_core.transaction import unit_of_work
 
 from .conftest import json_of
 
@@ -20,7 +21,7 @@ NEIGHBOURHOOD = "5.095,52.09,5.105,52.10"
 def spread(app, place, make_user):
     """Twelve initiatives: nine in Spoorzicht, three far east; types and themes mixed."""
     owner = make_user("owner@example.nl")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         moestuin = db.session.scalar(select(Theme).where(Theme.slug == "moestuinen")).id
     ids = []
     for i in range(9):
@@ -140,11 +141,11 @@ def test_map_page_does_not_grow_with_the_number_of_initiatives(client, place):
 
 def test_bbox_query_uses_the_spatial_index(app):
     """Proven from the query plan: SpatiaLite's SpatialIndex, PostGIS's GiST index."""
+    from initiatives.map_queries import _base
     from initiatives.models import Initiative
     from initiatives.search import Filters
-    from maps.queries import _base
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         stmt = _base((5.09, 52.09, 5.11, 52.10), Filters()).add_columns(Initiative.id)
         compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
         if db.engine.dialect.name == "sqlite":

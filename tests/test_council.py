@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from council.services import Scope, dashboard
+from council.sources import rebuild
 from initiatives.models import Initiative
 from maps.models import Area
 from participation.services import join, post_comment
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 from trajectories.services import create_trajectory, place_in_trajectory, post_feedback, report_outcome
 
 from .conftest import login
@@ -31,7 +33,7 @@ def known(app, make_user, place):
     a = place(ids["owner"], title="Tuin Spoorzicht", lat=52.095, lon=5.100, budget_requested="1000")
     b = place(ids["owner"], title="Bankje Bloemenbuurt", lat=52.10, lon=5.125)
     c = place(ids["owner"], title="Buiten het traject", lat=52.095, lon=5.101)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         t = create_trajectory(
             db.session.get(User, ids["admin"]),
             "Groen",
@@ -56,17 +58,22 @@ def known(app, make_user, place):
             date(2026, 11, 20),
         )
         item_a, item_b = db.session.get(Initiative, a), db.session.get(Initiative, b)
-        item_a.created_at, item_a.first_response_at = datetime(2026, 11, 6, 9), datetime(2026, 11, 9, 9)  # Fri -> Mon
-        item_b.created_at, item_b.first_response_at = datetime(2026, 11, 10, 10), datetime(2026, 11, 10, 20)
+        # History as it happened earlier, set behind the services; the facts are then rebuilt.
+        item_a.created_at = datetime(2026, 11, 6, 9)
+        item_a.record_first_response(datetime(2026, 11, 9, 9))  # Fri -> Mon
+        item_b.created_at = datetime(2026, 11, 10, 10)
+        item_b.record_first_response(datetime(2026, 11, 10, 20))
         item_b.status = "gestopt"
         item_a.budget_granted, item_a.budget_spent = 900, 850
+        db.session.flush()
+        rebuild(db.session.connection())
         db.session.commit()
         ids.update(t=t.id, a=a, b=b, c=c)
     return ids
 
 
 def test_figures_on_a_known_dataset(app, known):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         f = dashboard(Scope(trajectory_id=known["t"]))
     assert f["initiatives"] == 2
     assert f["by_type"] == {"initiatief": 2}
@@ -84,7 +91,7 @@ def test_figures_on_a_known_dataset(app, known):
 
 
 def test_small_groups_are_suppressed(app, known):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         bloemen = db.session.scalar(select(Area.code).where(Area.name == "Bloemenbuurt"))
         f = dashboard(Scope(trajectory_id=known["t"], area=bloemen))
         assert f["initiatives"] == 1
@@ -101,7 +108,7 @@ def test_population_gives_participants_per_thousand(app, runner, known, tmp_path
     csv_file.write_text("code,population\n0103,1200\n9999,5\n")
     result = runner.invoke(args=["geo", "population", str(csv_file)])
     assert "population set for 1 areas" in result.output
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         rows = {r["area"].name: r for r in dashboard(Scope(trajectory_id=known["t"]))["per_area"]}
     assert rows["Spoorzicht"]["per_1000"] == 5.0
 
@@ -157,13 +164,13 @@ def test_admin_publishes_open_data_at_a_stable_url(app, client, known):
     again = visitor.get("/open-data/initiatieven.geojson", headers={"If-None-Match": etag})
     assert again.status_code == 304  # nothing changed: harvesters revalidate without a new file
     assert again.get_data() == b""
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.get(Initiative, known["a"]).budget_spent = 900
         db.session.commit()
     changed = visitor.get("/open-data/initiatieven.geojson", headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         from sqlalchemy import text
 
         db.session.execute(text("UPDATE municipality SET open_data_published = false"))
@@ -185,7 +192,7 @@ def test_credits_distribution_per_trajectory_is_exact(app, client, known, make_u
     from trajectories.models import Trajectory
 
     players = [make_user(f"spel{i}@example.nl") for i in range(8)]
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         other = Trajectory(
             title="Spelen",
             question="Waar spelen kinderen?",
@@ -231,7 +238,7 @@ def test_unknown_filters_give_an_empty_dashboard_not_an_error(client, known):
 
 def test_new_and_returning_participants_in_a_period(app, known):
     """Returning: took part before the period started. The initiator placed the garden on 6 November."""
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         f = dashboard(Scope(start=date(2026, 11, 7)))
         assert f["participants"] == 6  # five neighbours joined and the initiator placed two more
         assert f["new_participants"] == 5

@@ -17,6 +17,7 @@ from participation.services import join, leave, post_comment, toggle_pluim
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.spatial import begin_write
+from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 from trajectories.services import create_trajectory, place_in_trajectory
 
@@ -38,7 +39,7 @@ def world(app, make_user, place):
     }
     ids["item"] = place(ids["owner"], title="Groene binnentuin")
     ids["loose"] = place(ids["owner"], title="Los plan zonder traject")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         t = create_trajectory(
             u(ids["admin"]),
             "Groen 2027",
@@ -57,7 +58,7 @@ def _events(**filters):
 
 
 def test_credits_are_earned_where_it_happens_in_the_same_transaction(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         (placed,) = _events(user_id=world["owner"], kind="initiative_placed")
         assert (placed.amount, placed.rule_version, placed.trajectory_id) == (10, 0, world["t"])
         join(u(world["henk"]), db.session.get(Initiative, world["item"]))
@@ -69,7 +70,7 @@ def test_credits_are_earned_where_it_happens_in_the_same_transaction(app, world)
 
 
 def test_pending_until_the_window_passes_then_granted(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         join(u(world["henk"]), db.session.get(Initiative, world["item"]))
         later = utcnow() + timedelta(hours=49)
         assert balance(world["henk"], world["t"], now=later)["granted"] == 3
@@ -78,7 +79,7 @@ def test_pending_until_the_window_passes_then_granted(app, world):
 
 
 def test_no_credits_for_your_own_initiative_or_anonymous_comments(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, world["item"])
         post_comment(item, "Ik begin zaterdag!", u(world["owner"]))
         post_comment(item, "Leuk!", author_name="Bezoeker")
@@ -88,7 +89,7 @@ def test_no_credits_for_your_own_initiative_or_anonymous_comments(app, world):
 
 
 def test_pluimen_between_the_same_two_people_count_only_up_to_a_cap(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, world["item"])
         comments = [post_comment(item, f"Idee {i}", u(world["owner"])).id for i in range(5)]
         for cid in comments:
@@ -99,7 +100,7 @@ def test_pluimen_between_the_same_two_people_count_only_up_to_a_cap(app, world):
 
 
 def test_withdrawing_a_pluim_reverses_its_credit_visibly(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         toggle_pluim(u(world["henk"]), "initiative", world["item"])
         toggle_pluim(u(world["henk"]), "initiative", world["item"])
         award_event, reversal = _events(kind="pluim_received")
@@ -111,7 +112,7 @@ def test_withdrawing_a_pluim_reverses_its_credit_visibly(app, world):
 
 
 def test_hiding_content_reverses_its_credits(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, world["item"])
         comment = post_comment(item, "Koop mijn fiets", u(world["henk"]))
         decide(u(world["mod"]), "comment", comment.id, "hide", "Reclame")
@@ -122,7 +123,7 @@ def test_hiding_content_reverses_its_credits(app, world):
 
 
 def test_leaving_reverses_the_join_credit(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, world["item"])
         join(u(world["henk"]), item)
         leave(u(world["henk"]), item)
@@ -130,7 +131,7 @@ def test_leaving_reverses_the_join_credit(app, world):
 
 
 def test_daily_caps_hold(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, world["item"])
         for i in range(7):
             post_comment(item, f"Reactie {i}", u(world["henk"]))
@@ -143,7 +144,7 @@ def test_daily_caps_hold(app, world):
 
 
 def test_rule_changes_apply_from_their_moment_on(app, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, world["item"])
         join(u(world["henk"]), item)
         with pytest.raises(PermissionDenied):
@@ -163,7 +164,7 @@ def test_rule_changes_apply_from_their_moment_on(app, world):
 
 
 def test_verify_finds_drift_and_rebuild_repairs_it(app, runner, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         join(u(world["henk"]), db.session.get(Initiative, world["item"]))
         db.session.execute(text("UPDATE credit_total SET total = total + 5"))
         db.session.commit()
@@ -175,19 +176,19 @@ def test_verify_finds_drift_and_rebuild_repairs_it(app, runner, world):
     ok = runner.invoke(args=["credits", "verify"])
     assert ok.exit_code == 0
     assert "ok: every balance equals the sum of its events" in ok.output
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert rebuild() == 2
 
 
 def test_standings_are_opt_in(app, client, world):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert standings(world["t"]) == []
     login(client, "olga@example.nl")
     page = client.get("/mijn/credits").get_data(as_text=True)
     assert "U zette een initiatief op de kaart" in page
     assert "in afwachting" in page
     post_form(client, f"/mijn/credits/{world['t']}/zichtbaar", {"visible": "1"}, token_from="/mijn/credits")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert standings(world["t"]) == [("Olga", 10)]
     public = client.application.test_client().get(f"/trajecten/{world['t']}/credits").get_data(as_text=True)
     assert "Olga: 10" in public
@@ -213,13 +214,13 @@ def _threads(n, target):
 
 def test_two_hundred_identical_awards_make_exactly_one_event(app, world):
     def one(_i):
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             begin_write(db.session)
             award(world["henk"], world["t"], "meeting_attended", "attendance", 4242)
             db.session.commit()
 
     assert _threads(200, one) == []
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.scalar(select(func.count()).select_from(CreditEvent).filter_by(source_id=4242)) == 1
         assert balance(world["henk"], world["t"])["total"] == 5
         assert verify() == []
@@ -229,7 +230,7 @@ def test_a_thousand_mixed_awards_and_reversals_keep_the_books_straight(app, worl
     people = [world["henk"], world["ans"], world["owner"]]
 
     def work(i):
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             begin_write(db.session)
             if i % 4 == 3:
                 reverse("attendance", 10_000 + (i % 200), "Correctie")
@@ -238,7 +239,7 @@ def test_a_thousand_mixed_awards_and_reversals_keep_the_books_straight(app, worl
             db.session.commit()
 
     assert _threads(1000, work) == []
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert verify() == []
         per_day = db.session.execute(
             select(CreditEvent.user_id, func.count())
@@ -297,7 +298,7 @@ def test_concurrent_pluim_clicks_over_http_never_fail(app, world):
         server.server_close()
     assert 500 not in statuses
     assert set(statuses) <= {302, 429}
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert verify() == []
         item = db.session.get(Initiative, world["item"])
         pluimen = db.session.scalar(text(f"SELECT count(*) FROM pluim WHERE target_id = {world['item']}"))

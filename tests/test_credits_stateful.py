@@ -13,6 +13,7 @@ from sqlalchemy import text
 from credits.services import award, balance, current_rules, reverse, set_rules, verify
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 from trajectories.services import create_trajectory
 
 KINDS_USED = ["comment", "joined", "meeting_attended"]
@@ -22,7 +23,7 @@ START = datetime(2027, 3, 1, 8, 0)
 def test_ledger_rules_hold_in_every_sequence(app, make_user):
     people = [make_user(f"p{i}@example.nl") for i in range(3)]
     admin_id = make_user("beheer@gemeente.nl", roles=("admin",))
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         trajectory_id = create_trajectory(
             db.session.get(User, admin_id),
             "Model",

@@ -7,12 +7,13 @@ from sqlalchemy import select, text
 from initiatives.models import Initiative
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 
 from .conftest import CONTENT_TABLES
 
 
 def _snapshot(app):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         rows = db.session.execute(
             select(Initiative.title, Initiative.type, Initiative.lon, Initiative.lat).order_by(Initiative.id)
         ).all()
@@ -20,7 +21,7 @@ def _snapshot(app):
 
 
 def _empty(app):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE trajectory SET current_stage_id = NULL"))
         db.session.execute(text("DELETE FROM stage"))
         for table in CONTENT_TABLES:
@@ -50,7 +51,7 @@ def test_demo_seed_is_deterministic_and_idempotent(app, runner):
 def test_demo_has_one_account_per_role_and_prints_how_to_log_in(app, runner, client):
     result = runner.invoke(args=["demo", "seed", "--count", "3"])
     assert "password: schatkaart-demo" in result.output
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         roles = set()
         for user in db.session.scalars(select(User)):
             roles |= user.role_names

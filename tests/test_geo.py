@@ -72,7 +72,7 @@ def test_cli_imports_any_geojson_with_code_and_name(app, tmp_path):
     from flask_migrate import upgrade
 
     from maps.sample_geography import all_levels
-    from platform_core import create_app
+    from schatkaart import create_app
 
     # A database of its own, so the import cannot disturb the shared test municipality.
     url = f"sqlite:///{tmp_path / 'import.db'}"

@@ -11,19 +11,20 @@ from initiatives.models import Initiative, Theme
 from initiatives.services import create_initiative, update_initiative
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from .conftest import INSIDE, OUTSIDE, initiative_input, login, post_form
 
 
 def _count(app) -> int:
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         return db.session.scalar(select(func.count()).select_from(Initiative))
 
 
 def test_placing_derives_neighbourhood_and_renders_safe_markdown(app, make_user):
     uid = make_user()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = create_initiative(
             db.session.get(User, uid),
             initiative_input(description="**Samen** <script>alert(1)</script> [site](javascript:alert(2))"),
@@ -42,7 +43,7 @@ def test_zelfbeheer_area_is_stored_as_polygon_with_a_representative_point(app, m
         "type": "Polygon",
         "coordinates": [[[5.100, 52.095], [5.101, 52.095], [5.101, 52.0955], [5.100, 52.0955], [5.100, 52.095]]],
     }
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = create_initiative(
             db.session.get(User, uid), initiative_input(type="zelfbeheer", area_geojson=json.dumps(square))
         )
@@ -89,7 +90,7 @@ def test_bad_links_are_refused(app, make_user, links):
 
 def test_links_are_classified(app, make_user):
     uid = make_user()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = create_initiative(
             db.session.get(User, uid),
             initiative_input(links="https://www.facebook.com/groep\nhttps://youtu.be/abc\nhttps://buurt.nl"),
@@ -102,7 +103,7 @@ def test_only_the_initiator_edits_not_even_the_municipality(app, make_user, plac
     civil = make_user("petra@gemeente.nl", roles=("civil_servant",))
     admin = make_user("beheer@gemeente.nl", roles=("admin",))
     item_id = place(owner)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, item_id)
         for other in (civil, admin):
             with pytest.raises(PermissionDenied):
@@ -146,8 +147,8 @@ def test_resident_places_by_map_click_and_sees_the_page(app, client, make_user):
     make_user("sanne@example.nl")
     login(client, "sanne@example.nl")
     with app.app_context():
-        theme = db.session.scalar(select(Theme).where(Theme.slug == "moestuinen"))
-    resp = post_form(client, "/initiatieven/nieuw", _form(theme_ids=str(theme.id)))
+        theme_id = db.session.scalar(select(Theme.id).where(Theme.slug == "moestuinen"))
+    resp = post_form(client, "/initiatieven/nieuw", _form(theme_ids=str(theme_id)))
     assert resp.status_code == 302
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Buurtmoestuin Spoorzicht" in page
@@ -162,7 +163,7 @@ def test_typed_address_is_looked_up_when_no_point_was_clicked(app, client, make_
     login(client, "sanne@example.nl")
     resp = post_form(client, "/initiatieven/nieuw", _form(lat="", lon="", address="Oudegracht 1"))
     assert resp.status_code == 302
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.scalar(select(Initiative))
         assert (round(item.lon, 5), round(item.lat, 5)) == (5.11858, 52.09387)
         assert item.address == "Oudegracht 1, 3511AA Utrecht"

@@ -11,6 +11,7 @@ from participation.moderation import decide, flag, update_house_rules
 from participation.services import post_comment
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from .conftest import login, post_form
@@ -25,7 +26,7 @@ def scene(app, make_user, place):
 
 
 def _anon_comment(app, item_id, body="Wanneer begint het?"):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         return post_comment(db.session.get(Initiative, item_id), body, author_name="Ans").id
 
 
@@ -40,7 +41,7 @@ def test_moderator_publishes_a_held_comment_and_it_is_recorded(app, client, scen
         {"target_type": "comment", "target_id": cid, "action": "publish"},
         token_from="/redactie",
     )
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.get(Comment, cid).status == "published"
         assert db.session.get(Initiative, scene["item"]).comments_count == 1
         decision = db.session.scalar(select(ModerationDecision))
@@ -50,7 +51,7 @@ def test_moderator_publishes_a_held_comment_and_it_is_recorded(app, client, scen
 
 def test_hiding_needs_a_reason_which_is_shown_in_place(app, client, scene, make_user):
     henk = make_user("henk@example.nl")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         cid = post_comment(
             db.session.get(Initiative, scene["item"]), "Scheldwoorden hier", db.session.get(User, henk)
         ).id
@@ -62,7 +63,7 @@ def test_hiding_needs_a_reason_which_is_shown_in_place(app, client, scene, make_
     html = client.get(f"/initiatieven/{scene['item']}").get_data(as_text=True)
     assert "Scheldwoorden hier" not in html
     assert "Verborgen door de redactie: Scheldwoorden (huisregel 2)" in html
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         decide(db.session.get(User, scene["mod"]), "comment", cid, "restore", "Bij nader inzien in orde")
         assert db.session.get(Initiative, scene["item"]).comments_count == 1
         actions = db.session.scalars(select(ModerationDecision.action).order_by(ModerationDecision.id)).all()
@@ -72,7 +73,7 @@ def test_hiding_needs_a_reason_which_is_shown_in_place(app, client, scene, make_
 
 def test_anyone_flags_and_the_flag_lands_in_the_queue(app, client, scene, make_user):
     uid = make_user("henk@example.nl")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         cid = post_comment(db.session.get(Initiative, scene["item"]), "Koop mijn fiets", db.session.get(User, uid)).id
     page = f"/initiatieven/{scene['item']}"
     resp = post_form(
@@ -89,12 +90,12 @@ def test_anyone_flags_and_the_flag_lands_in_the_queue(app, client, scene, make_u
         {"target_type": "comment", "target_id": cid, "action": "hide", "reason": "Reclame"},
         token_from="/redactie",
     )
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.scalar(select(Flag.resolved_at)) is not None
 
 
 def test_hidden_initiative_leaves_map_gallery_and_api(app, client, scene):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         flag("initiative", scene["item"], "Dit is geen initiatief maar reclame")
         decide(db.session.get(User, scene["mod"]), "initiative", scene["item"], "hide", "Reclame")
     assert "Speeltuin opknappen" not in client.get("/initiatieven").get_data(as_text=True)
@@ -136,16 +137,16 @@ def test_house_rules_are_public_and_editable_by_moderators(app, client, scene, m
 def test_moderators_switch_anonymous_comments_to_post_moderation(app, client, scene):
     login(client, "redactie@example.nl")
     post_form(client, "/redactie/instellingen", {"anonymous_comments": "post"}, token_from="/redactie")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.scalar(text("SELECT anonymous_comments FROM municipality")) == "post"
     cid = _anon_comment(app, scene["item"])
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.get(Comment, cid).status == "published"
 
 
 def test_publishing_a_held_comment_notifies_followers_once(app, scene):
     cid = _anon_comment(app, scene["item"])
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         from participation.models import Notification
 
         assert db.session.scalar(select(Notification)) is None  # nothing while held

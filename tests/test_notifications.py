@@ -15,6 +15,7 @@ from participation.notify import send_digests, set_mode
 from participation.services import follow, join, post_comment
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
+from platform_core.transaction import unit_of_work
 
 from .conftest import login
 
@@ -32,13 +33,13 @@ def _user(uid):
 
 
 def test_digest_is_the_default(app, scene):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert _user(scene["henk"]).notify_mode == "daily"
 
 
 def test_new_comment_reaches_followers_of_the_initiative_area_and_theme(app, scene, make_user):
     area_fan = make_user("area@example.nl")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, scene["item"])
         follow(_user(area_fan), "area", item.area_id)
         post_comment(item, "Ik breng zaden mee", _user(scene["henk"]))
@@ -48,7 +49,7 @@ def test_new_comment_reaches_followers_of_the_initiative_area_and_theme(app, sce
 
 def test_reply_reaches_the_author_replied_to(app, scene, make_user):
     ans = make_user("ans@example.nl", name="Ans")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, scene["item"])
         top = post_comment(item, "Wie heeft een schop?", _user(ans))
         post_comment(item, "Ik!", _user(scene["henk"]), parent=top)
@@ -57,7 +58,7 @@ def test_reply_reaches_the_author_replied_to(app, scene, make_user):
 
 
 def test_immediate_mail_with_one_click_unsubscribe(app, client, scene, smtp_server):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         set_mode(_user(scene["owner"]), "immediate")
         join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]), "Ik kan water geven")
     ((rcpts, msg),) = smtp_server.messages
@@ -70,7 +71,7 @@ def test_immediate_mail_with_one_click_unsubscribe(app, client, scene, smtp_serv
     resp = client.post(path)  # a mail client's one-click POST, no CSRF token
     assert resp.status_code == 200
     assert "U bent afgemeld" in resp.get_data(as_text=True)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert _user(scene["owner"]).notify_mode == "none"
 
 
@@ -82,7 +83,7 @@ def test_forged_unsubscribe_token_is_refused(client):
 
 def test_daily_digest_collects_everything_since_the_last_one(app, scene, smtp_server, make_user):
     ans = make_user("ans@example.nl", name="Ans")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, scene["item"])
         join(_user(scene["henk"]), item)
         post_comment(item, "Zaterdag om tien uur beginnen we", _user(ans))
@@ -96,14 +97,14 @@ def test_daily_digest_collects_everything_since_the_last_one(app, scene, smtp_se
     assert "Ans reageerde op ‘Buurtmoestuin Spoorzicht’: Zaterdag om tien uur beginnen we" in content
     assert "/afmelden/" in content
     assert "Ans reageerde" in mails["henk@example.nl"].get_content()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.scalar(text("SELECT count(*) FROM notification WHERE emailed_at IS NULL")) == 0
         smtp_server.messages.clear()
         assert send_digests("daily") == 0  # nothing twice, and not again within the day
 
 
 def test_weekly_people_are_not_in_the_daily_digest(app, scene, smtp_server):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         set_mode(_user(scene["owner"]), "weekly")
         join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]))
         assert send_digests("daily") == 0
@@ -114,7 +115,7 @@ def test_weekly_people_are_not_in_the_daily_digest(app, scene, smtp_server):
 
 
 def test_digest_command(app, runner, scene, smtp_server):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]))
     result = runner.invoke(args=["notifications", "digest", "--period", "daily"])
     assert result.exit_code == 0, result.output
@@ -123,7 +124,7 @@ def test_digest_command(app, runner, scene, smtp_server):
 
 
 def test_anonymous_author_hears_about_replies_and_can_unsubscribe(app, client, scene, smtp_server):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))
         db.session.commit()
         item = db.session.get(Initiative, scene["item"])
@@ -135,7 +136,7 @@ def test_anonymous_author_hears_about_replies_and_can_unsubscribe(app, client, s
     url = re.search(r"<(http[^>]+)>", msg["List-Unsubscribe"]).group(1)
     assert "ans@example.nl" not in client.get(f"/initiatieven/{scene['item']}").get_data(as_text=True)
     client.get("/afmelden/" + url.split("/afmelden/", 1)[1])
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.get(Comment, top_id).notify_replies is False
 
 
@@ -143,7 +144,7 @@ def test_mijn_schatkaart_shows_what_happened_since_the_last_visit(app, client, s
     login(client, "owner@example.nl")
     first = client.get("/mijn").get_data(as_text=True)
     assert "Buurtmoestuin Spoorzicht" in first  # what I placed
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]))
     second = client.get("/mijn").get_data(as_text=True)
     assert "Nieuw sinds uw vorige bezoek" in second
@@ -158,7 +159,7 @@ def test_choosing_how_to_hear_back(app, client, scene):
     login(client, "henk@example.nl")
     resp = post_form(client, "/mijn", {"notify_mode": "weekly"}, follow_redirects=True)
     assert "Uw keuze is opgeslagen." in resp.get_data(as_text=True)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert _user(scene["henk"]).notify_mode == "weekly"
 
 
@@ -167,7 +168,7 @@ def test_status_change_reaches_followers_but_not_the_initiator(app, scene):
 
     from .conftest import initiative_input
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, scene["item"])
         join(_user(scene["henk"]), item)
         update_initiative(_user(scene["owner"]), item, initiative_input(title=item.title, status="in_uitvoering"))
@@ -182,7 +183,7 @@ def test_following_a_neighbourhood_from_the_gallery(app, client, scene):
     from .conftest import post_form
 
     login(client, "henk@example.nl")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         area = db.session.get(Initiative, scene["item"]).area
         area_id, code = area.id, area.code
     page = f"/initiatieven?area={code}"

@@ -17,6 +17,7 @@ from participation.services import (
 )
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from .conftest import login, post_form
@@ -36,7 +37,7 @@ def _get(model, id_):
 
 
 def test_joining_with_an_offer_counts_and_tells_the_initiator(app, people):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = _get(Initiative, people["item"])
         join(_get(User, people["henk"]), item, "Ik heb een aanhanger")
         join(_get(User, people["fatima"]), item)
@@ -49,7 +50,7 @@ def test_joining_with_an_offer_counts_and_tells_the_initiator(app, people):
 
 
 def test_joining_twice_keeps_one_participation_and_updates_the_offer(app, people):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         henk, item = _get(User, people["henk"]), _get(Initiative, people["item"])
         join(henk, item, "Zaterdag")
         join(henk, item, "Zondag")
@@ -59,7 +60,7 @@ def test_joining_twice_keeps_one_participation_and_updates_the_offer(app, people
 
 
 def test_leaving_lowers_the_count(app, people):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         henk, item = _get(User, people["henk"]), _get(Initiative, people["item"])
         join(henk, item)
         leave(henk, item)
@@ -73,7 +74,7 @@ def test_the_initiator_cannot_join_their_own(app, people):
 
 
 def test_only_the_initiator_lists_needs_and_answers_show_on_both_sides(app, client, people):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = _get(Initiative, people["item"])
         with pytest.raises(PermissionDenied):
             add_need(_get(User, people["henk"]), item, "Iemand met een boormachine")
@@ -95,7 +96,7 @@ def test_only_the_initiator_lists_needs_and_answers_show_on_both_sides(app, clie
 
 
 def test_initiator_sees_participants_and_offers_the_public_sees_counts(app, client, people):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         join(_get(User, people["henk"]), _get(Initiative, people["item"]), "Ik kan verven")
     public = client.get(f"/initiatieven/{people['item']}").get_data(as_text=True)
     assert "1 doet mee" in public
@@ -121,7 +122,7 @@ def test_visitors_must_log_in_to_join(client, people):
 
 
 def test_pluim_once_per_person_and_withdrawable(app, people):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         henk = _get(User, people["henk"])
         assert toggle_pluim(henk, "initiative", people["item"]) == (True, 1)
         assert toggle_pluim(_get(User, people["fatima"]), "initiative", people["item"]) == (True, 2)
@@ -137,7 +138,7 @@ def test_no_pluim_for_yourself(app, people):
 def test_pluim_on_a_comment_over_http(app, client, people):
     from participation.services import post_comment
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         comment = post_comment(_get(Initiative, people["item"]), "Mooi plan!", _get(User, people["fatima"]))
         cid = comment.id
     login(client, "henk@example.nl")
@@ -149,7 +150,7 @@ def test_pluim_on_a_comment_over_http(app, client, people):
 
 
 def test_initiators_follow_their_own_and_people_follow_areas_and_themes(app, people):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.scalar(
             select(Follow).filter_by(user_id=people["owner"], target_type="initiative", target_id=people["item"])
         )

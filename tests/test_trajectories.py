@@ -14,7 +14,9 @@ from participation.models import Comment, Notification
 from participation.services import join, post_comment
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
+from platform_core.workdays import add_working_days, easter, holidays, working_days_between
 from trajectories.models import Framing, Meeting, Trajectory
 from trajectories.services import (
     add_framing,
@@ -38,7 +40,6 @@ from trajectories.services import (
     set_municipal_role,
     solve_blocker,
 )
-from trajectories.workdays import add_working_days, easter, holidays, working_days_between
 
 from .conftest import initiative_input
 
@@ -100,7 +101,7 @@ def test_working_days_skip_weekends():
 
 
 def test_trajectory_lifecycle_with_default_stages(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         t = _trajectory(cast)
         assert [s.name for s in t.stages] == ["verkennen", "ideeën", "plan", "uitvoering", "evaluatie"]
         assert t.current_stage.name == "verkennen"
@@ -118,7 +119,7 @@ def test_trajectory_lifecycle_with_default_stages(app, cast):
 
 
 def test_only_admins_create_and_move_trajectories(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         with pytest.raises(PermissionDenied):
             create_trajectory(
                 u(cast["civil"]), "X traject", "Een vraag van tien tekens?", "Dep", date(2027, 1, 1), date(2027, 2, 1)
@@ -138,7 +139,7 @@ def test_trajectory_input_errors(app, cast):
 
 
 def test_framing_is_typed_versioned_and_only_by_civil_servants(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         t = _trajectory(cast)
         with pytest.raises(PermissionDenied):
             add_framing(u(cast["owner"]), "trajectory", t.id, "budget", "Er is geld", 10000)
@@ -158,7 +159,7 @@ def test_framing_is_typed_versioned_and_only_by_civil_servants(app, cast):
 
 
 def test_official_feedback_counts_as_first_response_and_is_told(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, cast["item"])
         with pytest.raises(PermissionDenied):
             post_feedback(u(cast["henk"]), item, "Wij vinden het goed", "Stadsbeheer")
@@ -172,7 +173,7 @@ def test_official_feedback_counts_as_first_response_and_is_told(app, cast):
 
 
 def test_municipal_role_per_initiative_and_stage(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         t = _trajectory(cast)
         item = db.session.get(Initiative, cast["item"])
         place_in_trajectory(u(cast["owner"]), item, t)
@@ -186,7 +187,7 @@ def test_municipal_role_per_initiative_and_stage(app, cast):
 
 
 def test_facilitation_and_blockers(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, cast["item"])
         offer_facilitation(u(cast["civil"]), item, "ruimte", "De zaal van het wijkbureau op dinsdagavond")
         offer_facilitation(u(cast["civil"]), item, "budget", "Voor plantmateriaal", 750)
@@ -212,7 +213,7 @@ def test_the_initiator_stays_owner(app, cast):
 
 def test_queue_puts_overdue_first_counting_working_days(app, cast, place):
     fresh_id = place(cast["owner"], title="Vers idee")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         old = db.session.get(Initiative, cast["item"])
         old.created_at = datetime(2026, 11, 6, 9, 0)  # Friday, two weeks ago
         fresh = db.session.get(Initiative, fresh_id)
@@ -242,7 +243,7 @@ def _buurt(name):
 
 
 def test_assisted_entry_is_recorded_and_limited_to_the_ambassadors_area(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         make_ambassador(u(cast["admin"]), u(cast["amb"]), [_buurt("Spoorzicht").id])
         item = assisted_entry(
             u(cast["amb"]), "mevrouw De Wit", "Telefonisch akkoord gegeven op 20 november", initiative_input()
@@ -255,7 +256,7 @@ def test_assisted_entry_is_recorded_and_limited_to_the_ambassadors_area(app, cas
 
 
 def test_assisted_entry_shows_who_entered_it(app, client, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         make_ambassador(u(cast["admin"]), u(cast["amb"]), [_buurt("Spoorzicht").id])
         item = assisted_entry(
             u(cast["amb"]), "mevrouw De Wit", "Akkoord gegeven op de koffieochtend", initiative_input()
@@ -266,7 +267,7 @@ def test_assisted_entry_shows_who_entered_it(app, client, cast):
 
 
 def test_meetings_and_attendance_in_own_area_only(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         make_ambassador(u(cast["admin"]), u(cast["amb"]), [_buurt("Noordwest").id])  # a wijk: all its buurten
         when = datetime(2026, 12, 1, 19, 30)
         meeting = create_meeting(u(cast["amb"]), "Buurtavond groen", when, "Buurthuis De Pijl", _buurt("Spoorzicht").id)
@@ -293,7 +294,7 @@ def test_only_admins_make_ambassadors(app, cast):
 
 
 def test_stakeholder_field_with_the_municipality_separately(app, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, cast["item"])
         add_stakeholder(u(cast["owner"]), item, "Woningcorporatie Mitros", "organisatie", involved=True)
         join(u(cast["henk"]), item)
@@ -307,7 +308,7 @@ def test_stakeholder_field_with_the_municipality_separately(app, cast):
 
 
 def test_outcome_closes_the_loop_for_everyone_involved(app, client, cast):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, cast["item"])
         join(u(cast["henk"]), item)
         with pytest.raises(PermissionDenied):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from initiatives.models import Initiative
+from initiatives.signals import detail_page
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.policy import can
 
 from .models import (
     FACILITATION_KINDS,
@@ -25,9 +27,14 @@ from .models import (
 from .services import expected_answer_by, framing_for, is_member
 
 
+@detail_page.connect
+def _municipality_part(item: Initiative, user: User | None = None, **_kw) -> dict:
+    return initiative_context(item, user)
+
+
 def initiative_context(item: Initiative, user: User | None) -> dict:
-    is_civil = bool(user and user.is_authenticated and user.has_role("civil_servant"))
-    is_owner = bool(user and user.is_authenticated and user.id == item.owner_id)
+    is_civil = can("speak_for_municipality", user=user)
+    is_owner = can("steer_initiative", item, user=user)
     trajectory = db.session.get(Trajectory, item.trajectory_id) if item.trajectory_id else None
     framing = framing_for("initiative", item.id)
     if item.area_id:

@@ -4,23 +4,27 @@ initiators stay owners (the municipality adds framing and feedback, never takes 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from credits.services import award
 from initiatives.models import Initiative
 from maps.models import Area
 from participation.models import Comment, Participation
 from participation.notify import deliver_immediate, notify
 from participation.services import followers_of
+from participation.signals import contributed
+from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.extensions import db
 from platform_core.models import User, UserRole, utcnow
-from platform_core.spatial import begin_write
+from platform_core.policy import can, require
+from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import PermissionDenied, ValidationFailed
+from platform_core.workdays import add_working_days, working_days_between
 
+from . import signals
 from .models import (
     DEFAULT_STAGES,
     FACILITATION_KINDS,
@@ -43,13 +47,6 @@ from .models import (
     Stakeholder,
     Trajectory,
 )
-from .workdays import add_working_days, working_days_between
-
-
-def _role(user: User | None, *roles: str) -> User:
-    if user is None or not user.is_authenticated or not user.has_role(*roles):
-        raise PermissionDenied(f"needs role {' or '.join(roles)}")
-    return user
 
 
 def _text(value: str | None, field: str, lo: int, hi: int) -> str:
@@ -59,11 +56,6 @@ def _text(value: str | None, field: str, lo: int, hi: int) -> str:
     if len(value) > hi:
         raise ValidationFailed({field: _("Hoogstens %(n)s tekens (nu %(m)s).", n=hi, m=len(value))})
     return value
-
-
-def _commit_and_mail(sent: list) -> None:
-    db.session.commit()
-    deliver_immediate(sent)
 
 
 # --- trajectories ---------------------------------------------------------------------
@@ -79,7 +71,7 @@ def create_trajectory(
     area_ids: list[int] | None = None,
     stage_names: list[str] | None = None,
 ) -> Trajectory:
-    _role(admin, "admin")
+    require(admin, "administer")
     errors: dict[str, str] = {}
     for field, value, lo, hi in (
         ("title", title, 3, 120),
@@ -113,13 +105,13 @@ def create_trajectory(
     db.session.flush()
     trajectory.current_stage = trajectory.stages[0]
     trajectory.stages[0].started_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return trajectory
 
 
 def advance_stage(admin: User, trajectory: Trajectory) -> Stage:
     """Move the trajectory to its next stage; participants hear about it."""
-    _role(admin, "admin")
+    require(admin, "administer")
     if trajectory.closed_at:
         raise ValidationFailed({"stage": _("Dit traject is afgesloten.")})
     stages = trajectory.stages
@@ -131,7 +123,7 @@ def advance_stage(admin: User, trajectory: Trajectory) -> Stage:
     trajectory.current_stage = nxt
     text = _("Het traject ‘%(t)s’ is nu in de fase ‘%(s)s’.", t=trajectory.title, s=nxt.name)
     sent = notify(trajectory_people(trajectory), "stage", None, text)
-    _commit_and_mail(sent)
+    deliver_immediate(sent)
     return nxt
 
 
@@ -152,35 +144,32 @@ def trajectory_people(trajectory: Trajectory) -> set[int]:
 
 def close_trajectory(admin: User, trajectory: Trajectory, summary: str) -> Trajectory:
     """Closing the loop for the whole trajectory: what was done with the results."""
-    _role(admin, "admin")
+    require(admin, "administer")
     trajectory.summary = _text(summary, "summary", 20, 5000)
     trajectory.closed_at = utcnow()
     text = _("Het traject ‘%(t)s’ is afgerond. Lees wat er met uw inbreng is gebeurd.", t=trajectory.title)
     sent = notify(trajectory_people(trajectory), "outcome", None, text)
-    _commit_and_mail(sent)
+    deliver_immediate(sent)
     return trajectory
 
 
 def place_in_trajectory(actor: User, initiative: Initiative, trajectory: Trajectory | None) -> None:
     """The initiator (or a civil servant) puts an initiative in a trajectory, in its current stage."""
-    if actor.id != initiative.owner_id and not actor.has_role("civil_servant"):
-        raise PermissionDenied("only the initiator or a civil servant")
+    require(actor, "close_initiative", initiative)
     begin_write(db.session)
+    lock_row(db.session, Initiative, initiative.id)
     initiative.trajectory_id = trajectory.id if trajectory else None
     initiative.stage_id = trajectory.current_stage_id if trajectory else None
-    if trajectory is not None:
-        # Placing earns credits inside the trajectory; for an ambassador's assisted entry, that kind.
-        kind = "assisted_entry" if initiative.on_behalf_of else "initiative_placed"
-        award(initiative.owner_id, trajectory.id, kind, "initiative", initiative.id)
-    db.session.commit()
+    db.session.flush()
+    # Placing earns credits inside the trajectory; for an ambassador's assisted entry, that kind.
+    signals.placed_in_trajectory.send(initiative, assisted=bool(initiative.on_behalf_of))
 
 
 def move_initiative_stage(actor: User, initiative: Initiative) -> Stage:
     """The initiator or a civil servant moves an initiative to its trajectory's next stage."""
     from .models import StageChange
 
-    if actor.id != initiative.owner_id and not actor.has_role("civil_servant"):
-        raise PermissionDenied("only the initiator or a civil servant")
+    require(actor, "close_initiative", initiative)
     if initiative.trajectory_id is None:
         raise ValidationFailed({"stage": _("Dit initiatief hoort niet bij een traject.")})
     begin_write(db.session)
@@ -196,10 +185,10 @@ def move_initiative_stage(actor: User, initiative: Initiative) -> Stage:
     initiative.stage_id = nxt.id
     initiative.last_activity_at = utcnow()
     db.session.flush()
-    award(initiative.owner_id, initiative.trajectory_id, "stage_reached", "stage_change", change.id)
+    signals.stage_reached.send(change, initiative=initiative)
     text = _("‘%(t)s’ is nu in de fase ‘%(s)s’.", t=initiative.title, s=nxt.name)
     sent = notify(followers_of(initiative) - {actor.id}, "stage", initiative, text)
-    _commit_and_mail(sent)
+    deliver_immediate(sent)
     return nxt
 
 
@@ -210,7 +199,7 @@ def add_framing(
     civil_servant: User, target_type: str, target_id: int, kind: str, body: str, amount: int | None = None
 ) -> Framing:
     """Typed framing; a new text for the same place and kind becomes the next version."""
-    _role(civil_servant, "civil_servant")
+    require(civil_servant, "speak_for_municipality")
     if target_type not in FRAMING_TARGETS:
         raise ValidationFailed({"target_type": _("Kaders horen bij een traject, fase, gebied of initiatief.")})
     if kind not in FRAMING_KINDS:
@@ -238,7 +227,7 @@ def add_framing(
         author_id=civil_servant.id,
     )
     db.session.add(framing)
-    db.session.commit()
+    db.session.flush()
     return framing
 
 
@@ -256,8 +245,9 @@ def post_feedback(
     civil_servant: User, initiative: Initiative, body: str, department: str, answers: Comment | None = None
 ) -> Feedback:
     """The municipality's answer: named, with department and date; counts as its response."""
-    _role(civil_servant, "civil_servant")
+    require(civil_servant, "speak_for_municipality")
     begin_write(db.session)
+    lock_row(db.session, Initiative, initiative.id)
     body = _text(body, "body", 5, 5000)
     department = _text(department, "department", 2, 120)
     if answers is not None and answers.initiative_id != initiative.id:
@@ -275,12 +265,13 @@ def post_feedback(
     waited_since = answers.created_at if answers is not None and answers.answered_at is None else None
     if initiative.first_response_at is None:
         waited_since = waited_since or initiative.created_at
-        initiative.first_response_at = now
-    if waited_since is not None and working_days_between(waited_since, now) <= norm_days():
-        award(civil_servant.id, initiative.trajectory_id, "timely_feedback", "feedback", feedback.id)
+        initiative.record_first_response(now)
+    timely = waited_since is not None and working_days_between(waited_since, now) <= norm_days()
     if answers is not None and answers.answered_at is None:
         answers.answered_at = now
     initiative.last_activity_at = now
+    db.session.flush()
+    signals.feedback_given.send(feedback, initiative=initiative, timely=timely)
     text = _(
         "De gemeente (%(dep)s) reageerde op ‘%(title)s’: %(body)s",
         dep=department,
@@ -291,14 +282,14 @@ def post_feedback(
     if answers is not None and answers.author_id:
         recipients.add(answers.author_id)
     sent = notify(recipients - {civil_servant.id}, "feedback", initiative, text)
-    _commit_and_mail(sent)
+    deliver_immediate(sent)
     return feedback
 
 
 def set_municipal_role(
     civil_servant: User, initiative: Initiative, role: str, scale: str | None = None, stage: Stage | None = None
 ) -> MunicipalRole:
-    _role(civil_servant, "civil_servant")
+    require(civil_servant, "speak_for_municipality")
     if role not in ROLES:
         raise ValidationFailed({"role": _("Kies een rol.")})
     if scale and scale not in ROLE_SCALE:
@@ -315,14 +306,14 @@ def set_municipal_role(
     db.session.add(item)
     if stage is None:
         initiative.municipal_role = role
-    db.session.commit()
+    db.session.flush()
     return item
 
 
 def offer_facilitation(
     civil_servant: User, initiative: Initiative, kind: str, description: str, amount: int | None = None
 ) -> Facilitation:
-    _role(civil_servant, "civil_servant")
+    require(civil_servant, "speak_for_municipality")
     if kind not in FACILITATION_KINDS:
         raise ValidationFailed({"kind": _("Kies wat de gemeente aanbiedt.")})
     limit = current_app.config["FACILITATION_BUDGET_MAX"]
@@ -338,12 +329,12 @@ def offer_facilitation(
     db.session.add(item)
     text = _("De gemeente biedt ‘%(title)s’ aan: %(what)s", title=initiative.title, what=item.description[:200])
     sent = notify({initiative.owner_id}, "facilitation", initiative, text)
-    _commit_and_mail(sent)
+    deliver_immediate(sent)
     return item
 
 
 def log_blocker(civil_servant: User, initiative: Initiative, description: str, department: str) -> Blocker:
-    _role(civil_servant, "civil_servant")
+    require(civil_servant, "speak_for_municipality")
     item = Blocker(
         initiative_id=initiative.id,
         description=_text(description, "description", 5, 1000),
@@ -351,17 +342,17 @@ def log_blocker(civil_servant: User, initiative: Initiative, description: str, d
         logged_by_id=civil_servant.id,
     )
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
 def solve_blocker(civil_servant: User, blocker: Blocker, solution: str) -> Blocker:
-    _role(civil_servant, "civil_servant")
+    require(civil_servant, "speak_for_municipality")
     if blocker.solved_at:
         raise ValidationFailed({"solution": _("Dit knelpunt is al opgelost.")})
     blocker.solution = _text(solution, "solution", 3, 1000)
     blocker.solved_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return blocker
 
 
@@ -408,7 +399,7 @@ def response_queue(now: datetime | None = None) -> list[dict]:
 
 
 def make_ambassador(admin: User, user: User, area_ids: list[int]) -> None:
-    _role(admin, "admin")
+    require(admin, "administer")
     areas = list(db.session.scalars(select(Area).where(Area.id.in_(area_ids), Area.level.in_(("wijk", "buurt")))))
     if not areas:
         raise ValidationFailed({"areas": _("Kies minstens één wijk of buurt.")})
@@ -418,7 +409,7 @@ def make_ambassador(admin: User, user: User, area_ids: list[int]) -> None:
     for area in areas:
         if area.id not in known:
             db.session.add(AmbassadorArea(user_id=user.id, area_id=area.id))
-    db.session.commit()
+    db.session.flush()
 
 
 def ambassador_area_ids(user: User | None) -> set[int]:
@@ -430,58 +421,6 @@ def ambassador_area_ids(user: User | None) -> set[int]:
     return ids
 
 
-def newcomers(area_ids: set[int], days: int = 30, now: datetime | None = None, limit: int = 30) -> list[dict]:
-    """People whose very first contribution on the platform was in the last ``days`` days and who
-    did something public in these buurten (placed an initiative, commented, came to a meeting):
-    the people an ambassador welcomes. Read from the council's facts, so it is cheap and exact."""
-    from council.facts import KIND_CODES, ContributionFact, PersonSummary, day_date, day_number
-
-    if not area_ids:
-        return []
-    f, first = ContributionFact.__table__, PersonSummary.__table__
-    since = day_number((now or utcnow()) - timedelta(days=days))
-    public = [KIND_CODES["initiatief"], KIND_CODES["reactie"], KIND_CODES["bijeenkomst"]]
-    rows = db.session.execute(
-        select(f.c.person_id, f.c.kind, f.c.day, f.c.initiative_id, f.c.meeting_id)
-        .join(first, first.c.person_id == f.c.person_id)
-        .where(first.c.first_day >= since, f.c.area_id.in_(sorted(area_ids)), f.c.kind.in_(public))
-        .order_by(f.c.day, f.c.kind)
-    ).all()
-    seen: dict[int, dict] = {}
-    for person_id, kind, day, initiative_id, meeting_id in rows:
-        if person_id not in seen and len(seen) < limit:
-            seen[person_id] = {
-                "person_id": person_id,
-                "kind": kind,
-                "day": day_date(day),
-                "initiative_id": initiative_id,
-                "meeting_id": meeting_id,
-            }
-    if not seen:
-        return []
-    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(list(seen)))).all())
-    titles = dict(
-        db.session.execute(
-            select(Initiative.id, Initiative.title).where(
-                Initiative.id.in_([n["initiative_id"] for n in seen.values() if n["initiative_id"]])
-            )
-        ).all()
-    )
-    meetings = dict(
-        db.session.execute(
-            select(Meeting.id, Meeting.title).where(
-                Meeting.id.in_([n["meeting_id"] for n in seen.values() if n["meeting_id"]])
-            )
-        ).all()
-    )
-    out = []
-    for entry in seen.values():
-        entry["name"] = names.get(entry["person_id"], "?")
-        entry["what"] = titles.get(entry["initiative_id"]) or meetings.get(entry["meeting_id"]) or ""
-        out.append(entry)
-    return sorted(out, key=lambda e: e["day"], reverse=True)
-
-
 def _within(ambassador: User, area_id: int | None) -> None:
     if area_id is None or area_id not in ambassador_area_ids(ambassador):
         raise PermissionDenied("ambassadors act only within their neighbourhoods")
@@ -491,7 +430,7 @@ def assisted_entry(ambassador: User, resident_name: str, consent_note: str, data
     """Place an initiative for a resident who is not online, with their consent noted."""
     from initiatives.services import create_initiative, validate
 
-    _role(ambassador, "ambassador")
+    require(ambassador, "act_as_ambassador")
     errors = {}
     name = (resident_name or "").strip()
     if not 2 <= len(name) <= 80:
@@ -508,16 +447,11 @@ def assisted_entry(ambassador: User, resident_name: str, consent_note: str, data
     initiative = create_initiative(ambassador, data)
     initiative.on_behalf_of = name
     initiative.consent_note = consent_note.strip()[:300]
-    db.session.commit()
     return initiative
 
 
 def can_organise(user: User | None, area_id: int | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.has_role("civil_servant"):
-        return True
-    return user.has_role("ambassador") and area_id is not None and area_id in ambassador_area_ids(user)
+    return can("organise_in", area_id, user=user)
 
 
 def create_meeting(
@@ -545,7 +479,7 @@ def create_meeting(
         organiser_id=organiser.id,
     )
     db.session.add(meeting)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -553,9 +487,8 @@ def register_attendance(
     registrar: User, meeting: Meeting, user: User | None = None, name: str | None = None, count: int = 1
 ) -> Attendance:
     """An account, a name only, or a head count of people without an account."""
+    require(registrar, "organise_in", meeting)
     begin_write(db.session)
-    if not (registrar.id == meeting.organiser_id or can_organise(registrar, meeting.area_id)):
-        raise PermissionDenied("only the organiser or an ambassador/civil servant for the area")
     name = (name or "").strip() or None
     if user is None and name is None and count < 1:
         raise ValidationFailed({"count": _("Vul een naam of een aantal in.")})
@@ -576,9 +509,20 @@ def register_attendance(
     db.session.add(item)
     db.session.flush()
     if user is not None:
-        award(user.id, meeting.trajectory_id, "meeting_attended", "attendance", item.id)
-    db.session.commit()
+        contributed.send(attendance_event(item, meeting))
     return item
+
+
+def attendance_event(item: Attendance, meeting: Meeting) -> ContributionEvent:
+    return ContributionEvent(
+        kind=Contribution.ATTENDANCE,
+        source_id=item.id,
+        person_id=item.user_id,
+        created_at=meeting.starts_at,  # counted on the day of the meeting
+        meeting_id=meeting.id,
+        trajectory_id=meeting.trajectory_id,
+        area_id=meeting.area_id,
+    )
 
 
 def attendance_total(meeting: Meeting) -> int:
@@ -602,9 +546,8 @@ def add_stakeholder(
     actor: User, initiative: Initiative, name: str, kind: str, involved: bool = True, note: str = ""
 ) -> Stakeholder:
     """Members map who is involved and who is missing; civil servants add the municipality's own position."""
-    as_municipality = actor.is_authenticated and actor.has_role("civil_servant") and not is_member(actor, initiative)
-    if not (is_member(actor, initiative) or as_municipality):
-        raise PermissionDenied("initiative members or civil servants")
+    require(actor, "map_stakeholders", initiative)
+    as_municipality = actor.has_role("civil_servant") and not is_member(actor, initiative)
     if kind not in STAKEHOLDER_KINDS:
         raise ValidationFailed({"kind": _("Kies organisatie, groep of rol.")})
     item = Stakeholder(
@@ -617,15 +560,15 @@ def add_stakeholder(
         added_by_id=actor.id,
     )
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
 def report_outcome(actor: User, initiative: Initiative, kind: str, reason: str, decided_on: date) -> Outcome:
     """Close the loop: everyone who took part or follows hears what became of it."""
-    if actor.id != initiative.owner_id and not actor.has_role("civil_servant"):
-        raise PermissionDenied("the initiator or a civil servant reports the outcome")
+    require(actor, "close_initiative", initiative)
     begin_write(db.session)
+    lock_row(db.session, Initiative, initiative.id)
     if kind not in OUTCOMES:
         raise ValidationFailed({"kind": _("Kies hoe het initiatief is afgelopen.")})
     reason = _text(reason, "reason", 10, 3000)
@@ -640,9 +583,9 @@ def report_outcome(actor: User, initiative: Initiative, kind: str, reason: str, 
         db.session.add(outcome)
     outcome.kind, outcome.reason, outcome.decided_on, outcome.reported_by_id = kind, reason, decided_on, actor_id
     initiative.status = "gestopt" if kind == "gestopt" else "afgerond"
-    db.session.flush()
-    award(actor.id, initiative.trajectory_id, "outcome_reported", "outcome", outcome.id)
     initiative.last_activity_at = utcnow()
+    db.session.flush()
+    signals.outcome_reported.send(outcome, initiative=initiative)
     people = followers_of(initiative) | {initiative.owner_id}
     people |= set(db.session.scalars(select(Participation.user_id).filter_by(initiative_id=initiative.id)))
     text = _(
@@ -652,5 +595,5 @@ def report_outcome(actor: User, initiative: Initiative, kind: str, reason: str, 
         reason=reason[:200],
     )
     sent = notify(people - {actor.id}, "outcome", initiative, text)
-    _commit_and_mail(sent)
+    deliver_immediate(sent)
     return outcome

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from initiatives.models import Initiative
@@ -16,6 +15,7 @@ from maps.services import current_municipality
 from participation.models import Comment
 from platform_core.accounts.services import find_user
 from platform_core.extensions import db
+from platform_core.policy import can, load, public, requires
 from platform_core.validation import PermissionDenied, ValidationFailed, apply_errors
 
 from . import bp
@@ -48,7 +48,6 @@ from .services import (
     log_blocker,
     make_ambassador,
     move_initiative_stage,
-    newcomers,
     offer_facilitation,
     post_feedback,
     register_attendance,
@@ -59,18 +58,8 @@ from .services import (
 )
 
 
-@bp.errorhandler(PermissionDenied)
-def _denied(_e):  # noqa: ANN001
-    abort(403)
-
-
-def _require(*roles: str) -> None:
-    if not current_user.is_authenticated or not current_user.has_role(*roles):
-        abort(403)
-
-
 def _get(model, id_: int):  # noqa: ANN001
-    return db.session.get(model, id_) or abort(404)
+    return load(model, id_)
 
 
 def _areas() -> list[Area]:
@@ -88,6 +77,7 @@ def _first_error(exc: ValidationFailed) -> None:
 
 
 @bp.route("/trajecten")
+@public
 def index():
     items = db.session.scalars(
         select(Trajectory).order_by(Trajectory.closed_at.is_not(None), Trajectory.starts_on.desc())
@@ -96,9 +86,8 @@ def index():
 
 
 @bp.route("/trajecten/nieuw", methods=["GET", "POST"])
-@login_required
+@requires("administer")
 def create():
-    _require("admin")
     form = TrajectoryForm()
     form.area_ids.choices = [(a.id, f"{a.name} ({a.level})") for a in _areas()]
     if form.validate_on_submit():
@@ -122,6 +111,7 @@ def create():
 
 
 @bp.route("/trajecten/<int:trajectory_id>")
+@public
 def detail(trajectory_id: int):
     t = _get(Trajectory, trajectory_id)
     items = db.session.scalars(
@@ -165,7 +155,7 @@ def detail(trajectory_id: int):
         outcome_labels=OUTCOMES,
         attendance_total=attendance_total,
         summary_form=SummaryForm(),
-        is_admin=current_user.is_authenticated and current_user.has_role("admin"),
+        is_admin=can("administer"),
         framing_form=_framing_form(t),
     )
 
@@ -206,10 +196,9 @@ def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
 
 
 @bp.post("/trajecten/<int:trajectory_id>/kaders")
-@login_required
+@requires("speak_for_municipality")
 def add_trajectory_framing(trajectory_id: int):
     """Civil servants frame the trajectory, its current stage or one of its areas."""
-    _require("civil_servant")
     t = _get(Trajectory, trajectory_id)
     form = FramingForm()
     form.target.choices = _framing_targets(t)
@@ -227,7 +216,7 @@ def add_trajectory_framing(trajectory_id: int):
 
 
 def _framing_form(t: Trajectory) -> FramingForm | None:
-    if not (current_user.is_authenticated and current_user.has_role("civil_servant")):
+    if not can("speak_for_municipality"):
         return None
     form = FramingForm()
     form.target.choices = _framing_targets(t)
@@ -243,9 +232,8 @@ def _framing_targets(t: Trajectory) -> list[tuple[str, str]]:
 
 
 @bp.post("/trajecten/<int:trajectory_id>/volgende-fase")
-@login_required
+@requires("administer")
 def next_stage(trajectory_id: int):
-    _require("admin")
     t = _get(Trajectory, trajectory_id)
     if SummaryForm().validate_on_submit():
         try:
@@ -258,9 +246,8 @@ def next_stage(trajectory_id: int):
 
 
 @bp.post("/trajecten/<int:trajectory_id>/afsluiten")
-@login_required
+@requires("administer")
 def close(trajectory_id: int):
-    _require("admin")
     t = _get(Trajectory, trajectory_id)
     form = SummaryForm()
     if form.validate_on_submit():
@@ -277,10 +264,9 @@ def close(trajectory_id: int):
 
 
 @bp.route("/initiatieven/<int:initiative_id>/gemeente", methods=["GET", "POST"])
-@login_required
+@requires("speak_for_municipality", Initiative)
 def panel(initiative_id: int):
     """Civil servants answer, set the municipality's role, offer facilitation and log blockers."""
-    _require("civil_servant")
     item = _get(Initiative, initiative_id)
     stages = (
         db.session.scalars(select(Stage).where(Stage.trajectory_id == item.trajectory_id)).all()
@@ -336,7 +322,7 @@ def panel(initiative_id: int):
 
 
 @bp.post("/initiatieven/<int:initiative_id>/volgende-fase")
-@login_required
+@requires("close_initiative", Initiative)
 def next_initiative_stage(initiative_id: int):
     item = _get(Initiative, initiative_id)
     if SummaryForm().validate_on_submit():
@@ -350,9 +336,8 @@ def next_initiative_stage(initiative_id: int):
 
 
 @bp.post("/knelpunten/<int:blocker_id>/opgelost")
-@login_required
+@requires("speak_for_municipality")
 def solve(blocker_id: int):
-    _require("civil_servant")
     blocker = _get(Blocker, blocker_id)
     if SummaryForm().validate_on_submit():
         try:
@@ -365,9 +350,8 @@ def solve(blocker_id: int):
 
 
 @bp.route("/gemeente/wachtrij")
-@login_required
+@requires("speak_for_municipality")
 def queue():
-    _require("civil_servant")
     from flask import current_app
 
     return render_template(
@@ -376,7 +360,7 @@ def queue():
 
 
 @bp.post("/initiatieven/<int:initiative_id>/krachtenveld")
-@login_required
+@requires("map_stakeholders", Initiative)
 def add_stakeholder_view(initiative_id: int):
     item = _get(Initiative, initiative_id)
     if SummaryForm().validate_on_submit():
@@ -397,11 +381,9 @@ def add_stakeholder_view(initiative_id: int):
 
 
 @bp.route("/initiatieven/<int:initiative_id>/uitkomst", methods=["GET", "POST"])
-@login_required
+@requires("close_initiative", Initiative)
 def outcome(initiative_id: int):
     item = _get(Initiative, initiative_id)
-    if current_user.id != item.owner_id and not current_user.has_role("civil_servant"):
-        abort(403)
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
@@ -417,53 +399,9 @@ def outcome(initiative_id: int):
 # --- ambassadors and meetings --------------------------------------------------------------------
 
 
-NEWCOMER_VERBS = {
-    1: _l("plaatste"),
-    3: _l("reageerde bij"),
-    6: _l("kwam naar"),
-}
-
-
-@bp.route("/ambassadeur")
-@login_required
-def ambassador():
-    _require("ambassador")
-    area_ids = ambassador_area_ids(current_user)
-    areas = db.session.scalars(
-        select(Area).where(Area.id.in_(area_ids), Area.level == "buurt").order_by(Area.name)
-    ).all()
-    recent = db.session.scalars(
-        apply_filters(select(Initiative), Filters())
-        .where(Initiative.area_id.in_(area_ids))
-        .order_by(Initiative.last_activity_at.desc())
-        .limit(20)
-    ).all()
-    comments = db.session.scalars(
-        select(Comment)
-        .join(Initiative)
-        .where(Initiative.area_id.in_(area_ids), Comment.status == "published")
-        .order_by(Comment.created_at.desc())
-        .limit(20)
-    ).all()
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.area_id.in_(area_ids)).order_by(Meeting.starts_at.desc()).limit(20)
-    ).all()
-    return render_template(
-        "trajectories/ambassador.html",
-        newcomers=newcomers(area_ids),
-        kinds=NEWCOMER_VERBS,
-        areas=areas,
-        recent=recent,
-        comments=comments,
-        meetings=meetings,
-        attendance_total=attendance_total,
-    )
-
-
 @bp.route("/ambassadeur/namens", methods=["GET", "POST"])
-@login_required
+@requires("act_as_ambassador")
 def assisted():
-    _require("ambassador")
     from initiatives.views import _editor
 
     form = AssistedForm()
@@ -478,9 +416,8 @@ def assisted():
 
 
 @bp.route("/bijeenkomsten/nieuw", methods=["GET", "POST"])
-@login_required
+@requires("organise")
 def new_meeting():
-    _require("ambassador", "civil_servant")
     form = MeetingForm()
     allowed = ambassador_area_ids(current_user)
     areas = [a for a in _areas() if a.level == "buurt" and (current_user.has_role("civil_servant") or a.id in allowed)]
@@ -506,7 +443,7 @@ def new_meeting():
 
 
 @bp.route("/bijeenkomsten/<int:meeting_id>", methods=["GET", "POST"])
-@login_required
+@requires("organise_in", Meeting)
 def meeting(meeting_id: int):
     item = _get(Meeting, meeting_id)
     form = AttendanceForm()
@@ -532,9 +469,8 @@ def meeting(meeting_id: int):
 
 
 @bp.route("/beheer/ambassadeurs", methods=["GET", "POST"])
-@login_required
+@requires("administer")
 def ambassadors_admin():
-    _require("admin")
     form = AmbassadorForm()
     form.area_ids.choices = [(a.id, f"{a.name} ({a.level})") for a in _areas()]
     if form.validate_on_submit():

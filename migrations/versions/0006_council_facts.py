@@ -110,9 +110,9 @@ def upgrade():
         postgresql_where=sa.text("visibility != 'published'"),
     )
 
-    # Existing data: compute response times and the facts with the application's own code.
-    from council.facts import rebuild
-    from trajectories.workdays import working_days_between
+    # Existing data: response times here; the facts are computed by 0007, once the table of
+    # (buurt, person) pairs they also fill exists.
+    from platform_core.workdays import working_days_between
 
     bind = op.get_bind()
     initiative = sa.table(
@@ -137,7 +137,6 @@ def upgrade():
                 first_response_workdays=round(working_days_between(created, answered), 4),
             )
         )
-    rebuild(bind)
 
 
 def downgrade():

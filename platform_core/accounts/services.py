@@ -50,7 +50,7 @@ def register_user(
     user.set_password(password)
     user.roles = [UserRole(role=r) for r in dict.fromkeys(roles)]
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -66,4 +66,4 @@ def grant_role(user: User, role: str) -> None:
         raise ValidationFailed({"role": _("Onbekende rol: %(r)s", r=role)})
     if role not in user.role_names:
         user.roles.append(UserRole(role=role))
-    db.session.commit()
+    db.session.flush()

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
+from ..policy import public, requires
 from ..urls import safe_next
 from ..validation import ValidationFailed, apply_errors
 from . import bp
@@ -17,6 +18,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/registreren", methods=["GET", "POST"])
+@public
 @limiter.limit("20/hour", methods=["POST"])
 def register():
     form = RegisterForm()
@@ -35,6 +37,7 @@ def register():
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
+@public
 @limiter.limit("30/hour", methods=["POST"])
 def login():
     form = LoginForm()
@@ -49,7 +52,7 @@ def login():
 
 
 @bp.route("/uitloggen", methods=["POST"])
-@login_required
+@requires("logged_in")
 def logout():
     logout_user()
     flash(_("U bent uitgelogd."), "success")
@@ -57,6 +60,6 @@ def logout():
 
 
 @bp.route("/account")
-@login_required
+@requires("logged_in")
 def account():
     return render_template("platform_core/account.html", user=current_user)

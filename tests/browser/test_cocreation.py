@@ -8,6 +8,7 @@ from sqlalchemy import select
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 from trajectories.services import make_ambassador
 
 from ..conftest import PASSWORD
@@ -40,7 +41,7 @@ def test_ambassador_registers_a_meeting_and_who_came(app, page, make_user):
     admin = make_user("beheer@gemeente.nl", roles=("admin",))
     mo = make_user("mo@example.nl", name="Mo")
     make_user("henk@example.nl", name="Henk")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         area = db.session.scalar(select(Area).where(Area.name == "Spoorzicht"))
         make_ambassador(db.session.get(User, admin), db.session.get(User, mo), [area.id])
     browser_login(page, "mo@example.nl", PASSWORD)
@@ -74,7 +75,7 @@ def test_my_credits_show_every_event_with_its_reason(app, page, make_user, place
     owner = make_user("olga@example.nl", name="Olga")
     make_user("henk@example.nl", name="Henk")
     item_id = place(owner, title="Groene binnentuin")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         t = create_trajectory(
             db.session.get(User, admin),
             "Groen 2027",

@@ -10,6 +10,7 @@ from initiatives.models import Initiative
 from participation.services import post_comment
 from platform_core.extensions import db
 from platform_core.models import User
+from platform_core.transaction import unit_of_work
 
 from ..conftest import PASSWORD
 from .conftest import browser_login
@@ -34,7 +35,7 @@ def test_resident_joins_with_an_offer(page, item, make_user):
 
 
 def test_visitor_comments_without_an_account(app, page, item):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))
         db.session.commit()
     page.goto(f"/initiatieven/{item}")
@@ -76,7 +77,7 @@ def test_no_user_text_runs_as_script(app, page, live_server, make_user, place):
         description=f"[klik](javascript:window.__xss=3) {evil}",
         links='https://example.org/"onmouseover="window.__xss=4',
     )
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))
         db.session.commit()
         item = db.session.get(Initiative, item_id)

@@ -21,10 +21,9 @@ from initiatives.services import InitiativeInput, create_initiative, create_them
 from maps.models import Area
 from maps.sample_geography import all_levels
 from maps.services import current_municipality, import_boundaries
-
-from .accounts.services import find_user, register_user
-from .extensions import db
-from .models import User
+from platform_core.accounts.services import find_user, register_user
+from platform_core.extensions import db
+from platform_core.models import User
 
 SHARED_UTRECHT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "utrecht"
 DEMO_PASSWORD = "schatkaart-demo"  # noqa: S105  (printed by make demo on purpose)
@@ -285,7 +284,7 @@ def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
         item.created_at = item.updated_at = EPOCH + timedelta(days=n * 2, hours=rng.randrange(0, 9))
         item.last_activity_at = item.created_at
         if n < count - 8:  # history: the municipality answered all but the newest few
-            item.first_response_at = item.created_at + timedelta(hours=rng.randrange(3, 200))
+            item.record_first_response(item.created_at + timedelta(hours=rng.randrange(3, 200)))
     db.session.commit()
     yield f"Initiatives: {count} placed"
 

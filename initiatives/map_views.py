@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
-from initiatives.models import TYPE_EXPLANATIONS, TYPES
-from initiatives.search import Filters
-from initiatives.services import theme_tree
-from platform_core.extensions import db
+from maps.builders import add_outlines, base_map, bounds_of, render_parts
+from maps.geocoder import geocode
+from maps.services import areas_by_level, current_municipality
+from platform_core.policy import public
 
-from . import bp
-from .builders import add_outlines, base_map, bounds_of, render_parts
-from .geocoder import geocode
-from .models import Area
-from .services import current_municipality
+from . import map_bp as bp
+from .models import TYPE_EXPLANATIONS, TYPES
+from .search import Filters
+from .services import theme_tree
 
 
 def _float_arg(name: str, lo: float, hi: float) -> float | None:
@@ -32,14 +29,8 @@ def map_view_state() -> tuple[float | None, float | None, int | None]:
     return lat, lon, int(z) if z is not None else None
 
 
-def areas_by_level(level: str, names_only: bool = False) -> list[Area]:
-    """Areas of one level by name; the full geometry is never needed here (outlines use display_geojson)."""
-    loaded = (Area.id, Area.code, Area.name) if names_only else (Area.id, Area.code, Area.name, Area.display_geojson)
-    stmt = select(Area).options(load_only(*loaded)).where(Area.level == level).order_by(Area.name)
-    return list(db.session.scalars(stmt))
-
-
 @bp.route("/")
+@public
 def treasure_map():
     municipality = current_municipality()
     if municipality is None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy import Integer, cast, func, select
 
-from initiatives.models import Initiative
-from initiatives.search import Filters, apply_filters
 from platform_core.extensions import db
 from platform_core.spatial import bbox_filter
+
+from .models import Initiative
+from .search import Filters, apply_filters
 
 CLUSTER_BELOW_ZOOM = 15
 CELL_PX = 80

@@ -6,19 +6,21 @@ import orjson
 from flask import Response, abort, jsonify, request
 from geoalchemy2.shape import to_shape
 
-from initiatives.models import TYPES, Initiative
-from initiatives.search import Filters
+from maps.geocoder import geocode
+from maps.geometry import to_geojson
+from maps.services import current_municipality
 from platform_core.extensions import db, limiter
+from platform_core.policy import public
 
 from . import api_bp
-from .geocoder import geocode
-from .geometry import to_geojson
+from .map_queries import BadRequest, map_features, parse_bbox, parse_zoom
+from .models import TYPES, Initiative
 from .openapi import SPEC
-from .queries import BadRequest, map_features, parse_bbox, parse_zoom
-from .services import current_municipality
+from .search import Filters
 
 
 @api_bp.get("/initiatives")
+@public
 @limiter.limit("600/minute")
 def initiatives():
     try:
@@ -33,6 +35,7 @@ def initiatives():
 
 
 @api_bp.get("/initiatives/<int:initiative_id>")
+@public
 def initiative(initiative_id: int):
     item = db.session.get(Initiative, initiative_id)
     if item is None or item.visibility != "published":
@@ -65,6 +68,7 @@ def initiative(initiative_id: int):
 
 
 @api_bp.get("/geocode")
+@public
 @limiter.limit("60/minute")
 def geocode_view():
     q = (request.args.get("q") or "").strip()
@@ -76,5 +80,6 @@ def geocode_view():
 
 
 @api_bp.get("/openapi.json")
+@public
 def openapi():
     return jsonify(SPEC)

@@ -1,0 +1,145 @@
+"""The council's fact tables: one narrow row per contribution and per published initiative,
+and exact summaries beside them for the unfiltered dashboard.
+
+``council.maintenance`` keeps them exact inside every write, by deltas; ``council.sources``
+computes them afresh from the source tables (``verify``, ``rebuild``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Float, Index, Integer, SmallInteger
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platform_core.contributions import Contribution
+from platform_core.extensions import db
+
+EPOCH = date(2000, 1, 1)
+KINDS = {kind.value: kind.label for kind in Contribution}
+KIND_CODES = {kind.label: kind.value for kind in Contribution}
+# Stable small codes for the initiative types (append new types, never renumber).
+TYPE_CODES = {"participatie": 1, "zelfbeheer": 2, "initiatief": 3, "leefbaarheidsinitiatief": 4}
+STATUS_CODES = {"idee": 1, "in_voorbereiding": 2, "in_uitvoering": 3, "afgerond": 4, "gestopt": 5}
+OUTCOME_CODES = {"gerealiseerd": 1, "beleid": 2, "overgedragen": 3, "gestopt": 4}
+ENDED = (STATUS_CODES["afgerond"], STATUS_CODES["gestopt"])
+
+
+def day_number(value: date | datetime) -> int:
+    if isinstance(value, datetime):
+        value = value.date()
+    return (value - EPOCH).days
+
+
+def day_date(number: int) -> date:
+    return date.fromordinal(EPOCH.toordinal() + number)
+
+
+class ContributionFact(db.Model):
+    __tablename__ = "contribution_fact"
+    __table_args__ = (
+        # Covering indexes: every filter column is in every index, so any filter combination is
+        # answered from one index without reading rows; the leading columns serve the groupings.
+        Index("ix_fact_person", "person_id", "day", "kind", "area_id", "trajectory_id", "type", "initiative_id"),
+        Index("ix_fact_area", "area_id", "person_id", "day", "kind", "trajectory_id", "type", "initiative_id"),
+        Index("ix_fact_type", "type", "kind", "day", "person_id", "area_id", "trajectory_id", "initiative_id"),
+        Index("ix_fact_trajectory", "trajectory_id", "day", "person_id", "kind", "area_id", "type", "initiative_id"),
+        Index("ix_fact_day", "day", "person_id", "kind", "area_id", "trajectory_id", "type", "initiative_id"),
+        Index("ix_fact_initiative", "initiative_id", "kind", "person_id", "day", "area_id", "trajectory_id", "type"),
+        Index("ix_fact_meeting", "meeting_id"),
+    )
+
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    source_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[int] = mapped_column(Integer)  # days since 2000-01-01
+    initiative_id: Mapped[int | None] = mapped_column(Integer)
+    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    trajectory_id: Mapped[int | None] = mapped_column(Integer)
+    area_id: Mapped[int | None] = mapped_column(Integer)
+    type: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class InitiativeFact(db.Model):
+    """One narrow row per published initiative: what the council counts about it, in small integers."""
+
+    __tablename__ = "initiative_fact"
+    __table_args__ = (
+        Index("ix_ifact_day", "day"),
+        Index("ix_ifact_trajectory", "trajectory_id"),
+        Index("ix_ifact_area", "area_id"),
+        Index("ix_ifact_response", "response_hours", "day", "trajectory_id", "area_id", "type"),
+        # In the dashboard's GROUP BY order and covering every column it reads: no sort, no row reads.
+        Index(
+            "ix_ifact_group",
+            "type",
+            "status",
+            "outcome",
+            "area_id",
+            "two_way",
+            "budget_requested",
+            "budget_granted",
+            "budget_spent",
+            "response_hours",
+            "response_workdays",
+            "day",
+            "trajectory_id",
+        ),
+    )
+
+    initiative_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[int] = mapped_column(Integer)
+    trajectory_id: Mapped[int | None] = mapped_column(Integer)
+    area_id: Mapped[int | None] = mapped_column(Integer)
+    type: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[int] = mapped_column(SmallInteger)
+    outcome: Mapped[int | None] = mapped_column(SmallInteger)
+    two_way: Mapped[int] = mapped_column(SmallInteger)  # 1 when residents and the municipality both spoke
+    budget_requested: Mapped[int | None] = mapped_column(Integer)
+    budget_granted: Mapped[int | None] = mapped_column(Integer)
+    budget_spent: Mapped[int | None] = mapped_column(Integer)
+    response_hours: Mapped[float | None] = mapped_column(Float)
+    response_workdays: Mapped[float | None] = mapped_column(Float)
+
+
+INITIATIVE_COLUMNS = [column.name for column in InitiativeFact.__table__.columns]
+
+
+class PersonSummary(db.Model):
+    """Per person, over all facts: contributions and the first day. Serves the unfiltered dashboard."""
+
+    __tablename__ = "fact_person"
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contributions: Mapped[int] = mapped_column(Integer)
+    first_day: Mapped[int] = mapped_column(Integer)
+
+
+class DaySummary(db.Model):
+    """Contributions per kind per day, over all facts. Serves trends with no filter but the period."""
+
+    __tablename__ = "fact_day"
+
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contributions: Mapped[int] = mapped_column(Integer)
+
+
+class AreaPersonSummary(db.Model):
+    """Contributions per (buurt, person): when a pair appears or disappears, the buurt's count of
+    distinct people moves by one, so that count is kept by a delta instead of a recount."""
+
+    __tablename__ = "fact_area_person"
+
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contributions: Mapped[int] = mapped_column(Integer)
+
+
+class AreaSummary(db.Model):
+    """Distinct people per buurt, over all facts. Serves the unfiltered choropleth."""
+
+    __tablename__ = "fact_area"
+
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    people: Mapped[int] = mapped_column(Integer)

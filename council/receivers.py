@@ -1,0 +1,47 @@
+"""The council listens: every contribution, withdrawal and initiative change moves its facts,
+inside the transaction of the action itself."""
+
+from __future__ import annotations
+
+from initiatives import signals as initiative_signals
+from participation import signals as participation_signals
+from platform_core.contributions import Contribution, ContributionEvent
+from platform_core.extensions import db
+from trajectories import signals as trajectory_signals
+
+from . import maintenance
+
+
+@participation_signals.contributed.connect
+def _contributed(event: ContributionEvent, **_kw) -> None:
+    maintenance.contribution_made(db.session.connection(), event)
+
+
+@participation_signals.withdrawn.connect
+def _withdrawn(kind: Contribution, source_id: int, **_kw) -> None:
+    maintenance.contribution_withdrawn(db.session.connection(), kind, source_id)
+
+
+@initiative_signals.initiative_placed.connect
+def _placed(initiative, **_kw) -> None:  # noqa: ANN001
+    maintenance.redimension(db.session.connection(), [initiative.id])
+
+
+@initiative_signals.initiative_changed.connect
+def _changed(initiative, changed: set[str] = frozenset(), **_kw) -> None:  # noqa: ANN001
+    connection = db.session.connection()
+    if changed & maintenance.DIMENSIONS:
+        maintenance.redimension(connection, [initiative.id])
+    else:
+        maintenance.refresh_initiative_row(connection, initiative.id)
+
+
+@trajectory_signals.placed_in_trajectory.connect
+def _in_trajectory(initiative, **_kw) -> None:  # noqa: ANN001
+    maintenance.redimension(db.session.connection(), [initiative.id])
+
+
+@trajectory_signals.feedback_given.connect
+@trajectory_signals.outcome_reported.connect
+def _answered(_row, initiative, **_kw) -> None:  # noqa: ANN001
+    maintenance.refresh_initiative_row(db.session.connection(), initiative.id)

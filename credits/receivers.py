@@ -1,0 +1,65 @@
+"""Credits follow what people do: each receiver awards or reverses inside the action's own
+transaction, so a rolled-back action earns nothing and a committed one earns exactly once."""
+
+from __future__ import annotations
+
+from initiatives import signals as initiative_signals
+from participation import signals as participation_signals
+from platform_core.contributions import Contribution, ContributionEvent
+from trajectories import signals as trajectory_signals
+
+from .services import award, reverse
+
+# What a contribution earns, and for whom: (credit kind, earned by the beneficiary rather than the person).
+EARNS = {
+    Contribution.JOIN: ("joined", False),
+    Contribution.COMMENT: ("comment", False),
+    Contribution.PLUIM: ("pluim_received", True),
+    Contribution.ATTENDANCE: ("meeting_attended", False),
+}
+
+
+@participation_signals.contributed.connect
+def _contributed(event: ContributionEvent, **_kw) -> None:
+    if event.kind not in EARNS or event.person_id is None:
+        return
+    kind, for_beneficiary = EARNS[event.kind]
+    if event.kind is Contribution.COMMENT and event.person_id == event.initiative_owner_id:
+        return  # no credits for talking on your own initiative
+    earner = event.beneficiary_id if for_beneficiary else event.person_id
+    counterpart = event.person_id if for_beneficiary else None
+    award(earner, event.trajectory_id, kind, event.kind.source_type, event.source_id, counterpart_id=counterpart)
+
+
+@participation_signals.withdrawn.connect
+def _withdrawn(kind: Contribution, source_id: int, reason: str = "", **_kw) -> None:
+    reverse(kind.source_type, source_id, reason)
+
+
+@initiative_signals.initiative_changed.connect
+def _initiative_changed(initiative, changed: set[str] = frozenset(), reason: str = "", **_kw) -> None:  # noqa: ANN001
+    if "visibility" in changed and initiative.visibility != "published":
+        reverse("initiative", initiative.id, reason)
+
+
+@trajectory_signals.placed_in_trajectory.connect
+def _placed(initiative, assisted: bool = False, **_kw) -> None:  # noqa: ANN001
+    if initiative.trajectory_id is not None:
+        kind = "assisted_entry" if assisted else "initiative_placed"
+        award(initiative.owner_id, initiative.trajectory_id, kind, "initiative", initiative.id)
+
+
+@trajectory_signals.stage_reached.connect
+def _stage(change, initiative, **_kw) -> None:  # noqa: ANN001
+    award(initiative.owner_id, initiative.trajectory_id, "stage_reached", "stage_change", change.id)
+
+
+@trajectory_signals.feedback_given.connect
+def _feedback(feedback, initiative, timely: bool = False, **_kw) -> None:  # noqa: ANN001
+    if timely:
+        award(feedback.author_id, initiative.trajectory_id, "timely_feedback", "feedback", feedback.id)
+
+
+@trajectory_signals.outcome_reported.connect
+def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
+    award(outcome.reported_by_id, initiative.trajectory_id, "outcome_reported", "outcome", outcome.id)

@@ -1,0 +1,39 @@
+"""flask geo …: boundaries of the municipality, its wijken and buurten, and their population."""
+
+from __future__ import annotations
+
+import click
+
+from platform_core.transaction import unit_of_work
+from platform_core.validation import ValidationFailed
+
+from . import bp
+from .services import import_boundaries, import_population
+
+
+@bp.cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--level", type=click.Choice(["gemeente", "wijk", "buurt"]), required=True)
+@click.option("--code-field", help="Property holding the code (detected when omitted).")
+@click.option("--name-field", help="Property holding the name (detected when omitted).")
+def geo_import(path: str, level: str, code_field: str | None, name_field: str | None) -> None:
+    """Import GeoJSON areas: validates, repairs and simplifies for display."""
+    try:
+        with unit_of_work():
+            report = import_boundaries(path, level, code_field, name_field)
+    except (ValidationFailed, ValueError) as exc:
+        raise click.ClickException(f"import failed: {exc}") from exc
+    click.echo(f"{level}: {report.created} created, {report.updated} updated, {report.repaired} repaired")
+    for reason in report.skipped:
+        click.echo(f"  skipped {reason}", err=True)
+
+
+@bp.cli.command("population")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def geo_population(path: str) -> None:
+    """Read a CSV with columns code,population and store it per area."""
+    with unit_of_work():
+        updated, unknown = import_population(path)
+    click.echo(f"population set for {updated} areas")
+    for code in unknown:
+        click.echo(f"  unknown area code {code}", err=True)

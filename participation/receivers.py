@@ -1,0 +1,65 @@
+"""Taking part listens to initiatives: initiators follow their own, followers hear of a new status."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from initiatives.models import STATUSES, Initiative, Theme
+from initiatives.signals import detail_page, gallery_page, initiative_changed, initiative_placed
+from maps.models import Area
+from platform_core.extensions import db
+from platform_core.models import utcnow
+
+from .forms import ActionForm, CommentForm, JoinForm, NeedForm, NeedResponseForm
+from .notify import deliver_immediate, notify
+from .queries import detail_context
+from .services import follow, followers_of, is_following
+
+
+@initiative_placed.connect
+def _initiator_follows(initiative: Initiative, **_kw) -> None:
+    follow(initiative.owner, "initiative", initiative.id)
+
+
+@initiative_changed.connect
+def _new_status(initiative: Initiative, changed: set[str] = frozenset(), **kw) -> None:
+    if "status" not in changed or kw.get("old_status") is None:
+        return
+    initiative.last_activity_at = utcnow()
+    text = _(
+        "‘%(title)s’ heeft een nieuwe status: %(new)s (was: %(old)s).",
+        title=initiative.title,
+        new=STATUSES[initiative.status],
+        old=STATUSES[kw["old_status"]],
+    )
+    deliver_immediate(notify(followers_of(initiative) - {kw.get("actor_id")}, "status", initiative, text))
+
+
+@detail_page.connect
+def _taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None, **_kw) -> dict:  # noqa: ANN001
+    """Joining, needs, comments and pluimen on the initiative page."""
+    forms = forms or {}
+    responses = forms.get("response_forms", {})
+    return detail_context(initiative, user, reply_to_id) | {
+        "join_form": forms.get("join_form") or JoinForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "need_form": forms.get("need_form") or NeedForm(),
+        "response_form_for": lambda need_id: responses.get(need_id) or NeedResponseForm(prefix=f"need{need_id}"),
+        "action_form": ActionForm(),
+    }
+
+
+@gallery_page.connect
+def _followable(filters, user=None, **_kw) -> dict:  # noqa: ANN001
+    """The neighbourhood and theme in the gallery's filters, so people can follow them from there."""
+    out = []
+    if filters.area:
+        area = db.session.scalar(select(Area).where(Area.code == filters.area))
+        if area:
+            out.append(("area", area.id, area.name, is_following(user, "area", area.id)))
+    if filters.theme:
+        theme = db.session.scalar(select(Theme).where(Theme.slug == filters.theme))
+        if theme:
+            out.append(("theme", theme.id, theme.name, is_following(user, "theme", theme.id)))
+    return {"followable": out}

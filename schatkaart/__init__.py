@@ -1,0 +1,121 @@
+"""The composition root: ``create_app`` wires the packages together.
+
+The packages form layers (platform_core < maps < initiatives < participation < trajectories <
+credits < council, checked by import-linter); only this package sees them all. It registers
+their blueprints (each brings its own CLI group), lets the receivers of the upper packages
+listen to the signals of the lower ones (importing a package connects its receivers), and
+gives the permission policy the facts it needs from above ``platform_core``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, has_request_context, request, session
+from flask.cli import with_appcontext
+
+import council
+import credits
+import initiatives
+import maps
+import participation
+import trajectories
+from participation.text import render_plain
+from platform_core import policy
+from platform_core.accounts import bp as accounts_bp
+from platform_core.config import load_config
+from platform_core.errors import register_error_handlers
+from platform_core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from platform_core.models import ROLES, User
+from platform_core.security import register_security
+from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
+from trajectories.services import ambassador_area_ids, is_member
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return "nl"
+    lang = request.args.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return session.get("lang") or "nl"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        "schatkaart",
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    app.json.sort_keys = False  # GeoJSON for the map: key order is irrelevant, sorting costs time
+    app.json.compact = True
+    if test_config:
+        app.config.update(test_config)
+
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_hooks(db.engine, app.config["SPATIALITE_LIBRARY"])
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Log in om verder te gaan."
+
+    policy.provide("ambassador_areas", ambassador_area_ids)
+    policy.provide("is_participant", is_member)
+
+    register_security(app)
+    register_write_transactions(app)
+    register_error_handlers(app)
+    for blueprint in (
+        accounts_bp,
+        maps.bp,
+        initiatives.map_bp,
+        initiatives.api_bp,
+        initiatives.bp,
+        participation.bp,
+        trajectories.bp,
+        credits.bp,
+        council.bp,
+    ):
+        app.register_blueprint(blueprint)
+    csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only
+    app.cli.add_command(demo_group)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    app.jinja_env.filters["plain"] = render_plain
+    app.jinja_env.globals["can"] = policy.can
+
+    @app.context_processor
+    def inject_globals() -> dict:
+        return {"ROLES": ROLES}
+
+    return app
+
+
+@click.group("demo", help="Demo data.")
+def demo_group() -> None:
+    pass
+
+
+@demo_group.command("seed")
+@click.option("--count", default=300, show_default=True)
+@with_appcontext
+def demo_seed(count: int) -> None:
+    """Load the demo municipality, themes, one account per role and initiatives."""
+    from .demo import seed
+
+    for line in seed(count):
+        click.echo(line)

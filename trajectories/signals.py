@@ -1,0 +1,14 @@
+"""Events of co-creation trajectories, for the packages above (credits, council facts)."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender: the Initiative, placed in a trajectory (``assisted``: entered by an ambassador).
+placed_in_trajectory = _signals.signal("placed-in-trajectory")
+#: sender: the StageChange row (flushed); ``initiative``.
+stage_reached = _signals.signal("stage-reached")
+#: sender: the Feedback row (flushed); ``initiative``; ``timely``: within the response norm.
+feedback_given = _signals.signal("feedback-given")
+#: sender: the Outcome row (flushed); ``initiative``; ``actor_id``.
+outcome_reported = _signals.signal("outcome-reported")

@@ -56,6 +56,8 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
         "MAIL_SENDER": env("MAIL_SENDER", "Schatkaart <noreply@schatkaart.local>"),
         "MAIL_FILE": env("MAIL_FILE", str(instance_path / "mail.log")),
+        # werkzeug's default (scrypt); tests and load tests choose a cheap one.
+        "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",

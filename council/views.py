@@ -15,7 +15,7 @@ from initiatives.models import STATUSES, TYPES, Initiative, Theme
 from maps.builders import base_map, bounds_of, render_parts
 from maps.services import areas_by_level, current_municipality
 from platform_core.extensions import db, limiter
-from platform_core.policy import can, public, requires
+from platform_core.policy import can, load, public, requires
 from trajectories.models import OUTCOMES, Blocker, Feedback, Framing, Outcome, Trajectory
 
 from . import bp
@@ -254,7 +254,7 @@ def open_data():
 
 def _review_context(trajectory_id: int) -> dict:
     """The outcome review reads plain rows (no ORM objects): a trajectory may hold thousands of initiatives."""
-    t = db.session.get(Trajectory, trajectory_id) or abort(404)
+    t = load(Trajectory, trajectory_id)
     scope = Scope(trajectory_id=t.id)
     in_scope = initiative_scope(select(Initiative.id), scope)
     items = db.session.execute(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from platform_core.extensions import db
-from platform_core.policy import public, requires
+from platform_core.policy import load, public, requires
 from platform_core.validation import ValidationFailed
 from trajectories.models import Trajectory
 
@@ -42,9 +42,10 @@ def mine():
 @bp.post("/mijn/credits/<int:trajectory_id>/zichtbaar")
 @requires("logged_in")
 def opt_in(trajectory_id: int):
+    trajectory = load(Trajectory, trajectory_id)
     if FlaskForm().validate_on_submit():
         visible = request.form.get("visible") == "1"
-        set_standing_opt_in(current_user, trajectory_id, visible)
+        set_standing_opt_in(current_user, trajectory.id, visible)
         flash(
             _("U staat nu in het overzicht van dit traject.") if visible else _("U staat niet meer in het overzicht."),
             "success",
@@ -55,7 +56,7 @@ def opt_in(trajectory_id: int):
 @bp.route("/trajecten/<int:trajectory_id>/credits")
 @public
 def trajectory(trajectory_id: int):
-    t = db.session.get(Trajectory, trajectory_id) or abort(404)
+    t = load(Trajectory, trajectory_id)
     return render_template(
         "credits/trajectory.html",
         t=t,
@@ -75,7 +76,7 @@ def levels():
 @bp.route("/trajecten/<int:trajectory_id>/credits/regels", methods=["GET", "POST"])
 @requires("administer")
 def rules(trajectory_id: int):
-    t = db.session.get(Trajectory, trajectory_id) or abort(404)
+    t = load(Trajectory, trajectory_id)
     form = FlaskForm()
     errors: dict[str, str] = {}
     if form.validate_on_submit():

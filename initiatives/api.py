@@ -9,8 +9,8 @@ from geoalchemy2.shape import to_shape
 from maps.geocoder import geocode
 from maps.geometry import to_geojson
 from maps.services import current_municipality
-from platform_core.extensions import db, limiter
-from platform_core.policy import public
+from platform_core.extensions import limiter
+from platform_core.policy import find, public
 
 from . import api_bp
 from .map_queries import BadRequest, map_features, parse_bbox, parse_zoom
@@ -37,7 +37,7 @@ def initiatives():
 @api_bp.get("/initiatives/<int:initiative_id>")
 @public
 def initiative(initiative_id: int):
-    item = db.session.get(Initiative, initiative_id)
+    item = find(Initiative, initiative_id)
     if item is None or item.visibility != "published":
         abort(404)
     return jsonify(

@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Theme
+from maps.models import Area
 from maps.services import current_municipality
 from platform_core.contributions import Contribution, ContributionEvent, on_initiative
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
-from platform_core.policy import require
+from platform_core.policy import find, require
 from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import ValidationFailed
 
@@ -57,8 +58,11 @@ def follow(user: User, target_type: str, target_id: int) -> None:
     require(user, "logged_in")
     if target_type not in FOLLOW_TARGETS:
         raise ValidationFailed({"target_type": _("Dit kunt u niet volgen.")})
+    target = find({"initiative": Initiative, "area": Area, "theme": Theme}[target_type], target_id)
+    if target is None:
+        raise ValidationFailed({"target_type": _("Dit bestaat niet (meer).")})
     if target_type == "initiative":
-        require(user, "take_part", db.session.get(Initiative, target_id))
+        require(user, "take_part", target)
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     db.session.execute(
         dialect.insert(Follow)
@@ -338,7 +342,7 @@ def delete_comment(user: User, comment: Comment) -> None:
 
 def _pluim_target(target_type: str, target_id: int):
     model = {"initiative": Initiative, "comment": Comment}.get(target_type)
-    target = db.session.get(model, target_id) if model else None
+    target = find(model, target_id) if model else None
     if target is None:
         raise ValidationFailed({"target": _("Dit bestaat niet (meer).")})
     return target
@@ -351,8 +355,6 @@ def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, in
     lock_row(db.session, {"initiative": Initiative, "comment": Comment}.get(target_type, Initiative), target_id)
     target = _pluim_target(target_type, target_id)
     owner = target.owner_id if target_type == "initiative" else target.author_id
-    if owner == user.id:
-        raise ValidationFailed({"target": _("Een pluim geeft u aan een ander, niet aan uzelf.")})
     model = type(target)
     existing = db.session.scalar(select(Pluim).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
     initiative = target if target_type == "initiative" else target.initiative
@@ -361,6 +363,9 @@ def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, in
         db.session.delete(existing)
         step = -1
     else:
+        require(user, "take_part", target)  # hidden, pending or deleted content takes no pluim
+        if owner == user.id:
+            raise ValidationFailed({"target": _("Een pluim geeft u aan een ander, niet aan uzelf.")})
         require(user, "give_pluim", target)
         pluim = Pluim(user_id=user.id, target_type=target_type, target_id=target_id)
         db.session.add(pluim)

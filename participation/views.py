@@ -13,7 +13,7 @@ from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import csrf, db, limiter
 from platform_core.models import utcnow
-from platform_core.policy import can, load, public, require, requires
+from platform_core.policy import can, find, load, public, require, requires
 from platform_core.urls import safe_next
 from platform_core.validation import ValidationFailed
 
@@ -155,7 +155,7 @@ def comment_view(initiative_id: int):
         return _back(item, "reacties")
     parent = None
     if form.parent_id.data and form.parent_id.data.isdigit():
-        parent = db.session.get(Comment, int(form.parent_id.data))
+        parent = find(Comment, form.parent_id.data)
     try:
         comment = post_comment(
             item,
@@ -315,7 +315,7 @@ def _follow_labels() -> list[tuple[Follow, str, str]]:
     labels = []
     for f in rows:
         model = {"initiative": Initiative, "area": Area, "theme": Theme}[f.target_type]
-        target = db.session.get(model, f.target_id)
+        target = find(model, f.target_id)
         if target is not None:
             name = getattr(target, "title", None) or target.name
             labels.append((f, name, _target_url(f.target_type, f.target_id)))

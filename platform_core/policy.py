@@ -163,11 +163,19 @@ def require(user: Any, rule: str, obj: Any = None) -> None:
         raise PermissionDenied(rule, status=404 if RULES[rule].hide else 403)
 
 
+def find(model: Any, object_id: Any) -> Any:
+    """An object by an id from a URL or a form, or None: also for ids that cannot exist
+    ("abc", -1, 2**63), which the database would otherwise answer with an error."""
+    if isinstance(object_id, str):
+        object_id = int(object_id) if object_id.isdigit() else None
+    if not isinstance(object_id, int) or not 0 < object_id <= MAX_ID:
+        return None
+    return db.session.get(model, object_id)
+
+
 def load(model: Any, object_id: Any) -> Any:
     """An object by id for a view, 404 when it does not exist (or the id cannot exist)."""
-    if not isinstance(object_id, int) or not 0 < object_id <= MAX_ID:
-        abort(404)
-    item = db.session.get(model, object_id)
+    item = find(model, object_id)
     if item is None:
         abort(404)
     return item

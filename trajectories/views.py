@@ -15,7 +15,7 @@ from maps.services import current_municipality
 from participation.models import Comment
 from platform_core.accounts.services import find_user
 from platform_core.extensions import db
-from platform_core.policy import can, load, public, requires
+from platform_core.policy import can, find, load, public, requires
 from platform_core.validation import PermissionDenied, ValidationFailed, apply_errors
 
 from . import bp
@@ -286,7 +286,7 @@ def panel(initiative_id: int):
         targets.append((f"area:{item.area_id}", _("De buurt %(n)s", n=item.area.name)))
     forms["framing"].target.choices = targets
     answers_id = request.values.get("vraag") or request.form.get("fb-answers")
-    question = db.session.get(Comment, int(answers_id)) if answers_id and answers_id.isdigit() else None
+    question = find(Comment, answers_id)
     action = request.form.get("action")
     if request.method == "POST" and action in forms and forms[action].validate_on_submit():
         form = forms[action]
@@ -296,7 +296,7 @@ def panel(initiative_id: int):
                 flash(_("Uw reactie staat bij het initiatief. De initiatiefnemer krijgt bericht."), "success")
                 return redirect(url_for("initiatives.detail", initiative_id=item.id) + "#gemeente")
             if action == "role":
-                stage = db.session.get(Stage, int(form.stage_id.data)) if form.stage_id.data else None
+                stage = find(Stage, form.stage_id.data)
                 set_municipal_role(current_user, item, form.role.data, form.scale.data, stage)
             elif action == "facilitation":
                 offer_facilitation(current_user, item, form.kind.data, form.description.data, form.amount.data)
@@ -432,7 +432,7 @@ def new_meeting():
                 form.starts_at.data,
                 form.place.data,
                 int(form.area_id.data) if form.area_id.data else None,
-                db.session.get(Trajectory, int(form.trajectory_id.data)) if form.trajectory_id.data else None,
+                find(Trajectory, form.trajectory_id.data),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)

@@ -1,0 +1,262 @@
+"""The permissions matrix: every route of the URL map, as a visitor and as each of the seven
+roles (resident, initiator, ambassador, civil servant, moderator, council member, administrator),
+against the rule the route declares. A route without a declared rule fails; so does any allow
+the table below does not expect, any refusal it does, and any 5xx. Hidden content is tried too:
+it accepts no join, pluim, follow, contact or reply from anyone.
+
+The expectations are written out here, independently of ``platform_core.policy``, so a change to
+a rule shows up as a failing line in this table rather than passing silently.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from maps.models import Area, Municipality
+from participation.moderation import decide
+from participation.services import add_need, post_comment
+from platform_core.extensions import db
+from platform_core.models import User
+from platform_core.policy import declared_rule
+from platform_core.transaction import unit_of_work
+from tests.conftest import csrf_token, login
+from trajectories.services import create_meeting, create_trajectory, log_blocker, make_ambassador
+
+ACTORS = ("visitor", "resident", "initiator", "ambassador", "civil_servant", "moderator", "council", "admin")
+SIGNED_IN = set(ACTORS) - {"visitor"}
+
+# Who passes each rule on the world built below (the initiative belongs to the initiator; the
+# comment to the resident; the meeting is the civil servant's, in a buurt the ambassador does not
+# serve; nobody else takes part in the initiative).
+EXPECTED = {
+    "public": set(ACTORS),
+    "logged_in": SIGNED_IN,
+    "take_part": SIGNED_IN,
+    "comment": set(ACTORS),
+    "contact": set(ACTORS),
+    "respond_to_need": SIGNED_IN - {"initiator"},
+    "steer_initiative": {"initiator"},
+    "close_initiative": {"initiator", "civil_servant"},
+    "map_stakeholders": {"initiator", "civil_servant"},
+    "own_comment": {"resident"},
+    "speak_for_municipality": {"civil_servant"},
+    "act_as_ambassador": {"ambassador"},
+    "organise": {"ambassador", "civil_servant"},
+    "organise_in": {"civil_servant"},
+    "moderate": {"moderator", "admin"},
+    "administer": {"admin"},
+    "read_council": {"council", "civil_servant", "admin"},
+}
+# What each route is for, and so which rule it must declare: pinned here, so a route that quietly
+# loosens its rule (or a new route) fails this test until the table says so.
+ROUTE_RULES = {
+    "accounts.account": "logged_in",
+    "accounts.login": "public",
+    "accounts.logout": "logged_in",
+    "accounts.register": "public",
+    "api.geocode_view": "public",
+    "api.initiative": "public",
+    "api.initiatives": "public",
+    "api.openapi": "public",
+    "council.ambassador": "act_as_ambassador",
+    "council.export_areas_csv": "read_council",
+    "council.export_csv": "read_council",
+    "council.index": "read_council",
+    "council.open_data": "public",
+    "council.publish_open_data": "administer",
+    "council.review": "read_council",
+    "council.review_file": "read_council",
+    "credits.levels": "public",
+    "credits.mine": "logged_in",
+    "credits.opt_in": "logged_in",
+    "credits.rules": "administer",
+    "credits.trajectory": "public",
+    "initiatives.contact": "contact",
+    "initiatives.create": "logged_in",
+    "initiatives.detail": "public",
+    "initiatives.edit": "steer_initiative",
+    "initiatives.gallery": "public",
+    "maps.treasure_map": "public",
+    "participation.add_need_view": "steer_initiative",
+    "participation.comment_view": "comment",
+    "participation.delete_comment_view": "own_comment",
+    "participation.edit_comment_view": "own_comment",
+    "participation.flag_view": "public",
+    "participation.follow_view": "logged_in",
+    "participation.house_rules_edit": "moderate",
+    "participation.house_rules_view": "public",
+    "participation.join_view": "take_part",
+    "participation.leave_view": "logged_in",
+    "participation.mine": "logged_in",
+    "participation.moderation_decide": "moderate",
+    "participation.moderation_queue": "moderate",
+    "participation.moderation_settings": "moderate",
+    "participation.need_status_view": "steer_initiative",
+    "participation.pluim_view": "logged_in",
+    "participation.respond_view": "respond_to_need",
+    "participation.unsubscribe": "public",
+    "trajectories.add_stakeholder_view": "map_stakeholders",
+    "trajectories.add_trajectory_framing": "speak_for_municipality",
+    "trajectories.ambassadors_admin": "administer",
+    "trajectories.assisted": "act_as_ambassador",
+    "trajectories.close": "administer",
+    "trajectories.create": "administer",
+    "trajectories.detail": "public",
+    "trajectories.index": "public",
+    "trajectories.meeting": "organise_in",
+    "trajectories.new_meeting": "organise",
+    "trajectories.next_initiative_stage": "close_initiative",
+    "trajectories.next_stage": "administer",
+    "trajectories.outcome": "close_initiative",
+    "trajectories.panel": "speak_for_municipality",
+    "trajectories.queue": "speak_for_municipality",
+    "trajectories.solve": "speak_for_municipality",
+}
+# Run last: they change who may do what (joining makes a participant; logging out, a visitor).
+LAST = ("participation.join_view", "accounts.logout")
+ROUTES_ON_CONTENT = ("take_part", "comment", "contact")
+
+
+@pytest.fixture
+def world(app, make_user, place):
+    ids = {
+        "resident": make_user("rosa@example.nl"),
+        "initiator": make_user("ilse@example.nl"),
+        "ambassador": make_user("amir@example.nl"),
+        "civil_servant": make_user("petra@gemeente.nl", roles=("civil_servant",)),
+        "moderator": make_user("mo@gemeente.nl", roles=("moderator",)),
+        "council": make_user("raad@gemeente.nl", roles=("council",)),
+        "admin": make_user("beheer@gemeente.nl", roles=("admin",)),
+    }
+    item = place(ids["initiator"], title="Speeltuin aan de gracht")
+    hidden = place(ids["initiator"], title="Dubbel geplaatst plan")
+    with app.app_context(), unit_of_work():
+        get = db.session.get
+        other_buurt = db.session.scalar(select(Area).where(Area.level == "buurt", Area.name != "Spoorzicht"))
+        make_ambassador(get(User, ids["admin"]), get(User, ids["ambassador"]), [other_buurt.id])
+        initiative = get_initiative(item)
+        comment = post_comment(initiative, "Goed idee, ik help mee.", get(User, ids["resident"]))
+        need = add_need(get(User, ids["initiator"]), initiative, "Iemand met een zaag")
+        meeting = create_meeting(
+            get(User, ids["civil_servant"]),
+            "Buurtavond",
+            datetime(2026, 12, 1, 19, 30),
+            "Buurthuis",
+            initiative.area_id,
+        )
+        trajectory = create_trajectory(
+            get(User, ids["admin"]),
+            "Groen",
+            "Hoe maken we het groener?",
+            "Stadsbeheer",
+            date(2026, 1, 1),
+            date(2026, 12, 31),
+        )
+        blocker = log_blocker(get(User, ids["civil_servant"]), initiative, "Vergunning duurt lang", "Vergunningen")
+        decide(get(User, ids["moderator"]), "initiative", hidden, "hide", "Dubbel geplaatst")
+        db.session.scalar(select(Municipality)).open_data_published = True
+        params = {
+            "initiative_id": item,
+            "comment_id": comment.id,
+            "need_id": need.id,
+            "meeting_id": meeting.id,
+            "trajectory_id": trajectory.id,
+            "blocker_id": blocker.id,
+            "target_type": "initiative",
+            "target_id": item,
+            "token": "geen-geldig-token",
+            "filename": "css/site.css",
+        }
+    return {"ids": ids, "params": params, "hidden": hidden}
+
+
+def get_initiative(item_id: int):
+    from initiatives.models import Initiative
+
+    return db.session.get(Initiative, item_id)
+
+
+def _routes(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) for every route but static files; the state-changing ones last."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        declared = declared_rule(app.view_functions[rule.endpoint])
+        assert declared is not None, f"{rule.endpoint} declares no permission rule"
+        out.extend((rule.endpoint, method, declared[0]) for method in sorted(rule.methods & {"GET", "POST"}))
+    return sorted(out, key=lambda r: (r[0] in LAST, r[1] == "POST", r[0]))
+
+
+def _client(app, actor: str, ids: dict):
+    client = app.test_client()
+    if actor != "visitor":
+        with app.app_context():
+            email = db.session.get(User, ids[actor]).email
+        assert login(client, email).status_code == 302
+    return client, csrf_token(client, "/inloggen") if actor == "visitor" else csrf_token(client, "/mijn")
+
+
+def _refused(response, actor: str) -> bool:
+    if response.status_code in (403, 404):
+        return True
+    return actor == "visitor" and response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def _call(app, client, token: str, endpoint: str, method: str, params: dict):
+    with app.test_request_context():
+        rule = next(r for r in app.url_map.iter_rules(endpoint))
+        url = url_for(endpoint, **{name: params[name] for name in rule.arguments})
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": token})
+
+
+def test_every_route_declares_the_rule_this_table_pins(app):
+    declared = {endpoint: rule for endpoint, _method, rule in _routes(app)}
+    assert declared == ROUTE_RULES
+    assert set(ROUTE_RULES.values()) <= set(EXPECTED)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_every_route_allows_exactly_whom_the_policy_names(app, world, actor):
+    client, token = _client(app, actor, world["ids"])
+    wrong = []
+    for endpoint, method, rule in _routes(app):
+        response = _call(app, client, token, endpoint, method, world["params"])
+        assert response.status_code < 500, f"{method} {endpoint} as {actor}: {response.status_code}"
+        allowed = not _refused(response, actor)
+        if allowed != (actor in EXPECTED[rule]):
+            wrong.append(f"{method} {endpoint} ({rule}) as {actor}: {response.status_code}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_hidden_content_accepts_nothing_from_anyone(app, world, actor):
+    client, token = _client(app, actor, world["ids"])
+    params = {**world["params"], "initiative_id": world["hidden"], "target_id": world["hidden"]}
+    tried = []
+    for endpoint, method, rule in _routes(app):
+        if method != "POST" or (rule not in ROUTES_ON_CONTENT and endpoint not in _TARGETED):
+            continue
+        response = _call(app, client, token, endpoint, method, params)
+        tried.append(endpoint)
+        assert _refused(response, actor), f"{endpoint} on hidden content as {actor}: {response.status_code}"
+    assert {"participation.join_view", "participation.pluim_view", "participation.follow_view"} <= set(tried)
+
+
+_TARGETED = ("participation.pluim_view", "participation.follow_view")
+
+
+def test_ids_that_cannot_exist_are_not_found(app, world):
+    client, token = _client(app, "admin", world["ids"])
+    huge = {name: 2**63 for name in world["params"] if name.endswith("_id")}
+    for endpoint, method, _rule in _routes(app):
+        if endpoint in LAST:
+            continue
+        response = _call(app, client, token, endpoint, method, {**world["params"], **huge})
+        assert response.status_code < 500, f"{method} {endpoint} with id 2**63: {response.status_code}"

@@ -18,6 +18,7 @@ demo: setup
 lint:
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	$(VENV)/lint-imports
 
 format:
 	$(VENV)/ruff format .

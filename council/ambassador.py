@@ -18,8 +18,8 @@ from platform_core.contributions import Contribution
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.policy import requires
+from trajectories.ambassadors import ambassador_area_ids, attendance_total
 from trajectories.models import Meeting
-from trajectories.services import ambassador_area_ids, attendance_total
 
 from . import bp
 from .models import ContributionFact, PersonSummary, day_date, day_number

@@ -30,7 +30,8 @@ from platform_core.extensions import babel, csrf, db, limiter, login_manager, mi
 from platform_core.models import ROLES, User
 from platform_core.security import register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
-from trajectories.services import ambassador_area_ids, is_member
+from trajectories.ambassadors import ambassador_area_ids
+from trajectories.outcomes import is_member
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -303,16 +303,11 @@ def _co_creation(accounts: list[User], neighbours: list[User]) -> Iterator[str]:
     from datetime import date
 
     from participation.services import join, post_comment
-    from trajectories.services import (
-        add_framing,
-        create_meeting,
-        create_trajectory,
-        make_ambassador,
-        place_in_trajectory,
-        post_feedback,
-        register_attendance,
-        report_outcome,
-    )
+    from trajectories.ambassadors import create_meeting, make_ambassador, register_attendance
+    from trajectories.framing import add_framing
+    from trajectories.municipality import post_feedback
+    from trajectories.outcomes import report_outcome
+    from trajectories.services import create_trajectory, place_in_trajectory
 
     rng = random.Random(7)
     _resident, ambassador, civil, _moderator, _council, admin = accounts

@@ -15,7 +15,9 @@ from participation.services import join, post_comment
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from trajectories.services import create_trajectory, place_in_trajectory, post_feedback, report_outcome
+from trajectories.municipality import post_feedback
+from trajectories.outcomes import report_outcome
+from trajectories.services import create_trajectory, place_in_trajectory
 
 from .conftest import login
 

@@ -21,14 +21,10 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from tests.conftest import initiative_input
-from trajectories.services import (
-    create_meeting,
-    create_trajectory,
-    place_in_trajectory,
-    post_feedback,
-    register_attendance,
-    report_outcome,
-)
+from trajectories.ambassadors import create_meeting, register_attendance
+from trajectories.municipality import post_feedback
+from trajectories.outcomes import report_outcome
+from trajectories.services import create_trajectory, place_in_trajectory
 
 
 def exact() -> dict:

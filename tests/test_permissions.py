@@ -24,7 +24,9 @@ from platform_core.models import User
 from platform_core.policy import declared_rule
 from platform_core.transaction import unit_of_work
 from tests.conftest import csrf_token, login
-from trajectories.services import create_meeting, create_trajectory, log_blocker, make_ambassador
+from trajectories.ambassadors import create_meeting, make_ambassador
+from trajectories.municipality import log_blocker
+from trajectories.services import create_trajectory
 
 ACTORS = ("visitor", "resident", "initiator", "ambassador", "civil_servant", "moderator", "council", "admin")
 SIGNED_IN = set(ACTORS) - {"visitor"}

@@ -17,29 +17,26 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 from platform_core.workdays import add_working_days, easter, holidays, working_days_between
-from trajectories.models import Framing, Meeting, Trajectory
-from trajectories.services import (
-    add_framing,
-    add_stakeholder,
-    advance_stage,
+from trajectories.ambassadors import (
     assisted_entry,
     attendance_total,
-    close_trajectory,
     create_meeting,
-    create_trajectory,
-    expected_answer_by,
-    framing_for,
-    log_blocker,
     make_ambassador,
-    offer_facilitation,
-    place_in_trajectory,
-    post_feedback,
     register_attendance,
-    report_outcome,
+)
+from trajectories.framing import add_framing, framing_for
+from trajectories.models import Framing, Meeting, Trajectory
+from trajectories.municipality import (
+    expected_answer_by,
+    log_blocker,
+    offer_facilitation,
+    post_feedback,
     response_queue,
     set_municipal_role,
     solve_blocker,
 )
+from trajectories.outcomes import add_stakeholder, report_outcome
+from trajectories.services import advance_stage, close_trajectory, create_trajectory, place_in_trajectory
 
 from .conftest import initiative_input
 

@@ -14,8 +14,9 @@ from participation.models import Comment
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
+from trajectories.ambassadors import make_ambassador
 from trajectories.models import Feedback, Meeting, Trajectory
-from trajectories.services import create_trajectory, make_ambassador, place_in_trajectory
+from trajectories.services import create_trajectory, place_in_trajectory
 
 from .conftest import login, post_form
 
@@ -284,7 +285,7 @@ def test_initiative_moves_to_its_next_stage_and_earns_the_stage_credit(app, clie
 
 
 def test_area_framing_is_drawn_on_the_trajectory_map(app, client, cast):
-    from trajectories.services import add_framing
+    from trajectories.framing import add_framing
 
     with app.app_context(), unit_of_work():
         area = db.session.scalar(select(Area).where(Area.name == "Spoorzicht"))

@@ -10,6 +10,7 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import can
 
+from .framing import framing_for
 from .models import (
     FACILITATION_KINDS,
     FRAMING_KINDS,
@@ -24,7 +25,8 @@ from .models import (
     Stakeholder,
     Trajectory,
 )
-from .services import expected_answer_by, framing_for, is_member
+from .municipality import expected_answer_by
+from .outcomes import is_member
 
 
 @detail_page.connect

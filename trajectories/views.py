@@ -19,6 +19,14 @@ from platform_core.policy import can, find, load, public, requires
 from platform_core.validation import PermissionDenied, ValidationFailed, apply_errors
 
 from . import bp
+from .ambassadors import (
+    ambassador_area_ids,
+    assisted_entry,
+    attendance_total,
+    create_meeting,
+    make_ambassador,
+    register_attendance,
+)
 from .forms import (
     AmbassadorForm,
     AssistedForm,
@@ -33,29 +41,18 @@ from .forms import (
     SummaryForm,
     TrajectoryForm,
 )
+from .framing import add_framing, framing_for
 from .models import FRAMING_KINDS, OUTCOMES, ROLE_SCALE, ROLES, Blocker, Meeting, Stage, Trajectory
-from .services import (
-    add_framing,
-    add_stakeholder,
-    advance_stage,
-    ambassador_area_ids,
-    assisted_entry,
-    attendance_total,
-    close_trajectory,
-    create_meeting,
-    create_trajectory,
-    framing_for,
+from .municipality import (
     log_blocker,
-    make_ambassador,
-    move_initiative_stage,
     offer_facilitation,
     post_feedback,
-    register_attendance,
-    report_outcome,
     response_queue,
     set_municipal_role,
     solve_blocker,
 )
+from .outcomes import add_stakeholder, report_outcome
+from .services import advance_stage, close_trajectory, create_trajectory, move_initiative_stage
 
 
 def _get(model, id_: int):  # noqa: ANN001

@@ -1,0 +1,190 @@
+"""The municipality on an initiative: official feedback (its response), its role, facilitation,
+blockers, and the response-time queue. Only civil servants speak for the municipality."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from initiatives.models import Initiative
+from participation.models import Comment
+from participation.notify import deliver_immediate, notify
+from participation.services import followers_of
+from platform_core.extensions import db
+from platform_core.models import User, utcnow
+from platform_core.policy import require
+from platform_core.spatial import begin_write, lock_row
+from platform_core.validation import ValidationFailed
+from platform_core.workdays import add_working_days, working_days_between
+
+from . import signals
+from .fields import text_field
+from .models import (
+    FACILITATION_KINDS,
+    ROLE_SCALE,
+    ROLES,
+    Blocker,
+    Facilitation,
+    Feedback,
+    MunicipalRole,
+    Stage,
+)
+
+# --- feedback, roles, facilitation, blockers ------------------------------------------------
+
+
+def post_feedback(
+    civil_servant: User, initiative: Initiative, body: str, department: str, answers: Comment | None = None
+) -> Feedback:
+    """The municipality's answer: named, with department and date; counts as its response."""
+    require(civil_servant, "speak_for_municipality")
+    begin_write(db.session)
+    lock_row(db.session, Initiative, initiative.id)
+    body = text_field(body, "body", 5, 5000)
+    department = text_field(department, "department", 2, 120)
+    if answers is not None and answers.initiative_id != initiative.id:
+        raise ValidationFailed({"body": _("Deze vraag hoort bij een ander initiatief.")})
+    feedback = Feedback(
+        initiative_id=initiative.id,
+        author_id=civil_servant.id,
+        department=department,
+        body=body,
+        answers_comment_id=answers.id if answers else None,
+    )
+    db.session.add(feedback)
+    now = utcnow()
+    db.session.flush()
+    waited_since = answers.created_at if answers is not None and answers.answered_at is None else None
+    if initiative.first_response_at is None:
+        waited_since = waited_since or initiative.created_at
+        initiative.record_first_response(now)
+    timely = waited_since is not None and working_days_between(waited_since, now) <= norm_days()
+    if answers is not None and answers.answered_at is None:
+        answers.answered_at = now
+    initiative.last_activity_at = now
+    db.session.flush()
+    signals.feedback_given.send(feedback, initiative=initiative, timely=timely)
+    text = _(
+        "De gemeente (%(dep)s) reageerde op ‘%(title)s’: %(body)s",
+        dep=department,
+        title=initiative.title,
+        body=body[:200],
+    )
+    recipients = followers_of(initiative) | {initiative.owner_id}
+    if answers is not None and answers.author_id:
+        recipients.add(answers.author_id)
+    sent = notify(recipients - {civil_servant.id}, "feedback", initiative, text)
+    deliver_immediate(sent)
+    return feedback
+
+
+def set_municipal_role(
+    civil_servant: User, initiative: Initiative, role: str, scale: str | None = None, stage: Stage | None = None
+) -> MunicipalRole:
+    require(civil_servant, "speak_for_municipality")
+    if role not in ROLES:
+        raise ValidationFailed({"role": _("Kies een rol.")})
+    if scale and scale not in ROLE_SCALE:
+        raise ValidationFailed({"scale": _("Kies een positie op de schaal.")})
+    if stage is not None and stage.trajectory_id != initiative.trajectory_id:
+        raise ValidationFailed({"stage": _("Deze fase hoort niet bij het traject van dit initiatief.")})
+    item = MunicipalRole(
+        initiative_id=initiative.id,
+        stage_id=stage.id if stage else None,
+        role=role,
+        scale=scale or None,
+        set_by_id=civil_servant.id,
+    )
+    db.session.add(item)
+    if stage is None:
+        initiative.municipal_role = role
+    db.session.flush()
+    return item
+
+
+def offer_facilitation(
+    civil_servant: User, initiative: Initiative, kind: str, description: str, amount: int | None = None
+) -> Facilitation:
+    require(civil_servant, "speak_for_municipality")
+    if kind not in FACILITATION_KINDS:
+        raise ValidationFailed({"kind": _("Kies wat de gemeente aanbiedt.")})
+    limit = current_app.config["FACILITATION_BUDGET_MAX"]
+    if kind == "budget" and (amount is None or not 0 < amount <= limit):
+        raise ValidationFailed({"amount": _("Een klein budget is een bedrag tussen 1 en %(max)s euro.", max=limit)})
+    item = Facilitation(
+        initiative_id=initiative.id,
+        kind=kind,
+        description=text_field(description, "description", 3, 500),
+        amount=amount if kind == "budget" else None,
+        offered_by_id=civil_servant.id,
+    )
+    db.session.add(item)
+    text = _("De gemeente biedt ‘%(title)s’ aan: %(what)s", title=initiative.title, what=item.description[:200])
+    sent = notify({initiative.owner_id}, "facilitation", initiative, text)
+    deliver_immediate(sent)
+    return item
+
+
+def log_blocker(civil_servant: User, initiative: Initiative, description: str, department: str) -> Blocker:
+    require(civil_servant, "speak_for_municipality")
+    item = Blocker(
+        initiative_id=initiative.id,
+        description=text_field(description, "description", 5, 1000),
+        department=text_field(department, "department", 2, 120),
+        logged_by_id=civil_servant.id,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def solve_blocker(civil_servant: User, blocker: Blocker, solution: str) -> Blocker:
+    require(civil_servant, "speak_for_municipality")
+    if blocker.solved_at:
+        raise ValidationFailed({"solution": _("Dit knelpunt is al opgelost.")})
+    blocker.solution = text_field(solution, "solution", 3, 1000)
+    blocker.solved_at = utcnow()
+    db.session.flush()
+    return blocker
+
+
+# --- response time ------------------------------------------------------------------------
+
+
+def norm_days() -> int:
+    return current_app.config["RESPONSE_NORM_DAYS"]
+
+
+def expected_answer_by(initiative: Initiative) -> datetime | None:
+    if initiative.first_response_at is not None:
+        return None
+    return add_working_days(initiative.created_at, norm_days())
+
+
+def response_queue(now: datetime | None = None) -> list[dict]:
+    """Everything waiting for the municipality, the ones past the norm first, longest wait first."""
+
+    now = now or utcnow()
+    waiting = []
+    for item in db.session.scalars(
+        select(Initiative).where(Initiative.first_response_at.is_(None), Initiative.visibility == "published")
+    ):
+        waiting.append({"kind": "initiative", "initiative": item, "comment": None, "since": item.created_at})
+    questions = db.session.scalars(
+        select(Comment).where(
+            Comment.to_municipality.is_(True), Comment.answered_at.is_(None), Comment.status == "published"
+        )
+    )
+    for comment in questions:
+        waiting.append(
+            {"kind": "question", "initiative": comment.initiative, "comment": comment, "since": comment.created_at}
+        )
+    for entry in waiting:
+        entry["waiting_days"] = working_days_between(entry["since"], now)
+        entry["overdue"] = entry["waiting_days"] > norm_days()
+        entry["due"] = add_working_days(entry["since"], norm_days())
+    waiting.sort(key=lambda e: (not e["overdue"], -e["waiting_days"]))
+    return waiting

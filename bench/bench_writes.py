@@ -67,9 +67,11 @@ def _rows_written(db) -> int:  # noqa: ANN001
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         return connection.connection.dbapi_connection.total_changes
-    return db.session.execute(
-        text("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables")
-    ).scalar_one()
+    return int(
+        db.session.execute(
+            text("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables")
+        ).scalar_one()
+    )
 
 
 def main() -> None:

@@ -8,7 +8,11 @@ import io
 import json
 from datetime import date
 
-from flask import Response, abort, current_app, render_template, request
+import folium
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from initiatives.models import STATUSES, TYPES, Initiative, Theme
@@ -48,9 +52,6 @@ def scope_from_args() -> Scope:
 
 def _choropleth(per_area: list[dict], metric: str):  # noqa: ANN202
     """Our own choropleth (folium.GeoJson + computed colours): branca's legend would load d3 from a CDN."""
-    import folium
-    from markupsafe import escape
-
     values = [row[metric] for row in per_area if row[metric]]
     top = max(values) if values else 0
     features = []
@@ -191,10 +192,6 @@ def export_areas_csv():
 @bp.post("/raad/open-data")
 @requires("administer")
 def publish_open_data():
-    from flask import flash, redirect, url_for
-    from flask_babel import gettext as _
-    from flask_wtf import FlaskForm
-
     municipality = current_municipality()
     if FlaskForm().validate_on_submit() and municipality:
         municipality.open_data_published = request.form.get("publish") == "1"

@@ -12,8 +12,11 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
+from initiatives.models import Initiative
+from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.validation import PermissionDenied, ValidationFailed
@@ -100,8 +103,6 @@ def set_rules(
 def _lock(user_id: int, trajectory_id: int) -> CreditTotal:
     """The person's total row, locked for the rest of the transaction."""
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-
         db.session.execute(
             insert(CreditTotal).values(user_id=user_id, trajectory_id=trajectory_id, total=0).on_conflict_do_nothing()
         )
@@ -306,9 +307,6 @@ def set_standing_opt_in(user: User, trajectory_id: int, visible: bool) -> None:
 
 def collective_progress(trajectory_id: int) -> dict:
     """What everyone achieved together, per initiative and per neighbourhood (shown first)."""
-    from initiatives.models import Initiative
-    from maps.models import Area
-
     total = db.session.scalar(
         select(func.coalesce(func.sum(CreditEvent.amount), 0)).where(CreditEvent.trajectory_id == trajectory_id)
     )

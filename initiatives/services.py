@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from maps.geometry import ensure_inside, parse_location
 from maps.services import neighbourhood_for, require_municipality
+from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import can, require
@@ -131,8 +132,6 @@ def validate(data: InitiativeInput) -> dict:
     clean["contact_name"] = contact_name or None
     clean["contact_email"] = None
     if (data.contact_email or "").strip():
-        from platform_core.accounts.services import normalise_email
-
         try:
             clean["contact_email"] = normalise_email(data.contact_email)
         except ValidationFailed:

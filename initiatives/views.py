@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from functools import partial
 
+import folium
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,10 +14,11 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from maps.builders import add_outlines, base_map, render_parts
+from maps.builders import add_outlines, base_map, bounds_of, render_parts
 from maps.geocoder import geocode
 from maps.geometry import to_geojson
 from maps.services import areas_by_level, current_municipality
+from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
 from platform_core.policy import load, public, requires
@@ -24,9 +27,10 @@ from platform_core.validation import ValidationFailed, apply_errors
 
 from . import bp
 from .forms import ContactForm, InitiativeForm
+from .markdown import render_markdown
 from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, Initiative
 from .search import Filters, apply_filters, order
-from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative
+from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative, validate
 from .signals import detail_page, gallery_page, page_context
 
 
@@ -69,8 +73,6 @@ def gallery():
 
 
 def _small_map(item: Initiative):
-    import folium
-
     m = base_map((item.lat, item.lon), 16)
     if item.is_area:
         folium.GeoJson(to_geojson(to_shape(item.geom)), name="Gebied").add_to(m)
@@ -153,9 +155,6 @@ def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: 
             data = _form_input(form)
             try:
                 if "preview" in request.form:
-                    from .markdown import render_markdown
-                    from .services import validate
-
                     clean = validate(data)
                     preview = {"clean": clean, "html": render_markdown(clean["description"])}
                 elif item is None:
@@ -185,8 +184,6 @@ def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: 
 
 
 def _bounds(municipality):  # noqa: ANN001
-    from maps.builders import bounds_of
-
     return bounds_of(municipality.area.display_geojson)
 
 
@@ -207,8 +204,6 @@ def edit(initiative_id: int):
         form.links.data = "\n".join(link.url for link in item.links)
         form.budget_requested.data = "" if item.budget_requested is None else str(item.budget_requested)
         if item.is_area:
-            import json
-
             form.area_geojson.data = json.dumps(to_geojson(to_shape(item.geom)))
         else:
             form.lat.data, form.lon.data = str(item.lat), str(item.lon)
@@ -225,7 +220,6 @@ def contact(initiative_id: int):
         if form.website.data:  # a bot filled the honeypot: pretend all is well
             flash(_("Uw bericht is verstuurd."), "success")
             return redirect(url_for("initiatives.detail", initiative_id=item.id))
-        from platform_core.accounts.services import normalise_email
 
         try:
             reply_to = normalise_email(form.email.data)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import folium
 from flask import current_app, url_for
 from markupsafe import Markup
+from shapely.geometry import shape
 
 from platform_core.security import with_nonce
 
@@ -85,7 +86,6 @@ def render_parts(m: folium.Map) -> MapParts:
 
 
 def bounds_of(display_geojson: str) -> list[list[float]]:
-    from shapely.geometry import shape
 
     minx, miny, maxx, maxy = shape(json.loads(display_geojson)).bounds
     return [[miny, minx], [maxy, maxx]]

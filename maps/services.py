@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from geoalchemy2.shape import from_shape
 from shapely.geometry import mapping, shape
 from sqlalchemy import func, select
@@ -137,7 +139,6 @@ def import_boundaries(
 
 
 def current_municipality() -> Municipality | None:
-    from flask import current_app
 
     code = current_app.config.get("MUNICIPALITY_CODE")
     stmt = select(Municipality).order_by(Municipality.id)
@@ -170,8 +171,6 @@ def neighbourhood_for(geom) -> Area | None:  # noqa: ANN001
 
 def import_population(path: str | Path) -> tuple[int, list[str]]:
     """CSV with a header ``code,population``; the code of a buurt or wijk."""
-    import csv
-
     updated, unknown = 0, []
     with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):

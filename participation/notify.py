@@ -23,6 +23,7 @@ from platform_core.mail import build_message, send_messages
 from platform_core.models import User, utcnow
 from platform_core.transaction import after_commit, commit
 from platform_core.urls import public_url
+from platform_core.validation import ValidationFailed
 
 from .models import Comment, Notification
 
@@ -191,8 +192,6 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
 
 def set_mode(user: User, mode: str) -> None:
     if mode not in MODES:
-        from platform_core.validation import ValidationFailed
-
         raise ValidationFailed({"notify_mode": _("Kies een van de mogelijkheden.")})
     user.notify_mode = mode
     db.session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from geoalchemy2.shape import to_shape
@@ -21,9 +21,15 @@ from initiatives.services import InitiativeInput, create_initiative, create_them
 from maps.models import Area
 from maps.sample_geography import all_levels
 from maps.services import current_municipality, import_boundaries
+from participation.services import join, post_comment
 from platform_core.accounts.services import find_user, register_user
 from platform_core.extensions import db
 from platform_core.models import User
+from trajectories.ambassadors import create_meeting, make_ambassador, register_attendance
+from trajectories.framing import add_framing
+from trajectories.municipality import post_feedback
+from trajectories.outcomes import report_outcome
+from trajectories.services import create_trajectory, place_in_trajectory
 
 SHARED_UTRECHT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "utrecht"
 DEMO_PASSWORD = "schatkaart-demo"  # noqa: S105  (printed by make demo on purpose)
@@ -300,14 +306,6 @@ COMMENTS = [
 
 def _co_creation(accounts: list[User], neighbours: list[User]) -> Iterator[str]:
     """A trajectory with framing, answers, a meeting and outcomes, so every role has something to see."""
-    from datetime import date
-
-    from participation.services import join, post_comment
-    from trajectories.ambassadors import create_meeting, make_ambassador, register_attendance
-    from trajectories.framing import add_framing
-    from trajectories.municipality import post_feedback
-    from trajectories.outcomes import report_outcome
-    from trajectories.services import create_trajectory, place_in_trajectory
 
     rng = random.Random(7)
     _resident, ambassador, civil, _moderator, _council, admin = accounts

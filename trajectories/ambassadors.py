@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from initiatives.models import Initiative
+from initiatives.services import create_initiative, validate
 from maps.models import Area
+from maps.services import neighbourhood_for
 from participation.signals import contributed
 from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.extensions import db
@@ -59,8 +61,6 @@ def _within(ambassador: User, area_id: int | None) -> None:
 
 def assisted_entry(ambassador: User, resident_name: str, consent_note: str, data) -> Initiative:  # noqa: ANN001
     """Place an initiative for a resident who is not online, with their consent noted."""
-    from initiatives.services import create_initiative, validate
-
     require(ambassador, "act_as_ambassador")
     errors = {}
     name = (resident_name or "").strip()
@@ -70,7 +70,6 @@ def assisted_entry(ambassador: User, resident_name: str, consent_note: str, data
         errors["consent_note"] = _("Noteer hoe en wanneer de bewoner toestemming gaf.")
     if errors:
         raise ValidationFailed(errors)
-    from maps.services import neighbourhood_for
 
     clean = validate(data)
     area = neighbourhood_for(clean["geom"])

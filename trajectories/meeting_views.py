@@ -7,9 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from initiatives.views import _editor
 from maps.models import Area
 from platform_core.accounts.services import find_user
 from platform_core.extensions import db
+from platform_core.models import User
 from platform_core.policy import can, find, requires
 from platform_core.validation import PermissionDenied, ValidationFailed, apply_errors
 
@@ -28,7 +30,7 @@ from .forms import (
     AttendanceForm,
     MeetingForm,
 )
-from .models import Meeting, Trajectory
+from .models import AmbassadorArea, Meeting, Trajectory
 from .view_helpers import areas, get
 
 # --- ambassadors and meetings --------------------------------------------------------------------
@@ -37,8 +39,6 @@ from .view_helpers import areas, get
 @bp.route("/ambassadeur/namens", methods=["GET", "POST"])
 @requires("act_as_ambassador")
 def assisted():
-    from initiatives.views import _editor
-
     form = AssistedForm()
 
     def save(data):  # noqa: ANN001, ANN202
@@ -121,9 +121,6 @@ def ambassadors_admin():
             else:
                 flash(_("%(n)s is nu ambassadeur.", n=user.display_name), "success")
                 return redirect(url_for(".ambassadors_admin"))
-    from platform_core.models import User
-
-    from .models import AmbassadorArea
 
     rows = db.session.execute(
         select(User.display_name, Area.name)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from initiatives.models import MUNICIPAL_ROLES
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
@@ -22,12 +23,7 @@ FRAMING_KINDS = {
     "raad": _l("Wat de raad met de uitkomst doet"),
 }
 FRAMING_TARGETS = ("trajectory", "stage", "area", "initiative")
-ROLES = {
-    "eigenaar": _l("Eigenaar / regisseur"),
-    "partner": _l("Partner"),
-    "financier": _l("Financier"),
-    "geen": _l("Geen rol"),
-}
+ROLES = MUNICIPAL_ROLES  # one table: the municipality's role on an initiative, and per stage
 ROLE_SCALE = {
     "normerend": _l("Normerend"),
     "regisserend": _l("Regisserend"),

@@ -3,7 +3,7 @@ stages, the stakeholder field and outcomes."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -130,8 +130,6 @@ def solve(blocker_id: int):
 @bp.route("/gemeente/wachtrij")
 @requires("speak_for_municipality")
 def queue():
-    from flask import current_app
-
     return render_template(
         "trajectories/queue.html", queue=response_queue(), norm=current_app.config["RESPONSE_NORM_DAYS"]
     )

@@ -24,6 +24,7 @@ from .fields import text_field
 from .models import (
     DEFAULT_STAGES,
     Stage,
+    StageChange,
     Trajectory,
 )
 
@@ -136,8 +137,6 @@ def place_in_trajectory(actor: User, initiative: Initiative, trajectory: Traject
 
 def move_initiative_stage(actor: User, initiative: Initiative) -> Stage:
     """The initiator or a civil servant moves an initiative to its trajectory's next stage."""
-    from .models import StageChange
-
     require(actor, "close_initiative", initiative)
     if initiative.trajectory_id is None:
         raise ValidationFailed({"stage": _("Dit initiatief hoort niet bij een traject.")})

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+import folium
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import escape
 from sqlalchemy import select
 
 from initiatives.models import Initiative
@@ -26,7 +30,7 @@ from .forms import (
     TrajectoryForm,
 )
 from .framing import add_framing, framing_for
-from .models import FRAMING_KINDS, OUTCOMES, Meeting, Trajectory
+from .models import FRAMING_KINDS, OUTCOMES, Framing, Meeting, Outcome, Trajectory
 from .services import advance_stage, close_trajectory, create_trajectory
 from .view_helpers import areas, first_error, get
 
@@ -74,7 +78,6 @@ def detail(trajectory_id: int):
     items = db.session.scalars(
         apply_filters(select(Initiative), Filters()).where(Initiative.trajectory_id == t.id).order_by(Initiative.title)
     ).all()
-    from .models import Outcome
 
     outcomes = {
         o.initiative_id: o
@@ -91,8 +94,6 @@ def detail(trajectory_id: int):
     ]
     m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
     add_outlines(m, t.areas or [a for a in areas() if a.level == "buurt"], name="Gebied")
-    import folium
-    from markupsafe import escape
 
     for item in items:
         folium.Marker((item.lat, item.lon), tooltip=escape(item.title)).add_to(m)
@@ -119,12 +120,6 @@ def detail(trajectory_id: int):
 
 def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
     """Framing attached to areas, drawn on the map with its text (escaped) as tooltip."""
-    import json
-
-    import folium
-    from markupsafe import escape
-
-    from .models import Framing
 
     area_ids = [a.id for a in t.areas] or [a.id for a in areas()]
     rows = db.session.scalars(

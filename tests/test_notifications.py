@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from initiatives.models import Initiative
 from participation.models import Comment, Notification
@@ -73,6 +73,20 @@ def test_immediate_mail_with_one_click_unsubscribe(app, client, scene, smtp_serv
     assert "U bent afgemeld" in resp.get_data(as_text=True)
     with app.app_context(), unit_of_work():
         assert _user(scene["owner"]).notify_mode == "none"
+
+
+def test_no_mail_leaves_for_a_change_that_was_rolled_back(app, client, scene, smtp_server, make_user):
+    """Mail goes out after the commit: a join that is refused later in the same request mails nobody."""
+    with app.app_context(), unit_of_work():
+        set_mode(_user(scene["owner"]), "immediate")
+    with app.app_context():
+        with pytest.raises(RuntimeError), unit_of_work():  # noqa: PT012  (the failure comes after the join)
+            join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]), "Ik kan water geven")
+            assert db.session.scalar(select(func.count()).select_from(Notification)) == 1  # written, not sent
+            raise RuntimeError("something later in the same transaction failed")
+    assert smtp_server.messages == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
 
 
 def test_forged_unsubscribe_token_is_refused(client):

@@ -152,3 +152,26 @@ def test_publishing_a_held_comment_notifies_followers_once(app, scene):
         assert db.session.scalar(select(Notification)) is None  # nothing while held
         decide(db.session.get(User, scene["mod"]), "comment", cid, "publish")
         assert [n.user_id for n in db.session.scalars(select(Notification))] == [scene["owner"]]
+
+
+def test_hidden_comments_and_initiatives_take_no_pluim_join_follow_or_reply(app, scene, make_user):
+    from participation.services import follow, join, toggle_pluim
+
+    fan = make_user("fan@example.nl")
+    with app.app_context(), unit_of_work():
+        item = db.session.get(Initiative, scene["item"])
+        writer = db.session.scalar(select(User).where(User.id != item.owner_id))
+        comment = post_comment(item, "Een reactie die verborgen wordt.", writer)
+        decide(db.session.get(User, scene["mod"]), "comment", comment.id, "hide", "Reclame")
+        with pytest.raises(PermissionDenied):
+            toggle_pluim(db.session.get(User, fan), "comment", comment.id)
+        with pytest.raises(ValidationFailed):  # and no reply to it either
+            post_comment(item, "Antwoord", db.session.get(User, fan), parent=comment)
+        decide(db.session.get(User, scene["mod"]), "initiative", item.id, "hide", "Dubbel")
+        for act in (
+            lambda: join(db.session.get(User, fan), item),
+            lambda: toggle_pluim(db.session.get(User, fan), "initiative", item.id),
+            lambda: follow(db.session.get(User, fan), "initiative", item.id),
+        ):
+            with pytest.raises(PermissionDenied):
+                act()

@@ -90,8 +90,8 @@ def register_error_handlers(app: Flask) -> None:
         """The request's one commit; mail and other after-commit effects follow it."""
         if not db.session.registry.has():
             return response
-        if response.status_code >= 400:
-            rollback()
+        if response.status_code >= 400 or g.get("refused"):
+            rollback()  # a refused change leaves nothing behind, even when the view redirects
             return response
         try:
             commit()

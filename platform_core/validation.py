@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import g, has_request_context
+
 
 class ValidationFailed(Exception):
     """Input was rejected; ``errors`` maps a form field to a plain-Dutch message."""
@@ -9,6 +11,8 @@ class ValidationFailed(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__(errors)
         self.errors = errors
+        if has_request_context():  # whatever the view does next, this request commits nothing
+            g.refused = True
 
 
 class PermissionDenied(Exception):

@@ -76,6 +76,16 @@ def unfollow(user: User, target_type: str, target_id: int) -> None:
     db.session.execute(delete(Follow).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
 
 
+def record_visit(user: User) -> None:
+    """Remember when the person last looked at Mijn Schatkaart ("new since your last visit").
+
+    A page view that writes: it takes the write lock like any write, so on SQLite it waits its
+    turn behind other writers instead of failing when one committed since the page began reading.
+    """
+    begin_write(db.session)
+    db.session.execute(update(User).where(User.id == user.id).values(last_seen_at=utcnow()))
+
+
 def is_following(user: User | None, target_type: str, target_id: int) -> bool:
     if user is None or not user.is_authenticated:
         return False

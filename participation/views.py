@@ -12,7 +12,6 @@ from initiatives.models import Initiative, Theme
 from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import csrf, db, limiter
-from platform_core.models import utcnow
 from platform_core.policy import can, find, load, public, require, requires
 from platform_core.urls import safe_next
 from platform_core.validation import ValidationFailed
@@ -43,6 +42,7 @@ from .services import (
     join,
     leave,
     post_comment,
+    record_visit,
     respond_to_need,
     toggle_pluim,
     unfollow,
@@ -305,8 +305,7 @@ def mine():
         "follows": _follow_labels(),
         "modes": MODES,
     }
-    current_user.last_seen_at = utcnow()
-    db.session.flush()
+    record_visit(current_user)
     return render_template("participation/mine.html", **context)
 
 
@@ -329,6 +328,8 @@ def unsubscribe(token: str):
     data = read_unsubscribe_token(token)
     if data is None:
         return render_template("participation/unsubscribed.html", ok=False), 400
+    if request.method == "GET":  # mail scanners follow links: only a button press (POST) unsubscribes
+        return render_template("participation/unsubscribed.html", ok=True, confirm=True, token=token)
     kind = apply_unsubscribe(data)
     return render_template("participation/unsubscribed.html", ok=True, kind=kind)
 

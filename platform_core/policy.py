@@ -117,7 +117,8 @@ def _organise_in(user: Any, item: Any) -> bool:
 
 
 def _respond_to_need(user: Any, need: Any) -> bool:
-    return _logged_in(user) and need.is_open and _published(need.initiative) and not _owner(user, need.initiative)
+    # A closed call is not a refusal: the service says so next to the field.
+    return _logged_in(user) and _published(need.initiative) and not _owner(user, need.initiative)
 
 
 @dataclass(frozen=True)

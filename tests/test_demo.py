@@ -39,6 +39,11 @@ def test_demo_seed_is_deterministic_and_idempotent(app, runner):
     assert len(first) == 25
     assert len({t for t, *_ in first}) > 10  # varied, realistic titles
 
+    # The demo's figures add up: the credit ledger and the council's facts are exact.
+    assert runner.invoke(args=["credits", "verify"]).exit_code == 0
+    verified = runner.invoke(args=["council", "verify"])
+    assert verified.exit_code == 0, verified.output
+
     again = runner.invoke(args=["demo", "seed", "--count", "25"])
     assert "already present (25)" in again.output
     assert _snapshot(app) == first

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A bounded load test on loopback (50 users, 90 s, reads and writes) against gunicorn
-# (4 workers x 4 threads) on SpatiaLite and on PostGIS. Reports per endpoint and every 5xx.
+# (4 workers x 4 threads) on SpatiaLite and on PostGIS (or the ones named: bench/load.sh sqlite).
+# Reports per endpoint and every 5xx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/pip install -q -r requirements-bench.txt 2> >(grep -v "^WARNING: Location" >&2)
 mkdir -p bench/results
 pg=$(bash scripts/pg.sh | tail -n 1 | sed 's/schatkaart_test$/schatkaart_council/')
 export SECRET_KEY=load-test RATELIMIT_ENABLED=0 MAIL_BACKEND=file MAIL_FILE=/dev/null PASSWORD_HASH_METHOD=pbkdf2:sha256:1
-for db in sqlite postgresql; do
+for db in ${@:-sqlite postgresql}; do
   if [ "$db" = sqlite ]; then
     rm -f bench/results/load.db*; export DATABASE_URL="sqlite:///$PWD/bench/results/load.db"
   else
@@ -27,6 +28,7 @@ with app.app_context(), unit_of_work():
     for i in range(50):
         register_user(f"load{i}@bench.example", "bench-wachtwoord", f"Buur {i}", consent=True)
 PY
+  rm -f "bench/results/load-$db.access" "bench/results/load-$db.log"
   .venv/bin/gunicorn --workers 4 --threads 4 --bind 127.0.0.1:5077 --access-logfile "bench/results/load-$db.access" --error-logfile "bench/results/load-$db.log" wsgi:app &
   server=$!
   for _ in $(seq 1 50); do curl -sf -o /dev/null http://127.0.0.1:5077/huisregels && break; sleep 0.3; done

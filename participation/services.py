@@ -362,8 +362,8 @@ def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, in
     """Give a pluim, or withdraw the one given. Returns (has_pluim, new_count)."""
     require(user, "logged_in")
     begin_write(db.session)
-    lock_row(db.session, {"initiative": Initiative, "comment": Comment}.get(target_type, Initiative), target_id)
-    target = _pluim_target(target_type, target_id)
+    target = _pluim_target(target_type, target_id)  # an id that cannot exist is "not found" here
+    lock_row(db.session, type(target), target.id)
     owner = target.owner_id if target_type == "initiative" else target.author_id
     model = type(target)
     existing = db.session.scalar(select(Pluim).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))

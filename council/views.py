@@ -12,11 +12,10 @@ import folium
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from markupsafe import escape
 from sqlalchemy import func, select
 
 from initiatives.models import STATUSES, TYPES, Initiative, Theme
-from maps.builders import base_map, bounds_of, render_parts
+from maps.builders import base_map, bounds_of, inert_text, render_parts
 from maps.services import areas_by_level, current_municipality
 from platform_core.extensions import db, limiter
 from platform_core.policy import can, load, public, requires
@@ -64,7 +63,7 @@ def _choropleth(per_area: list[dict], metric: str):  # noqa: ANN202
         features.append(
             {
                 "type": "Feature",
-                "properties": {"label": str(escape(label)), "colour": colour, "active": row["active"]},
+                "properties": {"label": inert_text(label), "colour": colour, "active": row["active"]},
                 "geometry": json.loads(row["area"].display_geojson),
             }
         )

@@ -10,11 +10,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
-from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from maps.builders import add_outlines, base_map, bounds_of, render_parts
+from maps.builders import add_outlines, base_map, bounds_of, inert_text, render_parts
 from maps.geocoder import geocode
 from maps.geometry import to_geojson
 from maps.services import areas_by_level, current_municipality
@@ -76,8 +75,8 @@ def _small_map(item: Initiative):
     m = base_map((item.lat, item.lon), 16)
     if item.is_area:
         folium.GeoJson(to_geojson(to_shape(item.geom)), name="Gebied").add_to(m)
-    # folium puts tooltip text into the page unescaped: escape user text here.
-    folium.Marker((item.lat, item.lon), tooltip=escape(item.title)).add_to(m)
+    # folium puts tooltip text into a JavaScript template literal: make user text inert there.
+    folium.Marker((item.lat, item.lon), tooltip=inert_text(item.title)).add_to(m)
     return render_parts(m)
 
 

@@ -58,7 +58,7 @@ def add_outlines(m: folium.Map, areas: list, name: str = "Buurten") -> None:  # 
     features = [
         {
             "type": "Feature",
-            "properties": {"name": html.escape(a.name), "code": a.code},
+            "properties": {"name": inert_text(a.name), "code": a.code},
             "geometry": json.loads(a.display_geojson),
         }
         for a in areas
@@ -71,6 +71,15 @@ def add_outlines(m: folium.Map, areas: list, name: str = "Buurten") -> None:  # 
             tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
             interactive=True,
         ).add_to(m)
+
+
+def inert_text(value: object) -> str:
+    """User text for a map tooltip: HTML-escaped, and with the characters that mean something in
+    a JavaScript template literal (backtick, dollar, backslash) as HTML entities. folium places
+    marker tooltips inside a template literal and GeoJSON tooltips into HTML, so this text can run
+    in neither, and cannot close a script either; the browser still shows it as typed."""
+    text = html.escape(str(value), quote=True)
+    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def render_parts(m: folium.Map) -> MapParts:

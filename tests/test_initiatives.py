@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -276,3 +277,16 @@ def test_contact_honeypot_and_rate_limit(app, client, place, smtp_server):
     statuses = [post_form(client, url, human, token_from=token_page).status_code for _ in range(5)]
     assert statuses[-1] == 429
     assert len(smtp_server.messages) == 4  # 5 per hour, the honeypot post counted too
+
+
+def test_a_title_never_runs_as_script_in_the_map_tooltip(app, client, place):
+    """folium writes marker tooltips into a JavaScript template literal: `${…}` and backticks in
+    a title must stay text, and a title can never close the script."""
+    title = "Tuin ${alert(document.domain)} `x` </script><b>vet</b>"
+    item_id = place(title=title)
+    html = client.get(f"/initiatieven/{item_id}").get_data(as_text=True)
+    scripts = "".join(re.findall(r"<script[^>]*>(.*?)</script>", html, re.S))
+    assert "${alert" not in scripts
+    assert "`x`" not in scripts
+    assert "<b>vet</b>" not in html
+    assert "&#36;{alert(document.domain)} &#96;x&#96;" in scripts  # shown as typed, inert

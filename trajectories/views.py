@@ -8,12 +8,11 @@ import folium
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import escape
 from sqlalchemy import select
 
 from initiatives.models import Initiative
 from initiatives.search import Filters, apply_filters
-from maps.builders import add_outlines, base_map, bounds_of, render_parts
+from maps.builders import add_outlines, base_map, bounds_of, inert_text, render_parts
 from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import db
@@ -96,7 +95,7 @@ def detail(trajectory_id: int):
     add_outlines(m, t.areas or [a for a in areas() if a.level == "buurt"], name="Gebied")
 
     for item in items:
-        folium.Marker((item.lat, item.lon), tooltip=escape(item.title)).add_to(m)
+        folium.Marker((item.lat, item.lon), tooltip=inert_text(item.title)).add_to(m)
     _framing_layer(m, t)
     framing = framing_for("trajectory", t.id)
     if t.current_stage_id:
@@ -134,7 +133,7 @@ def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
         features.append(
             {
                 "type": "Feature",
-                "properties": {"kader": str(escape(text))},
+                "properties": {"kader": inert_text(text)},
                 "geometry": json.loads(area.display_geojson),
             }
         )

@@ -33,10 +33,6 @@ from .services import InitiativeInput, can_edit, create_initiative, theme_tree, 
 from .signals import detail_page, gallery_page, page_context
 
 
-def _get_or_404(initiative_id: int) -> Initiative:
-    return load(Initiative, initiative_id)
-
-
 @bp.route("")
 @public
 def gallery():
@@ -83,7 +79,7 @@ def _small_map(item: Initiative):
 @bp.route("/<int:initiative_id>")
 @public
 def detail(initiative_id: int):
-    return render_detail(_get_or_404(initiative_id))
+    return render_detail(load(Initiative, initiative_id))
 
 
 def render_detail(item: Initiative, status: int = 200, **forms):
@@ -196,7 +192,7 @@ def create():
 @bp.route("/<int:initiative_id>/bewerken", methods=["GET", "POST"])
 @requires("steer_initiative", Initiative)
 def edit(initiative_id: int):
-    item = _get_or_404(initiative_id)
+    item = load(Initiative, initiative_id)
     form = InitiativeForm(obj=item) if request.method == "GET" else InitiativeForm()
     if request.method == "GET":
         form.theme_ids.data = [t.id for t in item.themes]
@@ -213,7 +209,7 @@ def edit(initiative_id: int):
 @requires("contact", Initiative)
 @limiter.limit("5/hour;20/day", methods=["POST"])
 def contact(initiative_id: int):
-    item = _get_or_404(initiative_id)
+    item = load(Initiative, initiative_id)
     form = ContactForm()
     if form.validate_on_submit():
         if form.website.data:  # a bot filled the honeypot: pretend all is well

@@ -54,10 +54,6 @@ def account_or_ip() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
-def _initiative(initiative_id: int) -> Initiative:
-    return load(Initiative, initiative_id)
-
-
 def _back(item: Initiative, anchor: str = ""):
     return redirect(url_for("initiatives.detail", initiative_id=item.id) + (f"#{anchor}" if anchor else ""))
 
@@ -75,7 +71,7 @@ def _rerender(item: Initiative, **forms):
 @requires("take_part", Initiative)
 @limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], key_func=account_or_ip)
 def join_view(initiative_id: int):
-    item = _initiative(initiative_id)
+    item = load(Initiative, initiative_id)
     form = JoinForm()
     if not form.validate_on_submit():
         return _rerender(item, join_form=form)
@@ -91,7 +87,7 @@ def join_view(initiative_id: int):
 @bp.post("/initiatieven/<int:initiative_id>/stoppen")
 @requires("logged_in")
 def leave_view(initiative_id: int):
-    item = _initiative(initiative_id)
+    item = load(Initiative, initiative_id)
     if ActionForm().validate_on_submit():
         leave(current_user, item)
         flash(_("U doet niet meer mee."), "success")
@@ -101,7 +97,7 @@ def leave_view(initiative_id: int):
 @bp.post("/initiatieven/<int:initiative_id>/oproepen")
 @requires("steer_initiative", Initiative)
 def add_need_view(initiative_id: int):
-    item = _initiative(initiative_id)
+    item = load(Initiative, initiative_id)
     form = NeedForm()
     if form.validate_on_submit():
         try:
@@ -146,7 +142,7 @@ def need_status_view(need_id: int):
 @limiter.limit(lambda: current_app.config["RATELIMIT_COMMENT_IP"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_COMMENT_ACCOUNT"], key_func=account_or_ip)
 def comment_view(initiative_id: int):
-    item = _initiative(initiative_id)
+    item = load(Initiative, initiative_id)
     form = CommentForm()
     if not form.validate_on_submit():
         return _rerender(item, comment_form=form)

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
+
+from .extensions import db
 
 SRID = 4326
 
@@ -84,9 +87,6 @@ def register_write_transactions(app) -> None:  # noqa: ANN001
     timeout), so every POST begins ``BEGIN IMMEDIATE``: writers queue on the lock instead of
     failing. Reads (GET) stay deferred and never wait. PostgreSQL needs nothing here.
     """
-    from flask import request
-
-    from .extensions import db
 
     @app.before_request
     def _immediate() -> None:

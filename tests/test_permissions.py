@@ -16,6 +16,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from initiatives.models import Initiative
 from maps.models import Area, Municipality
 from participation.moderation import decide
 from participation.services import add_need, post_comment
@@ -140,7 +141,7 @@ def world(app, make_user, place):
         get = db.session.get
         other_buurt = db.session.scalar(select(Area).where(Area.level == "buurt", Area.name != "Spoorzicht"))
         make_ambassador(get(User, ids["admin"]), get(User, ids["ambassador"]), [other_buurt.id])
-        initiative = get_initiative(item)
+        initiative = db.session.get(Initiative, item)
         comment = post_comment(initiative, "Goed idee, ik help mee.", get(User, ids["resident"]))
         need = add_need(get(User, ids["initiator"]), initiative, "Iemand met een zaag")
         meeting = create_meeting(
@@ -174,12 +175,6 @@ def world(app, make_user, place):
             "filename": "css/site.css",
         }
     return {"ids": ids, "params": params, "hidden": hidden}
-
-
-def get_initiative(item_id: int):
-    from initiatives.models import Initiative
-
-    return db.session.get(Initiative, item_id)
 
 
 def _routes(app) -> list[tuple[str, str, str]]:

@@ -12,7 +12,7 @@ from maps.models import Area
 from platform_core.accounts.services import find_user
 from platform_core.extensions import db
 from platform_core.models import User
-from platform_core.policy import can, find, requires
+from platform_core.policy import can, find, load, requires
 from platform_core.validation import PermissionDenied, ValidationFailed, apply_errors
 
 from . import bp
@@ -31,7 +31,7 @@ from .forms import (
     MeetingForm,
 )
 from .models import AmbassadorArea, Meeting, Trajectory
-from .view_helpers import areas, get
+from .view_helpers import areas
 
 # --- ambassadors and meetings --------------------------------------------------------------------
 
@@ -81,7 +81,7 @@ def new_meeting():
 @bp.route("/bijeenkomsten/<int:meeting_id>", methods=["GET", "POST"])
 @requires("organise_in", Meeting)
 def meeting(meeting_id: int):
-    item = get(Meeting, meeting_id)
+    item = load(Meeting, meeting_id)
     form = AttendanceForm()
     if form.validate_on_submit():
         person = find_user(form.email.data) if form.email.data else None

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from initiatives.models import Initiative
 from participation.models import Comment
 from platform_core.extensions import db
-from platform_core.policy import find, requires
+from platform_core.policy import find, load, requires
 from platform_core.validation import ValidationFailed, apply_errors
 
 from . import bp
@@ -36,7 +36,7 @@ from .municipality import (
 )
 from .outcomes import add_stakeholder, report_outcome
 from .services import move_initiative_stage
-from .view_helpers import first_error, get
+from .view_helpers import first_error
 
 # --- the municipality on an initiative ---------------------------------------------------------------
 
@@ -45,7 +45,7 @@ from .view_helpers import first_error, get
 @requires("speak_for_municipality", Initiative)
 def panel(initiative_id: int):
     """Civil servants answer, set the municipality's role, offer facilitation and log blockers."""
-    item = get(Initiative, initiative_id)
+    item = load(Initiative, initiative_id)
     stages = (
         db.session.scalars(select(Stage).where(Stage.trajectory_id == item.trajectory_id)).all()
         if item.trajectory_id
@@ -102,7 +102,7 @@ def panel(initiative_id: int):
 @bp.post("/initiatieven/<int:initiative_id>/volgende-fase")
 @requires("close_initiative", Initiative)
 def next_initiative_stage(initiative_id: int):
-    item = get(Initiative, initiative_id)
+    item = load(Initiative, initiative_id)
     if SummaryForm().validate_on_submit():
         try:
             stage = move_initiative_stage(current_user, item)
@@ -116,7 +116,7 @@ def next_initiative_stage(initiative_id: int):
 @bp.post("/knelpunten/<int:blocker_id>/opgelost")
 @requires("speak_for_municipality")
 def solve(blocker_id: int):
-    blocker = get(Blocker, blocker_id)
+    blocker = load(Blocker, blocker_id)
     if SummaryForm().validate_on_submit():
         try:
             solve_blocker(current_user, blocker, request.form.get("solution", ""))
@@ -138,7 +138,7 @@ def queue():
 @bp.post("/initiatieven/<int:initiative_id>/krachtenveld")
 @requires("map_stakeholders", Initiative)
 def add_stakeholder_view(initiative_id: int):
-    item = get(Initiative, initiative_id)
+    item = load(Initiative, initiative_id)
     if SummaryForm().validate_on_submit():
         try:
             add_stakeholder(
@@ -159,7 +159,7 @@ def add_stakeholder_view(initiative_id: int):
 @bp.route("/initiatieven/<int:initiative_id>/uitkomst", methods=["GET", "POST"])
 @requires("close_initiative", Initiative)
 def outcome(initiative_id: int):
-    item = get(Initiative, initiative_id)
+    item = load(Initiative, initiative_id)
     form = OutcomeForm()
     if form.validate_on_submit():
         try:

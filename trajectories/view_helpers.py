@@ -7,12 +7,7 @@ from sqlalchemy import select
 
 from maps.models import Area
 from platform_core.extensions import db
-from platform_core.policy import load
 from platform_core.validation import ValidationFailed
-
-
-def get(model, id_: int):  # noqa: ANN001
-    return load(model, id_)
 
 
 def areas() -> list[Area]:

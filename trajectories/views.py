@@ -16,7 +16,7 @@ from maps.builders import add_outlines, base_map, bounds_of, inert_text, render_
 from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import db
-from platform_core.policy import can, public, requires
+from platform_core.policy import can, load, public, requires
 from platform_core.validation import ValidationFailed, apply_errors
 
 from . import bp
@@ -31,7 +31,7 @@ from .forms import (
 from .framing import add_framing, framing_for
 from .models import FRAMING_KINDS, OUTCOMES, Framing, Meeting, Outcome, Trajectory
 from .services import advance_stage, close_trajectory, create_trajectory
-from .view_helpers import areas, first_error, get
+from .view_helpers import areas, first_error
 
 # --- trajectories ------------------------------------------------------------------------------
 
@@ -73,7 +73,7 @@ def create():
 @bp.route("/trajecten/<int:trajectory_id>")
 @public
 def detail(trajectory_id: int):
-    t = get(Trajectory, trajectory_id)
+    t = load(Trajectory, trajectory_id)
     items = db.session.scalars(
         apply_filters(select(Initiative), Filters()).where(Initiative.trajectory_id == t.id).order_by(Initiative.title)
     ).all()
@@ -150,7 +150,7 @@ def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
 @requires("speak_for_municipality")
 def add_trajectory_framing(trajectory_id: int):
     """Civil servants frame the trajectory, its current stage or one of its areas."""
-    t = get(Trajectory, trajectory_id)
+    t = load(Trajectory, trajectory_id)
     form = FramingForm()
     form.target.choices = _framing_targets(t)
     if form.validate_on_submit():
@@ -185,7 +185,7 @@ def _framing_targets(t: Trajectory) -> list[tuple[str, str]]:
 @bp.post("/trajecten/<int:trajectory_id>/volgende-fase")
 @requires("administer")
 def next_stage(trajectory_id: int):
-    t = get(Trajectory, trajectory_id)
+    t = load(Trajectory, trajectory_id)
     if SummaryForm().validate_on_submit():
         try:
             stage = advance_stage(current_user, t)
@@ -199,7 +199,7 @@ def next_stage(trajectory_id: int):
 @bp.post("/trajecten/<int:trajectory_id>/afsluiten")
 @requires("administer")
 def close(trajectory_id: int):
-    t = get(Trajectory, trajectory_id)
+    t = load(Trajectory, trajectory_id)
     form = SummaryForm()
     if form.validate_on_submit():
         try:

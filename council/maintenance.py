@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import case, delete, func, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from platform_core.contributions import Contribution, ContributionEvent
+from platform_core.spatial import dialect_insert
 
 from .models import (
     INITIATIVE_COLUMNS,
@@ -38,14 +38,9 @@ FACT = ContributionFact.__table__
 DIMENSIONS = frozenset({"visibility", "trajectory_id", "area_id", "type", "owner_id", "created_at"})
 
 
-def _upsert(connection, table):  # noqa: ANN001, ANN202
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def add_fact(connection, row: dict) -> None:  # noqa: ANN001
     """One fact in, the summaries up by one; a fact already there changes nothing."""
-    inserted = connection.execute(_upsert(connection, FACT).values(**row).on_conflict_do_nothing())
+    inserted = connection.execute(dialect_insert(connection, FACT).values(**row).on_conflict_do_nothing())
     if inserted.rowcount:
         _move_day(connection, row["kind"], row["day"], 1)
         _add_person(connection, row["person_id"], row["day"])
@@ -79,7 +74,7 @@ def _move_day(connection, kind: int, day: int, step: int) -> None:  # noqa: ANN0
     table = DaySummary.__table__
     key = (table.c.kind == kind, table.c.day == day)
     if step > 0:
-        stmt = _upsert(connection, table).values(kind=kind, day=day, contributions=step)
+        stmt = dialect_insert(connection, table).values(kind=kind, day=day, contributions=step)
         connection.execute(
             stmt.on_conflict_do_update(
                 index_elements=["kind", "day"], set_={"contributions": table.c.contributions + step}
@@ -92,7 +87,7 @@ def _move_day(connection, kind: int, day: int, step: int) -> None:  # noqa: ANN0
 
 def _add_person(connection, person: int, day: int) -> None:  # noqa: ANN001
     table = PersonSummary.__table__
-    stmt = _upsert(connection, table).values(person_id=person, contributions=1, first_day=day)
+    stmt = dialect_insert(connection, table).values(person_id=person, contributions=1, first_day=day)
     earlier = case((stmt.excluded.first_day < table.c.first_day, stmt.excluded.first_day), else_=table.c.first_day)
     connection.execute(
         stmt.on_conflict_do_update(
@@ -122,14 +117,14 @@ def _move_area(connection, area: int, person: int, step: int) -> None:  # noqa: 
     pairs, areas = AreaPersonSummary.__table__, AreaSummary.__table__
     key = (pairs.c.area_id == area, pairs.c.person_id == person)
     if step > 0:
-        stmt = _upsert(connection, pairs).values(area_id=area, person_id=person, contributions=step)
+        stmt = dialect_insert(connection, pairs).values(area_id=area, person_id=person, contributions=step)
         count = connection.execute(
             stmt.on_conflict_do_update(
                 index_elements=["area_id", "person_id"], set_={"contributions": pairs.c.contributions + step}
             ).returning(pairs.c.contributions)
         ).scalar_one()
         if count == step:  # a new person in this buurt
-            stmt = _upsert(connection, areas).values(area_id=area, people=1)
+            stmt = dialect_insert(connection, areas).values(area_id=area, people=1)
             connection.execute(
                 stmt.on_conflict_do_update(index_elements=["area_id"], set_={"people": areas.c.people + 1})
             )
@@ -150,7 +145,7 @@ def refresh_initiative_row(connection, initiative_id: int) -> None:  # noqa: ANN
     if row is None:
         connection.execute(delete(table).where(table.c.initiative_id == initiative_id))
         return
-    stmt = _upsert(connection, table).values(dict(zip(INITIATIVE_COLUMNS, row, strict=True)))
+    stmt = dialect_insert(connection, table).values(dict(zip(INITIATIVE_COLUMNS, row, strict=True)))
     others = {name: stmt.excluded[name] for name in INITIATIVE_COLUMNS if name != "initiative_id"}
     connection.execute(stmt.on_conflict_do_update(index_elements=["initiative_id"], set_=others))
 

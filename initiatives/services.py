@@ -195,7 +195,6 @@ def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput
     lock_row(db.session, Initiative, initiative.id)
     before = {name: getattr(initiative, name) for name in WATCHED}
     _apply(initiative, clean)
-    initiative.area_id = initiative.area.id if initiative.area else None
     db.session.flush()
     index_initiative(initiative)
     changed = {name for name in WATCHED if getattr(initiative, name) != before[name]}

@@ -9,7 +9,6 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from initiatives.models import Initiative, Theme
 from maps.models import Area
@@ -18,7 +17,7 @@ from platform_core.contributions import Contribution, ContributionEvent, on_init
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.policy import find, require
-from platform_core.spatial import begin_write, lock_row
+from platform_core.spatial import begin_write, dialect_insert, lock_row
 from platform_core.validation import ValidationFailed
 
 from .models import (
@@ -63,9 +62,8 @@ def follow(user: User, target_type: str, target_id: int) -> None:
         raise ValidationFailed({"target_type": _("Dit bestaat niet (meer).")})
     if target_type == "initiative":
         require(user, "take_part", target)
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     db.session.execute(
-        dialect.insert(Follow)
+        dialect_insert(db.session.get_bind(), Follow)
         .values(user_id=user.id, target_type=target_type, target_id=target_id, created_at=utcnow())
         .on_conflict_do_nothing()
     )

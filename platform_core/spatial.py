@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import request
 from sqlalchemy import event, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -58,6 +59,13 @@ def install_sqlite_hooks(engine: Engine, library: str) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
         conn.info["changes_at_begin"] = conn.connection.dbapi_connection.total_changes
+
+
+def dialect_insert(bind, table):  # noqa: ANN001, ANN201
+    """``INSERT`` with ``ON CONFLICT`` for this database (PostgreSQL and SQLite both have it):
+    writes that many people make at once upsert instead of colliding on a key."""
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def bbox_filter(session, column, table: str, geom_column: str, bbox: tuple[float, ...]):

@@ -21,6 +21,8 @@ def _secret_key(instance_path: Path) -> str:
 def load_config(instance_path: Path) -> dict:
     instance_path.mkdir(parents=True, exist_ok=True)
     env = os.environ.get
+    public_url = env("PUBLIC_URL", "http://127.0.0.1:5000")
+    https = public_url.startswith("https://")
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL", f"sqlite:///{instance_path / 'schatkaart.db'}"),
@@ -38,6 +40,17 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_JOIN": env("RATELIMIT_JOIN", "30/hour"),
         "RATELIMIT_PLUIM": env("RATELIMIT_PLUIM", "60/hour"),
         "RATELIMIT_FLAG": env("RATELIMIT_FLAG", "10/hour"),
+        # Login counts failures only: per address, per account from one address, per account overall.
+        "RATELIMIT_LOGIN_ADDRESS": env("RATELIMIT_LOGIN_ADDRESS", "50/hour"),
+        "RATELIMIT_LOGIN_ACCOUNT": env("RATELIMIT_LOGIN_ACCOUNT", "10/15 minutes"),
+        "RATELIMIT_LOGIN_ACCOUNT_ALL": env("RATELIMIT_LOGIN_ACCOUNT_ALL", "100/hour"),
+        "RATELIMIT_TWO_FACTOR": env("RATELIMIT_TWO_FACTOR", "10/15 minutes"),
+        "RATELIMIT_REGISTER": env("RATELIMIT_REGISTER", "20/hour"),
+        "RATELIMIT_RESET_ADDRESS": env("RATELIMIT_RESET_ADDRESS", "10/hour"),
+        "RATELIMIT_RESET_ACCOUNT": env("RATELIMIT_RESET_ACCOUNT", "3/hour"),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none,
+        # the socket address is the client). Too high lets anyone choose their address.
+        "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
         "PDOK_LOCATIESERVER_URL": env("PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"),
         "GEOCODER_TIMEOUT": float(env("GEOCODER_TIMEOUT", "2.5")),
         "GEOCODER_CACHE_SECONDS": int(env("GEOCODER_CACHE_SECONDS", "86400")),
@@ -60,12 +73,26 @@ def load_config(instance_path: Path) -> dict:
         "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "1" if https else "0") == "1",
+        "SESSION_IDLE_MINUTES": int(env("SESSION_IDLE_MINUTES", "60")),
+        "SESSION_MAX_HOURS": int(env("SESSION_MAX_HOURS", "12")),
+        "CONFIRM_TOKEN_HOURS": int(env("CONFIRM_TOKEN_HOURS", "72")),
+        "RESET_TOKEN_MINUTES": int(env("RESET_TOKEN_MINUTES", "60")),
+        "UNSUBSCRIBE_TOKEN_DAYS": int(env("UNSUBSCRIBE_TOKEN_DAYS", "90")),
+        "TWO_FACTOR_ROLES": tuple(
+            env("TWO_FACTOR_ROLES", "civil_servant,moderator,council,admin").replace(" ", "").split(",")
+        ),
+        # RFC 9116 security.txt: where to report a vulnerability, and until when that holds.
+        "SECURITY_CONTACT": env("SECURITY_CONTACT", "mailto:security@schatkaart.local"),
+        "SECURITY_TXT_EXPIRES": env("SECURITY_TXT_EXPIRES"),
+        "SECURITY_POLICY_URL": env("SECURITY_POLICY_URL"),
+        "HSTS_SECONDS": int(env("HSTS_SECONDS", "31536000")),
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 24,
         # The municipality answers within this many working days (co-creation norm).
         "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
         "FACILITATION_BUDGET_MAX": int(env("FACILITATION_BUDGET_MAX", "2500")),
         # Where this site lives, for links in mail sent outside a request (digests).
-        "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_URL": public_url,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from email.header import Header
 from email.message import Message
 from email.mime.text import MIMEText
@@ -61,3 +62,22 @@ def send_mail(to: str, subject: str, body: str, reply_to: str | None = None) -> 
     msg = build_message(to, subject, body, reply_to)
     send_messages([msg])
     return msg
+
+
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
+
+
+def send_mail_soon(to: str, subject: str, body: str) -> None:
+    """Send from a background thread: the answer to the request must not wait for the mail
+    server, or its timing would tell a stranger whether an address has an account."""
+    msg = build_message(to, subject, body)
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                send_messages([msg])
+            except (OSError, smtplib.SMTPException):
+                app.logger.exception("mail to %s failed", to)
+
+    _background.submit(deliver)

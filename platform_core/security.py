@@ -1,12 +1,17 @@
-"""Security headers: a nonce-based Content-Security-Policy on every response."""
+"""Security headers (a nonce-based Content-Security-Policy, HSTS over HTTPS), the client's
+address behind trusted proxies, and RFC 9116 ``/.well-known/security.txt``."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask, g
+from flask import Flask, Response, current_app, g
 from markupsafe import Markup
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .policy import public
 
 
 def csp_nonce() -> str:
@@ -40,4 +45,27 @@ def register_security(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        if app.config["PUBLIC_URL"].startswith("https://"):
+            response.headers["Strict-Transport-Security"] = f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
         return response
+
+    trusted = app.config["TRUSTED_PROXIES"]
+    if trusted > 0:  # only then is X-Forwarded-For believed, and only that many hops of it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
+
+    app.add_url_rule("/.well-known/security.txt", "security_txt", security_txt)
+
+
+@public
+def security_txt() -> Response:
+    cfg = current_app.config
+    expires = cfg["SECURITY_TXT_EXPIRES"] or (datetime.now(UTC) + timedelta(days=180)).strftime("%Y-%m-%dT00:00:00Z")
+    lines = [
+        f"Contact: {cfg['SECURITY_CONTACT']}",
+        f"Expires: {expires}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {cfg['PUBLIC_URL'].rstrip('/')}/.well-known/security.txt",
+    ]
+    if cfg["SECURITY_POLICY_URL"]:
+        lines.append(f"Policy: {cfg['SECURITY_POLICY_URL']}")
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")

@@ -24,10 +24,11 @@ import trajectories
 from participation.text import render_plain
 from platform_core import policy
 from platform_core.accounts import bp as accounts_bp
+from platform_core.accounts.sessions import register_sessions
 from platform_core.config import load_config
 from platform_core.errors import register_error_handlers
 from platform_core.extensions import babel, csrf, db, limiter, login_manager, migrate
-from platform_core.models import ROLES, User
+from platform_core.models import ROLES
 from platform_core.security import register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
 from trajectories.ambassadors import ambassador_area_ids
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     policy.provide("is_participant", is_member)
 
     register_security(app)
+    register_sessions(app)
     register_write_transactions(app)
     register_error_handlers(app)
     for blueprint in (
@@ -91,10 +93,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only
     app.cli.add_command(demo_group)
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
 
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.globals["can"] = policy.can

@@ -33,7 +33,7 @@ from trajectories.outcomes import report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory
 
 SHARED_UTRECHT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "utrecht"
-DEMO_PASSWORD = "schatkaart-demo"  # noqa: S105  (printed by make demo on purpose)
+DEMO_PASSWORD = "zonnige-buurt-demo"  # noqa: S105  (printed by make demo on purpose)
 DEMO_ACCOUNTS = [
     ("bewoner@demo.schatkaart.nl", "Sanne de Vries", "resident"),
     ("ambassadeur@demo.schatkaart.nl", "Mohamed el Amrani", "ambassador"),
@@ -216,7 +216,7 @@ def _slug(name: str) -> str:
 
 
 def _account(email: str, name: str, role: str) -> User:
-    return find_user(email) or register_user(email, DEMO_PASSWORD, name, consent=True, roles=(role,))
+    return find_user(email) or register_user(email, DEMO_PASSWORD, name, consent=True, roles=(role,), confirmed=True)
 
 
 def _random_point(rng: random.Random, geom) -> Point:  # noqa: ANN001
@@ -245,6 +245,7 @@ def seed(count: int = 300) -> Iterator[str]:
     yield f"Demo accounts (password: {DEMO_PASSWORD}):"
     for email, _name, role in DEMO_ACCOUNTS:
         yield f"  {role:<14} {email}"
+    yield "Staff accounts set up an authenticator app (TOTP) on their first login; the page shows how."
 
 
 def _initiatives(count: int, owners: list[User]) -> Iterator[str]:

@@ -239,14 +239,45 @@ def make_user(app):
     def make(email: str = "sanne@example.nl", roles: tuple[str, ...] = ("resident",), name: str | None = None):
         with app.app_context():
             with unit_of_work():
-                user = register_user(email, PASSWORD, name or email.split("@")[0].title(), consent=True, roles=roles)
+                user = register_user(
+                    email, PASSWORD, name or email.split("@")[0].title(), consent=True, roles=roles, confirmed=True
+                )
             return user.id
 
     return make
 
 
+TOTP_SECRETS: dict[str, str] = {}  # what each staff member's authenticator app holds
+_LAST_STEP: dict[str, int] = {}
+
+
+def totp_code(email: str) -> str:
+    """The code the person's app shows; a later step when this one was used (codes are single-use)."""
+    import time
+
+    import pyotp
+
+    step = max(int(time.time() // 30), _LAST_STEP.get(email, -1) + 1)
+    _LAST_STEP[email] = step
+    return pyotp.TOTP(TOTP_SECRETS[email]).at(step * 30)
+
+
 def login(client, email: str, password: str = PASSWORD):
-    return post_form(client, "/inloggen", {"email": email, "password": password})
+    """Log in through the forms, as a person would; staff set up or use their authenticator app."""
+    resp = post_form(client, "/inloggen", {"email": email, "password": password})
+    location = resp.headers.get("Location", "") if resp.status_code == 302 else ""
+    if location.endswith("/inloggen/tweestaps"):
+        html = client.get(location).get_data(as_text=True)
+        TOTP_SECRETS[email] = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', html).group(1)
+        _LAST_STEP.pop(email, None)
+        resp = post_form(client, location, {"code": totp_code(email)})
+        assert resp.status_code == 200, "enrolment failed"
+        assert "herstelcodes" in resp.get_data(as_text=True)
+        resp.headers["Location"] = "/"  # enrolment ends on the recovery codes page; the login is done
+        resp.status_code = 302
+    elif location.endswith("/inloggen/code"):
+        resp = post_form(client, location, {"code": totp_code(email)})
+    return resp
 
 
 # Points inside the test municipality (Voorbeeldstad, over central Utrecht) and outside it.

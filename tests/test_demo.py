@@ -55,7 +55,7 @@ def test_demo_seed_is_deterministic_and_idempotent(app, runner):
 
 def test_demo_has_one_account_per_role_and_prints_how_to_log_in(app, runner, client):
     result = runner.invoke(args=["demo", "seed", "--count", "3"])
-    assert "password: schatkaart-demo" in result.output
+    assert "password: zonnige-buurt-demo" in result.output
     with app.app_context(), unit_of_work():
         roles = set()
         for user in db.session.scalars(select(User)):
@@ -63,5 +63,5 @@ def test_demo_has_one_account_per_role_and_prints_how_to_log_in(app, runner, cli
     assert roles == {"resident", "ambassador", "civil_servant", "moderator", "council", "admin"}
     from .conftest import login
 
-    resp = login(client, "ambtenaar@demo.schatkaart.nl", "schatkaart-demo")
+    resp = login(client, "ambtenaar@demo.schatkaart.nl", "zonnige-buurt-demo")
     assert resp.status_code == 302

@@ -13,9 +13,10 @@ from initiatives.services import create_initiative, validate
 from maps.models import Area
 from maps.services import neighbourhood_for
 from participation.signals import contributed
+from platform_core.accounts.services import grant_role
 from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.extensions import db
-from platform_core.models import User, UserRole
+from platform_core.models import User
 from platform_core.policy import can, require
 from platform_core.spatial import begin_write
 from platform_core.validation import PermissionDenied, ValidationFailed
@@ -36,8 +37,7 @@ def make_ambassador(admin: User, user: User, area_ids: list[int]) -> None:
     areas = list(db.session.scalars(select(Area).where(Area.id.in_(area_ids), Area.level.in_(("wijk", "buurt")))))
     if not areas:
         raise ValidationFailed({"areas": _("Kies minstens één wijk of buurt.")})
-    if "ambassador" not in user.role_names:
-        user.roles.append(UserRole(role="ambassador"))
+    grant_role(user, "ambassador")
     known = {a.area_id for a in db.session.scalars(select(AmbassadorArea).filter_by(user_id=user.id))}
     for area in areas:
         if area.id not in known:

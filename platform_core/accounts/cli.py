@@ -19,7 +19,9 @@ def users_create(email: str, roles: tuple[str, ...], name: str | None, password:
     """Create a real account with one or more roles."""
     try:
         with unit_of_work():
-            user = register_user(email, password, name or email.split("@")[0], consent=True, roles=roles)
+            user = register_user(
+                email, password, name or email.split("@")[0], consent=True, roles=roles, confirmed=True
+            )
     except ValidationFailed as exc:
         raise click.ClickException("; ".join(exc.errors.values())) from exc
     click.echo(f"created {user.email} with roles {', '.join(sorted(user.role_names))}")

@@ -3,6 +3,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+PASSWORD_HINT = _l(
+    "Minstens 10 tekens. Een paar losse woorden achter elkaar is sterk en goed te onthouden; "
+    "veelgebruikte wachtwoorden zoals 'wachtwoord123' worden geweigerd."
+)
+
 
 class RegisterForm(FlaskForm):
     display_name = StringField(
@@ -10,7 +15,7 @@ class RegisterForm(FlaskForm):
     )
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in."))])
     password = PasswordField(
-        _l("Wachtwoord (minstens 10 tekens)"), validators=[DataRequired(_l("Kies een wachtwoord."))]
+        _l("Wachtwoord"), description=PASSWORD_HINT, validators=[DataRequired(_l("Kies een wachtwoord."))]
     )
     consent = BooleanField(
         _l("Ik geef toestemming dat Schatkaart mijn naam en e-mailadres bewaart om mijn account te beheren.")
@@ -20,3 +25,39 @@ class RegisterForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in."))])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in."))])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l(
+            "De 6 cijfers uit uw authenticator-app, of een van uw herstelcodes als u de app niet bij de hand heeft."
+        ),
+        validators=[DataRequired(_l("Vul de code in."))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"},
+    )
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in."))])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nieuw wachtwoord"), description=PASSWORD_HINT, validators=[DataRequired(_l("Kies een wachtwoord."))]
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul uw huidige wachtwoord in."))]
+    )
+    password = PasswordField(
+        _l("Nieuw wachtwoord"), description=PASSWORD_HINT, validators=[DataRequired(_l("Kies een wachtwoord."))]
+    )
+
+
+class ConfirmPasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Uw wachtwoord (ter bevestiging)"), validators=[DataRequired(_l("Vul uw wachtwoord in."))]
+    )

@@ -45,10 +45,24 @@ def page(browser, live_server):
 
 
 def browser_login(page, email: str, password: str) -> None:
+    """Log in as a person does; staff set up their authenticator app the first time."""
+    from ..conftest import TOTP_SECRETS, totp_code
+
     page.goto("/inloggen")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    if page.url.endswith("/inloggen/tweestaps"):
+        TOTP_SECRETS[email] = page.inner_text("#totp-secret")
+        page.fill("#code", totp_code(email))
+        page.click("main button[type=submit]")
+        page.click("text=Ik heb de codes bewaard, ga verder")
+        page.wait_for_load_state()
+        return
+    if page.url.endswith("/inloggen/code"):
+        page.fill("#code", totp_code(email))
+        page.click("main button[type=submit]")
     page.wait_for_selector("text=U bent ingelogd.")
 
 

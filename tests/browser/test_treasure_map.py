@@ -102,7 +102,7 @@ def test_errors_are_shown_next_to_the_fields_in_the_browser(page, make_user):
     assert page.input_value("#title") == "Ok titel"
 
 
-@pytest.mark.parametrize("path", ["/", "/initiatieven", "/registreren", "/inloggen"])
+@pytest.mark.parametrize("path", ["/", "/initiatieven", "/registreren", "/inloggen", "/wachtwoord-vergeten"])
 def test_pages_have_no_serious_accessibility_problems(page, spread, path):
     page.goto(path)
     if path == "/":

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from datetime import date
 
@@ -17,6 +15,7 @@ from sqlalchemy import func, select
 from initiatives.models import STATUSES, TYPES, Initiative, Theme
 from maps.builders import base_map, bounds_of, inert_text, render_parts
 from maps.services import areas_by_level, current_municipality
+from platform_core.csvfile import csv_response
 from platform_core.extensions import db, limiter
 from platform_core.policy import can, load, public, requires
 from trajectories.models import OUTCOMES, Blocker, Feedback, Framing, Outcome, Trajectory
@@ -121,71 +120,61 @@ def index():
 @bp.route("/raad/export/initiatieven.csv")
 @requires("read_council")
 def export_csv():
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "id",
+        "titel",
+        "soort",
+        "status",
+        "buurt",
+        "traject",
+        "aangemaakt",
+        "eerste_reactie_gemeente",
+        "gevraagd",
+        "toegekend",
+        "besteed",
+        "deelnemers",
+        "reacties",
+        "pluimen",
+    ]
+    rows = (
         [
-            "id",
-            "titel",
-            "soort",
-            "status",
-            "buurt",
-            "traject",
-            "aangemaakt",
-            "eerste_reactie_gemeente",
-            "gevraagd",
-            "toegekend",
-            "besteed",
-            "deelnemers",
-            "reacties",
-            "pluimen",
+            i.id,
+            i.title,
+            i.type,
+            i.status,
+            i.area.name if i.area else "",
+            i.trajectory_id or "",
+            i.created_at.date().isoformat(),
+            i.first_response_at.isoformat() if i.first_response_at else "",
+            i.budget_requested or "",
+            i.budget_granted or "",
+            i.budget_spent or "",
+            i.participants_count,
+            i.comments_count,
+            i.pluim_count,
         ]
+        for i in initiatives_in(scope_from_args())
     )
-    for i in initiatives_in(scope_from_args()):
-        writer.writerow(
-            [
-                i.id,
-                i.title,
-                i.type,
-                i.status,
-                i.area.name if i.area else "",
-                i.trajectory_id or "",
-                i.created_at.date().isoformat(),
-                i.first_response_at.isoformat() if i.first_response_at else "",
-                i.budget_requested or "",
-                i.budget_granted or "",
-                i.budget_spent or "",
-                i.participants_count,
-                i.comments_count,
-                i.pluim_count,
-            ]
-        )
-    return Response(
-        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=initiatieven.csv"}
-    )
+    return csv_response("initiatieven.csv", header, rows)
 
 
 @bp.route("/raad/export/buurten.csv")
 @requires("read_council")
 def export_areas_csv():
     figures = dashboard(scope_from_args(), current_app.config["RESPONSE_NORM_DAYS"])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["buurtcode", "buurt", "initiatieven", "deelnemers", "per_1000_inwoners", "besteed"])
-    for row in figures["per_area"]:
-        writer.writerow(
-            [
-                row["area"].code,
-                row["area"].name,
-                row["initiatives"],
-                row["participants"] if row["participants"] is not None else "<5",
-                row["per_1000"] or "",
-                row["spent"],
-            ]
-        )
-    return Response(
-        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=buurten.csv"}
+    header = ["buurtcode", "buurt", "initiatieven", "deelnemers", "per_1000_inwoners", "besteed"]
+    rows = (
+        [
+            row["area"].code,
+            row["area"].name,
+            row["initiatives"],
+            row["participants"] if row["participants"] is not None else "<5",
+            row["per_1000"] or "",
+            row["spent"],
+        ]
+        for row in figures["per_area"]
     )
+    return csv_response("buurten.csv", header, rows)
 
 
 @bp.post("/raad/open-data")

@@ -14,7 +14,7 @@ from functools import partial
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from initiatives.models import Initiative
@@ -31,8 +31,8 @@ MODES = ("immediate", "daily", "weekly", "none")
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
 
 
 def unsubscribe_token(user_id: int | None = None, comment_id: int | None = None) -> str:
@@ -40,9 +40,11 @@ def unsubscribe_token(user_id: int | None = None, comment_id: int | None = None)
 
 
 def read_unsubscribe_token(token: str) -> dict | None:
+    """The token's contents while it is valid (``UNSUBSCRIBE_TOKEN_DAYS``; every mail brings a
+    fresh one); None when it is forged or expired."""
     try:
-        data = _serializer().loads(token)
-    except BadSignature:
+        data = _serializer().loads(token, max_age=current_app.config["UNSUBSCRIBE_TOKEN_DAYS"] * 86400)
+    except BadSignature:  # includes SignatureExpired
         return None
     return data if isinstance(data, dict) and ({"u"} == set(data) or {"c"} == set(data)) else None
 

@@ -40,7 +40,7 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_JOIN": env("RATELIMIT_JOIN", "30/hour"),
         "RATELIMIT_PLUIM": env("RATELIMIT_PLUIM", "60/hour"),
         "RATELIMIT_FLAG": env("RATELIMIT_FLAG", "10/hour"),
-        # Login counts failures only: per address, per account from one address, per account overall.
+        # Login: failures per address; every attempt per account from one address and per account overall.
         "RATELIMIT_LOGIN_ADDRESS": env("RATELIMIT_LOGIN_ADDRESS", "50/hour"),
         "RATELIMIT_LOGIN_ACCOUNT": env("RATELIMIT_LOGIN_ACCOUNT", "10/15 minutes"),
         "RATELIMIT_LOGIN_ACCOUNT_ALL": env("RATELIMIT_LOGIN_ACCOUNT_ALL", "100/hour"),

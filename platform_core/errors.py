@@ -51,7 +51,21 @@ def _database_unavailable(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     for code in MESSAGES:
-        app.register_error_handler(code, lambda e, code=code: _respond(code))
+        if code != 429:
+            app.register_error_handler(code, lambda e, code=code: _respond(code))
+
+    @app.errorhandler(429)
+    def too_many(error):  # noqa: ANN001
+        """Every refusal by a limit is logged: operators see who hammers what."""
+        log.warning(
+            "rate limit %s exceeded: %s %s from %s",
+            error.description,
+            request.method,
+            request.path,
+            request.remote_addr,
+        )
+        rollback()
+        return _respond(429)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):  # noqa: ANN001

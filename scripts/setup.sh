@@ -9,7 +9,7 @@ need=(libsqlite3-mod-spatialite)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
 if [ "$mode" = test ]; then
-  need+=(postgresql-15-postgis-3 chromium fonts-dejavu-core)
+  need+=(postgresql-15-postgis-3 chromium fonts-dejavu-core redis-server)
 fi
 missing=()
 for pkg in "${need[@]}"; do

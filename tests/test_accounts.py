@@ -379,11 +379,11 @@ def test_guessing_one_account_is_stopped_without_locking_out_its_owner(app, make
 
 def test_many_people_logging_in_from_one_address_are_not_limited(app, make_user):
     """A library or community centre: successful logins do not count against the address."""
-    for i in range(3):
+    per_address = int(app.config["RATELIMIT_LOGIN_ADDRESS"].split("/")[0])
+    for i in range(per_address + 5):
         make_user(f"bezoeker{i}@example.nl")
     library = _from(app.test_client(), "192.0.2.50")
-    per_address = int(app.config["RATELIMIT_LOGIN_ADDRESS"].split("/")[0])
-    statuses = {login(library, f"bezoeker{i % 3}@example.nl").status_code for i in range(per_address + 5)}
+    statuses = {login(library, f"bezoeker{i}@example.nl").status_code for i in range(per_address + 5)}
     assert statuses == {302}
 
 

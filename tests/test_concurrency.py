@@ -5,12 +5,7 @@ stored exactly once, credits and council facts exact afterwards."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,6 +21,7 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from tests.conftest import INSIDE, PASSWORD
+from tests.servers import gunicorn as start_gunicorn
 from trajectories.services import create_trajectory, place_in_trajectory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,62 +29,12 @@ PEOPLE = 8
 ROUNDS = 5  # odd: every pluim toggled on at the end
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def gunicorn(app, tmp_path_factory):
     """gunicorn on loopback: 3 workers x 4 threads, the production entry point, the test database."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("gunicorn") / "error.log"
-    errors = log.open("wb")
-    env = {
-        **os.environ,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": "test-secret",
-        "RATELIMIT_ENABLED": "0",
-        "MAIL_BACKEND": "file",
-        "MAIL_FILE": os.devnull,
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
-    }
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "3",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=errors,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            requests.get(url + "/huisregels", timeout=5)
-            break
-        except requests.RequestException:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        process.wait()
-        errors.close()
-        raise AssertionError(log.read_text())
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    errors.close()
-    assert "Traceback" not in log.read_text()  # no request failed inside the server either
+    with start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], log, 3, 4, RATELIMIT_ENABLED="0") as url:
+        yield url
 
 
 def _token(session: requests.Session, url: str) -> str:

@@ -4,6 +4,7 @@ one-click unsubscribe."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -96,7 +97,22 @@ def test_no_mail_leaves_for_a_change_that_was_rolled_back(app, client, scene, sm
 def test_forged_unsubscribe_token_is_refused(client):
     resp = client.get("/afmelden/not-a-token")
     assert resp.status_code == 400
-    assert "afmeldlink klopt niet" in resp.get_data(as_text=True)
+    assert "afmeldlink werkt niet" in resp.get_data(as_text=True)
+
+
+def test_unsubscribe_links_expire(app, client, scene, monkeypatch):
+    from participation.notify import unsubscribe_token
+
+    with app.app_context():
+        token = unsubscribe_token(user_id=scene["owner"])
+    assert "Ja, meld mij af" in client.get(f"/afmelden/{token}").get_data(as_text=True)  # GET only asks
+    later = time.time() + app.config["UNSUBSCRIBE_TOKEN_DAYS"] * 86400 + 5
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    resp = client.post(f"/afmelden/{token}")
+    assert resp.status_code == 400
+    assert "verlopen" in resp.get_data(as_text=True)
+    with app.app_context(), unit_of_work():
+        assert _user(scene["owner"]).notify_mode != "none"
 
 
 def test_daily_digest_collects_everything_since_the_last_one(app, scene, smtp_server, make_user):

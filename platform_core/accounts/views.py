@@ -33,7 +33,9 @@ def _safe_next(target: str | None) -> str:
 
 
 def _failed(response) -> bool:  # noqa: ANN001
-    """Login limits count failures only: a library full of people logging in is not an attack."""
+    """The per-address login limit counts failures only: a library full of people logging in
+    is not an attack. (Counted after the answer, so a burst may pass it by its concurrency; the
+    per-account limits count every attempt atomically and hold exactly.)"""
     return response.status_code >= 400
 
 
@@ -115,7 +117,7 @@ def login():
 
 @bp.route("/inloggen/code", methods=["GET", "POST"])
 @public
-@limiter.limit(_config("RATELIMIT_TWO_FACTOR"), key_func=_pending_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_config("RATELIMIT_TWO_FACTOR"), key_func=_pending_key, methods=["POST"])
 def second_factor():
     pending = pending_user()
     if pending is None or pending[1].get("enrol"):

@@ -7,11 +7,32 @@ import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Request, Response, current_app, g
 from markupsafe import Markup
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import cached_property
 
 from .policy import public
+
+
+def _without_nul(data: ImmutableMultiDict) -> ImmutableMultiDict:
+    if not any("\x00" in value for value in data.values()):
+        return data
+    return ImmutableMultiDict([(key, value.replace("\x00", "")) for key, value in data.items(multi=True)])
+
+
+class CleanRequest(Request):
+    """NUL characters never reach the application: nobody types them, PostgreSQL refuses them
+    in text (a 500 waiting to happen on every field) and they hide text from people and filters."""
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return _without_nul(super().args)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
 
 def csp_nonce() -> str:

@@ -29,7 +29,7 @@ from platform_core.config import load_config
 from platform_core.errors import register_error_handlers
 from platform_core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from platform_core.models import ROLES
-from platform_core.security import register_security
+from platform_core.security import CleanRequest, register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
 from trajectories.ambassadors import ambassador_area_ids
 from trajectories.outcomes import is_member
@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(load_config(Path(app.instance_path)))
+    app.request_class = CleanRequest
     app.json.sort_keys = False  # GeoJSON for the map: key order is irrelevant, sorting costs time
     app.json.compact = True
     if test_config:

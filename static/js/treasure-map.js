@@ -15,10 +15,9 @@
   map.addLayer(clusterLayer);
   var pending = null;
 
-  function esc(text) {
-    var div = document.createElement("div");
-    div.textContent = text;
-    return div.innerHTML;
+  function esc(text) {  // for text and attribute values alike
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
 
   function pointMarker(f) {

@@ -1,0 +1,187 @@
+"""Nothing a resident types runs: the hostile corpus through every user-text field, each page
+rendered in Chromium as each role. Counted: calls to alert/confirm/prompt/print, CSP violations,
+requests to another origin, uncaught script errors, and maps that failed to start. All must be 0."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from maps.models import Area, Municipality
+from participation.moderation import flag
+from participation.services import add_need, join, post_comment
+from platform_core.extensions import db
+from platform_core.models import User
+from platform_core.transaction import unit_of_work
+from trajectories.ambassadors import create_meeting, make_ambassador, register_attendance
+from trajectories.framing import add_framing
+from trajectories.municipality import log_blocker, post_feedback
+from trajectories.outcomes import add_stakeholder, report_outcome
+from trajectories.services import create_trajectory, place_in_trajectory
+
+from ..conftest import INSIDE, PASSWORD
+from ..hostile import corpus, fit
+from .conftest import browser_login
+
+WATCH = """
+window.__xss = [];
+for (const name of ["alert", "confirm", "prompt", "print"]) {
+  window[name] = (...args) => { window.__xss.push(name + "(" + args.join(",") + ")"); };
+}
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__xss.push("CSP " + e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+ROLES = {
+    "visitor": None,
+    "resident": ("rosa@example.nl", ()),
+    "initiator": ("ilse@example.nl", ()),
+    "ambassador": ("amir@example.nl", ()),
+    "civil_servant": ("petra@gemeente.nl", ("civil_servant",)),
+    "moderator": ("mo@gemeente.nl", ("moderator",)),
+    "council": ("raad@gemeente.nl", ("council",)),
+    "admin": ("beheer@gemeente.nl", ("admin",)),
+}
+
+
+def _build(app, make_user, strings: list[str]) -> dict:
+    rng = random.Random(11)
+    ids = {role: make_user(acc[0], roles=acc[1] or ("resident",)) for role, acc in ROLES.items() if acc}
+    neighbours = [make_user(f"buur{i}@example.nl", name=fit(s, 1, 80)) for i, s in enumerate(strings[:40])]
+    from initiatives.services import create_initiative
+
+    from ..conftest import initiative_input
+
+    with app.app_context(), unit_of_work():
+        get = db.session.get
+        owner = get(User, ids["initiator"])
+        items = []
+        for i, s in enumerate(strings):
+            lat, lon = INSIDE[0] + rng.uniform(-0.002, 0.002), INSIDE[1] + rng.uniform(-0.002, 0.002)
+            data = initiative_input(
+                title=fit(s, 3, 120),
+                summary=fit(strings[(i + 1) % len(strings)], 10, 300),
+                description=fit(strings[(i + 2) % len(strings)], 0, 10000),
+                address=fit(s, 0, 200),
+                lat=lat,
+                lon=lon,
+            )
+            items.append(create_initiative(owner, data))
+        target = items[0]
+        admin, cs = get(User, ids["admin"]), get(User, ids["civil_servant"])
+        trajectory = create_trajectory(
+            admin,
+            fit(strings[5], 3, 120),
+            fit(strings[6], 10, 500),
+            fit(strings[7], 2, 120),
+            date(2026, 1, 1),
+            date(2026, 12, 31),
+        )
+        place_in_trajectory(cs, target, trajectory)
+        add_framing(cs, "trajectory", trajectory.id, "kan", fit(strings[8], 5, 4000))
+        add_framing(cs, "initiative", target.id, "kan_niet", fit(strings[9], 5, 4000))
+        area = db.session.get(Area, target.area_id)
+        make_ambassador(admin, get(User, ids["ambassador"]), [area.id])
+        people = [get(User, n) for n in neighbours]
+        comments = []
+        for i, s in enumerate(strings):
+            author = people[i % len(people)]
+            comments.append(post_comment(target, fit(s, 2, 2000), author))
+        for i, s in enumerate(strings[:30]):  # anonymous, waiting for the editors
+            post_comment(
+                target, fit(s, 2, 2000), author_name=fit(strings[i + 1], 1, 80), author_email=f"a{i}@example.nl"
+            )
+        for i, s in enumerate(strings[:20]):
+            flag("comment", comments[i].id, fit(s, 3, 1000), people[i % len(people)])
+            join(people[i], items[i + 1], fit(strings[i + 2], 0, 500))
+            add_need(owner, target, fit(s, 3, 120), fit(strings[i + 3], 0, 1000))
+            add_stakeholder(owner, target, fit(s, 2, 120), "groep", i % 2 == 0, fit(strings[i + 4], 0, 500))
+        post_feedback(cs, target, fit(strings[10], 5, 5000), fit(strings[11], 2, 120))
+        log_blocker(cs, target, fit(strings[12], 3, 1000), fit(strings[13], 2, 120))
+        meeting = create_meeting(
+            cs, fit(strings[14], 3, 120), datetime(2026, 12, 1, 19, 30), fit(strings[15], 2, 200), area.id
+        )
+        for s in strings[:15]:
+            register_attendance(cs, meeting, name=fit(s, 1, 80))
+        report_outcome(owner, target, "gerealiseerd", fit(strings[16], 5, 4000), date(2026, 6, 1))
+        db.session.scalar(select(Municipality)).open_data_published = True
+        return {
+            "ids": ids,
+            "target": target.id,
+            "items": [i.id for i in items[:6]],
+            "trajectory": trajectory.id,
+            "meeting": meeting.id,
+        }
+
+
+def _pages(world: dict, role: str, strings: list[str]) -> list[str]:
+    pages = [
+        "/",
+        "/initiatieven",
+        "/initiatieven?pagina=2",
+        f"/initiatieven/{world['target']}",
+        f"/trajecten/{world['trajectory']}",
+    ]
+    pages += [f"/initiatieven/{i}" for i in world["items"][1:4]]
+    pages += [f"/initiatieven?q={s[:60]}" for s in strings[:3]]  # reflected in the search box
+    if role != "visitor":
+        pages += ["/mijn", "/account"]
+    if role == "moderator":
+        pages += ["/redactie"]
+    if role == "civil_servant":
+        pages += ["/gemeente/wachtrij", f"/bijeenkomsten/{world['meeting']}"]
+    if role == "council":
+        pages += ["/raad", f"/raad/trajecten/{world['trajectory']}"]
+    if role == "ambassador":
+        pages += ["/ambassadeur"]
+    return pages
+
+
+def test_hostile_text_never_runs_for_anyone(app, browser, live_server, make_user):
+    strings = corpus()
+    assert len(strings) >= 150
+    world = _build(app, make_user, strings)
+    problems: list[str] = []
+    visits = 0
+    for role, account in ROLES.items():
+        context = browser.new_context(base_url=live_server, locale="nl-NL", viewport={"width": 1280, "height": 900})
+        context.add_init_script(WATCH)
+        foreign: list[str] = []
+
+        def refuse(route, _request, foreign=foreign) -> None:  # noqa: ANN001
+            foreign.append(route.request.url)
+            route.abort()
+
+        context.route(lambda url: not url.startswith(live_server) and not url.startswith("data:"), refuse)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        if account:
+            browser_login(page, account[0], PASSWORD)
+        for path in _pages(world, role, strings):
+            response = page.goto(path)
+            visits += 1
+            if response.status >= 500:
+                problems.append(f"{role} {path}: {response.status}")
+            if path == "/":  # the map fetches its markers and list after the page has loaded
+                page.wait_for_selector("#treasure-map[data-state=ready]", state="attached")
+            ran = page.evaluate("() => window.__xss")
+            if ran:
+                problems.append(f"{role} {path}: {ran[:3]}")
+            maps = page.evaluate(
+                "() => [...document.querySelectorAll('.folium-map, #map')]"
+                ".map(m => m.classList.contains('leaflet-container'))"
+            )
+            if not all(maps):
+                problems.append(f"{role} {path}: a map did not start")
+        if errors:
+            problems.append(f"{role}: script errors {errors[:3]}")
+        if [u for u in foreign if not u.startswith("http://127.0.0.1:9/")]:  # the tile server is expected
+            problems.append(f"{role}: requests to other origins {foreign[:3]}")
+        context.close()
+    assert visits >= 100
+    assert problems == []

@@ -7,6 +7,8 @@ returned and the browser clusters them with Leaflet.markercluster.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Integer, cast, func, select
 
 from platform_core.extensions import db
@@ -24,14 +26,22 @@ class BadRequest(ValueError):
     pass
 
 
+BBOX_PATTERN = r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"
+
+
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float]:
-    try:
-        minx, miny, maxx, maxy = (float(v) for v in (raw or "").split(","))
-    except ValueError as exc:
-        raise BadRequest("bbox moet vier getallen zijn: minLon,minLat,maxLon,maxLat") from exc
-    if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
-        raise BadRequest("bbox ligt buiten de wereld of min is groter dan max")
-    return minx, miny, maxx, maxy
+    """Four plain decimals; a box beyond the world is cut to it, corners given the wrong way
+    round are put right (the answer is the same box), anything else is a 400."""
+    if not re.match(BBOX_PATTERN, raw or ""):
+        raise BadRequest("bbox moet vier getallen zijn: minLon,minLat,maxLon,maxLat")
+    x1, y1, x2, y2 = (float(v) for v in raw.split(","))
+
+    def clamp(value: float, limit: float) -> float:
+        return max(-limit, min(limit, value))
+
+    x1, x2 = sorted((clamp(x1, 180), clamp(x2, 180)))
+    y1, y2 = sorted((clamp(y1, 90), clamp(y2, 90)))
+    return x1, y1, x2, y2
 
 
 def parse_zoom(raw: str | None) -> int:

@@ -1,11 +1,13 @@
 """OpenAPI 3.1 description of the public API."""
 
+from .map_queries import BBOX_PATTERN
+
 _bbox = {
     "name": "bbox",
     "in": "query",
     "required": True,
     "description": "minLon,minLat,maxLon,maxLat in EPSG:4326",
-    "schema": {"type": "string", "example": "5.10,52.08,5.13,52.10"},
+    "schema": {"type": "string", "pattern": BBOX_PATTERN, "example": "5.10,52.08,5.13,52.10"},
 }
 _filters = [
     {
@@ -73,7 +75,12 @@ SPEC = {
             "get": {
                 "summary": "Find an address, postcode, street or neighbourhood",
                 "parameters": [
-                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "minLength": 2}}
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": r"\S[\s\S]*\S"},
+                    }
                 ],
                 "responses": {
                     "200": {

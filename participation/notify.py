@@ -15,7 +15,7 @@ from functools import partial
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from initiatives.models import Initiative
 from platform_core.extensions import db
@@ -28,6 +28,20 @@ from platform_core.validation import ValidationFailed
 from .models import Comment, Notification
 
 MODES = ("immediate", "daily", "weekly", "none")
+# A notification is shown (on Mijn Schatkaart, in a digest) while its initiative is public, or
+# to the initiative's owner; one about an initiative hidden since then stays out of sight.
+NOTIFICATION_VISIBLE = or_(
+    Notification.initiative_id.is_(None),
+    Initiative.visibility == "published",
+    Initiative.owner_id == Notification.user_id,
+)
+_VISIBLE_COLUMNS = (
+    Notification.id,
+    Notification.user_id,
+    Notification.text,
+    Notification.initiative_id,
+    NOTIFICATION_VISIBLE.label("visible"),
+)
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
@@ -168,13 +182,15 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
         ids = [u.id for u in users]
         pending: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
         rows = db.session.execute(
-            select(Notification.id, Notification.user_id, Notification.text, Notification.initiative_id)
+            select(*_VISIBLE_COLUMNS)
+            .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
             .where(Notification.user_id.in_(ids), Notification.emailed_at.is_(None), Notification.created_at <= now)
             .order_by(Notification.user_id, Notification.created_at)
         ).all()
         note_ids = []
-        for nid, uid, text, initiative_id in rows:
-            pending[uid].append((text, initiative_id))
+        for nid, uid, text, initiative_id, visible in rows:
+            if visible:  # about an initiative hidden since: not mailed (but done with)
+                pending[uid].append((text, initiative_id))
             note_ids.append(nid)
         messages = []
         for user in users:

@@ -292,20 +292,12 @@ def announce_comment(comment: Comment) -> list:
         recipients.add(comment.parent.author_id)
     recipients.discard(comment.author_id)
     is_reply = comment.parent is not None
+    # No copy of the words themselves: a moderator may hide them later, and a notification (or a
+    # digest mailed tomorrow) must not keep showing what the site no longer does.
     text = (
-        _(
-            "%(name)s antwoordde in ‘%(title)s’: %(body)s",
-            name=comment.author_name,
-            title=initiative.title,
-            body=comment.body[:200],
-        )
+        _("%(name)s antwoordde in ‘%(title)s’.", name=comment.author_name, title=initiative.title)
         if is_reply
-        else _(
-            "%(name)s reageerde op ‘%(title)s’: %(body)s",
-            name=comment.author_name,
-            title=initiative.title,
-            body=comment.body[:200],
-        )
+        else _("%(name)s reageerde op ‘%(title)s’.", name=comment.author_name, title=initiative.title)
     )
     sent = notify(recipients, "reply" if is_reply else "comment", initiative, text)
     if is_reply and comment.parent.author_id is None and comment.parent.notify_replies:

@@ -32,7 +32,7 @@ from .forms import (
 )
 from .models import Comment, Follow, Need, NeedResponse, Notification, Participation
 from .moderation import decide, flag, house_rules, queue, update_house_rules
-from .notify import MODES, apply_unsubscribe, read_unsubscribe_token, set_mode
+from .notify import MODES, NOTIFICATION_VISIBLE, apply_unsubscribe, read_unsubscribe_token, set_mode
 from .services import (
     add_need,
     close_need,
@@ -281,7 +281,11 @@ def mine():
         return redirect(url_for(".mine"))
     since = current_user.last_seen_at
     news = db.session.scalars(
-        select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc()).limit(30)
+        select(Notification)
+        .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
+        .where(Notification.user_id == current_user.id, NOTIFICATION_VISIBLE)
+        .order_by(Notification.id.desc())
+        .limit(30)
     ).all()
     context = {
         "form": form,
@@ -311,9 +315,12 @@ def _follow_labels() -> list[tuple[Follow, str, str]]:
     for f in rows:
         model = {"initiative": Initiative, "area": Area, "theme": Theme}[f.target_type]
         target = find(model, f.target_id)
-        if target is not None:
-            name = getattr(target, "title", None) or target.name
-            labels.append((f, name, _target_url(f.target_type, f.target_id)))
+        if target is None:
+            continue
+        if model is Initiative and not can("view", target):  # hidden since: no title, no link
+            labels.append((f, _("een initiatief dat niet meer zichtbaar is"), None))
+        else:
+            labels.append((f, getattr(target, "title", None) or target.name, _target_url(f.target_type, f.target_id)))
     return labels
 
 

@@ -128,7 +128,8 @@ def test_daily_digest_collects_everything_since_the_last_one(app, scene, smtp_se
     assert owner_mail["Subject"] == "Uw dagelijkse overzicht van Schatkaart"
     content = owner_mail.get_content()
     assert "Henk doet mee" in content
-    assert "Ans reageerde op ‘Buurtmoestuin Spoorzicht’: Zaterdag om tien uur beginnen we" in content
+    assert "Ans reageerde op ‘Buurtmoestuin Spoorzicht’." in content
+    assert "Zaterdag om tien uur" not in content  # the words stay on the site, where moderation applies
     assert "/afmelden/" in content
     assert "Ans reageerde" in mails["henk@example.nl"].get_content()
     with app.app_context(), unit_of_work():
@@ -232,3 +233,19 @@ def test_following_a_neighbourhood_from_the_gallery(app, client, scene):
     assert "Niet meer volgen: Spoorzicht" in client.get(page).get_data(as_text=True)
     evil = post_form(client, f"/volgen/area/{area_id}", {"next": "//evil.example/x", "stop": "1"}, token_from=page)
     assert "evil.example" not in evil.headers["Location"]
+
+
+def test_news_about_an_initiative_hidden_since_is_no_longer_shown_or_mailed(app, client, scene, make_user, smtp_server):
+    from participation.moderation import decide
+
+    moderator = make_user("mo@gemeente.nl", roles=("moderator",))
+    with app.app_context(), unit_of_work():
+        item = db.session.get(Initiative, scene["item"])
+        follow(_user(scene["henk"]), "initiative", item.id)
+        post_comment(item, "Wie helpt er zaterdag mee?", _user(scene["owner"]))
+        decide(_user(moderator), "initiative", item.id, "hide", "Dubbel geplaatst")
+    login(client, "henk@example.nl")
+    assert "Buurtmoestuin Spoorzicht" not in client.get("/mijn").get_data(as_text=True)
+    with app.app_context(), unit_of_work():
+        send_digests("daily", now=utcnow() + timedelta(minutes=1))
+    assert all("Buurtmoestuin" not in msg.get_content() for _r, msg in smtp_server.messages)

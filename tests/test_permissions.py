@@ -274,3 +274,76 @@ def test_ids_that_cannot_exist_are_not_found(app, world):
             continue
         response = _call(app, client, token, endpoint, method, {**world["params"], **huge})
         assert response.status_code < 500, f"{method} {endpoint} with id 2**63: {response.status_code}"
+
+
+# --- what you may not see, you cannot reach -----------------------------------------------------
+
+SECRETS = {
+    "Dubbel geplaatst plan": {"initiator", "moderator", "admin"},  # a hidden initiative's title (its owner sees it)
+    "Wachtende anonieme reactie": {"moderator", "admin"},  # waiting for the editors
+    "Verborgen scheldpartij": {"moderator", "admin"},  # hidden by a moderator
+    "Ingetrokken opmerking": set(),  # deleted by its author
+    "Aanwezige Zonder Account": {"civil_servant"},  # on an attendance list
+    "geheim-adres@example.nl": set(),  # an anonymous commenter's e-mail address
+}
+
+
+@pytest.fixture
+def secrets_world(app, world):
+    from participation.models import Comment
+    from participation.services import delete_comment
+    from trajectories.ambassadors import register_attendance
+    from trajectories.models import Meeting
+
+    ids, params = world["ids"], world["params"]
+    with app.app_context(), unit_of_work():
+        get = db.session.get
+        initiative = get(Initiative, params["initiative_id"])
+        post_comment(
+            initiative, "Wachtende anonieme reactie", author_name="Anoniem", author_email="geheim-adres@example.nl"
+        )
+        hidden = post_comment(initiative, "Verborgen scheldpartij", get(User, ids["resident"]))
+        decide(get(User, ids["moderator"]), "comment", hidden.id, "hide", "Kwetsend")
+        gone = post_comment(initiative, "Ingetrokken opmerking", get(User, ids["resident"]))
+        delete_comment(get(User, ids["resident"]), gone)
+        register_attendance(
+            get(User, ids["civil_servant"]), get(Meeting, params["meeting_id"]), name="Aanwezige Zonder Account"
+        )
+        assert db.session.scalar(select(Comment).filter_by(body="Wachtende anonieme reactie")).status == "pending"
+    return world
+
+
+def _extra_urls(params: dict, hidden: int) -> list[str]:
+    box = "bbox=-180,-90,180,90"
+    return [
+        f"/api/initiatives?{box}&zoom=16",
+        f"/api/initiatives?{box}&zoom=5",
+        f"/api/initiatives?{box}&zoom=16&q=Dubbel",
+        f"/api/initiatives/{hidden}",
+        "/initiatieven?q=Dubbel",
+        "/initiatieven?q=scheldpartij",
+        f"/raad/trajecten/{params['trajectory_id']}/verslag.html",
+        "/raad/export/initiatieven.csv",
+        "/open-data/initiatieven.geojson",
+    ]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_what_you_may_not_see_appears_nowhere(app, secrets_world, actor):
+    """Every page, API answer, export and feed, as each actor: hidden, pending and deleted text,
+    attendance lists and e-mail addresses show up only for those the policy allows."""
+    client, token = _client(app, actor, secrets_world["ids"])
+    params = secrets_world["params"]
+    urls = []
+    for endpoint, method, _rule in _routes(app):
+        if method == "GET" and endpoint not in LAST:
+            with app.test_request_context():
+                rule = next(r for r in app.url_map.iter_rules(endpoint))
+                urls.append(url_for(endpoint, **{n: params[n] for n in rule.arguments}))
+    seen = []
+    for url in [*urls, *_extra_urls(params, secrets_world["hidden"])]:
+        body = client.get(url).get_data(as_text=True)
+        seen += [
+            f"{secret!r} on {url}" for secret, allowed in SECRETS.items() if secret in body and actor not in allowed
+        ]
+    assert seen == []

@@ -25,7 +25,7 @@ def build_message(to: str, subject: str, body: str, reply_to: str | None = None)
     msg = MIMEText(body, "plain", "utf-8")
     msg["From"] = current_app.config["MAIL_SENDER"]
     msg["To"] = to
-    msg["Subject"] = _encoded(subject)
+    msg["Subject"] = _encoded(" ".join(subject.split()))  # a title with line breaks stays one header
     msg["Message-ID"] = make_msgid(domain="schatkaart.local")
     if reply_to:
         msg["Reply-To"] = reply_to

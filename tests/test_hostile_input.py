@@ -79,3 +79,19 @@ def test_csv_exports_do_not_run_formulas(app, client, make_user, place):
     titles = [row[1] for row in csv.reader(io.StringIO(body))][1:]
     assert sorted(titles) == sorted("'" + f for f in formulas)
     assert all(not t.startswith(("=", "+", "-", "@")) for t in titles)
+
+
+def test_a_title_cannot_add_headers_to_mail(app, client, make_user, place, smtp_server):
+    owner = make_user("ilse@example.nl")
+    item = place(owner, title="Tuin\r\nBcc: slachtoffer@example.nl\r\nX-Kop: ja")
+    post_form(
+        client,
+        f"/initiatieven/{item}/contact",
+        {"name": "Sanne", "email": "sanne@example.nl", "message": "Ik wil graag meehelpen met de tuin."},
+        token_from=f"/initiatieven/{item}",
+    )
+    ((rcpts, msg),) = smtp_server.messages
+    assert rcpts == ["ilse@example.nl"]
+    assert msg["Bcc"] is None
+    assert msg["X-Kop"] is None
+    assert "\n" not in str(msg["Subject"])

@@ -413,3 +413,18 @@ def test_cli_creates_accounts_with_roles(app, runner):
     result = runner.invoke(args=["users", "create", "x@example.nl", "--role", "koning", "--password", PASSWORD])
     assert result.exit_code != 0
     assert "Onbekende rol" in result.output
+
+
+def test_cli_resets_a_lost_second_factor_and_disables_accounts(app, runner, client, make_user):
+    make_user("petra@gemeente.nl", roles=("civil_servant",))
+    login(client, "petra@gemeente.nl")
+    assert _user(app, "petra@gemeente.nl").has_second_factor
+    result = runner.invoke(args=["users", "reset-2fa", "petra@gemeente.nl"])
+    assert result.exit_code == 0, result.output
+    assert not _user(app, "petra@gemeente.nl").has_second_factor
+    assert not _logged_in(client)
+    resp = post_form(client, "/inloggen", {"email": "petra@gemeente.nl", "password": PASSWORD})
+    assert resp.headers["Location"].endswith("/inloggen/tweestaps")  # set up anew
+    assert runner.invoke(args=["users", "disable", "petra@gemeente.nl"]).exit_code == 0
+    assert login(app.test_client(), "petra@gemeente.nl").status_code == 400
+    assert runner.invoke(args=["users", "disable", "niemand@example.nl"]).exit_code != 0

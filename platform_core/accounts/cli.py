@@ -6,8 +6,8 @@ import click
 
 from ..transaction import unit_of_work
 from ..validation import ValidationFailed
-from . import bp
-from .services import register_user
+from . import bp, twofactor
+from .services import end_sessions, find_user, register_user, set_active
 
 
 @bp.cli.command("create")
@@ -25,3 +25,32 @@ def users_create(email: str, roles: tuple[str, ...], name: str | None, password:
     except ValidationFailed as exc:
         raise click.ClickException("; ".join(exc.errors.values())) from exc
     click.echo(f"created {user.email} with roles {', '.join(sorted(user.role_names))}")
+
+
+def _user_or_fail(email: str):  # noqa: ANN202
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account with address {email}")
+    return user
+
+
+@bp.cli.command("reset-2fa")
+@click.argument("email")
+def users_reset_2fa(email: str) -> None:
+    """Switch off someone's second factor after they lost phone and recovery codes (check who
+    asks first!). Their sessions end; staff set up a new one on their next login."""
+    with unit_of_work():
+        user = _user_or_fail(email)
+        twofactor.disable(user)
+        end_sessions(user)
+    click.echo(f"second factor of {email} switched off; it is set up again at the next login")
+
+
+@bp.cli.command("disable")
+@click.argument("email")
+@click.option("--enable", is_flag=True, help="Enable the account again.")
+def users_disable(email: str, enable: bool) -> None:
+    """Disable an account (every session ends at once), or enable it again."""
+    with unit_of_work():
+        set_active(_user_or_fail(email), enable)
+    click.echo(f"{email} {'enabled' if enable else 'disabled'}")

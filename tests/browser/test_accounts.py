@@ -1,0 +1,30 @@
+"""The account pages in Chromium: a staff member sets up the second factor with the keyboard
+alone, and the pages on the way pass axe-core's WCAG 2.1 A/AA rules."""
+
+from __future__ import annotations
+
+from ..conftest import PASSWORD, TOTP_SECRETS, totp_code
+from .conftest import axe_violations
+
+
+def test_staff_enrol_with_the_keyboard_and_the_pages_are_accessible(page, make_user):
+    make_user("petra@gemeente.nl", roles=("civil_servant",))
+    page.goto("/inloggen")
+    page.focus("#email")
+    page.keyboard.type("petra@gemeente.nl")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/inloggen/tweestaps")
+    assert axe_violations(page) == []
+    assert page.get_attribute("img[src^='data:image/svg+xml']", "alt")
+    TOTP_SECRETS["petra@gemeente.nl"] = page.inner_text("#totp-secret")
+    page.focus("#code")
+    page.keyboard.type(totp_code("petra@gemeente.nl"))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Tweestapsverificatie staat aan.")
+    assert len(page.query_selector_all(".recovery-codes li")) == 10
+    assert axe_violations(page) == []
+    page.goto("/account")
+    assert "Staat aan. U heeft nog 10 ongebruikte herstelcodes." in page.inner_text("main")
+    assert axe_violations(page) == []

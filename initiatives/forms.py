@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -54,3 +55,17 @@ class ContactForm(FlaskForm):
         validators=[DataRequired(_l("Schrijf een bericht.")), Length(max=3000, message=_l("Hoogstens 3000 tekens."))],
     )
     website = StringField(_l("Laat dit veld leeg"))  # honeypot: humans never see it
+
+
+class ImageForm(FlaskForm):
+    image = FileField(
+        _l("Foto"),
+        description=_l("JPG, PNG of WebP, hoogstens 8 MB. Wij halen locatie- en cameragegevens uit de foto."),
+    )
+    alt = StringField(
+        _l("Wat is er op de foto te zien?"),
+        description=_l(
+            "Verplicht: deze tekst lezen mensen die de foto niet kunnen zien. "
+            "Bijvoorbeeld ‘Buren planten bloembollen in de geveltuin’."
+        ),
+    )

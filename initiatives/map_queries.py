@@ -89,18 +89,23 @@ def clustered_rows(bbox, zoom: int, filters: Filters) -> list:  # noqa: ANN001
 def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:  # noqa: ANN001
     stmt = (
         _base(bbox, filters)
-        .add_columns(Initiative.id, Initiative.title, Initiative.type, Initiative.lon, Initiative.lat)
+        .add_columns(
+            Initiative.id, Initiative.title, Initiative.type, Initiative.lon, Initiative.lat, Initiative.cover_thumb
+        )
         .order_by(Initiative.id)
         .limit(limit + 1)
     )
     return db.session.execute(stmt).all()
 
 
-def _point_feature(id_: int, title: str, type_: str, lon: float, lat: float) -> dict:
+def _point_feature(id_: int, title: str, type_: str, lon: float, lat: float, thumb: str | None = None) -> dict:
+    properties = {"id": id_, "title": title, "type": type_, "url": f"/initiatieven/{id_}"}
+    if thumb:
+        properties["thumb"] = f"/initiatieven/fotos/{thumb}"
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-        "properties": {"id": id_, "title": title, "type": type_, "url": f"/initiatieven/{id_}"},
+        "properties": properties,
     }
 
 
@@ -115,16 +120,18 @@ def map_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
     titles = {}
     if singles:
         titles = {
-            i: (t, ty)
-            for i, t, ty in db.session.execute(
-                select(Initiative.id, Initiative.title, Initiative.type).where(Initiative.id.in_(list(singles)))
+            i: (t, ty, th)
+            for i, t, ty, th in db.session.execute(
+                select(Initiative.id, Initiative.title, Initiative.type, Initiative.cover_thumb).where(
+                    Initiative.id.in_(list(singles))
+                )
             )
         }
     feats = []
     for _gx, _gy, n, ax, ay, min_id, x1, y1, x2, y2 in rows:
         if n == 1:
-            title, type_ = titles[min_id]
-            feats.append(_point_feature(min_id, title, type_, ax, ay))
+            title, type_, thumb = titles[min_id]
+            feats.append(_point_feature(min_id, title, type_, ax, ay, thumb))
         else:
             feats.append(
                 {

@@ -120,11 +120,16 @@ class Initiative(db.Model):
     # Assisted entry by an ambassador for a resident who is not online.
     on_behalf_of: Mapped[str | None] = mapped_column(String(80))
     consent_note: Mapped[str | None] = mapped_column(String(300))
+    # The first picture's thumbnail, kept here so cards and map popups need no extra query.
+    cover_thumb: Mapped[str | None] = mapped_column(String(64))
 
     area: Mapped[Area | None] = relationship()
     owner: Mapped[User] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=initiative_theme, order_by=Theme.name)
     links: Mapped[list[InitiativeLink]] = relationship(cascade="all, delete-orphan", order_by="InitiativeLink.position")
+    images: Mapped[list[InitiativeImage]] = relationship(
+        cascade="all, delete-orphan", order_by="InitiativeImage.position", back_populates="initiative"
+    )
 
     @property
     def is_area(self) -> bool:
@@ -146,3 +151,37 @@ class InitiativeLink(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     url: Mapped[str] = mapped_column(String(500))
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactMessage(db.Model):
+    """A message to an initiative's owner, sent by mail; kept for a while (RETENTION_CONTACT_DAYS)
+    so abuse can be handled and the sender can see it among their own data."""
+
+    __tablename__ = "contact_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    sender_name: Mapped[str] = mapped_column(String(80))
+    sender_email: Mapped[str] = mapped_column(String(254))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class InitiativeImage(db.Model):
+    """A picture on an initiative: re-encoded, stripped of EXIF/GPS, with a thumbnail."""
+
+    __tablename__ = "initiative_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    thumb_name: Mapped[str] = mapped_column(String(64), unique=True)
+    alt: Mapped[str] = mapped_column(String(250))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="images")

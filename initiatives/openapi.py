@@ -127,6 +127,7 @@ SPEC = {
                                                 "title": {"type": "string"},
                                                 "type": {"type": "string"},
                                                 "url": {"type": "string"},
+                                                "thumb": {"type": "string"},
                                             },
                                         },
                                     ]

@@ -27,7 +27,7 @@ from platform_core.validation import ValidationFailed, apply_errors
 from . import bp
 from .forms import ContactForm, InitiativeForm
 from .markdown import render_markdown
-from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, Initiative
+from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, ContactMessage, Initiative
 from .search import Filters, apply_filters, order
 from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative, validate
 from .signals import detail_page, gallery_page, page_context
@@ -222,6 +222,15 @@ def contact(initiative_id: int):
             form.email.errors = [exc.errors["email"]]
         else:
             to = item.contact_email or item.owner.email
+            db.session.add(
+                ContactMessage(
+                    initiative_id=item.id,
+                    sender_id=current_user.id if current_user.is_authenticated else None,
+                    sender_name=form.name.data.strip()[:80],
+                    sender_email=reply_to,
+                    message=form.message.data,
+                )
+            )
             body = _(
                 "%(name)s stuurt u een bericht via Schatkaart over ‘%(title)s’:\n\n%(message)s\n\n"
                 "Antwoord op deze e-mail om %(name)s te bereiken. Wij hebben uw e-mailadres niet gedeeld.",

@@ -21,7 +21,7 @@ from platform_core.validation import ValidationFailed
 
 from .models import Comment, Flag, ModerationDecision, Page
 from .notify import deliver_immediate
-from .signals import contributed, withdrawn
+from .signals import contributed, moderated, withdrawn
 
 ACTIONS = ("hold", "publish", "hide", "restore")
 HOUSE_RULES = "huisregels"
@@ -87,6 +87,7 @@ def decide(moderator: User, target_type: str, target_id: int, action: str, reaso
         .values(resolved_at=utcnow())
     )
     db.session.flush()
+    moderated.send(decision, target=target)
     deliver_immediate(sent)
     return decision
 

@@ -12,3 +12,6 @@ _signals = Namespace()
 contributed = _signals.signal("contributed")
 #: sender: the ``Contribution`` kind; ``source_id``; ``reason`` (shown with a credit reversal).
 withdrawn = _signals.signal("withdrawn")
+
+#: sender: the ModerationDecision row (flushed); ``target``: the comment or initiative decided on.
+moderated = _signals.signal("moderated")

@@ -92,6 +92,31 @@ def load_config(instance_path: Path) -> dict:
         # The municipality answers within this many working days (co-creation norm).
         "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
         "FACILITATION_BUDGET_MAX": int(env("FACILITATION_BUDGET_MAX", "2500")),
+        # Privacy (AVG): who is responsible, who to ask, which statement residents agreed to.
+        "PRIVACY_CONTROLLER": env("PRIVACY_CONTROLLER", "Gemeente Utrecht"),
+        "PRIVACY_CONTROLLER_ADDRESS": env("PRIVACY_CONTROLLER_ADDRESS", "Postbus 16200, 3500 CE Utrecht"),
+        "PRIVACY_CONTACT": env("PRIVACY_CONTACT", "privacy@schatkaart.local"),
+        "PRIVACY_DPO_NAME": env("PRIVACY_DPO_NAME", "Functionaris gegevensbescherming"),
+        "PRIVACY_DPO_CONTACT": env("PRIVACY_DPO_CONTACT", "fg@schatkaart.local"),
+        "PRIVACY_STATEMENT_VERSION": env("PRIVACY_STATEMENT_VERSION", "2026-11"),
+        "PRIVACY_HOSTING": env("PRIVACY_HOSTING", "de hostingpartij van de gemeente (verwerker)"),
+        # Retention in days, enforced by ``flask privacy purge`` (run it daily from cron).
+        "RETENTION_CONTACT_DAYS": int(env("RETENTION_CONTACT_DAYS", "180")),
+        "RETENTION_ANONYMOUS_EMAIL_DAYS": int(env("RETENTION_ANONYMOUS_EMAIL_DAYS", "90")),
+        "RETENTION_NOTIFICATION_DAYS": int(env("RETENTION_NOTIFICATION_DAYS", "365")),
+        "RETENTION_INACTIVE_DAYS": int(env("RETENTION_INACTIVE_DAYS", "1095")),
+        "RETENTION_INACTIVE_WARNING_DAYS": int(env("RETENTION_INACTIVE_WARNING_DAYS", "30")),
+        "RETENTION_UNCONFIRMED_DAYS": int(env("RETENTION_UNCONFIRMED_DAYS", "14")),
+        "RETENTION_LOG_DAYS": int(env("RETENTION_LOG_DAYS", "180")),
+        "LOG_DIR": env("LOG_DIR"),
+        "DATA_EXPORT_MINUTES": int(env("DATA_EXPORT_MINUTES", "30")),
+        # Pictures: where they are kept (a folder; shared storage for several app servers).
+        "IMAGE_STORAGE": env("IMAGE_STORAGE", "folder"),
+        "IMAGE_FOLDER": env("IMAGE_FOLDER", str(instance_path / "images")),
+        "IMAGE_MAX_BYTES": int(env("IMAGE_MAX_BYTES", str(8 * 1024 * 1024))),
+        "IMAGE_MAX_PIXELS": int(env("IMAGE_MAX_PIXELS", str(40_000_000))),
+        "IMAGE_MAX_SIDE": int(env("IMAGE_MAX_SIDE", "10000")),
+        "IMAGES_PER_INITIATIVE": int(env("IMAGES_PER_INITIATIVE", "5")),
         # Where this site lives, for links in mail sent outside a request (digests).
         "PUBLIC_URL": public_url,
         "PREFERRED_URL_SCHEME": "https" if https else "http",

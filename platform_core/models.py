@@ -51,6 +51,12 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # The version of the privacy statement this person last agreed to (asked again when it changes).
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    # Retention: when we warned that an unused account will be removed; when it was erased.
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
 
@@ -101,3 +107,30 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Consent(db.Model):
+    """A person agreed to the privacy statement of this version, at this moment."""
+
+    __tablename__ = "consent"
+    __table_args__ = (UniqueConstraint("user_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def record_consent(user: User) -> None:
+    """The person agrees to the current privacy statement (kept with its version)."""
+    version = current_app.config["PRIVACY_STATEMENT_VERSION"]
+    if user.consent_version == version:
+        return
+    user.consent_version = version
+    user.consent_at = utcnow()
+    if user.id is None:
+        db.session.add(user)
+        db.session.flush()
+    exists = db.session.query(Consent.id).filter_by(user_id=user.id, version=version).first()
+    if exists is None:
+        db.session.add(Consent(user_id=user.id, version=version, given_at=user.consent_at))

@@ -56,13 +56,14 @@ def register_security(app: Flask) -> None:
     def set_headers(response):  # noqa: ANN001
         tiles = app.config["TILE_URL"].split("/{", 1)[0]
         origin = "/".join(tiles.split("/")[:3])
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; "
-            f"script-src 'self' 'nonce-{csp_nonce()}'; "
-            "style-src 'self' 'unsafe-inline'; "
-            f"img-src 'self' data: {origin}; "
-            "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-        )
+        if "Content-Security-Policy" not in response.headers:  # uploaded files bring a stricter one
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'self'; "
+                f"script-src 'self' 'nonce-{csp_nonce()}'; "
+                "style-src 'self' 'unsafe-inline'; "
+                f"img-src 'self' data: {origin}; "
+                "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+            )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"

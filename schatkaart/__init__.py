@@ -20,6 +20,7 @@ import credits
 import initiatives
 import maps
 import participation
+import privacy
 import trajectories
 from participation.text import render_plain
 from platform_core import policy
@@ -90,6 +91,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         trajectories.bp,
         credits.bp,
         council.bp,
+        privacy.bp,
+        privacy.archive_cli,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only

@@ -21,6 +21,14 @@ from sqlalchemy import text
 
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
+    "archive_erasable",
+    "archive_entry",
+    "archive_head",
+    "data_export",
+    "consent",
+    "contact_message",
+    "initiative_image",
+    "stored_file",
     "contribution_fact",
     "fact_area_person",
     "fact_person",
@@ -156,6 +164,7 @@ def app(tmp_path_factory, pdok_server, smtp_server):
             "MAIL_PORT": smtp_server.port,
             "TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
             "SECRET_KEY": "test-secret",
+            "IMAGE_FOLDER": str(tmp_path_factory.mktemp("images")),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # scrypt would cost most of the suite's time
         }
     )

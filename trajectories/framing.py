@@ -12,6 +12,7 @@ from platform_core.models import User
 from platform_core.policy import require
 from platform_core.validation import ValidationFailed
 
+from . import signals
 from .fields import text_field
 from .models import (
     FRAMING_KINDS,
@@ -57,6 +58,7 @@ def add_framing(
     )
     db.session.add(framing)
     db.session.flush()
+    signals.framing_added.send(framing)
     return framing
 
 

@@ -12,3 +12,6 @@ stage_reached = _signals.signal("stage-reached")
 feedback_given = _signals.signal("feedback-given")
 #: sender: the Outcome row (flushed); ``initiative``; ``actor_id``.
 outcome_reported = _signals.signal("outcome-reported")
+
+#: sender: the Framing row (flushed): a new text, or the next version of one.
+framing_added = _signals.signal("framing-added")

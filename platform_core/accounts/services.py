@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..mail import send_mail_soon
-from ..models import ROLES, User, UserRole, utcnow
+from ..models import ROLES, User, UserRole, record_consent, utcnow
 from ..transaction import after_commit
 from ..urls import public_url
 from ..validation import ValidationFailed
@@ -87,6 +87,7 @@ def register_user(
     user.roles = [UserRole(role=r) for r in dict.fromkeys(roles)]
     db.session.add(user)
     db.session.flush()
+    record_consent(user)
     return user
 
 

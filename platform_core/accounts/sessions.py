@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, login_manager
-from ..models import User
+from ..models import User, utcnow
 from .twofactor import required_for
 
 PENDING_SECONDS = 300  # the password step is valid this long for the code step
@@ -39,6 +39,8 @@ def load_user(user_id: str) -> User | None:
 def finish_login(user: User) -> None:
     session.pop("pending", None)
     login_user(user)
+    # Retention counts from here: an account in use is never removed as inactive.
+    user.last_login_at, user.inactivity_warned_at = utcnow(), None
     now = int(time.time())
     session["auth_at"] = now
     session["seen_at"] = now

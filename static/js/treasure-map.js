@@ -27,7 +27,8 @@
       title: p.title, alt: p.title,
       icon: L.divIcon({ className: "initiative-marker type-" + p.type, iconSize: [18, 18] })
     });
-    marker.bindPopup('<a href="' + esc(p.url) + '">' + esc(p.title) + "</a>");
+    var thumb = p.thumb ? '<img src="' + esc(p.thumb) + '" alt="" width="160" height="120"><br>' : "";
+    marker.bindPopup(thumb + '<a href="' + esc(p.url) + '">' + esc(p.title) + "</a>");
     return marker;
   }
 

@@ -1,0 +1,119 @@
+"""What goes on the public record, as it happens: public contributions, the municipality's
+framing, feedback and outcomes, and moderation decisions with their reasons."""
+
+from __future__ import annotations
+
+from initiatives import signals as initiative_signals
+from participation import signals as participation_signals
+from participation.models import Comment
+from platform_core.contributions import Contribution, ContributionEvent
+from platform_core.extensions import db
+from trajectories import signals as trajectory_signals
+
+from .archive import record
+
+#: Fields that name a person: erased from the record with the person's account.
+NAME_FIELDS = frozenset({"author_name", "owner_name", "moderator_name", "on_behalf_of"})
+
+
+def _initiative_facts(initiative) -> dict:  # noqa: ANN001
+    return {
+        "type": initiative.type,
+        "status": initiative.status,
+        "visibility": initiative.visibility,
+        "municipal_role": initiative.municipal_role,
+        "area_id": initiative.area_id,
+        "trajectory_id": initiative.trajectory_id,
+        "location": [round(initiative.lon, 6), round(initiative.lat, 6)],
+        "budget": [initiative.budget_requested, initiative.budget_granted, initiative.budget_spent],
+    }
+
+
+def _initiative_words(initiative) -> dict:  # noqa: ANN001
+    owner = initiative.owner_id
+    return {
+        "title": (initiative.title, owner),
+        "summary": (initiative.summary, owner),
+        "description": (initiative.description, owner),
+        "owner_name": (initiative.owner.display_name if initiative.owner else None, owner),
+        "on_behalf_of": (initiative.on_behalf_of, None),
+    }
+
+
+@initiative_signals.initiative_placed.connect
+def _placed(initiative, **_kw) -> None:  # noqa: ANN001
+    record(
+        "initiative.placed", "initiative", initiative.id, _initiative_facts(initiative), _initiative_words(initiative)
+    )
+
+
+@initiative_signals.initiative_changed.connect
+def _changed(initiative, changed: set[str] = frozenset(), **kw) -> None:  # noqa: ANN001
+    payload = {"changed": sorted(changed), **_initiative_facts(initiative)}
+    words = {"title": (initiative.title, initiative.owner_id)} if "title" in changed else {}
+    record("initiative.changed", "initiative", initiative.id, payload, words)
+
+
+@participation_signals.contributed.connect
+def _contributed(event: ContributionEvent, **_kw) -> None:
+    if event.kind is not Contribution.COMMENT:
+        return
+    comment = db.session.get(Comment, event.source_id)
+    if comment is None or comment.status != "published":
+        return
+    payload = {
+        "initiative_id": comment.initiative_id,
+        "parent_id": comment.parent_id,
+        "to_municipality": comment.to_municipality,
+        "with_account": comment.author_id is not None,
+    }
+    words = {"author_name": (comment.author_name, comment.author_id), "body": (comment.body, comment.author_id)}
+    record("comment.published", "comment", comment.id, payload, words)
+
+
+@participation_signals.moderated.connect
+def _moderated(decision, target=None, **_kw) -> None:  # noqa: ANN001
+    payload = {
+        "target": [decision.target_type, decision.target_id],
+        "action": decision.action,
+        "reason": decision.reason,
+        "decision_id": decision.id,
+    }
+    words = {"moderator_name": (decision.moderator.display_name, decision.moderator_id)}
+    record("moderation.decided", decision.target_type, decision.target_id, payload, words)
+
+
+@trajectory_signals.framing_added.connect
+def _framing(framing, **_kw) -> None:  # noqa: ANN001
+    payload = {
+        "target": [framing.target_type, framing.target_id],
+        "kind": framing.kind,
+        "body": framing.body,
+        "amount": framing.amount,
+        "version": framing.version,
+    }
+    words = {"author_name": (framing.author.display_name, framing.author_id)}
+    record("framing.added", "framing", framing.id, payload, words)
+
+
+@trajectory_signals.feedback_given.connect
+def _feedback(feedback, initiative, **_kw) -> None:  # noqa: ANN001
+    payload = {
+        "initiative_id": initiative.id,
+        "department": feedback.department,
+        "body": feedback.body,
+        "answers_comment_id": feedback.answers_comment_id,
+    }
+    words = {"author_name": (feedback.author.display_name, feedback.author_id)}
+    record("feedback.given", "feedback", feedback.id, payload, words)
+
+
+@trajectory_signals.outcome_reported.connect
+def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
+    payload = {
+        "initiative_id": initiative.id,
+        "kind": outcome.kind,
+        "reason": outcome.reason,
+        "decided_on": outcome.decided_on.isoformat(),
+    }
+    record("outcome.reported", "outcome", outcome.id, payload)

@@ -1,0 +1,214 @@
+"""Pages for residents' rights: the privacy statement and register, consent, own data, deleting
+an account; erasing names of residents without an account; the public record's head."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import timedelta
+
+from flask import (
+    abort,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select, update
+
+from initiatives.models import Initiative
+from platform_core.accounts import twofactor
+from platform_core.accounts.sessions import end_session
+from platform_core.csvfile import csv_response
+from platform_core.extensions import db, limiter
+from platform_core.models import record_consent, utcnow
+from platform_core.policy import load, public, requires
+from platform_core.urls import safe_next
+from trajectories.models import Attendance, Meeting
+
+from . import archive, bp
+from .declarations import ACTIVITIES, BASIS, register_rows
+from .erasure import erase_account, erase_assisted, erase_attendance_name
+from .export import SECTIONS, collect
+from .forms import ConsentForm, DeleteForm, DownloadForm, IdentityForm
+from .models import ArchiveEntry, DataExport
+
+# Pages someone who has not (yet) agreed to the current statement may still use.
+_CONSENT_FREE = {
+    "static",
+    "privacy.statement",
+    "privacy.consent",
+    "privacy.register_csv",
+    "privacy.register_json",
+    "accounts.logout",
+    "accounts.second_factor",
+    "accounts.enrol",
+    "security_txt",
+}
+
+
+@bp.before_app_request
+def ask_consent_again():
+    """The privacy statement changed since this person agreed: ask before anything else."""
+    if not current_user.is_authenticated or request.endpoint in _CONSENT_FREE or request.endpoint is None:
+        return None
+    if current_user.consent_version == current_app.config["PRIVACY_STATEMENT_VERSION"]:
+        return None
+    if request.blueprint == "api":
+        return None
+    return redirect(url_for("privacy.consent", next=request.full_path if request.method == "GET" else None))
+
+
+@bp.route("/privacy")
+@public
+def statement():
+    return render_template("privacy/statement.html", activities=ACTIVITIES, basis=BASIS, cfg=current_app.config)
+
+
+@bp.route("/privacy/verwerkingsregister.csv")
+@public
+def register_csv():
+    rows = register_rows()
+    header = list(rows[0])
+    return csv_response("verwerkingsregister.csv", header, [[row[k] for k in header] for row in rows])
+
+
+@bp.route("/privacy/verwerkingsregister.json")
+@public
+def register_json():
+    return jsonify({"controller": current_app.config["PRIVACY_CONTROLLER"], "activities": register_rows()})
+
+
+@bp.route("/privacy/toestemming", methods=["GET", "POST"])
+@requires("logged_in")
+def consent():
+    form = ConsentForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        record_consent(current_user._get_current_object())
+        flash(_("Dank u. U kunt verder."), "success")
+        return redirect(safe_next(form.next.data, url_for("maps.treasure_map")))
+    status = 400 if request.method == "POST" else 200
+    return render_template("privacy/consent.html", form=form, cfg=current_app.config), status
+
+
+def _identity_ok(form: IdentityForm) -> bool:
+    user = current_user._get_current_object()
+    ok = True
+    if not user.check_password(form.password.data or ""):
+        form.password.errors = [_("Dit is niet uw wachtwoord.")]
+        ok = False
+    if user.has_second_factor and not twofactor.verify(user, form.code.data or ""):
+        form.code.errors = [_("Deze code klopt niet. Gebruik de 6 cijfers uit uw app of een herstelcode.")]
+        ok = False
+    return ok
+
+
+def _export_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
+
+
+@bp.route("/account/gegevens", methods=["GET", "POST"])
+@requires("logged_in")
+@limiter.limit(_export_limit, methods=["POST"], key_func=lambda: f"identity:{current_user.get_id()}")
+def my_data():
+    form = IdentityForm()
+    links = None
+    if form.validate_on_submit() and _identity_ok(form):
+        links = {}
+        for fmt in ("html", "json"):
+            token = secrets.token_urlsafe(32)
+            db.session.add(
+                DataExport(user_id=current_user.id, token_hash=hashlib.sha256(token.encode()).hexdigest(), fmt=fmt)
+            )
+            links[fmt] = token
+    status = 400 if request.method == "POST" and links is None else 200
+    minutes = current_app.config["DATA_EXPORT_MINUTES"]
+    return render_template(
+        "privacy/my_data.html", form=form, links=links, minutes=minutes, download_form=DownloadForm()
+    ), status
+
+
+@bp.post("/account/gegevens/ophalen")
+@requires("logged_in")
+def download():
+    form = DownloadForm()
+    token = form.token.data or ""
+    minutes = current_app.config["DATA_EXPORT_MINUTES"]
+    now = utcnow()
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    fmt = db.session.scalar(
+        select(DataExport.fmt).where(DataExport.token_hash == digest, DataExport.user_id == current_user.id)
+    )
+    used = db.session.execute(
+        update(DataExport)
+        .where(
+            DataExport.token_hash == digest,
+            DataExport.user_id == current_user.id,
+            DataExport.used_at.is_(None),
+            DataExport.created_at > now - timedelta(minutes=minutes),
+        )
+        .values(used_at=now)
+    ).rowcount
+    if not form.validate_on_submit() or used != 1:
+        return render_template("privacy/link_used.html"), 410
+    data = collect(current_user._get_current_object())
+    if fmt == "json":
+        body = json.dumps({"platform": "Schatkaart", "gemaakt": now.isoformat(), **data}, ensure_ascii=False, indent=2)
+        response = Response(body, mimetype="application/json")
+        response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens-schatkaart.json"'
+    else:
+        response = Response(render_template("privacy/my_data_page.html", data=data, sections=SECTIONS, now=now))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/verwijderen", methods=["GET", "POST"])
+@requires("logged_in")
+@limiter.limit(_export_limit, methods=["POST"], key_func=lambda: f"identity:{current_user.get_id()}")
+def delete_account():
+    form = DeleteForm()
+    if form.validate_on_submit() and _identity_ok(form):
+        user = current_user._get_current_object()
+        erase_account(user, user, keep_contributions=form.keep.data == "keep")
+        end_session()
+        flash(_("Uw account is verwijderd. Bedankt voor wat u heeft bijgedragen."), "success")
+        return redirect(url_for("maps.treasure_map"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("privacy/delete.html", form=form), status
+
+
+@bp.post("/initiatieven/<int:initiative_id>/naam-wissen")
+@requires("steer_initiative", Initiative)
+def erase_assisted_view(initiative_id: int):
+    item = load(Initiative, initiative_id)
+    erase_assisted(current_user, item)  # PermissionDenied → 403 from the app's handler
+    flash(_("De naam van de bewoner is gewist, ook uit het archief."), "success")
+    return redirect(url_for("initiatives.detail", initiative_id=item.id))
+
+
+@bp.post("/bijeenkomsten/<int:meeting_id>/aanwezigheid/<int:attendance_id>/naam-wissen")
+@requires("organise_in", Meeting)
+def erase_attendance_view(meeting_id: int, attendance_id: int):
+    item = load(Attendance, attendance_id)
+    if item.meeting_id != meeting_id:
+        abort(404)
+    erase_attendance_name(current_user, item)
+    flash(_("De naam is gewist."), "success")
+    return redirect(url_for("trajectories.meeting", meeting_id=item.meeting_id))
+
+
+@bp.route("/archief")
+@public
+def record():
+    seq, head_hash = archive.head()
+    latest = list(db.session.scalars(select(ArchiveEntry).order_by(ArchiveEntry.seq.desc()).limit(20)))
+    return render_template("privacy/record.html", seq=seq, head_hash=head_hash, latest=latest)

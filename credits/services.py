@@ -141,8 +141,8 @@ def award(
     now = now or utcnow()
     rules = current_rules(trajectory_id)
     weight = rules.weights.get(kind, 0)
-    if weight <= 0:
-        return None
+    if weight <= 0:  # nothing new is earned, but an award made under earlier rules stands
+        return _existing(user_id, kind, source_type, source_id, "award")
     total = _lock(user_id, trajectory_id)
     found = _existing(user_id, kind, source_type, source_id, "award")
     if found is not None:

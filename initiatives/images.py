@@ -23,7 +23,7 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import require
 from platform_core.spatial import begin_write, lock_row
-from platform_core.storage import storage
+from platform_core.storage import NAME, storage
 from platform_core.transaction import after_commit
 from platform_core.validation import ValidationFailed
 
@@ -225,6 +225,8 @@ def remove_image(actor: User, image: InitiativeImage) -> None:
 
 
 def find_by_name(name: str) -> InitiativeImage | None:
+    if not NAME.match(name or ""):
+        return None  # never a query for a name the server cannot have made (nor a NUL in SQL)
     return db.session.scalar(
         select(InitiativeImage).where((InitiativeImage.name == name) | (InitiativeImage.thumb_name == name))
     )

@@ -326,15 +326,16 @@ def delete_comment(user: User, comment: Comment) -> None:
     """The author removes their words; a 'verwijderd' placeholder keeps the thread readable."""
     require(user, "own_comment", comment)
     begin_write(db.session)
-    if comment.status == "published":
+    was_published = comment.status == "published"
+    comment.status = "deleted"
+    db.session.flush()  # the receivers recount from the tables: they must see it gone
+    if was_published:
         db.session.execute(
             update(Initiative)
             .where(Initiative.id == comment.initiative_id)
             .values(comments_count=Initiative.comments_count - 1)
         )
         withdrawn.send(Contribution.COMMENT, source_id=comment.id, reason=_("U verwijderde uw reactie"))
-    comment.status = "deleted"
-    db.session.flush()
 
 
 # --- pluimen --------------------------------------------------------------------------

@@ -51,7 +51,7 @@ class FolderStorage:
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)  # nosec B103 - served to the public anyway; no execute bit
+        os.chmod(tmp, 0o644)  # readable by the web server; served to the public anyway; no execute bit
         os.replace(tmp, self.root / _checked(name))
 
     def get(self, name: str) -> bytes | None:

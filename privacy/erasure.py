@@ -46,7 +46,10 @@ def erase_account(actor: User, user: User, keep_contributions: bool = True) -> d
     report = {"comments_removed": 0, "initiatives_withdrawn": 0}
     for comment in db.session.scalars(select(Comment).where(Comment.author_id == uid).order_by(Comment.id)):
         if not keep_contributions and comment.status != "deleted":
-            if comment.status == "published":
+            was_published = comment.status == "published"
+            comment.status = "deleted"
+            db.session.flush()  # the council's receivers recount from the tables
+            if was_published:
                 lock_row(db.session, Initiative, comment.initiative_id)
                 db.session.execute(
                     update(Initiative)
@@ -54,7 +57,6 @@ def erase_account(actor: User, user: User, keep_contributions: bool = True) -> d
                     .values(comments_count=Initiative.comments_count - 1)
                 )
                 withdrawn.send(Contribution.COMMENT, source_id=comment.id, reason=_("Account verwijderd"))
-            comment.status = "deleted"
             report["comments_removed"] += 1
         if comment.status == "deleted":
             comment.body = ""

@@ -9,8 +9,8 @@ import secrets
 from datetime import timedelta
 
 from flask import (
-    abort,
     Response,
+    abort,
     current_app,
     flash,
     jsonify,

@@ -115,8 +115,12 @@ def hostile_files() -> list[tuple[str, str, bytes]]:
         ("html after png end", "foto.png", good_png + b"<html><script>alert(1)</script></html>"),
         ("zip after jpeg end (gifar)", "foto.jpg", good_jpeg + _zip()),
         ("zip after png end", "foto.png", good_png + _zip()),
-        ("gif", "foto.gif", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
-         b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"),  # fmt: skip
+        (
+            "gif",
+            "foto.gif",
+            b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+            b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+        ),  # fmt: skip
         ("gif javascript polyglot", "foto.jpg", b"GIF89a/*\x00\x00*/=alert(1);//"),
         ("bmp", "foto.bmp", b"BM" + b"\x00" * 60),
         ("tiff", "foto.jpg", b"II*\x00" + b"\x00" * 60),

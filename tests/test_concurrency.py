@@ -20,6 +20,8 @@ from participation.models import Comment, Participation, Pluim
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
+from privacy.archive import verify as archive_verify
+from privacy.models import ArchiveEntry
 from tests.conftest import INSIDE, PASSWORD
 from tests.servers import gunicorn as start_gunicorn
 from trajectories.services import create_trajectory, place_in_trajectory
@@ -137,3 +139,10 @@ def test_many_people_at_once_never_fail_and_count_exactly(app, gunicorn, crowd):
         assert credits_verify() == []
         result = council_verify(db.session.connection())
         assert (result["missing"], result["extra"]) == ([], [])
+        # The public record: one chain, no entry lost or forked while everyone wrote at once.
+        entries, problems = archive_verify()
+        assert problems == []
+        kinds = dict(db.session.execute(select(ArchiveEntry.kind, func.count()).group_by(ArchiveEntry.kind)).all())
+        assert kinds["comment.published"] == PEOPLE * ROUNDS * 2
+        assert kinds["initiative.placed"] == PEOPLE * ROUNDS + PEOPLE + 1
+        assert entries == sum(kinds.values())

@@ -95,3 +95,27 @@ def test_a_title_cannot_add_headers_to_mail(app, client, make_user, place, smtp_
     assert msg["Bcc"] is None
     assert msg["X-Kop"] is None
     assert "\n" not in str(msg["Subject"])
+
+
+def test_hostile_alternative_texts_for_pictures(app, client, make_user, place, no_limits):
+    from initiatives.models import InitiativeImage
+
+    from .imagefiles import sample_png
+
+    owner = make_user("sanne@example.nl")
+    item = place(owner)
+    login(client, "sanne@example.nl")
+    for text in SAMPLE[:12]:
+        resp = post_form(
+            client,
+            f"/initiatieven/{item}/fotos",
+            {"alt": text[:300], "image": (io.BytesIO(sample_png()), text[:100] + ".png")},
+            content_type="multipart/form-data",
+        )
+        assert resp.status_code in (302, 400), (text[:40], resp.status_code)
+        with app.app_context():
+            for image in db.session.scalars(select(InitiativeImage)):
+                db.session.delete(image)
+            db.session.commit()
+    with app.app_context():
+        assert not [a for a in db.session.scalars(select(InitiativeImage.alt)) if "\x00" in a]

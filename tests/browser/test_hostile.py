@@ -51,9 +51,11 @@ def _build(app, make_user, strings: list[str]) -> dict:
     rng = random.Random(11)
     ids = {role: make_user(acc[0], roles=acc[1] or ("resident",)) for role, acc in ROLES.items() if acc}
     neighbours = [make_user(f"buur{i}@example.nl", name=fit(s, 1, 80)) for i, s in enumerate(strings[:40])]
+    from initiatives.images import add_image
     from initiatives.services import create_initiative
 
     from ..conftest import initiative_input
+    from ..imagefiles import sample_png
 
     with app.app_context(), unit_of_work():
         get = db.session.get
@@ -107,6 +109,8 @@ def _build(app, make_user, strings: list[str]) -> dict:
         for s in strings[:15]:
             register_attendance(cs, meeting, name=fit(s, 1, 80))
         report_outcome(owner, target, "gerealiseerd", fit(strings[16], 5, 4000), date(2026, 6, 1))
+        for i, s in enumerate(strings[17:21]):  # pictures: alternative text on the page and in the map popup
+            add_image(owner, items[i] if i else target, sample_png(), fit(s, 5, 250))
         db.session.scalar(select(Municipality)).open_data_published = True
         return {
             "ids": ids,
@@ -127,8 +131,11 @@ def _pages(world: dict, role: str, strings: list[str]) -> list[str]:
     ]
     pages += [f"/initiatieven/{i}" for i in world["items"][1:4]]
     pages += [f"/initiatieven?q={s[:60]}" for s in strings[:3]]  # reflected in the search box
+    pages += ["/archief", "/privacy"]
     if role != "visitor":
         pages += ["/mijn", "/account"]
+    if role == "initiator":
+        pages += [f"/initiatieven/{world['target']}/fotos"]
     if role == "moderator":
         pages += ["/redactie"]
     if role == "civil_servant":

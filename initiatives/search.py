@@ -16,6 +16,7 @@ from maps.geocoder import local_sources
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import utcnow
+from platform_core.policy import MAX_ID
 from platform_core.spatial import is_sqlite
 
 from .models import TYPES, Initiative, Theme, initiative_theme
@@ -73,7 +74,7 @@ def fts_query(q: str) -> str:
 def area_ids(code_or_id: str) -> list[int]:
     """A buurt, or all buurten of a wijk; accepts an id or an area code."""
     stmt = select(Area).where(Area.code == code_or_id)
-    if code_or_id.isdigit():
+    if code_or_id.isascii() and code_or_id.isdigit() and int(code_or_id) <= MAX_ID:  # not '²', not 2**63
         stmt = select(Area).where(or_(Area.id == int(code_or_id), Area.code == code_or_id))
     areas = db.session.scalars(stmt).all()
     ids: list[int] = []

@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     # Retention: when we warned that an unused account will be removed; when it was erased.
     inactivity_warned_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The language this person chose with the switch (nl or en); None: the browser decides.
+    locale: Mapped[str | None] = mapped_column(String(5))
     erased_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")

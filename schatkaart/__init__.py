@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask
 from flask.cli import with_appcontext
 
 import council
@@ -29,6 +29,7 @@ from platform_core.accounts.sessions import register_sessions
 from platform_core.config import load_config
 from platform_core.errors import register_error_handlers
 from platform_core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from platform_core.i18n import register_i18n, select_locale
 from platform_core.models import ROLES
 from platform_core.security import CleanRequest, register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
@@ -36,15 +37,6 @@ from trajectories.ambassadors import ambassador_area_ids
 from trajectories.outcomes import is_member
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def select_locale() -> str:
-    if not has_request_context():
-        return "nl"
-    lang = request.args.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
-    return session.get("lang") or "nl"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -62,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     db.init_app(app)
     with app.app_context():
@@ -78,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     policy.provide("is_participant", is_member)
 
     register_security(app)
+    register_i18n(app)
     register_sessions(app)
     register_write_transactions(app)
     register_error_handlers(app)

@@ -56,4 +56,6 @@ if [ "$(cat "$astamp" 2>/dev/null)" != "$awant" ]; then
   cp node_modules/axe-core/axe.min.js static/vendor/axe/
   echo "$awant" > "$astamp"
 fi
+# The Dutch and English catalogues (translations/*/LC_MESSAGES/messages.po) compiled for Flask-Babel.
+scripts/i18n.sh compile >/dev/null
 mkdir -p instance

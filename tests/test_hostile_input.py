@@ -119,3 +119,10 @@ def test_hostile_alternative_texts_for_pictures(app, client, make_user, place, n
             db.session.commit()
     with app.app_context():
         assert not [a for a in db.session.scalars(select(InitiativeImage.alt)) if "\x00" in a]
+
+
+def test_area_filters_with_unusual_digits_are_not_errors(client):
+    """Found by schemathesis: '²' is a digit to str.isdigit() but not to int()."""
+    for value in ("²", "١٢", "9" * 30, "0"):
+        assert client.get(f"/api/initiatives?bbox=4,52,6,53&zoom=16&area={value}").status_code < 500
+        assert client.get(f"/initiatieven?area={value}").status_code < 500

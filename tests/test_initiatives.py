@@ -154,7 +154,7 @@ def test_resident_places_by_map_click_and_sees_the_page(app, client, make_user):
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Buurtmoestuin Spoorzicht" in page
     assert "Moestuinen" in page
-    assert "€ 1.500" in page
+    assert "€\xa01.500" in page  # Dutch style, with a no-break space: "€ 1.500"
     assert "Spoorzicht" in page
     assert "sanne@example.nl" not in page  # the owner's e-mail is never shown
 

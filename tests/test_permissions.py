@@ -72,6 +72,7 @@ ROUTE_RULES = {
     "accounts.reset_password": "public",
     "accounts.second_factor": "public",
     "security_txt": "public",
+    "switch_language": "public",
     "api.geocode_view": "public",
     "api.initiative": "public",
     "api.initiatives": "public",

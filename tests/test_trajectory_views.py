@@ -168,7 +168,7 @@ def test_panel_records_role_facilitation_blocker_and_framing(app, client, cast):
     assert "Een klein budget is een bedrag tussen 1 en 2500 euro." in bad.get_data(as_text=True)
     html = client.get(f"/initiatieven/{cast['item']}").get_data(as_text=True)
     assert "Partner" in html
-    assert "Klein eenmalig budget: Voor planten (€ 500)" in html
+    assert "Klein eenmalig budget: Voor planten (€\xa0500)" in html
     assert "Vergunning loopt vast" in html
     assert "Geen bomen op de leiding." in html
     public = client.application.test_client().get(f"/initiatieven/{cast['item']}").get_data(as_text=True)
@@ -321,7 +321,7 @@ def test_civil_servant_frames_the_trajectory_and_its_stage_from_its_page(app, cl
         token_from=page,
     )
     html = client.get(page).get_data(as_text=True)
-    assert "Beschikbaar budget: € 30.000" in html
+    assert "Beschikbaar budget: €\xa030.000" in html
     assert "De wethouder besluit in maart." in html
     assert "versie 1, Petra" in html
 

@@ -1,0 +1,89 @@
+"""Two languages, really: which one a person sees, and numbers, money and dates in its style.
+
+The language comes from the account (set by the switch when logged in), then from the switch
+(kept in the session), then from the browser's Accept-Language, then Dutch. Dates are stored in
+UTC and shown in the municipality's time zone (``BABEL_DEFAULT_TIMEZONE``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel import Locale
+from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_currency
+from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from .policy import public
+from .urls import safe_next
+
+DATE_FORMATS = {"nl": "dd-MM-yyyy", "en": "d MMM yyyy"}
+DATETIME_FORMATS = {"nl": "dd-MM-yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and getattr(current_user, "is_authenticated", False):
+        chosen = getattr(current_user, "locale", None)
+        if chosen in languages:
+            return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language() -> str:
+    return str(get_locale() or "nl").split("_")[0]
+
+
+def money(value: int | float | None) -> str:
+    """Whole euros in the locale's style: ‘€ 216.000’ in Dutch, ‘€216,000’ in English."""
+    if value is None:
+        return "–"
+    locale = language()
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+    return format_currency(value, "EUR", format=pattern, locale=locale, currency_digits=False)
+
+
+def number(value: int | float | None) -> str:
+    return "–" if value is None else format_decimal(value)
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, DATE_FORMATS.get(language(), "dd-MM-yyyy"))
+    return format_date(value, DATE_FORMATS.get(language(), "dd-MM-yyyy"))
+
+
+def moment(value: datetime | None) -> str:
+    return "" if value is None else format_datetime(value, DATETIME_FORMATS.get(language(), "dd-MM-yyyy HH:mm"))
+
+
+def wallclock(value: datetime | None) -> str:
+    """A time as it was entered (a meeting at 19:30 is at 19:30), without time-zone conversion."""
+    if value is None:
+        return ""
+    return babel_format_datetime(value, DATETIME_FORMATS.get(language(), "dd-MM-yyyy HH:mm"), locale=language())
+
+
+@public
+def switch_language():
+    """The visible switch: remembered in the session, and on the account when logged in."""
+    chosen = request.form.get("lang", "")
+    if chosen in current_app.config["LANGUAGES"]:
+        session["lang"] = chosen
+        if current_user.is_authenticated:
+            current_user.locale = chosen
+    return redirect(safe_next(request.form.get("next"), url_for("maps.treasure_map")))
+
+
+def register_i18n(app: Flask) -> None:
+    app.add_url_rule("/taal", "switch_language", switch_language, methods=["POST"])
+    app.jinja_env.filters.update(money=money, number=number, day=day, moment=moment, wallclock=wallclock)
+    app.jinja_env.globals["language"] = language

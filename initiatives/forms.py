@@ -20,7 +20,7 @@ class InitiativeForm(FlaskForm):
     description = TextAreaField(
         _l("Uitleg"), description=_l("Vertel meer: wat, waarom, wie doet er mee? U mag *Markdown* gebruiken.")
     )
-    type = SelectField(_l("Soort initiatief"), choices=[("", "— kies —"), *[(k, v) for k, v in TYPES.items()]])
+    type = SelectField(_l("Soort initiatief"), choices=[("", _l("— kies —")), *[(k, v) for k, v in TYPES.items()]])
     theme_ids = MultiCheckboxField(_l("Thema's"), coerce=int, choices=[])
     status = SelectField(_l("Status"), choices=list(STATUSES.items()), default="idee")
     address = StringField(

@@ -6,7 +6,8 @@ import json
 from functools import partial
 
 import folium
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
@@ -231,14 +232,15 @@ def contact(initiative_id: int):
                     message=form.message.data,
                 )
             )
-            body = _(
-                "%(name)s stuurt u een bericht via Schatkaart over ‘%(title)s’:\n\n%(message)s\n\n"
-                "Antwoord op deze e-mail om %(name)s te bereiken. Wij hebben uw e-mailadres niet gedeeld.",
-                name=form.name.data,
-                title=item.title,
-                message=form.message.data,
-            )
-            subject = _("Bericht over uw initiatief: %(title)s", title=item.title)
+            with force_locale(item.owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):  # the reader's
+                body = _(
+                    "%(name)s stuurt u een bericht via Schatkaart over ‘%(title)s’:\n\n%(message)s\n\n"
+                    "Antwoord op deze e-mail om %(name)s te bereiken. Wij hebben uw e-mailadres niet gedeeld.",
+                    name=form.name.data,
+                    title=item.title,
+                    message=form.message.data,
+                )
+                subject = _("Bericht over uw initiatief: %(title)s", title=item.title)
             after_commit(partial(send_mail, to, subject, body, reply_to=reply_to))
             flash(_("Uw bericht is verstuurd. De initiatiefnemer krijgt het per e-mail."), "success")
             return redirect(url_for("initiatives.detail", initiative_id=item.id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from geoalchemy2 import Geometry
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,7 @@ from platform_core.extensions import db
 from platform_core.models import utcnow
 
 LEVELS = ("gemeente", "wijk", "buurt")
+LEVEL_LABELS = {"gemeente": _l("gemeente"), "wijk": _l("wijk"), "buurt": _l("buurt")}
 
 
 class Area(db.Model):

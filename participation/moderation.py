@@ -36,6 +36,18 @@ De redactie kan een reactie of initiatief verbergen als het deze afspraken niet 
 zien dat er iets verborgen is en waarom. Denkt u dat wij een fout maakten? Meld het met de knop
 ‘Melden’; de redactie kijkt er opnieuw naar.
 """
+DEFAULT_HOUSE_RULES_EN = """Schatkaart belongs to everyone in the municipality. That is why we agree:
+
+- Be friendly and respectful, also when you disagree.
+- No swearing, discrimination, threats or personal attacks.
+- No advertising and no spam.
+- Do not share other people's personal data.
+
+The editors may hide a comment or initiative that does not follow these agreements. We then show
+that something was hidden and why. Do you think we made a mistake? Report it with the ‘Report’
+button; the editors will look at it again.
+"""
+HOUSE_RULES_DEFAULTS = {"nl": ("Huisregels", DEFAULT_HOUSE_RULES), "en": ("House rules", DEFAULT_HOUSE_RULES_EN)}
 
 
 def _target(target_type: str, target_id: int):
@@ -174,24 +186,23 @@ def queue() -> dict:
     return {"pending": pending, "flagged": flagged, "hidden": hidden, "decisions": decisions}
 
 
-def house_rules() -> Page:
-    page = db.session.scalar(select(Page).where(Page.slug == HOUSE_RULES))
+def house_rules(lang: str = "nl") -> Page:
+    """The house rules in Dutch (``huisregels``) or English (``huisregels-en``), each editable."""
+    lang = lang if lang in HOUSE_RULES_DEFAULTS else "nl"
+    slug = HOUSE_RULES if lang == "nl" else f"{HOUSE_RULES}-{lang}"
+    page = db.session.scalar(select(Page).where(Page.slug == slug))
     if page is None:
-        page = Page(
-            slug=HOUSE_RULES,
-            title="Huisregels",
-            body=DEFAULT_HOUSE_RULES,
-            body_html=render_markdown(DEFAULT_HOUSE_RULES),
-        )
+        title, body = HOUSE_RULES_DEFAULTS[lang]
+        page = Page(slug=slug, title=title, body=body, body_html=render_markdown(body))
     return page
 
 
-def update_house_rules(moderator: User, body: str) -> Page:
+def update_house_rules(moderator: User, body: str, lang: str = "nl") -> Page:
     require(moderator, "moderate")
     body = (body or "").strip()
     if len(body) < 20:
         raise ValidationFailed({"body": _("De huisregels zijn te kort.")})
-    page = house_rules()
+    page = house_rules(lang)
     page.body, page.body_html = body[:20000], render_markdown(body[:20000])
     page.updated_at, page.updated_by_id = utcnow(), moderator.id
     db.session.add(page)

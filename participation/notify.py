@@ -13,7 +13,9 @@ from email.message import Message
 from functools import partial
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select, update
 
@@ -67,13 +69,27 @@ def unsubscribe_url(**kwargs) -> str:
     return public_url("participation.unsubscribe", token=unsubscribe_token(**kwargs))
 
 
-def notify(user_ids: set[int], kind: str, initiative: Initiative | None, text: str) -> list[Notification]:
-    """Write a notification for each person; return those to mail right away."""
+def notify(user_ids: set[int], kind: str, initiative: Initiative | None, text: object) -> list[Notification]:
+    """Write a notification for each person, in their own language; return those to mail right away.
+
+    ``text``: a lazy string (``lazy_gettext`` with its values) or a function returning the text,
+    rendered once per language among the recipients.
+    """
     user_ids = {u for u in user_ids if u}
     if not user_ids:
         return []
+    languages = dict(db.session.execute(select(User.id, User.locale).where(User.id.in_(user_ids))).all())
+    rendered: dict[str | None, str] = {}
+    for lang in set(languages.values()):
+        with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            rendered[lang] = str(text() if callable(text) else text)[:400]
     rows = [
-        Notification(user_id=u, kind=kind, initiative_id=initiative.id if initiative else None, text=text[:400])
+        Notification(
+            user_id=u,
+            kind=kind,
+            initiative_id=initiative.id if initiative else None,
+            text=rendered[languages.get(u)] if u in languages else str(text() if callable(text) else text)[:400],
+        )
         for u in sorted(user_ids)
     ]
     db.session.add_all(rows)
@@ -113,8 +129,9 @@ def _deliver(notification_ids: list[int]) -> None:
     for n in notifications:
         user = users[n.user_id]
         url = unsubscribe_url(user_id=user.id)
-        body = n.text + _link(n.initiative_id) + _footer(url)
-        messages.append(_with_unsubscribe(build_message(user.email, _("Nieuws van Schatkaart"), body), url))
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = n.text + _link(n.initiative_id) + _footer(url)
+            messages.append(_with_unsubscribe(build_message(user.email, _("Nieuws van Schatkaart"), body), url))
     send_messages(messages)
     db.session.execute(
         update(Notification).where(Notification.id.in_([n.id for n in notifications])).values(emailed_at=utcnow())
@@ -159,9 +176,9 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
     sent = 0
     last_id = 0
     subject = (
-        _("Uw dagelijkse overzicht van Schatkaart")
+        _l("Uw dagelijkse overzicht van Schatkaart")
         if period == "daily"
-        else _("Uw wekelijkse overzicht van Schatkaart")
+        else _l("Uw wekelijkse overzicht van Schatkaart")
     )
     while True:
         users = list(
@@ -196,8 +213,9 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
         for user in users:
             if pending.get(user.id):
                 url = unsubscribe_url(user_id=user.id)
-                body = digest_text(user, pending[user.id]) + _footer(url)
-                messages.append(_with_unsubscribe(build_message(user.email, subject, body), url))
+                with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+                    body = digest_text(user, pending[user.id]) + _footer(url)
+                    messages.append(_with_unsubscribe(build_message(user.email, str(subject), body), url))
         send_messages(messages)
         sent += len(messages)
         if note_ids:

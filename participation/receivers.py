@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from initiatives.models import STATUSES, Initiative, Theme
@@ -27,7 +27,7 @@ def _new_status(initiative: Initiative, changed: set[str] = frozenset(), **kw) -
     if "status" not in changed or kw.get("old_status") is None:
         return
     initiative.last_activity_at = utcnow()
-    text = _(
+    text = _l(
         "‘%(title)s’ heeft een nieuwe status: %(new)s (was: %(old)s).",
         title=initiative.title,
         new=STATUSES[initiative.status],

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
 from initiatives.models import Initiative, Theme
@@ -133,9 +134,11 @@ def join(user: User, initiative: Initiative, offer: str | None = None) -> Partic
     follow(user, "initiative", initiative.id)
     db.session.flush()
     contributed.send(on_initiative(initiative, Contribution.JOIN, item.id, user.id, item.created_at))
-    text = _("%(name)s doet mee met ‘%(title)s’.", name=user.display_name, title=initiative.title)
-    if offer:
-        text += " " + _("Kan bieden: %(offer)s", offer=offer[:200])
+
+    def text() -> str:  # rendered in each recipient's language
+        joined = _("%(name)s doet mee met ‘%(title)s’.", name=user.display_name, title=initiative.title)
+        return joined + (" " + _("Kan bieden: %(offer)s", offer=offer[:200]) if offer else "")
+
     deliver_immediate(notify({initiative.owner_id}, "participant", initiative, text))
     return item
 
@@ -195,7 +198,7 @@ def respond_to_need(user: User, need: Need, message: str) -> NeedResponse:
     if is_new:
         event = on_initiative(need.initiative, Contribution.OFFER, response.id, user.id, response.created_at)
         contributed.send(event)
-    text = _(
+    text = _l(
         "%(name)s reageert op uw oproep ‘%(need)s’: %(message)s",
         name=user.display_name,
         need=need.title,
@@ -295,9 +298,9 @@ def announce_comment(comment: Comment) -> list:
     # No copy of the words themselves: a moderator may hide them later, and a notification (or a
     # digest mailed tomorrow) must not keep showing what the site no longer does.
     text = (
-        _("%(name)s antwoordde in ‘%(title)s’.", name=comment.author_name, title=initiative.title)
+        _l("%(name)s antwoordde in ‘%(title)s’.", name=comment.author_name, title=initiative.title)
         if is_reply
-        else _("%(name)s reageerde op ‘%(title)s’.", name=comment.author_name, title=initiative.title)
+        else _l("%(name)s reageerde op ‘%(title)s’.", name=comment.author_name, title=initiative.title)
     )
     sent = notify(recipients, "reply" if is_reply else "comment", initiative, text)
     if is_reply and comment.parent.author_id is None and comment.parent.notify_replies:

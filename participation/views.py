@@ -12,6 +12,7 @@ from initiatives.models import Initiative, Theme
 from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import csrf, db, limiter
+from platform_core.i18n import language
 from platform_core.policy import can, find, load, public, require, requires
 from platform_core.urls import safe_next
 from platform_core.validation import ValidationFailed
@@ -377,17 +378,17 @@ def moderation_settings():
 @bp.route("/huisregels")
 @public
 def house_rules_view():
-    return render_template("participation/house_rules.html", page=house_rules(), can_edit=can("moderate"))
+    return render_template("participation/house_rules.html", page=house_rules(language()), can_edit=can("moderate"))
 
 
 @bp.route("/huisregels/bewerken", methods=["GET", "POST"])
 @requires("moderate")
 def house_rules_edit():
-    page = house_rules()
+    page = house_rules(language())
     form = PageForm(body=page.body)
     if form.validate_on_submit():
         try:
-            update_house_rules(current_user, form.body.data)
+            update_house_rules(current_user, form.body.data, language())
         except ValidationFailed as exc:
             form.body.errors = list(exc.errors.values())
         else:

@@ -14,6 +14,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency
 from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .policy import public
@@ -83,7 +84,26 @@ def switch_language():
     return redirect(safe_next(request.form.get("next"), url_for("maps.treasure_map")))
 
 
+def js_messages() -> dict[str, str]:
+    """The words our scripts show, in the page's language (read from a JSON block, never run)."""
+    return {
+        "chosen_place": _("Gekozen plek"),
+        "chosen_at": _("Gekozen plek: {place}"),
+        "area_drawn": _("Gebied getekend met {n} hoeken."),
+        "corner_chosen": _("Hoek {n} gekozen. Klik nog {m} hoek(en) aan."),
+        "cleared": _("De plek is gewist."),
+        "nothing_found": _("Niets gevonden. Probeer een andere schrijfwijze of klik op de kaart."),
+        "search_failed": _("Zoeken lukt nu niet. Klik de plek aan op de kaart."),
+        "one_in_view": _("1 initiatief in beeld."),
+        "n_in_view": _("{n} initiatieven in beeld."),
+        "zoom_in": _("Zoom in om de namen te zien, of bekijk ze in de lijst."),
+        "load_failed": _("De initiatieven konden niet geladen worden. Probeer het opnieuw of bekijk de lijst."),
+        "cluster": _("{n} initiatieven"),
+    }
+
+
 def register_i18n(app: Flask) -> None:
     app.add_url_rule("/taal", "switch_language", switch_language, methods=["POST"])
     app.jinja_env.filters.update(money=money, number=number, day=day, moment=moment, wallclock=wallclock)
     app.jinja_env.globals["language"] = language
+    app.jinja_env.globals["js_messages"] = js_messages

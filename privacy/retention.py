@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select, update
 
@@ -112,16 +113,18 @@ def _inactive_accounts(now: datetime, batch: int) -> dict[str, int]:
     days = current_app.config["RETENTION_INACTIVE_WARNING_DAYS"]
     for user in to_warn:
         user.inactivity_warned_at = now
-        body = _(
-            "Beste %(name)s,\n\nU hebt al lange tijd niet ingelogd op Schatkaart. Over %(days)s dagen "
-            "verwijderen we uw account; wat u openbaar schreef blijft dan staan zonder uw naam.\n\n"
-            "Wilt u uw account houden? Log dan in: %(url)s\n\nWilt u eerst uw gegevens downloaden? "
-            "Dat kan na het inloggen op de pagina Mijn account.",
-            name=user.display_name,
-            days=days,
-            url=public_url("accounts.login"),
-        )
-        after_commit(partial(send_mail, user.email, _("Uw account op Schatkaart wordt verwijderd"), body))
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = _(
+                "Beste %(name)s,\n\nU hebt al lange tijd niet ingelogd op Schatkaart. Over %(days)s dagen "
+                "verwijderen we uw account; wat u openbaar schreef blijft dan staan zonder uw naam.\n\n"
+                "Wilt u uw account houden? Log dan in: %(url)s\n\nWilt u eerst uw gegevens downloaden? "
+                "Dat kan na het inloggen op de pagina Mijn account.",
+                name=user.display_name,
+                days=days,
+                url=public_url("accounts.login"),
+            )
+            subject = _("Uw account op Schatkaart wordt verwijderd")
+        after_commit(partial(send_mail, user.email, subject, body))
     db.session.flush()
     return {"accounts_warned": len(to_warn), "accounts_erased": len(due), "unconfirmed_erased": len(unconfirmed)}
 

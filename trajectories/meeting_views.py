@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from initiatives.views import _editor
-from maps.models import Area
+from maps.models import LEVEL_LABELS, Area
 from platform_core.accounts.services import find_user
 from platform_core.extensions import db
 from platform_core.models import User
@@ -108,7 +108,7 @@ def meeting(meeting_id: int):
 @requires("administer")
 def ambassadors_admin():
     form = AmbassadorForm()
-    form.area_ids.choices = [(a.id, f"{a.name} ({a.level})") for a in areas()]
+    form.area_ids.choices = [(a.id, f"{a.name} ({LEVEL_LABELS[a.level]})") for a in areas()]
     if form.validate_on_submit():
         user = find_user(form.email.data or "")
         if user is None:

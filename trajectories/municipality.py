@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from initiatives.models import Initiative
@@ -67,7 +68,7 @@ def post_feedback(
     initiative.last_activity_at = now
     db.session.flush()
     signals.feedback_given.send(feedback, initiative=initiative, timely=timely)
-    text = _(
+    text = _l(
         "De gemeente (%(dep)s) reageerde op ‘%(title)s’: %(body)s",
         dep=department,
         title=initiative.title,
@@ -122,7 +123,7 @@ def offer_facilitation(
         offered_by_id=civil_servant.id,
     )
     db.session.add(item)
-    text = _("De gemeente biedt ‘%(title)s’ aan: %(what)s", title=initiative.title, what=item.description[:200])
+    text = _l("De gemeente biedt ‘%(title)s’ aan: %(what)s", title=initiative.title, what=item.description[:200])
     sent = notify({initiative.owner_id}, "facilitation", initiative, text)
     deliver_immediate(sent)
     return item

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from initiatives.models import Initiative
@@ -85,7 +86,7 @@ def report_outcome(actor: User, initiative: Initiative, kind: str, reason: str, 
     signals.outcome_reported.send(outcome, initiative=initiative)
     people = followers_of(initiative) | {initiative.owner_id}
     people |= set(db.session.scalars(select(Participation.user_id).filter_by(initiative_id=initiative.id)))
-    text = _(
+    text = _l(
         "Wat is er met ‘%(title)s’ gebeurd? %(kind)s: %(reason)s",
         title=initiative.title,
         kind=OUTCOMES[kind],

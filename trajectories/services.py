@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from initiatives.models import Initiative
@@ -91,7 +92,7 @@ def advance_stage(admin: User, trajectory: Trajectory) -> Stage:
     nxt = stages[index + 1]
     nxt.started_at = utcnow()
     trajectory.current_stage = nxt
-    text = _("Het traject ‘%(t)s’ is nu in de fase ‘%(s)s’.", t=trajectory.title, s=nxt.name)
+    text = _l("Het traject ‘%(t)s’ is nu in de fase ‘%(s)s’.", t=trajectory.title, s=nxt.name)
     sent = notify(trajectory_people(trajectory), "stage", None, text)
     deliver_immediate(sent)
     return nxt
@@ -117,7 +118,7 @@ def close_trajectory(admin: User, trajectory: Trajectory, summary: str) -> Traje
     require(admin, "administer")
     trajectory.summary = text_field(summary, "summary", 20, 5000)
     trajectory.closed_at = utcnow()
-    text = _("Het traject ‘%(t)s’ is afgerond. Lees wat er met uw inbreng is gebeurd.", t=trajectory.title)
+    text = _l("Het traject ‘%(t)s’ is afgerond. Lees wat er met uw inbreng is gebeurd.", t=trajectory.title)
     sent = notify(trajectory_people(trajectory), "outcome", None, text)
     deliver_immediate(sent)
     return trajectory
@@ -154,7 +155,7 @@ def move_initiative_stage(actor: User, initiative: Initiative) -> Stage:
     initiative.last_activity_at = utcnow()
     db.session.flush()
     signals.stage_reached.send(change, initiative=initiative)
-    text = _("‘%(t)s’ is nu in de fase ‘%(s)s’.", t=initiative.title, s=nxt.name)
+    text = _l("‘%(t)s’ is nu in de fase ‘%(s)s’.", t=initiative.title, s=nxt.name)
     sent = notify(followers_of(initiative) - {actor.id}, "stage", initiative, text)
     deliver_immediate(sent)
     return nxt

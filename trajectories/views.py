@@ -13,7 +13,7 @@ from sqlalchemy import select
 from initiatives.models import Initiative
 from initiatives.search import Filters, apply_filters
 from maps.builders import add_outlines, base_map, bounds_of, inert_text, render_parts
-from maps.models import Area
+from maps.models import LEVEL_LABELS, Area
 from maps.services import current_municipality
 from platform_core.extensions import db
 from platform_core.policy import can, load, public, requires
@@ -49,7 +49,7 @@ def index():
 @requires("administer")
 def create():
     form = TrajectoryForm()
-    form.area_ids.choices = [(a.id, f"{a.name} ({a.level})") for a in areas()]
+    form.area_ids.choices = [(a.id, f"{a.name} ({LEVEL_LABELS[a.level]})") for a in areas()]
     if form.validate_on_submit():
         try:
             t = create_trajectory(

@@ -18,6 +18,10 @@
   var modeArea = document.getElementById("modus-gebied");
   var clearButton = document.getElementById("wis-plek");
   var marker = null;
+  var words = JSON.parse(document.getElementById("js-messages").textContent);
+  function say(key, values) {
+    return words[key].replace(/\{(\w+)\}/g, function (_m, name) { return String(values[name]); });
+  }
   var polygon = null;
   var corners = [];
   var mode = "point";
@@ -31,8 +35,8 @@
     lat.value = latlng.lat.toFixed(6);
     lon.value = latlng.lng.toFixed(6);
     if (marker) marker.setLatLng(latlng);
-    else marker = L.marker(latlng, { title: "Gekozen plek", alt: "Gekozen plek" }).addTo(map);
-    status.textContent = "Gekozen plek: " + (label ? label + " (" : "") + lat.value + ", " + lon.value + (label ? ")" : "");
+    else marker = L.marker(latlng, { title: words.chosen_place, alt: words.chosen_place }).addTo(map);
+    status.textContent = say("chosen_at", { place: (label ? label + " (" : "") + lat.value + ", " + lon.value + (label ? ")" : "") });
     frame.dataset.chosen = "point";
   }
 
@@ -45,10 +49,10 @@
     else polygon = L.polygon(ring, { color: "#b34700" }).addTo(map);
     if (corners.length >= 3) {
       areaField.value = JSON.stringify({ type: "Polygon", coordinates: [corners.concat([corners[0]])] });
-      status.textContent = "Gebied getekend met " + corners.length + " hoeken.";
+      status.textContent = say("area_drawn", { n: corners.length });
       frame.dataset.chosen = "area";
     } else {
-      status.textContent = "Hoek " + corners.length + " gekozen. Klik nog " + (3 - corners.length) + " hoek(en) aan.";
+      status.textContent = say("corner_chosen", { n: corners.length, m: 3 - corners.length });
     }
   }
 
@@ -65,7 +69,7 @@
     corners = []; lat.value = ""; lon.value = ""; areaField.value = "";
     if (marker) { map.removeLayer(marker); marker = null; }
     if (polygon) { map.removeLayer(polygon); polygon = null; }
-    status.textContent = "De plek is gewist.";
+    status.textContent = words.cleared;
   });
 
   function search() {
@@ -77,7 +81,10 @@
       .then(function (data) {
         results.innerHTML = "";
         if (!data.results || !data.results.length) {
-          results.innerHTML = "<li>Niets gevonden. Probeer een andere schrijfwijze of klik op de kaart.</li>";
+          results.innerHTML = "";
+          var none = document.createElement("li");
+          none.textContent = words.nothing_found;
+          results.appendChild(none);
           return;
         }
         data.results.forEach(function (r) {
@@ -98,7 +105,12 @@
           results.appendChild(li);
         });
       })
-      .catch(function () { results.innerHTML = "<li>Zoeken lukt nu niet. Klik de plek aan op de kaart.</li>"; });
+      .catch(function () {
+        results.innerHTML = "";
+        var failed = document.createElement("li");
+        failed.textContent = words.search_failed;
+        results.appendChild(failed);
+      });
   }
   searchButton.addEventListener("click", search);
   address.addEventListener("keydown", function (e) {

@@ -9,6 +9,7 @@
   var list = document.getElementById("in-beeld");
   var galleryLink = document.getElementById("gallery-link");
   var filters = frame.dataset.filters;
+  var words = JSON.parse(document.getElementById("js-messages").textContent);
   var pointLayer = L.markerClusterGroup({ showCoverageOnHover: false });
   var clusterLayer = L.layerGroup();
   map.addLayer(pointLayer);
@@ -37,7 +38,7 @@
     var p = f.properties;
     var size = p.count < 10 ? 34 : p.count < 100 ? 42 : 50;
     var marker = L.marker([c[1], c[0]], {
-      title: p.count + " initiatieven", alt: p.count + " initiatieven",
+      title: words.cluster.replace("{n}", p.count), alt: words.cluster.replace("{n}", p.count),
       icon: L.divIcon({ className: "server-cluster", html: "<span>" + p.count + "</span>", iconSize: [size, size] })
     });
     marker.on("click", function () {
@@ -65,13 +66,13 @@
     var markers = points.map(pointMarker);
     if (data.clustered) markers.forEach(function (m) { clusterLayer.addLayer(m); });
     else pointLayer.addLayers(markers);
-    var html = "<p>" + (total === 1 ? "1 initiatief in beeld." : total + " initiatieven in beeld.") + "</p>";
+    var html = "<p>" + esc(total === 1 ? words.one_in_view : words.n_in_view.replace("{n}", total)) + "</p>";
     if (!data.clustered && points.length && points.length <= 50) {
       html += "<ul>" + points.map(function (f) {
         return '<li><a href="' + esc(f.properties.url) + '">' + esc(f.properties.title) + "</a></li>";
       }).join("") + "</ul>";
     } else if (total) {
-      html += "<p>Zoom in om de namen te zien, of bekijk ze in de lijst.</p>";
+      html += "<p>" + esc(words.zoom_in) + "</p>";
     }
     list.innerHTML = html;
     frame.dataset.state = "ready";
@@ -99,7 +100,7 @@
       .then(render)
       .catch(function (err) {
         if (err.name === "AbortError") return;
-        list.innerHTML = "<p class=\"error\">De initiatieven konden niet geladen worden. Probeer het opnieuw of bekijk de lijst.</p>";
+        list.innerHTML = "<p class=\"error\">" + esc(words.load_failed) + "</p>";
         frame.dataset.state = "error";
       });
   }

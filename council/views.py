@@ -8,6 +8,7 @@ from datetime import date
 
 import folium
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -48,6 +49,21 @@ def scope_from_args() -> Scope:
     )
 
 
+def choropleth_legend(per_area: list[dict], metric: str) -> list[tuple[str, str]]:
+    """What each colour of the neighbourhood map stands for (the map is also a table)."""
+    values = [row[metric] for row in per_area if row[metric]]
+    top = max(values) if values else 0
+    steps = len(PALETTE) - 1
+    legend = [("#ffffff", _("minder dan 5 of geen"))]
+    if not top:
+        return legend
+    for i, colour in enumerate(PALETTE):
+        low = max(0.0, (i - 0.5) / steps * top)
+        high = min(float(top), (i + 0.5) / steps * top)
+        legend.append((colour, f"{format_decimal(round(low, 1))} – {format_decimal(round(high, 1))}"))
+    return legend
+
+
 def _choropleth(per_area: list[dict], metric: str):  # noqa: ANN202
     """Our own choropleth (folium.GeoJson + computed colours): branca's legend would load d3 from a CDN."""
     values = [row[metric] for row in per_area if row[metric]]
@@ -58,7 +74,7 @@ def _choropleth(per_area: list[dict], metric: str):  # noqa: ANN202
         colour = "#ffffff"
         if value:
             colour = PALETTE[min(len(PALETTE) - 1, int(value / top * (len(PALETTE) - 1) + 0.5))] if top else PALETTE[0]
-        label = f"{row['area'].name}: {value if value is not None else 'minder dan 5 of geen'}"
+        label = f"{row['area'].name}: {value if value is not None else _('minder dan 5 of geen')}"
         features.append(
             {
                 "type": "Feature",
@@ -104,6 +120,7 @@ def index():
         scope=scope,
         args=request.args,
         parts=_choropleth(figures["per_area"], metric),
+        legend=choropleth_legend(figures["per_area"], metric),
         metric=metric,
         has_population=has_population,
         open_data_published=bool(current_municipality() and current_municipality().open_data_published),

@@ -12,6 +12,7 @@ from initiatives.models import Initiative, Theme
 from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import csrf, db, limiter
+from platform_core.glossary import TERMS
 from platform_core.i18n import language
 from platform_core.policy import can, find, load, public, require, requires
 from platform_core.urls import safe_next
@@ -373,6 +374,18 @@ def moderation_settings():
         db.session.flush()
         flash(_("De instelling is opgeslagen."), "success")
     return redirect(url_for(".moderation_queue"))
+
+
+@bp.route("/wegwijzer")
+@public
+def wegwijzer():
+    return render_template("participation/wegwijzer.html", terms=TERMS)
+
+
+@bp.route("/toegankelijkheid")
+@public
+def accessibility():
+    return render_template("participation/accessibility.html")
 
 
 @bp.route("/huisregels")

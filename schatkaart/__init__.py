@@ -29,6 +29,7 @@ from platform_core.accounts.sessions import register_sessions
 from platform_core.config import load_config
 from platform_core.errors import register_error_handlers
 from platform_core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from platform_core.glossary import explain
 from platform_core.i18n import register_i18n, select_locale
 from platform_core.models import ROLES
 from platform_core.security import CleanRequest, register_security
@@ -94,6 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.globals["can"] = policy.can
+    app.jinja_env.globals["explain"] = explain
 
     @app.context_processor
     def inject_globals() -> dict:

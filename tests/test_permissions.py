@@ -117,6 +117,8 @@ ROUTE_RULES = {
     "participation.follow_view": "logged_in",
     "participation.house_rules_edit": "moderate",
     "participation.house_rules_view": "public",
+    "participation.wegwijzer": "public",
+    "participation.accessibility": "public",
     "participation.join_view": "take_part",
     "participation.leave_view": "logged_in",
     "participation.mine": "logged_in",

@@ -20,7 +20,7 @@ class InitiativeForm(FlaskForm):
     description = TextAreaField(
         _l("Uitleg"), description=_l("Vertel meer: wat, waarom, wie doet er mee? U mag *Markdown* gebruiken.")
     )
-    type = SelectField(_l("Soort initiatief"), choices=[("", _l("— kies —")), *[(k, v) for k, v in TYPES.items()]])
+    type = SelectField(_l("Soort initiatief"), choices=[])
     theme_ids = MultiCheckboxField(_l("Thema's"), coerce=int, choices=[])
     status = SelectField(_l("Status"), choices=list(STATUSES.items()), default="idee")
     address = StringField(
@@ -43,6 +43,10 @@ class InitiativeForm(FlaskForm):
         _l("E-mailadres van de contactpersoon"),
         description=_l("Wordt nooit getoond. Berichten via het contactformulier gaan naar dit adres."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.type.choices = [("", _l("— kies —")), *TYPES.items()]  # as the administrator worded them
 
 
 class ContactForm(FlaskForm):

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from geoalchemy2 import Geometry
 from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maps.models import Area
+from platform_core import settings
 from platform_core.extensions import db
+from platform_core.i18n import language
 from platform_core.models import User, utcnow
 from platform_core.workdays import working_days_between
+
+
+class Labels(Mapping):
+    """Labels of stored codes in the page's language; an administrator may reword them
+    (settings ``type.<code>.<lang>``), the translated defaults apply otherwise."""
+
+    def __init__(self, kind: str, defaults: dict[str, object]) -> None:
+        self.kind, self.defaults = kind, defaults
+
+    def __getitem__(self, key: str) -> object:
+        default = self.defaults[key]
+        if has_request_context():
+            return settings.label(f"{self.kind}.{key}.{language()}") or default
+        return default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.defaults)
+
+    def __len__(self) -> int:
+        return len(self.defaults)
+
 
 TYPES = {
     "participatie": _l("Participatie"),
@@ -30,6 +55,8 @@ TYPE_EXPLANATIONS = {
         "Een plan dat (mede) betaald wordt uit het leefbaarheidsbudget. Op de kaart staat hoeveel geld er is besteed."
     ),
 }
+TYPES = Labels("type", TYPES)
+TYPE_EXPLANATIONS = Labels("type_explanation", TYPE_EXPLANATIONS)
 MUNICIPAL_ROLES = {
     "eigenaar": _l("Eigenaar / regisseur"),
     "partner": _l("Partner"),

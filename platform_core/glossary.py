@@ -9,6 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from . import settings
+from .i18n import language
+
 TERMS: dict[str, tuple[object, object]] = {
     "participatie": (
         _l("Participatie"),
@@ -87,6 +90,7 @@ TERMS: dict[str, tuple[object, object]] = {
 def explain(key: str) -> Markup:
     """A small disclosure next to a word: ‘?’ opens its explanation (keyboard and screen reader too)."""
     name, text = TERMS[key]
+    text = settings.label(f"type_explanation.{key}.{language()}") or text  # an administrator's wording
     return Markup(
         '<details class="explain"><summary><span aria-hidden="true">?</span>'
         '<span class="visually-hidden-focusable">{question}</span></summary>'

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from flask import current_app
 
+from . import settings
+
 
 @lru_cache(maxsize=512)
 def _encoded(header: str) -> str:
@@ -23,7 +25,7 @@ def build_message(to: str, subject: str, body: str, reply_to: str | None = None)
     # MIMEText (compat32) rather than EmailMessage: the modern policy parses every header
     # again and made the 10k-resident digest five times slower (see BENCHMARKS.md).
     msg = MIMEText(body, "plain", "utf-8")
-    msg["From"] = current_app.config["MAIL_SENDER"]
+    msg["From"] = settings.get("mail_sender") or current_app.config["MAIL_SENDER"]
     msg["To"] = to
     msg["Subject"] = _encoded(" ".join(subject.split()))  # a title with line breaks stays one header
     msg["Message-ID"] = make_msgid(domain="schatkaart.local")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from platform_core import settings
+
 BASIS = {
     "public_task": _l("algemeen belang / openbaar gezag (AVG art. 6 lid 1 sub e)"),
     "consent": _l("toestemming (AVG art. 6 lid 1 sub a)"),
@@ -149,7 +151,6 @@ ACTIVITIES: tuple[Activity, ...] = (
 
 def register_rows() -> list[dict]:
     """The register of processing activities, one row per activity, ready for CSV or JSON."""
-    cfg = current_app.config
     return [
         {
             "verwerking": str(a.name),
@@ -159,8 +160,8 @@ def register_rows() -> list[dict]:
             "categorieen_betrokkenen": str(a.people),
             "bewaartermijn": a.retention_text(),
             "ontvangers": str(a.recipients),
-            "verwerkingsverantwoordelijke": cfg["PRIVACY_CONTROLLER"],
-            "functionaris_gegevensbescherming": f"{cfg['PRIVACY_DPO_NAME']} ({cfg['PRIVACY_DPO_CONTACT']})",
+            "verwerkingsverantwoordelijke": settings.get("privacy_controller"),
+            "functionaris_gegevensbescherming": f"{settings.get('dpo_name')} ({settings.get('dpo_contact')})",
             "doorgifte_buiten_eer": "geen",
             "beveiliging": "TLS, gehashte wachtwoorden, tweestapsverificatie voor medewerkers, "
             "rolgebonden toegang, manipulatiebestendig archief",

@@ -23,7 +23,7 @@ import participation
 import privacy
 import trajectories
 from participation.text import render_plain
-from platform_core import policy
+from platform_core import policy, settings
 from platform_core.accounts import bp as accounts_bp
 from platform_core.accounts.sessions import register_sessions
 from platform_core.config import load_config
@@ -36,6 +36,8 @@ from platform_core.security import CleanRequest, register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
 from trajectories.ambassadors import ambassador_area_ids
 from trajectories.outcomes import is_member
+
+from . import admin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         council.bp,
         privacy.bp,
         privacy.archive_cli,
+        admin.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only
@@ -96,6 +99,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.globals["can"] = policy.can
     app.jinja_env.globals["explain"] = explain
+    app.jinja_env.globals["site_setting"] = settings.get
+    app.jinja_env.globals["design_tokens"] = settings.tokens
 
     @app.context_processor
     def inject_globals() -> dict:

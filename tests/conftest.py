@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
+    "site_setting",
     "archive_erasable",
     "archive_entry",
     "archive_head",

@@ -21,9 +21,11 @@ from initiatives.models import Initiative
 from maps.models import Area, Municipality
 from participation.moderation import decide
 from participation.services import add_need, post_comment
+from platform_core import settings
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import declared_rule
+from platform_core.storage import storage
 from platform_core.transaction import unit_of_work
 from tests.conftest import csrf_token, login
 from tests.imagefiles import sample_png
@@ -59,6 +61,12 @@ EXPECTED = {
 # What each route is for, and so which rule it must declare: pinned here, so a route that quietly
 # loosens its rule (or a new route) fails this test until the table says so.
 ROUTE_RULES = {
+    "admin.boundaries": "administer",
+    "admin.index": "administer",
+    "admin.logo": "public",
+    "admin.site_settings": "administer",
+    "admin.themes": "administer",
+    "admin.type_labels": "administer",
     "accounts.account": "logged_in",
     "accounts.change_password": "logged_in",
     "accounts.confirm_email": "public",
@@ -188,6 +196,9 @@ def world(app, make_user, place):
         )
         attendance = register_attendance(get(User, ids["civil_servant"]), meeting, name="Gast Zonder Account")
         image = add_image(get(User, ids["initiator"]), initiative, sample_png(), "Een tekening van de speeltuin")
+        logo_name = "0123456789abcdef0123456789abcdef-logo.png"
+        storage().put(logo_name, sample_png())
+        settings.save(get(User, ids["admin"]), {"logo": logo_name})
         blocker = log_blocker(get(User, ids["civil_servant"]), initiative, "Vergunning duurt lang", "Vergunningen")
         decide(get(User, ids["moderator"]), "initiative", hidden, "hide", "Dubbel geplaatst")
         db.session.scalar(select(Municipality)).open_data_published = True
@@ -201,6 +212,7 @@ def world(app, make_user, place):
             "attendance_id": attendance.id,
             "image_id": image.id,
             "name": image.thumb_name,
+            "logo_name": logo_name,
             "target_type": "initiative",
             "target_id": item,
             "token": "geen-geldig-token",

@@ -1,0 +1,139 @@
+"""The municipality's own settings, changed by an administrator without code: name, logo,
+colours (as design tokens), privacy contacts, e-mail sender, labels and explanations of the
+initiative types. Read once per request; the environment's values are the defaults.
+
+Colours are refused when white text on them (the header) or them as link colour on the page
+background would fall below WCAG AA contrast (4.5:1), so no setting can make the site
+inaccessible. Automated installs load the same settings from a JSON file (``flask settings load``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app, g, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+from .policy import require
+from .validation import ValidationFailed
+
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+PAGE_BACKGROUND = "#fbfaf7"
+
+# key -> the app.config key it defaults to (or a literal default).
+KEYS: dict[str, tuple[str | None, str]] = {
+    "site_name": (None, "Schatkaart"),
+    "colour_primary": (None, "#5b3c88"),
+    "colour_link": (None, "#3f2761"),
+    "logo": (None, ""),
+    "privacy_contact": ("PRIVACY_CONTACT", ""),
+    "privacy_controller": ("PRIVACY_CONTROLLER", ""),
+    "privacy_controller_address": ("PRIVACY_CONTROLLER_ADDRESS", ""),
+    "dpo_name": ("PRIVACY_DPO_NAME", ""),
+    "dpo_contact": ("PRIVACY_DPO_CONTACT", ""),
+    "mail_sender": ("MAIL_SENDER", ""),
+}
+LABEL_KEY = re.compile(r"^(type|type_explanation)\.[a-z_]+\.(nl|en)$")
+
+
+class SiteSetting(db.Model):
+    __tablename__ = "site_setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+def _all() -> dict[str, str]:
+    if not has_app_context():
+        return {}
+    if "site_settings" not in g:
+        try:
+            g.site_settings = dict(db.session.execute(select(SiteSetting.key, SiteSetting.value)).all())
+        except Exception:  # noqa: BLE001 - before the first migration there is no table yet
+            db.session.rollback()
+            g.site_settings = {}
+    return g.site_settings
+
+
+def get(key: str) -> str:
+    stored = _all().get(key)
+    if stored:
+        return stored
+    config_key, default = KEYS.get(key, (None, ""))
+    if config_key and has_app_context():
+        return current_app.config.get(config_key) or default
+    return default
+
+
+def label(key: str) -> str | None:
+    """An administrator's wording for a type label or explanation (``type.zelfbeheer.nl``)."""
+    return _all().get(key) or None
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, gr, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(gr) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def validate(values: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    for key, value in values.items():
+        value = (value or "").strip()
+        if key not in KEYS and not LABEL_KEY.match(key):
+            continue
+        if key in ("colour_primary", "colour_link") and value:
+            if not HEX.match(value):
+                errors[key] = _("Vul een kleur in als #RRGGBB, bijvoorbeeld #1f5fa8.")
+                continue
+            against = "#ffffff" if key == "colour_primary" else PAGE_BACKGROUND
+            ratio = contrast(value, against)
+            if ratio < 4.5:
+                errors[key] = _(
+                    "Deze kleur heeft te weinig contrast (%(r)s:1, minstens 4,5:1 nodig). Kies een donkerdere kleur.",
+                    r=f"{ratio:.1f}",
+                )
+                continue
+        if key == "site_name" and len(value) > 60:
+            errors[key] = _("Houd de naam kort: hoogstens 60 tekens.")
+            continue
+        if len(value) > 1000:
+            errors[key] = _("Dit is te lang: hoogstens 1000 tekens.")
+            continue
+        clean[key] = value
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def save(admin: object, values: dict[str, str]) -> None:
+    require(admin, "administer")
+    for key, value in validate(values).items():
+        row = db.session.get(SiteSetting, key)
+        if not value:
+            if row is not None:
+                db.session.delete(row)
+            continue
+        if row is None:
+            db.session.add(SiteSetting(key=key, value=value))
+        else:
+            row.value = value
+    db.session.flush()
+    g.pop("site_settings", None)
+
+
+def tokens() -> dict[str, str]:
+    """Design tokens for this municipality, written into the page as CSS custom properties."""
+    return {"--accent": get("colour_primary"), "--accent-dark": get("colour_link")}

@@ -1,0 +1,197 @@
+"""The administrator's pages: the municipality's name, logo, colours and contacts, the words for
+the initiative types, themes and sub-themes, boundary import. Each uses the owning package's
+service; only the composition root sees them all."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+
+import click
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from wtforms import SelectField, StringField
+
+from initiatives.images import inspect
+from initiatives.models import TYPE_EXPLANATIONS, TYPES, Theme
+from initiatives.services import create_theme
+from maps.models import LEVEL_LABELS
+from maps.services import import_boundaries
+from platform_core import settings
+from platform_core.extensions import db
+from platform_core.policy import public, require, requires
+from platform_core.storage import NAME, storage
+from platform_core.validation import ValidationFailed, apply_errors
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer", cli_group="settings")
+
+
+class SettingsForm(FlaskForm):
+    site_name = StringField(_l("Naam van de site"), description=_l("Bijvoorbeeld ‘Schatkaart Utrecht’."))
+    colour_primary = StringField(
+        _l("Hoofdkleur (kopbalk)"), description=_l("Als #RRGGBB. Witte tekst erop moet goed leesbaar blijven.")
+    )
+    colour_link = StringField(
+        _l("Kleur van links"), description=_l("Als #RRGGBB. Moet goed leesbaar zijn op de lichte achtergrond.")
+    )
+    logo = FileField(_l("Logo"), description=_l("PNG of JPG. Laat leeg om het huidige logo te houden."))
+    privacy_controller = StringField(_l("Verwerkingsverantwoordelijke (naam van de gemeente)"))
+    privacy_controller_address = StringField(_l("Postadres"))
+    privacy_contact = StringField(_l("E-mailadres voor vragen over privacy en toegankelijkheid"))
+    dpo_name = StringField(_l("Functionaris gegevensbescherming"))
+    dpo_contact = StringField(_l("E-mailadres van de functionaris gegevensbescherming"))
+    mail_sender = StringField(
+        _l("Afzender van e-mail"), description=_l("Bijvoorbeeld ‘Schatkaart Utrecht <noreply@utrecht.nl>’.")
+    )
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(_l("Naam van het thema"))
+    parent_id = SelectField(_l("Hoort bij"), coerce=str, choices=[])
+
+
+class BoundaryForm(FlaskForm):
+    file = FileField(_l("GeoJSON-bestand"), description=_l("Een FeatureCollection met per vlak een code en een naam."))
+    level = SelectField(_l("Niveau"), choices=[])
+
+
+SETTING_FIELDS = [name for name in SettingsForm.__dict__ if name in settings.KEYS and name != "logo"]
+
+
+@bp.route("/")
+@requires("administer")
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.route("/instellingen", methods=["GET", "POST"])
+@requires("administer")
+def site_settings():
+    form = SettingsForm(data={name: settings.get(name) for name in SETTING_FIELDS} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in SETTING_FIELDS}
+        try:
+            upload = form.logo.data
+            if upload:
+                cleaned = inspect(upload.read())
+                name = f"{secrets.token_hex(16)}-logo.{cleaned.ext}"
+                storage().put(name, cleaned.full)
+                values["logo"] = name
+            settings.save(current_user, values)
+        except ValidationFailed as exc:
+            apply_errors(form, {("logo" if k == "image" else k): v for k, v in exc.errors.items()})
+        else:
+            flash(_("De instellingen zijn opgeslagen."), "success")
+            return redirect(url_for(".site_settings"))
+    return render_template("admin/settings.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/soorten", methods=["GET", "POST"])
+@requires("administer")
+def type_labels():
+    keys = [f"{kind}.{code}.{lang}" for code in TYPES for kind in ("type", "type_explanation") for lang in ("nl", "en")]
+    errors = {}
+    if request.method == "POST":
+        try:
+            settings.save(current_user, {key: request.form.get(key, "") for key in keys})
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
+            flash(_("De soorten zijn opgeslagen."), "success")
+            return redirect(url_for(".type_labels"))
+    rows = [
+        {
+            "code": code,
+            "default_label": TYPES.defaults[code],
+            "default_explanation": TYPE_EXPLANATIONS.defaults[code],
+            "values": {key: request.form.get(key, settings.label(key) or "") for key in keys if f".{code}." in key},
+        }
+        for code in TYPES
+    ]
+    return render_template("admin/types.html", rows=rows, errors=errors), 400 if errors else 200
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50] or "thema"
+
+
+@bp.route("/themas", methods=["GET", "POST"])
+@requires("administer")
+def themes():
+    form = ThemeForm()
+    top = list(db.session.scalars(select(Theme).where(Theme.parent_id.is_(None)).order_by(Theme.position, Theme.name)))
+    form.parent_id.choices = [("", _("— een hoofdthema —")), *[(str(t.id), t.name) for t in top]]
+    if form.validate_on_submit():
+        name = (form.name.data or "").strip()
+        slug = _slug(name)
+        if not 2 <= len(name) <= 80:
+            form.name.errors = [_("Geef het thema een naam van 2 tot 80 tekens.")]
+        elif db.session.scalar(select(Theme.id).where(Theme.slug == slug)):
+            form.name.errors = [_("Er is al een thema met deze naam.")]
+        else:
+            require(current_user, "administer")
+            parent = db.session.get(Theme, int(form.parent_id.data)) if form.parent_id.data.isdigit() else None
+            create_theme(name, slug, parent, position=len(parent.children) if parent else len(top))
+            flash(_("Het thema ‘%(n)s’ is toegevoegd.", n=name), "success")
+            return redirect(url_for(".themes"))
+    return render_template("admin/themes.html", form=form, top=top), 400 if form.errors else 200
+
+
+@bp.route("/grenzen", methods=["GET", "POST"])
+@requires("administer")
+def boundaries():
+    form = BoundaryForm()
+    form.level.choices = list(LEVEL_LABELS.items())
+    report = None
+    if form.validate_on_submit():
+        try:
+            data = json.loads((form.file.data.read() if form.file.data else b"").decode("utf-8") or "null")
+            if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+                raise ValidationFailed({"file": _("Dit is geen GeoJSON FeatureCollection.")})
+            report = import_boundaries(data, form.level.data)
+        except (ValueError, UnicodeDecodeError):
+            form.file.errors = [_("Dit bestand kunnen we niet lezen als GeoJSON.")]
+        except ValidationFailed as exc:
+            form.file.errors = [str(v) for v in exc.errors.values()]
+        else:
+            flash(_("De grenzen zijn ingelezen."), "success")
+    return render_template("admin/boundaries.html", form=form, report=report), 400 if form.errors else 200
+
+
+@bp.route("/logo/<logo_name>")
+@public
+def logo(logo_name: str):
+    name = logo_name
+    if not NAME.match(name) or name != settings.get("logo"):
+        abort(404)
+    data = storage().get(name)
+    if data is None:
+        abort(404)
+    response = make_response(data)
+    response.headers["Content-Type"] = "image/png" if name.endswith(".png") else "image/jpeg"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.cli.command("load")
+@click.argument("path")
+def load_settings(path: str) -> None:
+    """Load settings from a JSON file (automated installs): {"site_name": …, "type.zelfbeheer.en": …}."""
+    from platform_core.models import User
+    from platform_core.transaction import unit_of_work
+
+    with open(path, encoding="utf-8") as handle:
+        values = json.load(handle)
+    admin = db.session.scalar(select(User).join(User.roles).where(User.roles.any(role="admin")))
+    if admin is None:
+        raise click.ClickException("create an administrator first (flask users create … --role admin)")
+    with unit_of_work():
+        settings.save(admin, {str(k): str(v) for k, v in values.items()})
+    click.echo(f"{len(values)} settings loaded")

@@ -1,0 +1,150 @@
+"""Every task with the keyboard alone (WCAG 2.1.1): finding initiatives near an address and
+opening one from its map marker, joining, commenting, flagging, moderating, answering as the
+municipality, recording attendance and reading the council review. Each control is reached with
+Tab (proving it is in the tab order and named), then used with Enter or typing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from maps.models import Area
+from participation.models import Comment
+from participation.moderation import flag
+from platform_core.extensions import db
+from platform_core.models import User
+from platform_core.transaction import unit_of_work
+from trajectories.ambassadors import create_meeting
+
+from ..conftest import PASSWORD
+from .conftest import browser_login, wait_until
+
+pytestmark = pytest.mark.browser
+OUDEGRACHT = (52.09387, 5.11858)  # where the recorded PDOK answer puts "Oudegracht 1"
+
+
+def tab_to(page, selector: str, text: str | None = None, limit: int = 150) -> None:
+    """Press Tab until the focused element matches ``selector`` (and holds ``text``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "([sel, text]) => { const e = document.activeElement; return !!e && e.matches(sel)"
+            " && (!text || (e.textContent + ' ' + (e.getAttribute('aria-label') || '') + ' '"
+            " + (e.getAttribute('title') || '') + ' ' + (e.value || '')).includes(text)); }",
+            [selector, text],
+        ):
+            return
+    raise AssertionError(f"{selector} {text or ''} not reached with Tab")
+
+
+def press_tab_to(page, selector: str, text: str | None = None) -> None:
+    """Reach a control with Tab and press Enter; a link or a form button loads the next page."""
+    tab_to(page, selector, text)
+    navigates = page.evaluate(
+        "() => { const e = document.activeElement; return e.tagName === 'A' && !e.getAttribute('href').startsWith('#')"
+        " || (e.tagName === 'BUTTON' && !!e.form && e.type === 'submit'); }"
+    )
+    if navigates:
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    else:
+        page.keyboard.press("Enter")
+
+
+def test_find_initiatives_near_an_address_and_open_one_from_its_marker(page, place, make_user):
+    owner = make_user("olga@example.nl", name="Olga")
+    place(owner, title="Bankje aan de Oudegracht", lat=OUDEGRACHT[0], lon=OUDEGRACHT[1])
+    page.goto("/")
+    tab_to(page, "#adres")
+    page.keyboard.type("Oudegracht 1")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Kaart ingezoomd op")
+    wait_until(page, "document.querySelector('#treasure-map').dataset.state === 'ready'")
+    tab_to(page, ".leaflet-marker-icon", "Bankje aan de Oudegracht")  # named by its title
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content a:has-text('Bankje aan de Oudegracht')")
+    press_tab_to(page, "#in-beeld a", "Bankje aan de Oudegracht")  # the list beside the map
+    page.wait_for_selector("h1:has-text('Bankje aan de Oudegracht')")
+
+
+def test_join_comment_and_flag_with_the_keyboard(page, place, make_user):
+    item = place(make_user("olga@example.nl", name="Olga"), title="Buurtmoestuin Spoorzicht")
+    make_user("henk@example.nl", name="Henk")
+    browser_login(page, "henk@example.nl", PASSWORD)
+    page.goto(f"/initiatieven/{item}")
+    tab_to(page, "#offer")
+    page.keyboard.type("Ik heb een kruiwagen")
+    press_tab_to(page, "button", "Ik doe mee")
+    page.wait_for_selector("text=U doet mee! De initiatiefnemer krijgt hiervan bericht.")
+    tab_to(page, "textarea[name=body]")
+    page.keyboard.type("Ik kom zaterdag helpen met de bakken.")
+    press_tab_to(page, "button", "Plaats reactie")
+    page.wait_for_selector("text=Uw reactie staat erbij.")
+    press_tab_to(page, "a.flag-link", "Melden")
+    page.wait_for_selector("h1")
+    tab_to(page, "#reason")
+    page.keyboard.type("Per ongeluk dubbel geplaatst.")
+    press_tab_to(page, "button", "Verstuur melding")
+    page.wait_for_selector("text=Dank u voor uw melding.")
+
+
+def test_moderate_and_answer_as_the_municipality_with_the_keyboard(app, page, place, make_user):
+    owner = make_user("olga@example.nl", name="Olga")
+    henk = make_user("henk@example.nl", name="Henk")
+    make_user("mo@gemeente.nl", roles=("moderator",), name="Mo")
+    make_user("petra@gemeente.nl", roles=("civil_servant",), name="Petra")
+    item = place(owner, title="Groene binnentuin")
+    with app.app_context(), unit_of_work():
+        from initiatives.models import Initiative
+        from participation.services import post_comment
+
+        comment = post_comment(db.session.get(Initiative, item), "Wat een onzin dit", db.session.get(User, henk))
+        flag("comment", comment.id, "Onaardig", None)
+        comment_id = comment.id
+    browser_login(page, "mo@gemeente.nl", PASSWORD)
+    page.goto("/redactie")
+    tab_to(page, f"#reden-comment-{comment_id}")
+    page.keyboard.type("Niet vriendelijk")
+    press_tab_to(page, "button[value=hide]")
+    page.wait_for_selector("text=Het besluit is opgeslagen en vastgelegd.")
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "hidden"
+
+    page.context.clear_cookies()
+    browser_login(page, "petra@gemeente.nl", PASSWORD)
+    page.goto("/gemeente/wachtrij")
+    press_tab_to(page, "a", "Reageer")
+    tab_to(page, "#fb-body")
+    page.keyboard.type("Mooi plan! We kijken graag mee naar de plek en de planten.")
+    tab_to(page, "#fb-department")
+    page.keyboard.type("Stadsbeheer")
+    press_tab_to(page, "button[value=feedback]")
+    page.wait_for_selector("text=Uw reactie staat bij het initiatief.")
+
+
+def test_record_attendance_and_read_the_council_review_with_the_keyboard(app, page, make_user, place):
+    petra = make_user("petra@gemeente.nl", roles=("civil_servant",), name="Petra")
+    make_user("raad@gemeente.nl", roles=("council",), name="Raadslid")
+    place(make_user("olga@example.nl"), title="Speeltuin")
+    with app.app_context(), unit_of_work():
+        area = db.session.scalar(select(Area).where(Area.level == "buurt"))
+        meeting = create_meeting(
+            db.session.get(User, petra), "Buurtavond", datetime(2026, 12, 1, 19, 30), "Buurthuis", area.id
+        )
+        meeting_id = meeting.id
+    browser_login(page, "petra@gemeente.nl", PASSWORD)
+    page.goto(f"/bijeenkomsten/{meeting_id}")
+    tab_to(page, "#name")
+    page.keyboard.type("Buurvrouw Ans")
+    press_tab_to(page, "button", "Registreer")
+    page.wait_for_selector("text=Aanwezigheid geregistreerd.")
+
+    page.context.clear_cookies()
+    browser_login(page, "raad@gemeente.nl", PASSWORD)
+    page.goto("/")
+    press_tab_to(page, "nav a", "Raadsoverzicht")
+    page.wait_for_selector("h1:has-text('Wat leverde participatie op?')")
+    tab_to(page, "#kaart")  # what the neighbourhood map shows
+    tab_to(page, "#per-buurt-titel, .table-wrap")  # the map's table is reachable to scroll

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select, text
 
 from initiatives.models import Initiative
@@ -38,6 +40,14 @@ def test_demo_seed_is_deterministic_and_idempotent(app, runner):
     first = _snapshot(app)
     assert len(first) == 25
     assert len({t for t, *_ in first}) > 10  # varied, realistic titles
+    # Seeded into whichever municipality was imported (here the suite's own), never a fixed one.
+    from shapely.geometry import Point, shape
+
+    from maps.services import current_municipality
+
+    with app.app_context():
+        outline = shape(json.loads(current_municipality().area.display_geojson)).buffer(0.002)
+    assert all(outline.contains(Point(x, y)) for _t, _ty, x, y in first)
 
     # The demo's figures add up: the credit ledger and the council's facts are exact.
     assert runner.invoke(args=["credits", "verify"]).exit_code == 0

@@ -16,6 +16,9 @@ from .conftest import browser_login
 
 WIDTHS = (320, 768, 1280)
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Structure people navigate by (axe files these under best practice): headings in order, one h1,
+# one main landmark, all content inside landmarks.
+STRUCTURE = ["heading-order", "page-has-heading-one", "landmark-one-main", "region", "landmark-unique"]
 # Not pages: files, feeds and JSON.
 NOT_PAGES = {"council.review_file", "council.export_csv", "council.export_areas_csv", "council.open_data",
              "privacy.register_csv", "privacy.register_json", "security_txt", "initiatives.image_file"}  # fmt: skip
@@ -63,6 +66,10 @@ def test_every_page_passes_axe_at_three_widths(app, browser, live_server, world,
             result = page.evaluate(
                 "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
             )
+            structure = page.evaluate(
+                "async (rules) => await axe.run(document, {runOnly: {type: 'rule', values: rules}})", STRUCTURE
+            )
+            result["violations"] += structure["violations"]
             checked += 1
             for violation in result["violations"]:
                 targets = [n["target"] for n in violation["nodes"]][:3]

@@ -69,6 +69,8 @@ class NeedResponse(db.Model):
 
 class Comment(db.Model):
     __tablename__ = "comment"
+    # The discussion's pages: top-level comments of one initiative in id order (keyset).
+    __table_args__ = (Index("ix_comment_thread", "initiative_id", "parent_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)

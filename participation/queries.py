@@ -4,41 +4,129 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from initiatives.models import Initiative
 from maps.services import current_municipality
 from platform_core.extensions import db
 from platform_core.models import User
-from platform_core.policy import can
+from platform_core.policy import MAX_ID, can
 
 from .models import Comment, Need, NeedResponse, Participation
 from .services import can_edit_comment, is_following, pluimed_by
 
+COMMENTS_PER_PAGE = 20
 
-def comment_thread(initiative: Initiative) -> list[tuple[Comment, list[Comment]]]:
-    comments = db.session.scalars(
-        select(Comment)
-        .where(Comment.initiative_id == initiative.id, Comment.status != "pending")
-        .order_by(Comment.created_at, Comment.id)
-    ).all()
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of a discussion: top-level comments with all their replies, and where to go next."""
+
+    items: list[tuple[Comment, list[Comment]]]
+    newest_first: bool
+    next_after: int | None  # keyset for the next page (exclusive)
+    previous_from: int | None  # where the previous page starts (inclusive)
+    is_first: bool
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and int(value) <= MAX_ID else None
+
+
+def comment_thread(
+    initiative: Initiative,
+    newest_first: bool = False,
+    after: str | None = None,
+    start: str | None = None,
+    size: int = COMMENTS_PER_PAGE,
+) -> ThreadPage:
+    """A page of top-level comments by keyset (``after`` exclusive or ``start`` inclusive), in the
+    reader's order, with their replies: the cost is the page's, not the discussion's."""
+    after_id, start_id = _int(after), _int(start)
+    top = select(Comment).where(
+        Comment.initiative_id == initiative.id, Comment.parent_id.is_(None), Comment.status != "pending"
+    )
+    forward = Comment.id.desc() if newest_first else Comment.id.asc()
+    if after_id is not None:
+        top = top.where(Comment.id < after_id if newest_first else Comment.id > after_id)
+    elif start_id is not None:
+        top = top.where(Comment.id <= start_id if newest_first else Comment.id >= start_id)
+    page = list(db.session.scalars(top.order_by(forward).limit(size + 1)))
+    has_more = len(page) > size
+    page = page[:size]
+    previous_from, is_first = None, True
+    if page:
+        first = page[0].id
+        before = select(Comment.id).where(
+            Comment.initiative_id == initiative.id,
+            Comment.parent_id.is_(None),
+            Comment.status != "pending",
+            Comment.id > first if newest_first else Comment.id < first,
+        )
+        earlier = list(
+            db.session.scalars(before.order_by(Comment.id.asc() if newest_first else Comment.id.desc()).limit(size))
+        )
+        if earlier:
+            is_first, previous_from = False, earlier[-1]
     replies: dict[int, list[Comment]] = defaultdict(list)
-    top = []
-    for c in comments:
-        if c.parent_id:
-            replies[c.parent_id].append(c)
-        else:
-            top.append(c)
-    return [(c, replies.get(c.id, [])) for c in top]
+    if page:
+        for reply in db.session.scalars(
+            select(Comment)
+            .where(Comment.parent_id.in_([c.id for c in page]), Comment.status != "pending")
+            .order_by(Comment.id)
+        ):
+            replies[reply.parent_id].append(reply)
+    return ThreadPage(
+        items=[(c, replies.get(c.id, [])) for c in page],
+        newest_first=newest_first,
+        next_after=page[-1].id if has_more else None,
+        previous_from=previous_from,
+        is_first=is_first,
+    )
 
 
-def detail_context(initiative: Initiative, user: User | None, reply_to_id: str | None = None) -> dict:
-    thread = comment_thread(initiative)
+def page_start_for(comment: Comment, newest_first: bool = False) -> int:
+    """The ``start`` of the page a comment is on, counting pages from the beginning of the
+    discussion in the reader's order, so a link to a comment lands on its page."""
+    top = comment.parent_id or comment.id
+    base = select(func.count()).where(
+        Comment.initiative_id == comment.initiative_id,
+        Comment.parent_id.is_(None),
+        Comment.status != "pending",
+        Comment.id > top if newest_first else Comment.id < top,
+    )
+    position = db.session.scalar(base)
+    offset = position - position % COMMENTS_PER_PAGE
+    ordered = select(Comment.id).where(
+        Comment.initiative_id == comment.initiative_id, Comment.parent_id.is_(None), Comment.status != "pending"
+    )
+    ordered = ordered.order_by(Comment.id.desc() if newest_first else Comment.id.asc()).offset(offset).limit(1)
+    return db.session.scalar(ordered) or top
+
+
+def detail_context(
+    initiative: Initiative,
+    user: User | None,
+    reply_to_id: str | None = None,
+    newest_first: bool = False,
+    after: str | None = None,
+    start: str | None = None,
+) -> dict:
+    discussion = comment_thread(initiative, newest_first, after, start)
+    thread = discussion.items
     reply_to = None
-    if reply_to_id and reply_to_id.isdigit():
-        reply_to = next((c for c, _r in thread if c.id == int(reply_to_id) and c.status == "published"), None)
+    if _int(reply_to_id) is not None:
+        reply_to = db.session.scalar(
+            select(Comment).where(
+                Comment.id == _int(reply_to_id),
+                Comment.initiative_id == initiative.id,
+                Comment.parent_id.is_(None),
+                Comment.status == "published",
+            )
+        )
     comment_ids = [c.id for c, rs in thread for c in [c, *rs]]
     is_owner = bool(user and user.is_authenticated and user.id == initiative.owner_id)
     participants = []
@@ -63,6 +151,7 @@ def detail_context(initiative: Initiative, user: User | None, reply_to_id: str |
     municipality = current_municipality()
     return {
         "thread": thread,
+        "discussion": discussion,
         "reply_to": reply_to,
         "participants": participants,
         "my_participation": my_participation,

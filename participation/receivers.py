@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -41,7 +42,10 @@ def _taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None
     """Joining, needs, comments and pluimen on the initiative page."""
     forms = forms or {}
     responses = forms.get("response_forms", {})
-    return detail_context(initiative, user, reply_to_id) | {
+    newest_first = request.args.get("reacties") == "nieuw"
+    return detail_context(
+        initiative, user, reply_to_id, newest_first, request.args.get("na"), request.args.get("vanaf")
+    ) | {
         "join_form": forms.get("join_form") or JoinForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "need_form": forms.get("need_form") or NeedForm(),

@@ -35,6 +35,7 @@ from .forms import (
 from .models import Comment, Follow, Need, NeedResponse, Notification, Participation
 from .moderation import decide, flag, house_rules, queue, update_house_rules
 from .notify import MODES, NOTIFICATION_VISIBLE, apply_unsubscribe, read_unsubscribe_token, set_mode
+from .queries import page_start_for
 from .services import (
     add_need,
     close_need,
@@ -374,6 +375,25 @@ def moderation_settings():
         db.session.flush()
         flash(_("De instelling is opgeslagen."), "success")
     return redirect(url_for(".moderation_queue"))
+
+
+@bp.route("/initiatieven/<int:initiative_id>/reacties/<int:comment_id>")
+@public
+def comment_link(initiative_id: int, comment_id: int):
+    """A shareable link to one comment: lands on the page of the discussion it is on."""
+    comment = load(Comment, comment_id)
+    if comment.initiative_id != initiative_id or comment.status == "pending":
+        abort(404)
+    newest_first = request.args.get("reacties") == "nieuw"
+    start = page_start_for(comment, newest_first)
+    target = url_for(
+        "initiatives.detail",
+        initiative_id=initiative_id,
+        reacties="nieuw" if newest_first else None,
+        vanaf=start,
+        _anchor=f"reactie-{comment.id}",
+    )
+    return redirect(target)
 
 
 @bp.route("/wegwijzer")

@@ -118,6 +118,7 @@ ROUTE_RULES = {
     "privacy.statement": "public",
     "maps.treasure_map": "public",
     "participation.add_need_view": "steer_initiative",
+    "participation.comment_link": "public",
     "participation.comment_view": "comment",
     "participation.delete_comment_view": "own_comment",
     "participation.edit_comment_view": "own_comment",

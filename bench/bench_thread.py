@@ -73,7 +73,8 @@ def main() -> None:
                 db.session.execute(
                     text(
                         "INSERT INTO comment (initiative_id, parent_id, author_name, body, status, created_at,"
-                        " notify_replies, pluim_count, to_municipality) VALUES (:i, :p, 'Buur', :b, 'published', :t, 0, 0, 0)"
+                        " notify_replies, pluim_count, to_municipality)"
+                        " VALUES (:i, :p, 'Buur', :b, 'published', :t, 0, 0, 0)"
                     ),
                     [
                         {

@@ -267,9 +267,10 @@ def totp_code(email: str) -> str:
 
     import pyotp
 
-    step = max(int(time.time() // 30), _LAST_STEP.get(email, -1) + 1)
-    _LAST_STEP[email] = step
-    return pyotp.TOTP(TOTP_SECRETS[email]).at(step * 30)
+    secret = TOTP_SECRETS[email]  # steps are remembered per secret: a new enrolment starts afresh
+    step = max(int(time.time() // 30), _LAST_STEP.get(secret, -1) + 1)
+    _LAST_STEP[secret] = step
+    return pyotp.TOTP(secret).at(step * 30)
 
 
 def login(client, email: str, password: str = PASSWORD):
@@ -279,7 +280,6 @@ def login(client, email: str, password: str = PASSWORD):
     if location.endswith("/inloggen/tweestaps"):
         html = client.get(location).get_data(as_text=True)
         TOTP_SECRETS[email] = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', html).group(1)
-        _LAST_STEP.pop(email, None)
         resp = post_form(client, location, {"code": totp_code(email)})
         assert resp.status_code == 200, "enrolment failed"
         assert "herstelcodes" in resp.get_data(as_text=True)

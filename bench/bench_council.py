@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_map import percentile, seed_geography  # noqa: E402
+from platform_core import transaction  # noqa: E402
 
 START = datetime(2025, 1, 6, 9, 0)
 DAYS = 700
@@ -75,7 +76,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
         if db.session.execute(text("SELECT count(*) FROM contribution_fact")).scalar() == contributions:
             return {"seeded": False}
         seed_geography()
-        db.session.commit()
+        transaction.commit()
         pw = generate_password_hash("bench-password")
         _copy(
             User.__table__,
@@ -92,7 +93,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
                 for i in range(people)
             ],
         )
-        db.session.commit()
+        transaction.commit()
         users = [r[0] for r in db.session.execute(text("SELECT id FROM user_account ORDER BY id"))]
         council = users[0]
         _copy(UserRole.__table__, [{"user_id": council, "role": "council"}])
@@ -110,7 +111,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
                 for i in range(20)
             ],
         )
-        db.session.commit()
+        transaction.commit()
         trajectories = [r[0] for r in db.session.execute(text("SELECT id FROM trajectory ORDER BY id"))]
         buurten = [
             (a.id, a.display_geojson) for a in db.session.query(Area).filter(Area.level == "buurt").order_by(Area.id)
@@ -173,7 +174,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
                 db.session.execute(stmt, rows[start : start + 10000])
         else:
             _copy(Initiative.__table__, rows)
-        db.session.commit()
+        transaction.commit()
         items = db.session.execute(text("SELECT id, created_at, owner_id, status FROM initiative ORDER BY id")).all()
         if isinstance(items[0][1], str):
             items = [(i, datetime.fromisoformat(c), o, s) for i, c, o, s in items]
@@ -238,7 +239,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
                 for it in need_items
             ],
         )
-        db.session.commit()
+        transaction.commit()
         needs = db.session.execute(text("SELECT id, created_at FROM need")).all()
         need_rows, need_seen = [], set()
         while len(need_rows) < made["need"]:
@@ -265,7 +266,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
                 for i in range(max(1, made["attend"] // 40))
             ],
         )
-        db.session.commit()
+        transaction.commit()
         meetings = [r[0] for r in db.session.execute(text("SELECT id FROM meeting"))]
         attend_seen, attend_rows = set(), []
         while len(attend_rows) < made["attend"]:
@@ -314,13 +315,13 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
             credit_seen.add(key)
             credit_rows.append({"user_id": key[0], "trajectory_id": key[1], "total": rng.randrange(1, 200)})
         _copy(CreditTotal.__table__, credit_rows)
-        db.session.commit()
+        transaction.commit()
         started = time.perf_counter()
         facts = rebuild(db.session.connection())
-        db.session.commit()
+        transaction.commit()
         rebuild_seconds = time.perf_counter() - started
         db.session.execute(text("ANALYZE"))
-        db.session.commit()
+        transaction.commit()
         if db.engine.dialect.name == "postgresql":  # as autovacuum would after a bulk load
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM ANALYZE")
@@ -438,7 +439,7 @@ def main() -> None:
         for initiative_id, person in zip(ids[::2], people, strict=False):
             started = time.perf_counter()
             post_comment(db.session.get(Initiative, initiative_id), "Goed plan!", db.session.get(User, person))
-            db.session.commit()
+            transaction.commit()
             refresh_ms.append((time.perf_counter() - started) * 1000)
     result = {
         "database": args.database.split(":")[0],

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_map import percentile  # noqa: E402
+from platform_core import transaction  # noqa: E402
 
 KINDS = ["joined", "comment", "pluim_received", "meeting_attended", "initiative_placed"]
 
@@ -74,7 +75,7 @@ def seed(app, events: int, people: int) -> tuple[list[int], list[int]]:
             ),
             [{"t": f"Traject {i}"} for i in range(20)],
         )
-        db.session.commit()
+        transaction.commit()
         users = [r[0] for r in db.session.execute(text("SELECT id FROM user_account ORDER BY id"))]
         traj = [r[0] for r in db.session.execute(text("SELECT id FROM trajectory ORDER BY id"))]
         columns = (
@@ -99,7 +100,7 @@ def seed(app, events: int, people: int) -> tuple[list[int], list[int]]:
                     batch = []
             if batch:
                 db.session.execute(insert, batch)
-            db.session.commit()
+            transaction.commit()
         db.session.execute(
             text(
                 "INSERT INTO credit_total (user_id, trajectory_id, total) SELECT user_id, trajectory_id, sum(amount)"
@@ -111,10 +112,10 @@ def seed(app, events: int, people: int) -> tuple[list[int], list[int]]:
             text("INSERT INTO credit_standing_optin (user_id, trajectory_id) VALUES (:u, :t)"),
             [{"u": u, "t": t} for t in traj for u in rng.sample(users, len(users) // 10)],
         )
-        db.session.commit()
+        transaction.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))
-            db.session.commit()
+            transaction.commit()
         return users, traj
 
 

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from platform_core import transaction
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -26,7 +28,6 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from platform_core.accounts.services import register_user
-    from platform_core.extensions import db
     from schatkaart import create_app
 
     database = Path(tempfile.mkdtemp()) / "login.db"
@@ -37,7 +38,7 @@ def main() -> None:
     with app.app_context():
         upgrade()
         register_user("bekend@example.nl", "een-lang-wachtwoord", "Bekend", consent=True)
-        db.session.commit()
+        transaction.commit()
     client = app.test_client()
     html = client.get("/inloggen").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)

@@ -22,6 +22,8 @@ import numpy as np
 import shapely
 from sqlalchemy import text
 
+from platform_core import transaction
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -72,7 +74,7 @@ def seed(app, count: int) -> None:
         db.session.execute(text("DELETE FROM initiative"))
         if db.engine.dialect.name == "sqlite":
             db.session.execute(text("DELETE FROM initiative_fts"))
-        db.session.commit()
+        transaction.commit()
         seed_geography()
         owner = (
             db.session.execute(text("SELECT id FROM user_account LIMIT 1")).scalar()
@@ -112,9 +114,9 @@ def seed(app, count: int) -> None:
         for start in range(0, count, 5000):
             db.session.execute(stmt, rows[start : start + 5000])
         if db.engine.dialect.name == "postgresql":
-            db.session.commit()
+            transaction.commit()
             db.session.execute(text("ANALYZE initiative"))
-        db.session.commit()
+        transaction.commit()
 
 
 def naive_map_size(app, count: int) -> int:

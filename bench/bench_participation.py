@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_map import percentile  # noqa: E402
+from platform_core import transaction  # noqa: E402
 
 
 def _users(db, count: int, prefix: str) -> list[int]:
@@ -49,7 +50,7 @@ def _users(db, count: int, prefix: str) -> list[int]:
     ]
     for start in range(0, count, 2000):
         db.session.execute(insert(User), rows[start : start + 2000])
-    db.session.commit()
+    transaction.commit()
     return list(db.session.scalars(text(f"SELECT id FROM user_account WHERE email LIKE '{prefix}%' ORDER BY id")))
 
 
@@ -92,7 +93,7 @@ def seed_page(app) -> tuple[int, str]:
             if parent is None:
                 tops.append(c.id)
         db.session.query(Initiative).filter_by(id=item.id).update({"participants_count": 200, "comments_count": 500})
-        db.session.commit()
+        transaction.commit()
         return item.id, owner.email
 
 
@@ -149,7 +150,7 @@ def measure_digest(app, residents: int) -> dict:
         ]
         for start in range(0, len(rows), 5000):
             db.session.execute(insert(Notification), rows[start : start + 5000])
-        db.session.commit()
+        transaction.commit()
         tracemalloc.start()
         start = time.perf_counter()
         sent = send_digests("daily")

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from platform_core import transaction
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -90,7 +92,7 @@ def main() -> None:
                 text("UPDATE initiative SET comments_count = :n WHERE id = :i"), {"n": size, "i": item.id}
             )
             items[size] = item.id
-        db.session.commit()
+        transaction.commit()
     client = app.test_client()
     for size, item_id in items.items():
         times, body = [], b""

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
+from platform_core import transaction
+
 WRITES = 30
 
 
@@ -105,11 +107,11 @@ def main() -> None:
         for level, data in all_levels().items():
             import_boundaries(data, level)
         seed_themes()
-        db.session.commit()
+        transaction.commit()
         people = []
         for i in range(WRITES + 2):
             people.append(register_user(f"buur{i}@bench.example", "bench-wachtwoord", f"Buur {i}", consent=True).id)
-            db.session.commit()
+            transaction.commit()
         owner = db.session.get(User, people[0])
         item = create_initiative(
             owner,
@@ -121,7 +123,7 @@ def main() -> None:
                 lon=5.100,
             ),
         )
-        db.session.commit()
+        transaction.commit()
         item_id, have = item.id, 0
         for size in [int(s) for s in args.sizes.split(",")]:
             now = utcnow()
@@ -145,7 +147,7 @@ def main() -> None:
                 text("UPDATE initiative SET comments_count = :n WHERE id = :i"), {"n": size, "i": item_id}
             )
             _rebuild(db.session.connection())
-            db.session.commit()
+            transaction.commit()
             if db.engine.dialect.name == "postgresql":
                 with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                     conn.execute(text("VACUUM ANALYZE"))
@@ -163,7 +165,7 @@ def main() -> None:
                     else:
                         toggle_pluim(person, "initiative", item_id)
                     end_rows = _rows_written(db)
-                    db.session.commit()
+                    transaction.commit()
                     times.append((time.perf_counter() - started) * 1000)
                     written.append(end_rows - start_rows)
                 have += WRITES if kind == "comment" else 0

@@ -22,7 +22,7 @@ from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
 from platform_core.policy import load, public, requires
-from platform_core.transaction import after_commit
+from platform_core.transaction import after_commit, rollback
 from platform_core.validation import ValidationFailed, apply_errors
 
 from . import bp
@@ -162,7 +162,7 @@ def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: 
                     flash(_("De wijzigingen zijn opgeslagen."), "success")
                     return redirect(url_for("initiatives.detail", initiative_id=item.id))
             except ValidationFailed as exc:
-                db.session.rollback()
+                rollback()
                 apply_errors(form, exc.errors)
                 form.location_error = exc.errors.get("location")
     m = base_map((52.09, 5.12), 13, _bounds(municipality))

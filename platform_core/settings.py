@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
 from .policy import require
+from .transaction import rollback
 from .validation import ValidationFailed
 
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -53,7 +54,7 @@ def _all() -> dict[str, str]:
         try:
             g.site_settings = dict(db.session.execute(select(SiteSetting.key, SiteSetting.value)).all())
         except Exception:  # noqa: BLE001 - before the first migration there is no table yet
-            db.session.rollback()
+            rollback()
             g.site_settings = {}
     return g.site_settings
 

@@ -2,6 +2,10 @@
 commits once; effects outside the database (mail) leave after that commit.
 
 Services call :func:`after_commit` for anything that must not happen for a rolled-back change.
+Work that must happen inside the transaction but as its very last step (the public record's
+append, which takes one lock that every action shares) is collected with :func:`defer` and
+run by the hook its package registered with :func:`before_commit`, so nothing is appended for
+an action that rolls back and the shared lock is held only for the commit itself.
 The request's ``after_request`` hook calls :func:`commit` for a successful response and
 :func:`rollback` for any other, so a form error re-rendered with 400 never half-saves.
 """
@@ -11,9 +15,42 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from .extensions import db
 
 _KEY = "after_commit"
+_DEFERRED = "deferred"
+_BEFORE_COMMIT: dict[str, Callable[[Session, list], None]] = {}
+
+
+def before_commit(name: str, hook: Callable[[Session, list], None]) -> None:
+    """Register the hook that receives everything :func:`defer`-ed under ``name`` at commit."""
+    _BEFORE_COMMIT[name] = hook
+
+
+def defer(name: str, item: object) -> None:
+    """Hand ``item`` to the ``name`` hook as the last step before this transaction commits."""
+    if name not in _BEFORE_COMMIT:
+        raise LookupError(f"no before-commit hook registered for {name!r}")
+    db.session().info.setdefault(_DEFERRED, {}).setdefault(name, []).append(item)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_deferred(session: Session, previous_transaction) -> None:  # noqa: ANN001
+    # Whoever rolls the whole transaction back (this module, a test, a failed commit), nothing
+    # collected for it may reach the next one. A savepoint's rollback (a lost race caught
+    # inside a service) keeps what the rest of the transaction collected.
+    if previous_transaction.nested or previous_transaction.parent is not None:
+        return
+    session.info.pop(_DEFERRED, None)
+    session.info.pop(_KEY, None)
+
+
+def deferred(name: str) -> list:
+    """What waits for the ``name`` hook in the current transaction (read-only view)."""
+    return list(db.session().info.get(_DEFERRED, {}).get(name, ()))
 
 
 def after_commit(callback: Callable[[], object]) -> None:
@@ -24,7 +61,10 @@ def after_commit(callback: Callable[[], object]) -> None:
 def commit() -> None:
     session = db.session()
     callbacks = session.info.pop(_KEY, [])
+    waiting = session.info.pop(_DEFERRED, {})
     try:
+        for name, items in waiting.items():
+            _BEFORE_COMMIT[name](session, items)
         session.commit()
     except Exception:
         session.rollback()
@@ -36,6 +76,7 @@ def commit() -> None:
 def rollback() -> None:
     session = db.session()
     session.info.pop(_KEY, None)
+    session.info.pop(_DEFERRED, None)
     session.rollback()
 
 

@@ -23,16 +23,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import utcnow
 
 from .models import ArchiveEntry, ArchiveErasable, ArchiveHead
 
 ZERO = "0" * 64
-_PENDING = "archive_pending"
+_PENDING = "archive"
 FORMAT = "schatkaart-archief/1"
 
 
@@ -82,19 +83,7 @@ def record(
     ``erasable``: field → (value, the person it belongs to); empty values are left out.
     """
     kept = {name: (str(value), person) for name, (value, person) in (erasable or {}).items() if value}
-    db.session().info.setdefault(_PENDING, []).append(_Pending(kind, subject_type, subject_id, payload, kept))
-
-
-@event.listens_for(Session, "before_commit")
-def _append_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if pending:
-        _append(session, pending)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    transaction.defer(_PENDING, _Pending(kind, subject_type, subject_id, payload, kept))
 
 
 def _append(session: Session, pending: list[_Pending]) -> None:
@@ -137,6 +126,9 @@ def _append(session: Session, pending: list[_Pending]) -> None:
     if values:
         connection.execute(insert(ArchiveErasable), values)
     connection.execute(update(ArchiveHead).where(ArchiveHead.id == 1).values(seq=seq, hash=prev))
+
+
+transaction.before_commit(_PENDING, _append)
 
 
 # --- erasure ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from maps.models import Area
 from maps.sample_geography import all_levels
 from maps.services import current_municipality, import_boundaries
 from participation.services import join, post_comment
+from platform_core import transaction
 from platform_core.accounts.services import find_user, register_user
 from platform_core.extensions import db
 from platform_core.models import User
@@ -208,7 +209,7 @@ def seed_themes() -> None:
         parent = create_theme(main, _slug(main), position=i)
         for j, sub in enumerate(subs):
             create_theme(sub, _slug(sub), parent, position=j)
-    db.session.commit()
+    transaction.commit()
 
 
 def _slug(name: str) -> str:
@@ -241,7 +242,7 @@ def seed(count: int = 300) -> Iterator[str]:
         yield from _co_creation(accounts, neighbours)
         # The demo's history is spread over past dates behind the services: count it afresh.
         rebuild(db.session.connection())
-    db.session.commit()
+    transaction.commit()
     yield f"Demo accounts (password: {DEMO_PASSWORD}):"
     for email, _name, role in DEMO_ACCOUNTS:
         yield f"  {role:<14} {email}"
@@ -296,7 +297,7 @@ def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
         item.last_activity_at = item.created_at
         if n < count - 8:  # history: the municipality answered all but the newest few
             item.record_first_response(item.created_at + timedelta(hours=rng.randrange(3, 200)))
-    db.session.commit()
+    transaction.commit()
     yield f"Initiatives: {count} placed"
 
 

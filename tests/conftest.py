@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import text
 
+from platform_core import transaction
+
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
     "site_setting",
@@ -174,7 +176,7 @@ def app(tmp_path_factory, pdok_server, smtp_server):
         for level, data in all_levels().items():
             import_boundaries(data, level)
         seed_themes()
-        db.session.commit()
+        transaction.commit()
         assert Theme.query.count() > 0
     yield app
     with app.app_context():
@@ -200,7 +202,7 @@ def clean(app, smtp_server):
         if db.engine.dialect.name == "sqlite":
             db.session.execute(text("DELETE FROM initiative_fts"))
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'pre', open_data_published = false"))
-        db.session.commit()
+        transaction.commit()
         limiter.reset()
     clear_cache()
     smtp_server.messages.clear()

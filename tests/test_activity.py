@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from initiatives.models import Initiative
 from participation.services import join
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.transaction import unit_of_work
@@ -20,7 +21,7 @@ def test_gallery_sorts_by_recent_activity_and_cards_show_counts(app, client, pla
     henk = make_user("henk@example.nl")
     with app.app_context(), unit_of_work():
         db.session.execute(update(Initiative).values(last_activity_at=utcnow() - timedelta(days=60)))
-        db.session.commit()
+        transaction.commit()
         join(db.session.get(User, henk), db.session.get(Initiative, busy))
     html = client.get("/initiatieven?sort=activiteit").get_data(as_text=True)
     titles = re.findall(r'href="/initiatieven/\d+">([^<]+)</a></h3>', html)
@@ -36,7 +37,7 @@ def test_map_and_gallery_filter_on_recent_activity(app, client, place, make_user
         db.session.execute(
             update(Initiative).where(Initiative.id == old).values(last_activity_at=utcnow() - timedelta(days=40))
         )
-        db.session.commit()
+        transaction.commit()
     api = client.get("/api/initiatives?bbox=5.0,52.0,5.2,52.2&zoom=18&actief=30").get_json()
     assert [f["properties"]["id"] for f in api["features"]] == [fresh]
     html = client.get("/initiatieven?actief=30").get_data(as_text=True)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from initiatives.models import Initiative
 from participation.models import Comment
 from participation.services import delete_comment, edit_comment, post_comment
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -52,7 +53,7 @@ def test_anonymous_comment_is_held_for_moderation(app, client, item):
 def test_anonymous_comment_is_published_at_once_under_post_moderation(app, client, item):
     with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))
-        db.session.commit()
+        transaction.commit()
     page = f"/initiatieven/{item}"
     resp = post_form(
         client,
@@ -122,7 +123,7 @@ def test_authors_edit_within_fifteen_minutes_only(app, item, make_user):
         edit_comment(db.session.get(User, uid), comment, "Verbeterd")
         assert comment.edited_at is not None
         comment.created_at = comment.created_at - timedelta(minutes=16)
-        db.session.commit()
+        transaction.commit()
         with pytest.raises(ValidationFailed):  # too late: said next to the field, not refused as a stranger
             edit_comment(db.session.get(User, uid), db.session.get(Comment, cid), "Te laat")
         assert db.session.get(Comment, cid).body == "Verbeterd"

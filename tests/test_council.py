@@ -12,6 +12,7 @@ from council.sources import rebuild
 from initiatives.models import Initiative
 from maps.models import Area
 from participation.services import join, post_comment
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -69,7 +70,7 @@ def known(app, make_user, place):
         item_a.budget_granted, item_a.budget_spent = 900, 850
         db.session.flush()
         rebuild(db.session.connection())
-        db.session.commit()
+        transaction.commit()
         ids.update(t=t.id, a=a, b=b, c=c)
     return ids
 
@@ -168,7 +169,7 @@ def test_admin_publishes_open_data_at_a_stable_url(app, client, known):
     assert again.get_data() == b""
     with app.app_context(), unit_of_work():
         db.session.get(Initiative, known["a"]).budget_spent = 900
-        db.session.commit()
+        transaction.commit()
     changed = visitor.get("/open-data/initiatieven.geojson", headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
@@ -176,7 +177,7 @@ def test_admin_publishes_open_data_at_a_stable_url(app, client, known):
         from sqlalchemy import text
 
         db.session.execute(text("UPDATE municipality SET open_data_published = false"))
-        db.session.commit()
+        transaction.commit()
 
 
 def test_trend_per_month_with_a_table(client, known):
@@ -207,7 +208,7 @@ def test_credits_distribution_per_trajectory_is_exact(app, client, known, make_u
         for i, total in enumerate([3, 7, 7, 12, 40, 41, 90, 160]):
             db.session.add(CreditTotal(user_id=players[i], trajectory_id=other.id, total=total))
         db.session.add(CreditTotal(user_id=known["owner"], trajectory_id=other.id, total=0))  # nothing earned
-        db.session.commit()
+        transaction.commit()
         totals = sorted(db.session.scalars(select(CreditTotal.total).where(CreditTotal.trajectory_id == known["t"])))
         totals = [t for t in totals if t > 0]
         assert len(totals) >= 5

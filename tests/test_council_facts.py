@@ -17,6 +17,7 @@ from maps.models import Area
 from participation.models import Comment
 from participation.moderation import decide
 from participation.services import add_need, delete_comment, join, leave, post_comment, respond_to_need, toggle_pluim
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -90,7 +91,7 @@ def test_every_write_keeps_the_facts_exact(app, people, place):
         haven = db.session.scalar(select(Area).where(Area.name == "Havenbuurt"))
         spot = to_shape(haven.geom).representative_point()
         update_initiative(owner, item, initiative_input(title="Moestuin", lat=spot.y, lon=spot.x))
-        db.session.commit()
+        transaction.commit()
         facts = db.session.scalars(select(ContributionFact).where(ContributionFact.initiative_id == item_id)).all()
         assert {(f.area_id, f.trajectory_id) for f in facts} == {(haven.id, trajectory.id)}
         exact()
@@ -124,7 +125,7 @@ def test_meeting_attendance_counts_where_and_when_the_meeting_was(app, people):
         facts = db.session.scalars(select(ContributionFact).where(ContributionFact.meeting_id == meeting.id)).all()
         assert [(f.kind, f.person_id, f.area_id) for f in facts] == [(6, people["anna"], spoorzicht.id)]
         assert facts[0].day == (date(2026, 3, 4) - date(2000, 1, 1)).days
-        db.session.commit()
+        transaction.commit()
         exact()
         f = dashboard(Scope(start=date(2026, 3, 1), end=date(2026, 3, 31)))
         assert f["contributions"]["bijeenkomst"] == 1
@@ -136,7 +137,7 @@ def test_rebuild_restores_facts_and_the_cli_reports_drift(app, runner, people, p
     with app.app_context(), unit_of_work():
         join(db.session.get(User, people["anna"]), db.session.get(Initiative, item_id))
         db.session.execute(ContributionFact.__table__.delete().where(ContributionFact.kind == 2))
-        db.session.commit()
+        transaction.commit()
     result = runner.invoke(args=["council", "verify"])
     assert result.exit_code == 1
     assert "missing: (2," in result.output
@@ -146,13 +147,13 @@ def test_rebuild_restores_facts_and_the_cli_reports_drift(app, runner, people, p
     assert "ok: 2 facts" in result.output
     with app.app_context(), unit_of_work():
         db.session.execute(PersonSummary.__table__.update().values(contributions=PersonSummary.contributions + 1))
-        db.session.commit()
+        transaction.commit()
     result = runner.invoke(args=["council", "verify"])
     assert result.exit_code == 1  # a summary that no longer matches its facts is reported too
     assert "extra: ('fact_person'," in result.output
     with app.app_context(), unit_of_work():
         assert rebuild(db.session.connection()) == 2
-        db.session.commit()
+        transaction.commit()
     assert runner.invoke(args=["council", "verify"]).exit_code == 0
 
 
@@ -167,7 +168,7 @@ def test_comment_status_and_response_hours_follow_edits(app, people, place):
         comment = post_comment(item, "Goed plan", db.session.get(User, people["anna"]))
         delete_comment(db.session.get(User, people["anna"]), comment)
         rebuild(db.session.connection())  # the initiative was backdated above, behind the services
-        db.session.commit()
+        transaction.commit()
         assert db.session.scalar(select(Comment.status).where(Comment.id == comment.id)) == "deleted"
         assert kinds(item_id) == [1]
         exact()

@@ -14,6 +14,7 @@ from initiatives.models import Initiative
 from participation.models import Comment
 from participation.moderation import decide
 from participation.services import join, leave, post_comment, toggle_pluim
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.spatial import begin_write
@@ -139,7 +140,7 @@ def test_daily_caps_hold(app, world):
         tomorrow = utcnow() + timedelta(days=1)
         cid = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()))
         award(world["henk"], world["t"], "comment", "comment", cid, now=tomorrow)
-        db.session.commit()
+        transaction.commit()
         assert len(_events(user_id=world["henk"], kind="comment")) == 6
 
 
@@ -167,7 +168,7 @@ def test_verify_finds_drift_and_rebuild_repairs_it(app, runner, world):
     with app.app_context(), unit_of_work():
         join(u(world["henk"]), db.session.get(Initiative, world["item"]))
         db.session.execute(text("UPDATE credit_total SET total = total + 5"))
-        db.session.commit()
+        transaction.commit()
         assert len(verify()) == 2
     result = runner.invoke(args=["credits", "verify"])
     assert result.exit_code == 1
@@ -217,7 +218,7 @@ def test_two_hundred_identical_awards_make_exactly_one_event(app, world):
         with app.app_context(), unit_of_work():
             begin_write(db.session)
             award(world["henk"], world["t"], "meeting_attended", "attendance", 4242)
-            db.session.commit()
+            transaction.commit()
 
     assert _threads(200, one) == []
     with app.app_context(), unit_of_work():
@@ -236,7 +237,7 @@ def test_a_thousand_mixed_awards_and_reversals_keep_the_books_straight(app, worl
                 reverse("attendance", 10_000 + (i % 200), "Correctie")
             else:
                 award(people[i % 3], world["t"], "meeting_attended", "attendance", 10_000 + (i % 200))
-            db.session.commit()
+            transaction.commit()
 
     assert _threads(1000, work) == []
     with app.app_context(), unit_of_work():

@@ -11,6 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import text
 
 from credits.services import award, balance, current_rules, reverse, set_rules, verify
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -40,7 +41,7 @@ def test_ledger_rules_hold_in_every_sequence(app, make_user):
             self.ctx.push()
             for table in ("credit_event", "credit_total", "credit_rule", "credit_ruleset"):
                 db.session.execute(text(f"DELETE FROM {table}"))
-            db.session.commit()
+            transaction.commit()
             self.now = START
             rules = current_rules(trajectory_id)
             self.weights, self.caps, self.pending_hours = dict(rules.weights), dict(rules.caps), rules.pending_hours
@@ -53,7 +54,7 @@ def test_ledger_rules_hold_in_every_sequence(app, make_user):
         @rule(person=st.sampled_from(people), kind=st.sampled_from(KINDS_USED), source=st.integers(0, 12))
         def give(self, person, kind, source):
             event = award(person, trajectory_id, kind, kind, source, now=self.now)
-            db.session.commit()
+            transaction.commit()
             key = (person, kind, source)
             today = sum(
                 1
@@ -72,7 +73,7 @@ def test_ledger_rules_hold_in_every_sequence(app, make_user):
         @rule(kind=st.sampled_from(KINDS_USED), source=st.integers(0, 12))
         def take_back(self, kind, source):
             reverse(kind, source, "Correctie", now=self.now)
-            db.session.commit()
+            transaction.commit()
             for (_p, k, s), a in self.awards.items():
                 if k == kind and s == source:
                     a[3] = True

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select, text
 
 from initiatives.models import Initiative
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -30,7 +31,7 @@ def _empty(app):
             db.session.execute(text(f"DELETE FROM {table}"))
         if db.engine.dialect.name == "sqlite":
             db.session.execute(text("DELETE FROM initiative_fts"))
-        db.session.commit()
+        transaction.commit()
 
 
 def test_demo_seed_is_deterministic_and_idempotent(app, runner):

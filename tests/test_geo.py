@@ -13,6 +13,7 @@ from sqlalchemy import select
 from maps.geometry import ensure_inside, parse_location
 from maps.models import Area, Municipality
 from maps.services import import_boundaries, neighbourhood_for
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.validation import ValidationFailed
 
@@ -59,7 +60,7 @@ def test_import_repairs_self_intersecting_polygon_and_reports_skips(ctx):
     area = db.session.scalar(select(Area).where(Area.code == "T1"))
     assert area.name == "Strik"
     db.session.delete(area)
-    db.session.commit()
+    transaction.commit()
 
 
 def test_import_rejects_non_feature_collections(ctx):

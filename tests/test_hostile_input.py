@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from initiatives.models import Initiative
 from participation.models import Comment
+from platform_core import transaction
 from platform_core.extensions import db, limiter
 
 from .conftest import INSIDE, login, post_form
@@ -116,7 +117,7 @@ def test_hostile_alternative_texts_for_pictures(app, client, make_user, place, n
         with app.app_context():
             for image in db.session.scalars(select(InitiativeImage)):
                 db.session.delete(image)
-            db.session.commit()
+            transaction.commit()
     with app.app_context():
         assert not [a for a in db.session.scalars(select(InitiativeImage.alt)) if "\x00" in a]
 

@@ -14,6 +14,7 @@ from initiatives.models import Initiative
 from participation.models import Comment, Notification
 from participation.notify import send_digests, set_mode
 from participation.services import follow, join, post_comment
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.transaction import unit_of_work
@@ -161,7 +162,7 @@ def test_digest_command(app, runner, scene, smtp_server):
 def test_anonymous_author_hears_about_replies_and_can_unsubscribe(app, client, scene, smtp_server):
     with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))
-        db.session.commit()
+        transaction.commit()
         item = db.session.get(Initiative, scene["item"])
         top = post_comment(item, "Mag mijn hond mee?", author_name="Ans", author_email="ans@example.nl")
         post_comment(item, "Natuurlijk!", _user(scene["owner"]), parent=top)

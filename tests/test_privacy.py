@@ -3,6 +3,7 @@ statement and register, and the hash-chained archive (with every kind of tamperi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from initiatives.models import ContactMessage, Initiative
 from participation.models import Comment, Follow, Notification
 from participation.moderation import decide
 from participation.services import join, post_comment
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import Consent, User, utcnow
 from platform_core.transaction import unit_of_work
@@ -119,7 +121,7 @@ def test_any_tampering_makes_verify_fail(app, town, runner, how):
     with app.app_context():
         for statement in TAMPERING[how]:
             db.session.execute(text(statement))
-        db.session.commit()
+        transaction.commit()
     result = runner.invoke(args=["archive", "verify"])
     assert result.exit_code == 1, result.output
     assert "FAILED" in result.output
@@ -134,7 +136,7 @@ def test_truncation_that_also_rewrites_the_head_is_caught_by_a_published_head(ap
             text("UPDATE archive_head SET seq = seq - 1, hash = (SELECT hash FROM archive_entry WHERE seq = :s)"),
             {"s": seq - 1},
         )
-        db.session.commit()
+        transaction.commit()
         assert archive.verify()[1] == []  # consistent in itself …
     result = runner.invoke(args=["archive", "verify", "--expect-head", published])
     assert result.exit_code == 1
@@ -440,3 +442,16 @@ def test_deleting_your_only_comment_after_the_municipality_answered_keeps_counci
             delete_comment(db.session.get(User, town["henk"]), db.session.get(Comment, town["kept"]))
         result = council_verify(db.session.connection())
         assert (result["missing"], result["extra"]) == ([], [])
+
+
+def test_a_savepoint_rolled_back_inside_an_action_keeps_its_entries(app, town):
+    """A lost race caught inside a service (a savepoint) must not drop the action's record."""
+    with app.app_context():
+        before = archive.head()
+        item = db.session.get(Initiative, town["item"])
+        post_comment(item, "Dit blijft bewaard", db.session.get(User, town["henk"]))
+        with contextlib.suppress(RuntimeError), db.session.begin_nested():
+            raise RuntimeError("a concurrent request won")
+        transaction.commit()
+        assert archive.head()[0] == before[0] + 1
+        assert archive.verify()[1] == []

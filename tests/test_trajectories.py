@@ -12,6 +12,7 @@ from initiatives.models import Initiative
 from maps.models import Area
 from participation.models import Comment, Notification
 from participation.services import join, post_comment
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -215,11 +216,11 @@ def test_queue_puts_overdue_first_counting_working_days(app, cast, place):
         old.created_at = datetime(2026, 11, 6, 9, 0)  # Friday, two weeks ago
         fresh = db.session.get(Initiative, fresh_id)
         fresh.created_at = datetime(2026, 11, 20, 9, 0)  # Friday
-        db.session.commit()
+        transaction.commit()
         question = post_comment(old, "Mag dit op gemeentegrond?", u(cast["henk"]))
         question.to_municipality = True
         question.created_at = datetime(2026, 11, 13, 9, 0)
-        db.session.commit()
+        transaction.commit()
         queue = response_queue(now=datetime(2026, 11, 23, 9, 0))  # Monday
         kinds = [(e["kind"], e["initiative"].title, e["overdue"]) for e in queue]
         assert kinds[0] == ("initiative", "Groene binnentuin", True)  # 11 working days

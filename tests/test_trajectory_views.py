@@ -11,6 +11,7 @@ from council.sources import rebuild
 from initiatives.models import Initiative
 from maps.models import Area
 from participation.models import Comment
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -340,10 +341,10 @@ def test_ambassador_sees_newcomers_in_their_buurten(app, client, cast, make_user
         make_ambassador(db.session.get(User, cast["admin"]), db.session.get(User, cast["amb"]), [area.id])
         item = db.session.get(Initiative, cast["item"])
         item.created_at = utcnow() - timedelta(days=90)  # Olga placed it long ago: not new
-        db.session.commit()
+        transaction.commit()
         old = post_comment(item, "Ik doe al jaren mee.", db.session.get(User, regular))
         old.created_at = utcnow() - timedelta(days=60)
-        db.session.commit()
+        transaction.commit()
         post_comment(item, "Kees weer hier.", db.session.get(User, regular))
         post_comment(item, "Hallo, ik ben nieuw in de buurt!", db.session.get(User, newbie))
         rebuild(db.session.connection())  # history was backdated above, behind the services

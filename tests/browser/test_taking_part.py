@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from initiatives.models import Initiative
 from participation.services import post_comment
+from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -37,7 +38,7 @@ def test_resident_joins_with_an_offer(page, item, make_user):
 def test_visitor_comments_without_an_account(app, page, item):
     with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))
-        db.session.commit()
+        transaction.commit()
     page.goto(f"/initiatieven/{item}")
     page.fill("#reactie-nieuw-body", "Ik kom zaterdag helpen!")
     page.fill("#reactie-nieuw-naam", "Buurvrouw Ans")
@@ -79,7 +80,7 @@ def test_no_user_text_runs_as_script(app, page, live_server, make_user, place):
     )
     with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))
-        db.session.commit()
+        transaction.commit()
         item = db.session.get(Initiative, item_id)
         post_comment(item, f"Reactie {evil} javascript:alert(5) https://example.org/?q=<b>", db.session.get(User, uid))
         post_comment(item, f"Anoniem {evil}", author_name=f"Naam {evil}"[:80])

@@ -1,8 +1,12 @@
 """Bounding-box queries for the treasure map, clustered on the server at low zoom.
 
-Below ``CLUSTER_BELOW_ZOOM`` initiatives are aggregated into a grid of cells
-about ``CELL_PX`` screen pixels wide; from that zoom on, individual points are
-returned and the browser clusters them with Leaflet.markercluster.
+Below ``CLUSTER_BELOW_ZOOM`` initiatives come as clusters, one per grid cell about
+``CELL_PX`` screen pixels wide, read from the grid the write path keeps
+(:mod:`initiatives.map_grid`): the cost depends on the cells on the screen, not on how many
+initiatives there are. Filters the grid does not know (theme, area, words, recent activity)
+aggregate the matching initiatives on the fly. From ``CLUSTER_BELOW_ZOOM`` on, individual
+points are returned and the browser clusters them; when a box holds more than
+``MAX_POINTS``, the answer is clusters again — never a silently cut list.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from sqlalchemy import Integer, cast, func, select
 from platform_core.extensions import db
 from platform_core.spatial import bbox_filter
 
+from . import map_grid
+from .map_grid import cell_size
 from .models import Initiative
 from .search import Filters, apply_filters
 
 CLUSTER_BELOW_ZOOM = 15
-CELL_PX = 80
-MAX_POINTS = 5000
+MAX_POINTS = 2000
 
 
 class BadRequest(ValueError):
@@ -52,10 +57,6 @@ def parse_zoom(raw: str | None) -> int:
     if not 0 <= zoom <= 22:
         raise BadRequest("zoom moet tussen 0 en 22 liggen")
     return zoom
-
-
-def cell_size(zoom: int) -> float:
-    return 360.0 / (256 * 2**zoom) * CELL_PX
 
 
 def _base(bbox, filters: Filters):  # noqa: ANN001
@@ -99,9 +100,10 @@ def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:  # noqa
 
 
 def _point_feature(id_: int, title: str, type_: str, lon: float, lat: float, thumb: str | None = None) -> dict:
-    properties = {"id": id_, "title": title, "type": type_, "url": f"/initiatieven/{id_}"}
+    # Only what a marker needs; the page of an initiative is /initiatieven/<id>.
+    properties = {"id": id_, "title": title, "type": type_}
     if thumb:
-        properties["thumb"] = f"/initiatieven/fotos/{thumb}"
+        properties["thumb"] = thumb
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
@@ -109,35 +111,72 @@ def _point_feature(id_: int, title: str, type_: str, lon: float, lat: float, thu
     }
 
 
-def map_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
-    if zoom >= CLUSTER_BELOW_ZOOM:
-        rows = point_rows(bbox, filters)
-        truncated = len(rows) > MAX_POINTS
-        feats = [_point_feature(*r) for r in rows[:MAX_POINTS]]
-        return {"type": "FeatureCollection", "features": feats, "clustered": False, "truncated": truncated}
-    rows = clustered_rows(bbox, zoom, filters)
-    singles = {r[5]: r for r in rows if r[2] == 1}
-    titles = {}
-    if singles:
-        titles = {
-            i: (t, ty, th)
-            for i, t, ty, th in db.session.execute(
-                select(Initiative.id, Initiative.title, Initiative.type, Initiative.cover_thumb).where(
-                    Initiative.id.in_(list(singles))
-                )
+def _cluster_feature(n: int, lon: float, lat: float, bounds: list[float]) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": {"cluster": True, "count": n, "bounds": [round(v, 6) for v in bounds]},
+    }
+
+
+def _singles(ids: list[int]) -> dict[int, tuple]:
+    if not ids:
+        return {}
+    return {
+        i: (t, ty, th)
+        for i, t, ty, th in db.session.execute(
+            select(Initiative.id, Initiative.title, Initiative.type, Initiative.cover_thumb).where(
+                Initiative.id.in_(ids), Initiative.visibility == "published"
             )
-        }
+        )
+    }
+
+
+def _collection(features: list[dict], clustered: bool) -> dict:
+    return {"type": "FeatureCollection", "features": features, "clustered": clustered, "truncated": False}
+
+
+def grid_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
+    """Clusters from the kept grid: one row per non-empty cell on the screen."""
+    rows = map_grid.cells(bbox, zoom, filters.types)
+    titles = _singles([int(r[5]) for r in rows if r[2] == 1])
+    size = cell_size(zoom)
+    feats = []
+    for gx, gy, n, sx, sy, sid in rows:
+        lon, lat = sx / n, sy / n
+        if n == 1 and int(sid) in titles:
+            feats.append(_point_feature(int(sid), *titles[int(sid)][:2], lon, lat, titles[int(sid)][2]))
+        else:
+            cell = [gx * size - 180.0, gy * size - 90.0, (gx + 1) * size - 180.0, (gy + 1) * size - 90.0]
+            feats.append(_cluster_feature(int(n), lon, lat, cell))
+    return _collection(feats, True)
+
+
+def live_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
+    """Clusters computed over the initiatives matching filters the grid does not know."""
+    rows = clustered_rows(bbox, zoom, filters)
+    titles = _singles([r[5] for r in rows if r[2] == 1])
     feats = []
     for _gx, _gy, n, ax, ay, min_id, x1, y1, x2, y2 in rows:
         if n == 1:
             title, type_, thumb = titles[min_id]
             feats.append(_point_feature(min_id, title, type_, ax, ay, thumb))
         else:
-            feats.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(ax, 6), round(ay, 6)]},
-                    "properties": {"cluster": True, "count": n, "bounds": [x1, y1, x2, y2]},
-                }
-            )
-    return {"type": "FeatureCollection", "features": feats, "clustered": True, "truncated": False}
+            feats.append(_cluster_feature(n, ax, ay, [x1, y1, x2, y2]))
+    return _collection(feats, True)
+
+
+def gridded(filters: Filters) -> bool:
+    return not (filters.theme or filters.area or filters.q or filters.active_days)
+
+
+def map_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
+    grid_zoom = min(zoom, max(map_grid.GRID_ZOOMS))
+    if zoom < CLUSTER_BELOW_ZOOM:
+        return grid_features(bbox, zoom, filters) if gridded(filters) else live_features(bbox, zoom, filters)
+    if gridded(filters) and map_grid.count_in(bbox, grid_zoom, filters.types) > MAX_POINTS:
+        return grid_features(bbox, grid_zoom, filters)
+    rows = point_rows(bbox, filters)
+    if len(rows) > MAX_POINTS:
+        return live_features(bbox, grid_zoom, filters)
+    return _collection([_point_feature(*r) for r in rows], False)

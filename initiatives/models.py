@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from geoalchemy2 import Geometry
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import BigInteger, Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maps.models import Area
@@ -212,3 +212,23 @@ class InitiativeImage(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     initiative: Mapped[Initiative] = relationship(back_populates="images")
+
+
+class MapCell(db.Model):
+    """How many published initiatives of one type lie in one grid cell at one zoom level.
+
+    Kept up to date by the write path (:mod:`initiatives.map_grid`), so the clustered map
+    reads a number of rows bounded by the screen, however many initiatives there are. The sums
+    give a cluster's centre, and for a cell holding one initiative its exact id and position.
+    """
+
+    __tablename__ = "map_cell"
+
+    zoom: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    gx: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    gy: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    sum_lon: Mapped[float] = mapped_column(Float, default=0.0)
+    sum_lat: Mapped[float] = mapped_column(Float, default=0.0)
+    sum_id: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -126,8 +126,10 @@ SPEC = {
                                                 "id": {"type": "integer"},
                                                 "title": {"type": "string"},
                                                 "type": {"type": "string"},
-                                                "url": {"type": "string"},
-                                                "thumb": {"type": "string"},
+                                                "thumb": {
+                                                    "type": "string",
+                                                    "description": "thumbnail, at /initiatieven/fotos/{thumb}",
+                                                },
                                             },
                                         },
                                     ]

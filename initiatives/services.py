@@ -20,6 +20,7 @@ from platform_core.policy import can, require
 from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import ValidationFailed
 
+from . import map_grid
 from .markdown import render_markdown
 from .models import STATUSES, TYPES, Initiative, InitiativeLink, Theme
 from .search import index_initiative
@@ -176,6 +177,8 @@ def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
     db.session.add(initiative)
     db.session.flush()
     index_initiative(initiative)
+    if initiative.visibility == "published":
+        map_grid.add(initiative)
     initiative_placed.send(initiative)
     return initiative
 
@@ -194,13 +197,38 @@ def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
     before = {name: getattr(initiative, name) for name in WATCHED}
+    placed = (initiative.id, initiative.type, initiative.lon, initiative.lat)
     _apply(initiative, clean)
     db.session.flush()
     index_initiative(initiative)
+    moved = placed != (initiative.id, initiative.type, initiative.lon, initiative.lat)
+    if moved and initiative.visibility == "published":
+        map_grid.remove(*placed)
+        map_grid.add(initiative)
     changed = {name for name in WATCHED if getattr(initiative, name) != before[name]}
     if changed:
         initiative_changed.send(initiative, changed=changed, old_status=before["status"], actor_id=actor.id)
     return initiative
+
+
+_KEEP = object()
+
+
+def set_visibility(initiative: Initiative, visibility: str, hidden_reason: str | None | object = _KEEP) -> bool:
+    """Publish, hold or hide an initiative (moderation, erasure); the map follows. Returns whether
+    the visibility changed; the caller tells the others with ``initiative_changed``."""
+    before = initiative.visibility
+    if hidden_reason is not _KEEP:
+        initiative.hidden_reason = hidden_reason
+    if visibility == before:
+        return False
+    initiative.visibility = visibility
+    db.session.flush()
+    if before == "published":
+        map_grid.remove(initiative.id, initiative.type, initiative.lon, initiative.lat)
+    elif visibility == "published":
+        map_grid.add(initiative)
+    return True
 
 
 def theme_tree() -> list[Theme]:

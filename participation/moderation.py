@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from initiatives.markdown import render_markdown
 from initiatives.models import Initiative
+from initiatives.services import set_visibility
 from initiatives.signals import initiative_changed
 from platform_core.contributions import Contribution
 from platform_core.extensions import db
@@ -145,15 +146,14 @@ def _hidden_reason(reason: str) -> str:
 
 
 def _decide_initiative(initiative: Initiative, action: str, reason: str) -> None:
-    before = initiative.visibility
     if action == "hide":
-        initiative.visibility, initiative.hidden_reason = "hidden", reason
+        changed = set_visibility(initiative, "hidden", reason)
     elif action in ("restore", "publish"):
-        initiative.visibility, initiative.hidden_reason = "published", None
+        changed = set_visibility(initiative, "published", None)
     else:
-        initiative.visibility = "held"
+        changed = set_visibility(initiative, "held")
     db.session.flush()
-    if initiative.visibility != before:
+    if changed:
         initiative_changed.send(initiative, changed={"visibility"}, reason=_hidden_reason(reason))
 
 

@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from credits.models import StandingOptIn
 from initiatives.models import ContactMessage, Initiative
+from initiatives.services import set_visibility
 from initiatives.signals import initiative_changed
 from participation.models import Comment, Flag, Follow, NeedResponse, Notification, Participation
 from participation.signals import withdrawn
@@ -64,9 +65,7 @@ def erase_account(actor: User, user: User, keep_contributions: bool = True) -> d
     for initiative in db.session.scalars(select(Initiative).where(Initiative.owner_id == uid)):
         initiative.contact_name = initiative.contact_email = None
         if not keep_contributions and initiative.visibility == "published":
-            initiative.visibility = "hidden"
-            initiative.hidden_reason = _("Verwijderd op verzoek van de initiatiefnemer.")
-            db.session.flush()
+            set_visibility(initiative, "hidden", _("Verwijderd op verzoek van de initiatiefnemer."))
             initiative_changed.send(initiative, changed={"visibility"}, reason=initiative.hidden_reason)
             report["initiatives_withdrawn"] += 1
     db.session.execute(update(Participation).where(Participation.user_id == uid).values(offer=None))

@@ -24,6 +24,7 @@ from platform_core import transaction
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
     "site_setting",
+    "map_cell",
     "archive_erasable",
     "archive_entry",
     "archive_head",

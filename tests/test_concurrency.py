@@ -20,6 +20,7 @@ from participation.models import Comment, Participation, Pluim
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
+from initiatives import map_grid
 from privacy.archive import verify as archive_verify
 from privacy.models import ArchiveEntry
 from tests.conftest import INSIDE, PASSWORD
@@ -146,3 +147,5 @@ def test_many_people_at_once_never_fail_and_count_exactly(app, gunicorn, crowd):
         assert kinds["comment.published"] == PEOPLE * ROUNDS * 2
         assert kinds["initiative.placed"] == PEOPLE * ROUNDS + PEOPLE + 1
         assert entries == sum(kinds.values())
+        # The map's grid counted every placement exactly once while they came in together.
+        assert map_grid.verify() == []

@@ -21,6 +21,9 @@
       .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
 
+  function pageOf(p) { return frame.dataset.detail.replace(/\/0$/, "/" + p.id); }
+  function thumbOf(p) { return frame.dataset.thumbs.replace("__", encodeURIComponent(p.thumb)); }
+
   function pointMarker(f) {
     var c = f.geometry.coordinates;
     var p = f.properties;
@@ -28,8 +31,8 @@
       title: p.title, alt: p.title,
       icon: L.divIcon({ className: "initiative-marker type-" + p.type, iconSize: [18, 18] })
     });
-    var thumb = p.thumb ? '<img src="' + esc(p.thumb) + '" alt="" width="160" height="120"><br>' : "";
-    marker.bindPopup(thumb + '<a href="' + esc(p.url) + '">' + esc(p.title) + "</a>");
+    var thumb = p.thumb ? '<img src="' + esc(thumbOf(p)) + '" alt="" width="160" height="120"><br>' : "";
+    marker.bindPopup(thumb + '<a href="' + esc(pageOf(p)) + '">' + esc(p.title) + "</a>");
     return marker;
   }
 
@@ -69,7 +72,7 @@
     var html = "<p>" + esc(total === 1 ? words.one_in_view : words.n_in_view.replace("{n}", total)) + "</p>";
     if (!data.clustered && points.length && points.length <= 50) {
       html += "<ul>" + points.map(function (f) {
-        return '<li><a href="' + esc(f.properties.url) + '">' + esc(f.properties.title) + "</a></li>";
+        return '<li><a href="' + esc(pageOf(f.properties)) + '">' + esc(f.properties.title) + "</a></li>";
       }).join("") + "</ul>";
     } else if (total) {
       html += "<p>" + esc(words.zoom_in) + "</p>";

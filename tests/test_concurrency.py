@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 
 from council.sources import verify as council_verify
 from credits.services import verify as credits_verify
+from initiatives import map_grid
 from initiatives.models import Initiative
 from participation.models import Comment, Participation, Pluim
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from initiatives import map_grid
 from privacy.archive import verify as archive_verify
 from privacy.models import ArchiveEntry
 from tests.conftest import INSIDE, PASSWORD

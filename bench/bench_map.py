@@ -1,6 +1,7 @@
 """Treasure-map benchmark: /api/initiatives against the raw indexed SQL, and page size.
 
-Usage: python bench/bench_map.py --database URL --count 10000 [--runs 60]
+Usage: python bench/bench_map.py --database URL --count 10000 [--runs 60] [--root CHECKOUT]
+(``--root``: measure another checkout's code, e.g. the commit before a change; see map.sh)
 Seeds COUNT initiatives spread over the municipality (Utrecht from ../shared when
 present, else the sample municipality), then reports p50/p95 in milliseconds for a
 neighbourhood-sized bbox (zoom 16, individual points) and a city-sized bbox (zoom 12,
@@ -22,10 +23,12 @@ import numpy as np
 import shapely
 from sqlalchemy import text
 
-from platform_core import transaction
-
 ROOT = Path(__file__).resolve().parents[1]
+if "--root" in sys.argv:
+    ROOT = Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
+
+from platform_core import transaction  # noqa: E402
 
 NEIGHBOURHOOD = (5.110, 52.086, 5.125, 52.095)
 CITY_ZOOM, NEIGHBOURHOOD_ZOOM = 12, 16
@@ -113,6 +116,12 @@ def seed(app, count: int) -> None:
         )
         for start in range(0, count, 5000):
             db.session.execute(stmt, rows[start : start + 5000])
+        try:  # the grid the write path keeps, where the code has one
+            from initiatives.map_grid import rebuild
+        except ImportError:
+            pass
+        else:
+            rebuild()
         if db.engine.dialect.name == "postgresql":
             transaction.commit()
             db.session.execute(text("ANALYZE initiative"))
@@ -142,6 +151,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--naive", action="store_true", help="also build the naive all-markers map")
+    parser.add_argument("--root", default=str(ROOT), help="the checkout whose code is measured")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -179,9 +189,19 @@ def main() -> None:
 
         return run
 
+    def answer(bbox, zoom):
+        data = json.loads(client.get(f"/api/initiatives?bbox={','.join(map(str, bbox))}&zoom={zoom}").data)
+        total = sum(f["properties"].get("count", 1) for f in data["features"])
+        size = len(client.get(f"/api/initiatives?bbox={','.join(map(str, bbox))}&zoom={zoom}").data)
+        return {"features": len(data["features"]), "initiatives": total, "bytes": size,
+                "clustered": data["clustered"], "truncated": data.get("truncated")}  # fmt: skip
+
     result = {
         "database": args.database.split(":")[0],
+        "root": str(ROOT),
         "count": args.count,
+        "neighbourhood_answer": answer(NEIGHBOURHOOD, NEIGHBOURHOOD_ZOOM),
+        "city_answer": answer(city, CITY_ZOOM),
         "seed_seconds": round(seeded, 1),
         "neighbourhood_hits": in_hood,
         "neighbourhood_api": timed(api(NEIGHBOURHOOD, NEIGHBOURHOOD_ZOOM), args.runs),

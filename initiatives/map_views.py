@@ -1,12 +1,19 @@
-"""The treasure map page: folium map + filters + address search, state in the URL."""
+"""The treasure map page: folium map + filters + address search, state in the URL.
+
+The folium part (tiles, city outline, buurt outlines) does not depend on the request: it is
+built once per municipality, boundaries version and language and kept in the process; the
+view asked for in the URL (or found by the address search) is handed to the page's script,
+which moves the map there. Markers come from the API.
+"""
 
 from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from maps.builders import add_outlines, base_map, bounds_of, render_parts
+from maps.builders import MapParts, add_outlines, base_map, bounds_of, for_page, render_parts
 from maps.geocoder import geocode
-from maps.services import areas_by_level, current_municipality
+from maps.services import areas_by_level, boundaries_version, current_municipality
+from platform_core.i18n import language
 from platform_core.policy import public
 
 from . import map_bp as bp
@@ -29,6 +36,24 @@ def map_view_state() -> tuple[float | None, float | None, int | None]:
     return lat, lon, int(z) if z is not None else None
 
 
+_BUILT: dict[tuple, MapParts] = {}
+
+
+def map_parts(municipality) -> MapParts:  # noqa: ANN001
+    """The map's folium HTML and script, built once per configuration; a fresh nonce per page."""
+    key = (municipality.id, boundaries_version(), language())
+    built = _BUILT.get(key)
+    if built is None:
+        bounds = bounds_of(municipality.area.display_geojson)
+        m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
+        add_outlines(m, areas_by_level("buurt"))
+        built = render_parts(m, nonce=False)
+        if len(_BUILT) > 16:  # old versions of the boundaries
+            _BUILT.clear()
+        _BUILT[key] = built
+    return for_page(built)
+
+
 @bp.route("/")
 @public
 def treasure_map():
@@ -43,13 +68,7 @@ def treasure_map():
         found, _source = geocode(address, municipality.name)
         if found:
             lat, lon, zoom = found[0]["lat"], found[0]["lon"], 17
-    bounds = bounds_of(municipality.area.display_geojson)
-    if lat is None or lon is None:
-        m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
-    else:
-        m = base_map((lat, lon), zoom or 16)
-    add_outlines(m, areas_by_level("buurt"))
-    parts = render_parts(m)
+    parts = map_parts(municipality)
     return render_template(
         "maps/treasure_map.html",
         municipality=municipality,
@@ -63,4 +82,5 @@ def treasure_map():
         address=address,
         found=found,
         gallery_url=url_for("initiatives.gallery", **filters.as_args()),
+        view={"lat": lat, "lon": lon, "zoom": zoom or 16} if lat is not None and lon is not None else None,
     )

@@ -82,16 +82,24 @@ def inert_text(value: object) -> str:
     return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
-def render_parts(m: folium.Map) -> MapParts:
+def render_parts(m: folium.Map, nonce: bool = True) -> MapParts:
+    """The map's parts for a page; ``nonce=False`` leaves the scripts bare, for a cached copy
+    that gets each page's nonce with :func:`for_page`."""
     root = m.get_root()
     root.render()
     header = _DROP.sub("", root.header.render())
+    script = f"<script>{root.script.render()}</script>"
     return MapParts(
-        header=with_nonce(header),
+        header=with_nonce(header) if nonce else Markup(header),  # noqa: S704  # nosec B704
         html=Markup(root.html.render()),  # noqa: S704 (folium output; user text goes through inert_text)  # nosec B704
-        script=with_nonce(f"<script>{root.script.render()}</script>"),
+        script=with_nonce(script) if nonce else Markup(script),  # noqa: S704  # nosec B704
         name=m.get_name(),
     )
+
+
+def for_page(parts: MapParts) -> MapParts:
+    """A cached, bare copy of the parts with this page's nonce on every script."""
+    return MapParts(with_nonce(str(parts.header)), parts.html, with_nonce(str(parts.script)), parts.name)
 
 
 def bounds_of(display_geojson: str) -> list[list[float]]:

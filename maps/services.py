@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from shapely.geometry import mapping, shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
+from platform_core import settings
 from platform_core.extensions import db
 from platform_core.validation import ValidationFailed
 
@@ -135,7 +137,16 @@ def import_boundaries(
                 db.session.add(municipality)
             municipality.name, municipality.area = name, area
     db.session.flush()
+    settings.store(BOUNDARIES_VERSION, secrets.token_hex(8))
     return report
+
+
+BOUNDARIES_VERSION = "boundaries_version"
+
+
+def boundaries_version() -> str:
+    """Changes whenever boundaries are imported: what pages built from them are cached by."""
+    return settings.stored(BOUNDARIES_VERSION) or "0"
 
 
 def current_municipality() -> Municipality | None:

@@ -69,6 +69,22 @@ def get(key: str) -> str:
     return default
 
 
+def stored(key: str) -> str | None:
+    """A value the platform keeps for itself (not one an administrator sets)."""
+    return _all().get(key)
+
+
+def store(key: str, value: str) -> None:
+    row = db.session.get(SiteSetting, key)
+    if row is None:
+        db.session.add(SiteSetting(key=key, value=value))
+    else:
+        row.value = value
+    db.session.flush()
+    if has_app_context():
+        g.pop("site_settings", None)
+
+
 def label(key: str) -> str | None:
     """An administrator's wording for a type label or explanation (``type.zelfbeheer.nl``)."""
     return _all().get(key) or None

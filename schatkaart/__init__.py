@@ -26,6 +26,7 @@ from participation.text import render_plain
 from platform_core import policy, settings
 from platform_core.accounts import bp as accounts_bp
 from platform_core.accounts.sessions import register_sessions
+from platform_core.caching import register_caching
 from platform_core.config import load_config
 from platform_core.errors import register_error_handlers
 from platform_core.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     policy.provide("is_participant", is_member)
 
     register_security(app)
+    register_caching(app)
     register_i18n(app)
     register_sessions(app)
     register_write_transactions(app)

@@ -108,6 +108,10 @@
       });
   }
 
+  if (frame.dataset.view) {  // the view a shared link or an address search asked for
+    var v = frame.dataset.view.split(",").map(Number);
+    map.setView([v[0], v[1]], v[2], { animate: false });
+  }
   map.on("moveend", function () { syncUrl(); load(); });
   syncUrl();
   load();

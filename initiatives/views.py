@@ -33,30 +33,40 @@ from .search import Filters, apply_filters, order
 from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative, validate
 from .signals import detail_page, gallery_page, page_context
 
+GALLERY_PAGE = 24
+#: The list counts at most this many matches; beyond it, "more than" and a hint to filter.
+COUNT_CAP = 1000
+
 
 @bp.route("")
 @public
 def gallery():
+    """The list of initiatives: the same filters as the map, 24 per page. Beyond ``COUNT_CAP``
+    matches the list says "more than" and asks for a filter instead of counting a million."""
     filters = Filters.from_args(request.args)
     try:
         page = max(1, int(request.args.get("pagina", 1)))
     except ValueError:
         page = 1
-    size = 24
+    size = GALLERY_PAGE
     base = apply_filters(select(Initiative), filters)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    # Counting is bounded: at most COUNT_CAP + 1 rows are read, however many match.
+    total = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
+    more = total > COUNT_CAP
+    pages = max(1, (min(total, COUNT_CAP) + size - 1) // size)
+    page = min(page, pages)
     items = db.session.scalars(
         order(base, filters)
         .options(selectinload(Initiative.themes), selectinload(Initiative.area))
         .limit(size)
         .offset((page - 1) * size)
     ).all()
-    pages = max(1, (total + size - 1) // size)
     return render_template(
         "initiatives/gallery.html",
         **page_context(gallery_page, filters, user=current_user),
         items=items,
-        total=total,
+        total=min(total, COUNT_CAP),
+        more=more,
         page=page,
         pages=pages,
         filters=filters,

@@ -166,3 +166,19 @@ def test_a_box_given_the_wrong_way_round_or_beyond_the_world_is_put_right(client
     world = json_of(client.get("/api/initiatives?bbox=-999,-999,999,999&zoom=16"))
     assert ok["features"] == swapped["features"] == world["features"]
     assert len(ok["features"]) == 1
+
+
+def test_gallery_count_is_bounded_and_asks_for_a_filter_beyond_it(client, spread, monkeypatch):
+    from initiatives import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    monkeypatch.setattr(views, "GALLERY_PAGE", 2)
+    first = client.get("/initiatieven").get_data(as_text=True)
+    assert "Meer dan 5 initiatieven gevonden." in first
+    assert "Pagina 1 van 3" in first
+    last = client.get("/initiatieven?pagina=99").get_data(as_text=True)  # a page beyond: the last one
+    assert "Pagina 3 van 3" in last
+    assert "Dit zijn de eerste 5." in last
+    assert 'rel="next"' not in last
+    narrowed = client.get("/initiatieven?type=participatie").get_data(as_text=True)
+    assert "3 initiatieven gevonden." in narrowed

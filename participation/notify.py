@@ -15,16 +15,15 @@ from functools import partial
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select, update
 
 from initiatives.models import Initiative
 from platform_core.extensions import db
-from platform_core.mail import build_message, send_messages
+from platform_core.mail import build_message, mail_sender, send_messages
 from platform_core.models import User, utcnow
 from platform_core.transaction import after_commit, commit
-from platform_core.urls import public_url
+from platform_core.urls import public_url, url_builder
 from platform_core.validation import ValidationFailed
 
 from .models import Comment, Notification
@@ -156,48 +155,62 @@ def _mail_anonymous_reply(parent: Comment, reply: Comment) -> None:
     send_messages([_with_unsubscribe(build_message(parent.author_email, _("Antwoord op uw reactie"), body), url)])
 
 
-def digest_text(user: User, items: list[tuple[str, int | None]]) -> str:
-    lines = [_("Hallo %(name)s,", name=user.display_name), "", _("Dit gebeurde er op Schatkaart:"), ""]
-    for text, initiative_id in items:
-        lines.append("- " + text + _link(initiative_id))
-    return "\n".join(lines)
+class _DigestWords:
+    """A digest's fixed words in one language, translated once per run instead of per mail."""
+
+    def __init__(self, locale: str, period: str) -> None:
+        with force_locale(locale):
+            self.subject = str(
+                _("Uw dagelijkse overzicht van Schatkaart")
+                if period == "daily"
+                else _("Uw wekelijkse overzicht van Schatkaart")
+            )
+            self.hello = _("Hallo %(name)s,")
+            self.intro = _("Dit gebeurde er op Schatkaart:")
+            self.footer = "\n\n-- \n" + _("Geen berichten meer ontvangen? Meld u met één klik af: %(url)s")
+
+
+def _digest_body(words: _DigestWords, name: str, items: list[tuple[str, str]], url: str) -> str:
+    lines = [words.hello % {"name": name}, "", words.intro, ""]
+    lines += ["- " + text + link for text, link in items]
+    return "\n".join(lines) + words.footer % {"url": url}
 
 
 def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> int:
     """Mail each person on this digest period what happened since their last digest.
 
-    Works in batches of people so memory stays flat however many residents there are.
-    Returns the number of mails sent.
+    Works in batches of people so memory stays flat however many residents there are; reads
+    only the columns it needs, and translates the fixed words and builds each initiative's link
+    once per run rather than per mail. Returns the number of mails sent.
     """
     if period not in PERIODS:
         raise ValueError(period)
     now = now or utcnow()
     due_before = now - PERIODS[period] + timedelta(minutes=5)
+    default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    words: dict[str, _DigestWords] = {}
+    links: dict[int | None, str] = {None: ""}
+    serializer = _serializer()
+    build = url_builder()
+    sender = mail_sender()
     sent = 0
     last_id = 0
-    subject = (
-        _l("Uw dagelijkse overzicht van Schatkaart")
-        if period == "daily"
-        else _l("Uw wekelijkse overzicht van Schatkaart")
-    )
     while True:
-        users = list(
-            db.session.scalars(
-                select(User)
-                .where(
-                    User.id > last_id,
-                    User.notify_mode == period,
-                    (User.last_digest_at.is_(None)) | (User.last_digest_at <= due_before),
-                )
-                .order_by(User.id)
-                .limit(batch)
+        users = db.session.execute(
+            select(User.id, User.email, User.display_name, User.locale)
+            .where(
+                User.id > last_id,
+                User.notify_mode == period,
+                (User.last_digest_at.is_(None)) | (User.last_digest_at <= due_before),
             )
-        )
+            .order_by(User.id)
+            .limit(batch)
+        ).all()
         if not users:
             break
         last_id = users[-1].id
         ids = [u.id for u in users]
-        pending: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+        pending: dict[int, list[tuple[str, str]]] = defaultdict(list)
         rows = db.session.execute(
             select(*_VISIBLE_COLUMNS)
             .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
@@ -207,22 +220,27 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
         note_ids = []
         for nid, uid, text, initiative_id, visible in rows:
             if visible:  # about an initiative hidden since: not mailed (but done with)
-                pending[uid].append((text, initiative_id))
+                if initiative_id not in links:
+                    links[initiative_id] = "\n   " + build("initiatives.detail", initiative_id=initiative_id)
+                pending[uid].append((text, links[initiative_id]))
             note_ids.append(nid)
         messages = []
-        for user in users:
-            if pending.get(user.id):
-                url = unsubscribe_url(user_id=user.id)
-                with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-                    body = digest_text(user, pending[user.id]) + _footer(url)
-                    messages.append(_with_unsubscribe(build_message(user.email, str(subject), body), url))
+        for user_id, email, name, locale in users:
+            if pending.get(user_id):
+                locale = locale or default_locale
+                if locale not in words:
+                    words[locale] = _DigestWords(locale, period)
+                url = build("participation.unsubscribe", token=serializer.dumps({"u": user_id}))
+                body = _digest_body(words[locale], name, pending[user_id], url)
+                messages.append(
+                    _with_unsubscribe(build_message(email, words[locale].subject, body, sender=sender), url)
+                )
         send_messages(messages)
         sent += len(messages)
         if note_ids:
             db.session.execute(update(Notification).where(Notification.id.in_(note_ids)).values(emailed_at=now))
         db.session.execute(update(User).where(User.id.in_(ids)).values(last_digest_at=now))
         commit()
-        db.session.expunge_all()
     return sent
 
 

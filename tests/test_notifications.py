@@ -250,3 +250,28 @@ def test_news_about_an_initiative_hidden_since_is_no_longer_shown_or_mailed(app,
     with app.app_context(), unit_of_work():
         send_digests("daily", now=utcnow() + timedelta(minutes=1))
     assert all("Buurtmoestuin" not in msg.get_content() for _r, msg in smtp_server.messages)
+
+
+def test_one_digest_run_writes_each_person_in_their_own_language(app, client, scene, smtp_server, make_user):
+    ans = make_user("ans@example.nl", name="Ans")
+    with app.app_context(), unit_of_work():
+        _user(scene["henk"]).locale = "en"
+        item = db.session.get(Initiative, scene["item"])
+        join(_user(scene["henk"]), item)
+        post_comment(item, "Zoë brengt € 5 zaadjes mee", _user(ans))
+        assert send_digests("daily") == 2
+    mails = {rcpts[0]: msg for rcpts, msg in smtp_server.messages}
+    dutch, english = mails["owner@example.nl"], mails["henk@example.nl"]
+    assert dutch["Subject"] == "Uw dagelijkse overzicht van Schatkaart"
+    assert english["Subject"] == "Your daily overview from Schatkaart"
+    assert dutch.get_content().startswith("Hallo Olga,\n\nDit gebeurde er op Schatkaart:")
+    assert english.get_content().startswith("Hello Henk,\n\n")
+    assert "Buurtmoestuin Spoorzicht" in english.get_content()
+    assert "/initiatieven/" in english.get_content()
+    # The unsubscribe link in the body and the header works (one click, as RFC 8058 asks).
+    link = english["List-Unsubscribe"].strip(" <>")
+    assert link in english.get_content()
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert client.post(path).status_code in (200, 302)
+    with app.app_context():
+        assert _user(scene["henk"]).notify_mode == "none"

@@ -113,6 +113,8 @@ class Initiative(db.Model):
     summary: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
+    # Folded Dutch stems of title, summary and description (initiatives.search), for search.
+    search_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     type: Mapped[str] = mapped_column(String(30), index=True)
     municipal_role: Mapped[str] = mapped_column(String(20), default="geen")
     status: Mapped[str] = mapped_column(String(20), default="idee")

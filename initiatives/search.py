@@ -1,15 +1,25 @@
 """Filters shared by the map API and the gallery, so both show the same initiatives.
 
-Keyword search uses SQLite FTS5 or PostgreSQL full text with the Dutch
-configuration; both are kept in step by ``index_initiative``.
+Keyword search finds what people type: words are folded (``coöperatie`` = ``cooperatie``) and
+reduced to their Dutch stem by the Snowball Dutch stemmer (``moestuinen`` and ``moestuintje``
+→ ``moestuin``), for the text and for the question alike, and each word of the question
+matches as a prefix of a stem. The same stems go to SQLite's FTS5 table (ranked by bm25,
+the title weighing most) and to PostgreSQL's ``search_text`` column with a GIN index on its
+``simple`` tsvector, the title's words weighted A (ranked by ts_rank), so both databases
+answer the same.
+``index_initiative`` keeps both in step; ``highlight`` marks the matches in a text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
+import snowballstemmer
+from markupsafe import Markup, escape
 from sqlalchemy import Select, func, or_, select, text
 
 from maps.geocoder import local_sources
@@ -21,11 +31,34 @@ from platform_core.spatial import is_sqlite
 
 from .models import TYPES, Initiative, Theme, initiative_theme
 
-SORTS = ("nieuw", "activiteit", "titel", "oud")
+SORTS = ("relevantie", "nieuw", "activiteit", "titel", "oud")
+# The title's stems before the '|', the rest after it: the title weighs most in the ranking.
 PG_DOCUMENT = (
-    "to_tsvector('dutch', coalesce(title,'') || ' ' || coalesce(summary,'') || ' ' || coalesce(description,''))"
+    "(setweight(to_tsvector('simple', split_part(coalesce(search_text, ''), '|', 1)), 'A')"
+    " || to_tsvector('simple', split_part(coalesce(search_text, ''), '|', 2)))"
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_STEMMER = snowballstemmer.stemmer("dutch")
+
+
+def fold(value: str) -> str:
+    """Lower case without accents: ``Coöperatie`` → ``cooperatie``, ``café`` → ``cafe``."""
+    decomposed = unicodedata.normalize("NFKD", value.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def terms(value: str | None) -> list[str]:
+    """The searchable stems of a text, in order."""
+    return [stem(word) for word in _WORD.findall(fold(value or ""))]
+
+
+def search_text(title: str | None, summary: str | None, description: str | None) -> str:
+    return " ".join(terms(title)) + " | " + " ".join(terms(summary) + terms(description))
 
 
 @dataclass
@@ -42,7 +75,9 @@ class Filters:
         raw_types = [t for v in args.getlist("type") for t in v.split(",")]
         types = [t for t in raw_types if t in TYPES]
         q = (args.get("q") or "").strip()[:100] or None
-        sort = args.get("sort") if args.get("sort") in SORTS else "nieuw"
+        sort = args.get("sort") if args.get("sort") in SORTS else ("relevantie" if q else "nieuw")
+        if sort == "relevantie" and not q:
+            sort = "nieuw"
         active = args.get("actief")
         active_days = int(active) if active in ("7", "30", "90") else None
         return cls(
@@ -66,9 +101,18 @@ class Filters:
         return out
 
 
+def query_terms(q: str) -> list[str]:
+    return [t for t in terms(q) if t][:10]
+
+
 def fts_query(q: str) -> str:
-    """Turn free text into a safe FTS5 query: every word must match as a prefix."""
-    return " ".join(f'"{w}"*' for w in _WORD.findall(q.lower())[:10])
+    """Turn free text into a safe FTS5 query: every word's stem must match as a prefix."""
+    return " ".join(f'"{t}"*' for t in query_terms(q))
+
+
+def ts_query(q: str) -> str:
+    """The same for PostgreSQL: stems are \\w only, so nothing in them means anything to tsquery."""
+    return " & ".join(f"{t}:*" for t in query_terms(q))
 
 
 def area_ids(code_or_id: str) -> list[int]:
@@ -117,10 +161,25 @@ def keyword_clause(q: str):
         return Initiative.id.in_(
             text("SELECT rowid FROM initiative_fts WHERE initiative_fts MATCH :fts_q").bindparams(fts_q=match)
         )
-    return text(f"{PG_DOCUMENT} @@ websearch_to_tsquery('dutch', :fts_q)").bindparams(fts_q=q)
+    query = ts_query(q)
+    if not query:
+        return Initiative.id == -1
+    return text(f"{PG_DOCUMENT} @@ to_tsquery('simple', :ts_q)").bindparams(ts_q=query)
+
+
+def _rank(q: str):  # noqa: ANN202
+    """Smaller is better on both databases."""
+    if is_sqlite(db.session.get_bind()):
+        return text(
+            "(SELECT bm25(initiative_fts, 10.0, 3.0, 1.0) FROM initiative_fts"
+            " WHERE initiative_fts MATCH :rank_q AND initiative_fts.rowid = initiative.id)"
+        ).bindparams(rank_q=fts_query(q) or '""')
+    return text(f"-ts_rank({PG_DOCUMENT}, to_tsquery('simple', :rank_q))").bindparams(rank_q=ts_query(q) or "x")
 
 
 def order(stmt: Select, filters: Filters) -> Select:
+    if filters.sort == "relevantie" and filters.q:
+        return stmt.order_by(_rank(filters.q), Initiative.created_at.desc(), Initiative.id.desc())
     if filters.sort == "activiteit":
         return stmt.order_by(Initiative.last_activity_at.desc(), Initiative.id.desc())
     if filters.sort == "titel":
@@ -131,14 +190,37 @@ def order(stmt: Select, filters: Filters) -> Select:
 
 
 def index_initiative(initiative: Initiative) -> None:
-    """Keep the SQLite FTS5 table in step (PostgreSQL indexes the expression itself)."""
+    """Keep the search in step: the stems in ``search_text`` (PostgreSQL's index reads it) and,
+    on SQLite, in the FTS5 table per field so the title can weigh most."""
+    initiative.search_text = search_text(initiative.title, initiative.summary, initiative.description)
     if not is_sqlite(db.session.get_bind()):
         return
     db.session.execute(text("DELETE FROM initiative_fts WHERE rowid = :id"), {"id": initiative.id})
     db.session.execute(
         text("INSERT INTO initiative_fts(rowid, title, summary, description) VALUES (:id, :t, :s, :d)"),
-        {"id": initiative.id, "t": initiative.title, "s": initiative.summary, "d": initiative.description or ""},
+        {
+            "id": initiative.id,
+            "t": " ".join(terms(initiative.title)),
+            "s": " ".join(terms(initiative.summary)),
+            "d": " ".join(terms(initiative.description)),
+        },
     )
+
+
+def highlight(value: str | None, q: str | None) -> Markup:
+    """The text, escaped, with the words that matched the question in ``<mark>``."""
+    value = value or ""
+    wanted = query_terms(q or "")
+    if not wanted:
+        return escape(value)
+    out, last = [], 0
+    for match in _WORD.finditer(value):
+        word_stem = stem(fold(match.group()))
+        if any(word_stem.startswith(t) for t in wanted):
+            out += [escape(value[last : match.start()]), Markup("<mark>"), escape(match.group()), Markup("</mark>")]
+            last = match.end()
+    out.append(escape(value[last:]))
+    return Markup("").join(out)
 
 
 def _street_names(like: str, limit: int) -> list[dict]:

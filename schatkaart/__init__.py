@@ -22,6 +22,7 @@ import maps
 import participation
 import privacy
 import trajectories
+from initiatives.search import highlight
 from participation.text import render_plain
 from platform_core import policy, settings
 from platform_core.accounts import bp as accounts_bp
@@ -99,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(demo_group)
 
     app.jinja_env.filters["plain"] = render_plain
+    app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals["can"] = policy.can
     app.jinja_env.globals["explain"] = explain
     app.jinja_env.globals["site_setting"] = settings.get

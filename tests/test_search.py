@@ -1,0 +1,83 @@
+"""Dutch search that finds what people type, the same on SpatiaLite and PostGIS."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from initiatives.search import fold, highlight, terms
+
+from .conftest import INSIDE, json_of
+
+CITY = "5.0,52.0,5.2,52.2"
+
+
+@pytest.fixture
+def plans(place, make_user):
+    owner = make_user("zoeker@example.nl")
+    spots = iter(range(20))
+
+    def put(title: str, summary: str = "Samen met de buren aan de slag.") -> int:
+        n = next(spots)
+        return place(owner, title=title, summary=summary, lat=INSIDE[0] + n * 0.0002, lon=INSIDE[1])
+
+    return {
+        "moestuin": put("Moestuin achter de school"),
+        "speeltuin": put("Nieuwe speeltuin bij het park"),
+        "speeltuintje": put("Een speeltuintje voor de kleintjes"),
+        "cooperatie": put("Coöperatie voor zonnestroom in Lombok", "Zonnepanelen op de daken van de buurt."),
+        "bankjes": put("Bankjes langs de singel", "Meer plekken om te zitten, ook een moestuin-bankje."),
+        "anders": put("Fietsenstalling bij het station"),
+    }
+
+
+def _found(client, q: str) -> list[int]:
+    html = client.get(f"/initiatieven?q={q}").get_data(as_text=True)
+    return [int(i) for i in re.findall(r'<h3><a href="/initiatieven/(\d+)"', html)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("moestuinen", {"moestuin", "bankjes"}),  # plural finds the singular (and the compound word)
+        ("speeltuinen", {"speeltuin", "speeltuintje"}),  # plural and diminutive alike
+        ("speeltuintjes", {"speeltuin", "speeltuintje"}),
+        ("cooperatie", {"cooperatie"}),  # without the diaeresis
+        ("coöperaties", {"cooperatie"}),
+        ("bankje", {"bankjes"}),
+        ("SPEELTUIN park", {"speeltuin"}),  # every word must match, in any case
+    ],
+)
+def test_dutch_words_find_their_plurals_diminutives_and_accents(client, plans, typed, expected):
+    assert set(_found(client, typed)) == {plans[name] for name in expected}
+
+
+def test_the_map_finds_the_same_as_the_list(client, plans):
+    data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=18&q=speeltuinen"))
+    assert {f["properties"]["id"] for f in data["features"]} == {plans["speeltuin"], plans["speeltuintje"]}
+
+
+def test_best_matches_come_first_and_matches_are_marked(client, plans):
+    # "moestuin" in a title weighs more than in a summary.
+    assert _found(client, "moestuin") == [plans["moestuin"], plans["bankjes"]]
+    html = client.get("/initiatieven?q=moestuinen").get_data(as_text=True)
+    assert "<mark>Moestuin</mark> achter de school" in html
+    assert "ook een <mark>moestuin</mark>-bankje" in html
+    assert 'value="relevantie" selected' in html
+    # The reader can still choose another order.
+    newest = _found(client, "moestuin&sort=nieuw")
+    assert newest == [plans["bankjes"], plans["moestuin"]]
+
+
+def test_questions_that_mean_nothing_find_nothing_and_break_nothing(client, plans):
+    for q in ['"', "*", "&", "!!", "NEAR(", "a:*", "'; DROP TABLE initiative;--", "—"]:
+        resp = client.get("/initiatieven", query_string={"q": q})
+        assert resp.status_code == 200, q
+
+
+def test_folding_stemming_and_marking_by_themselves():
+    assert fold("Coöperatie café") == "cooperatie cafe"
+    assert terms("moestuinen moestuintje Moestuin") == ["moestuin"] * 3
+    marked = highlight("Speeltuinen & <b>spelen</b>", "speeltuin")
+    assert str(marked) == "<mark>Speeltuinen</mark> &amp; &lt;b&gt;spelen&lt;/b&gt;"

@@ -67,7 +67,9 @@ def treasure_map():
     if address:
         found, _source = geocode(address, municipality.name)
         if found:
-            lat, lon, zoom = found[0]["lat"], found[0]["lon"], 17
+            # Our own names (PDOK unreachable or unknowing) show their place, said as such.
+            zoom = 17 if found[0].get("source") == "pdok" else 15
+            lat, lon = found[0]["lat"], found[0]["lon"]
     parts = map_parts(municipality)
     return render_template(
         "maps/treasure_map.html",

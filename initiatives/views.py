@@ -134,16 +134,32 @@ def _form_input(form: InitiativeForm) -> InitiativeInput:
     )
 
 
+#: What PDOK answers that is precise enough to put a pin on: an address, or a postcode's centre.
+PRECISE = ("adres", "postcode")
+
+
 def _resolve_address(form: InitiativeForm) -> None:
-    """Typing an address instead of clicking: look it up when no point was chosen."""
+    """Typing an address instead of clicking: look it up when no point was chosen.
+
+    Only an address PDOK knows (or a postcode) places the pin. When PDOK cannot be reached or
+    only our own names match (a buurt, a street of other initiatives), nothing is placed on a
+    guess: the resident is told and asked to click the spot or choose the buurt on the map."""
     if (form.lat.data and form.lon.data) or form.area_geojson.data or not (form.address.data or "").strip():
         return
     municipality = current_municipality()
-    results, _source = geocode(form.address.data, municipality.name if municipality else None, limit=1)
-    if results:
-        form.lat.data, form.lon.data = str(results[0]["lat"]), str(results[0]["lon"])
-        if not form.address.data or len(form.address.data) < len(results[0]["label"]):
-            form.address.data = results[0]["label"]
+    results, _source = geocode(form.address.data, municipality.name if municipality else None, limit=5)
+    precise = [r for r in results if r.get("source") == "pdok" and r.get("type") in PRECISE]
+    if precise:
+        form.lat.data, form.lon.data = str(precise[0]["lat"]), str(precise[0]["lon"])
+        if not form.address.data or len(form.address.data) < len(precise[0]["label"]):
+            form.address.data = precise[0]["label"]
+    elif results:
+        form.address.errors = [
+            _(
+                "We vonden geen precies adres en zetten geen speld op een gok. Klik de plek aan op de kaart "
+                "(zoom in op uw buurt), of controleer het adres."
+            )
+        ]
     else:
         form.address.errors = [_("We kunnen dit adres niet vinden. Controleer het, of klik de plek aan op de kaart.")]
 

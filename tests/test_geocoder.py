@@ -79,3 +79,64 @@ def test_map_address_search_zooms_to_the_address(client):
 def test_map_address_search_not_found_says_so(client):
     html = client.get("/?adres=Nergensstraat").get_data(as_text=True)
     assert "niet gevonden" in html
+
+
+def _place_form(client, address: str):
+    from .conftest import csrf_token
+
+    token = csrf_token(client, "/initiatieven/nieuw")
+    return client.post(
+        "/initiatieven/nieuw",
+        data={
+            "csrf_token": token,
+            "title": "Bankje op de hoek",
+            "summary": "Een bankje om even te zitten.",
+            "description": "",
+            "type": "initiatief",
+            "status": "idee",
+            "lat": "",
+            "lon": "",
+            "address": address,
+            "save": "1",
+        },
+    )
+
+
+def test_an_address_pdok_cannot_look_up_is_never_placed_on_a_guess(app, client, make_user, place):
+    from initiatives.models import Initiative
+    from platform_core.extensions import db
+
+    from .conftest import PASSWORD, login
+
+    place(address="Kanaalstraat 10")  # our own names know this street
+    make_user("bewoner@example.nl")
+    login(client, "bewoner@example.nl", PASSWORD)
+    recorded = app.config["PDOK_LOCATIESERVER_URL"]
+    app.config["PDOK_LOCATIESERVER_URL"] = "http://127.0.0.1:9/down"
+    try:
+        for typed, said in (
+            ("Kanaalstraat 10", "geen speld op een gok"),  # the street of another initiative
+            ("Spoorzicht", "geen speld op een gok"),  # a buurt
+            ("Nergensstraat 3", "We kunnen dit adres niet vinden"),
+        ):
+            resp = _place_form(client, typed)
+            assert resp.status_code == 400, typed
+            assert said in resp.get_data(as_text=True)
+            # On the map page the neighbourhood is shown as what it is, not as the address.
+            page = client.get(f"/?adres={typed}").get_data(as_text=True)
+            assert "Kaart ingezoomd op" not in page
+    finally:
+        app.config["PDOK_LOCATIESERVER_URL"] = recorded
+    with app.app_context():
+        assert db.session.query(Initiative).filter_by(title="Bankje op de hoek").count() == 0
+    # With PDOK back, the same form places the pin on the address it knows.
+    resp = _place_form(client, "Oudegracht 1")
+    assert resp.status_code == 302
+    with app.app_context():
+        item = db.session.query(Initiative).filter_by(title="Bankje op de hoek").one()
+        assert (round(item.lat, 5), round(item.lon, 5)) == (52.09387, 5.11858)
+
+
+def test_the_map_says_when_it_shows_a_neighbourhood_instead_of_an_address(client):
+    html = client.get("/?adres=Bloemenbuurt").get_data(as_text=True)
+    assert "Geen adres gevonden voor ‘Bloemenbuurt’. De kaart toont Bloemenbuurt" in html

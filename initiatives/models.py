@@ -70,6 +70,8 @@ STATUSES = {
     "afgerond": _l("Afgerond"),
     "gestopt": _l("Gestopt"),
 }
+#: An initiative reaches these only by reporting its outcome with a reason (closing the loop).
+ENDED_STATUSES = ("afgerond", "gestopt")
 LINK_KINDS = ("website", "facebook", "youtube", "anders")
 
 initiative_theme = Table(

@@ -22,7 +22,7 @@ from platform_core.validation import ValidationFailed
 
 from . import map_grid
 from .markdown import render_markdown
-from .models import STATUSES, TYPES, Initiative, InitiativeLink, Theme
+from .models import ENDED_STATUSES, STATUSES, TYPES, Initiative, InitiativeLink, Theme
 from .search import index_initiative
 from .signals import initiative_changed, initiative_placed
 
@@ -171,6 +171,7 @@ def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
     """Residents and civil servants place initiatives through the same flow."""
     require(actor, "logged_in")
     clean = validate(data)
+    _not_ended_here(clean["status"], None)
     begin_write(db.session)
     initiative = Initiative(owner=actor)
     _apply(initiative, clean)
@@ -181,6 +182,20 @@ def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
         map_grid.add(initiative)
     initiative_placed.send(initiative)
     return initiative
+
+
+def _not_ended_here(status: str, current: str | None) -> None:
+    """Afgerond or gestopt only through "Afronden: vertel hoe het afliep": with an outcome and
+    its reason, which everyone who took part hears."""
+    if status in ENDED_STATUSES and status != current:
+        raise ValidationFailed(
+            {
+                "status": _(
+                    "Een initiatief rondt u af met ‘Afronden: vertel hoe het afliep’, met een reden, zodat "
+                    "iedereen die meedeed hoort wat ermee gebeurd is."
+                )
+            }
+        )
 
 
 def can_edit(actor: User | None, initiative: Initiative) -> bool:
@@ -194,6 +209,7 @@ WATCHED = ("title", "type", "status", "area_id", "trajectory_id", "budget_reques
 def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput) -> Initiative:
     require(actor, "steer_initiative", initiative)
     clean = validate(data)
+    _not_ended_here(clean["status"], initiative.status)
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
     before = {name: getattr(initiative, name) for name in WATCHED}

@@ -28,7 +28,7 @@ from platform_core.validation import ValidationFailed, apply_errors
 from . import bp
 from .forms import ContactForm, InitiativeForm
 from .markdown import render_markdown
-from .models import MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, ContactMessage, Initiative
+from .models import ENDED_STATUSES, MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, ContactMessage, Initiative
 from .search import Filters, apply_filters, order
 from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative, validate
 from .signals import detail_page, gallery_page, page_context
@@ -167,6 +167,10 @@ def _resolve_address(form: InitiativeForm) -> None:
 def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: str = "initiatives/edit.html"):  # noqa: ANN001
     """The place/edit form; ``save`` overrides how a new initiative is created (assisted entry)."""
     form.theme_ids.choices = [(c.id, f"{t.name} – {c.name}") for t in theme_tree() for c in [t, *t.children]]
+    # Ending is done with an outcome and its reason (the detail page's "Afronden"), not here.
+    form.status.choices = [
+        (key, label) for key, label in STATUSES.items() if key not in ENDED_STATUSES or (item and item.status == key)
+    ]
     municipality = current_municipality()
     if municipality is None:
         abort(503)

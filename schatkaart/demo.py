@@ -17,7 +17,7 @@ from shapely.geometry import Point, box, mapping
 from sqlalchemy import func, select
 
 from council.sources import rebuild
-from initiatives.models import Initiative, Theme
+from initiatives.models import ENDED_STATUSES, Initiative, Theme
 from initiatives.services import InitiativeInput, create_initiative, create_theme
 from maps.models import Area
 from maps.sample_geography import all_levels
@@ -288,7 +288,16 @@ def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
             budget_requested=rng.randrange(500, 7500, 250) if type_ == "leefbaarheidsinitiatief" else None,
             status=rng.choice(STATUS_CHOICES),
         )
+        ended = data.status if data.status in ENDED_STATUSES else None
+        if ended:  # an initiative ends only with an outcome and its reason (closing the loop)
+            data.status = "in_uitvoering"
         item = create_initiative(owner, data)
+        if ended == "afgerond":
+            report_outcome(
+                owner, item, "gerealiseerd", "Het is gelukt: de buurt heeft het samen gedaan.", date(2026, 9, 1)
+            )
+        elif ended:
+            report_outcome(owner, item, "gestopt", "Er waren te weinig handen om het vol te houden.", date(2026, 9, 1))
         item.municipal_role = ROLE_FOR_TYPE[type_]
         if item.budget_requested:
             item.budget_granted = item.budget_requested - rng.randrange(0, 3) * 250

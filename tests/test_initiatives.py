@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -290,3 +291,37 @@ def test_a_title_never_runs_as_script_in_the_map_tooltip(app, client, place):
     assert "`x`" not in scripts
     assert "<b>vet</b>" not in html
     assert "&#36;{alert(document.domain)} &#96;x&#96;" in scripts  # shown as typed, inert
+
+
+def test_ending_an_initiative_needs_an_outcome_with_a_reason(app, client, make_user):
+    from trajectories.outcomes import report_outcome
+
+    uid = make_user("sanne@example.nl")
+    login(client, "sanne@example.nl")
+    # Not when placing, not when editing: the form does not offer it and the service refuses it.
+    assert post_form(client, "/initiatieven/nieuw", _form(status="afgerond")).status_code == 400
+    assert _count(app) == 0
+    assert post_form(client, "/initiatieven/nieuw", _form()).status_code == 302
+    with app.app_context():
+        item_id = db.session.scalar(select(Initiative.id))
+    page = client.get(f"/initiatieven/{item_id}/bewerken").get_data(as_text=True)
+    assert 'value="afgerond"' not in page
+    assert 'value="gestopt"' not in page
+    assert post_form(client, f"/initiatieven/{item_id}/bewerken", _form(status="gestopt")).status_code == 400
+    with app.app_context(), unit_of_work():
+        item = db.session.get(Initiative, item_id)
+        with pytest.raises(ValidationFailed) as refused:
+            update_initiative(db.session.get(User, uid), item, initiative_input(status="afgerond"))
+        assert "Afronden" in refused.value.errors["status"]
+    with app.app_context():
+        assert db.session.get(Initiative, item_id).status == "idee"
+    # Reporting the outcome with its reason ends it; editing later keeps the ended status on offer.
+    with app.app_context(), unit_of_work():
+        item = db.session.get(Initiative, item_id)
+        report_outcome(
+            db.session.get(User, uid), item, "gerealiseerd", "De tuin ligt er en wordt gebruikt.", date(2026, 6, 1)
+        )
+    with app.app_context():
+        assert db.session.get(Initiative, item_id).status == "afgerond"
+    assert 'value="afgerond"' in client.get(f"/initiatieven/{item_id}/bewerken").get_data(as_text=True)
+    assert post_form(client, f"/initiatieven/{item_id}/bewerken", _form(status="afgerond")).status_code == 302

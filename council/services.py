@@ -31,10 +31,9 @@ from credits.models import CreditTotal
 from initiatives.models import Initiative, Theme, initiative_theme
 from initiatives.search import area_ids
 from maps.models import Area
+from platform_core.disclosure import K_ANONYMITY, suppress
 from platform_core.extensions import db
 from trajectories.models import Trajectory
-
-K_ANONYMITY = 5
 
 
 @dataclass
@@ -57,10 +56,6 @@ class Scope:
         start = datetime.combine(self.start, datetime.min.time()) if self.start else None
         end = datetime.combine(self.end + timedelta(days=1), datetime.min.time()) if self.end else None
         return start, end
-
-
-def suppress(n: int | None) -> int | None:
-    return None if n is None or n < K_ANONYMITY else n
 
 
 def _initiative_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from initiatives.models import Initiative
 from maps.models import Area
+from platform_core.disclosure import suppress
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.validation import PermissionDenied, ValidationFailed
@@ -331,7 +332,13 @@ def collective_progress(trajectory_id: int) -> dict:
         .group_by(Area.name)
         .order_by(Area.name)
     ).all()
-    return {"total": total, "people": people, "per_initiative": per_initiative, "per_area": per_area}
+    # A public page: counts of fewer than five people are not shown (as on the council review).
+    return {
+        "total": total,
+        "people": suppress(people),
+        "per_initiative": [(i, title, suppress(p), c, pl) for i, title, p, c, pl in per_initiative],
+        "per_area": [(name, n, suppress(p)) for name, n, p in per_area],
+    }
 
 
 # --- checks ---------------------------------------------------------------------------------

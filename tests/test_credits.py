@@ -194,6 +194,23 @@ def test_standings_are_opt_in(app, client, world):
     public = client.application.test_client().get(f"/trajecten/{world['t']}/credits").get_data(as_text=True)
     assert "Olga: 10" in public
     assert "Per buurt" in public.split("Wie wil laten zien")[0]  # collective progress comes first
+    # One person took part: the public page does not say how many (fewer than five).
+    assert "1 persoon droeg bij" not in public
+    assert "Minder dan 5 mensen droegen bij" in public
+    assert "<td>1</td>" not in public.split("Per initiatief")[1].split("Wie wil")[0]
+
+
+def test_progress_shows_the_count_once_five_people_took_part(app, client, world, make_user):
+    from participation.services import join
+
+    people = [make_user(f"buur{i}@example.nl") for i in range(5)]
+    with app.app_context(), unit_of_work():
+        item = db.session.get(Initiative, world["item"])
+        for person in people:
+            join(u(person), item)
+    public = client.get(f"/trajecten/{world['t']}/credits").get_data(as_text=True)
+    assert "6 mensen droegen bij" in public
+    assert "<td>5</td>" in public.split("Per initiatief")[1]
 
 
 def _threads(n, target):

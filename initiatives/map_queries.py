@@ -91,7 +91,13 @@ def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:  # noqa
     stmt = (
         _base(bbox, filters)
         .add_columns(
-            Initiative.id, Initiative.title, Initiative.type, Initiative.lon, Initiative.lat, Initiative.cover_thumb
+            Initiative.id,
+            Initiative.title,
+            Initiative.type,
+            Initiative.lon,
+            Initiative.lat,
+            Initiative.cover_thumb,
+            Initiative.budget_spent,
         )
         .order_by(Initiative.id)
         .limit(limit + 1)
@@ -99,11 +105,15 @@ def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:  # noqa
     return db.session.execute(stmt).all()
 
 
-def _point_feature(id_: int, title: str, type_: str, lon: float, lat: float, thumb: str | None = None) -> dict:
+def _point_feature(
+    id_: int, title: str, type_: str, lon: float, lat: float, thumb: str | None = None, spent: int | None = None
+) -> dict:
     # Only what a marker needs; the page of an initiative is /initiatieven/<id>.
     properties = {"id": id_, "title": title, "type": type_}
     if thumb:
         properties["thumb"] = thumb
+    if spent is not None:  # leefbaarheidsbudget: the map shows what was spent
+        properties["spent"] = spent
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
@@ -123,11 +133,11 @@ def _singles(ids: list[int]) -> dict[int, tuple]:
     if not ids:
         return {}
     return {
-        i: (t, ty, th)
-        for i, t, ty, th in db.session.execute(
-            select(Initiative.id, Initiative.title, Initiative.type, Initiative.cover_thumb).where(
-                Initiative.id.in_(ids), Initiative.visibility == "published"
-            )
+        i: (t, ty, th, sp)
+        for i, t, ty, th, sp in db.session.execute(
+            select(
+                Initiative.id, Initiative.title, Initiative.type, Initiative.cover_thumb, Initiative.budget_spent
+            ).where(Initiative.id.in_(ids), Initiative.visibility == "published")
         )
     }
 
@@ -145,7 +155,8 @@ def grid_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
     for gx, gy, n, sx, sy, sid in rows:
         lon, lat = sx / n, sy / n
         if n == 1 and int(sid) in titles:
-            feats.append(_point_feature(int(sid), *titles[int(sid)][:2], lon, lat, titles[int(sid)][2]))
+            title, type_, thumb, spent = titles[int(sid)]
+            feats.append(_point_feature(int(sid), title, type_, lon, lat, thumb, spent))
         else:
             cell = [gx * size - 180.0, gy * size - 90.0, (gx + 1) * size - 180.0, (gy + 1) * size - 90.0]
             feats.append(_cluster_feature(int(n), lon, lat, cell))
@@ -159,8 +170,8 @@ def live_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
     feats = []
     for _gx, _gy, n, ax, ay, min_id, x1, y1, x2, y2 in rows:
         if n == 1:
-            title, type_, thumb = titles[min_id]
-            feats.append(_point_feature(min_id, title, type_, ax, ay, thumb))
+            title, type_, thumb, spent = titles[min_id]
+            feats.append(_point_feature(min_id, title, type_, ax, ay, thumb, spent))
         else:
             feats.append(_cluster_feature(n, ax, ay, [x1, y1, x2, y2]))
     return _collection(feats, True)

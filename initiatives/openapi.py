@@ -130,6 +130,10 @@ SPEC = {
                                                     "type": "string",
                                                     "description": "thumbnail, at /initiatieven/fotos/{thumb}",
                                                 },
+                                                "spent": {
+                                                    "type": "integer",
+                                                    "description": "euros spent (leefbaarheidsbudget)",
+                                                },
                                             },
                                         },
                                     ]

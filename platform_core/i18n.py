@@ -99,6 +99,7 @@ def js_messages() -> dict[str, str]:
         "zoom_in": _("Zoom in om de namen te zien, of bekijk ze in de lijst."),
         "load_failed": _("De initiatieven konden niet geladen worden. Probeer het opnieuw of bekijk de lijst."),
         "cluster": _("{n} initiatieven"),
+        "spent": _("Besteed: {amount}"),
     }
 
 

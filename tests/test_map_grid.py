@@ -88,7 +88,7 @@ def test_a_box_with_too_many_points_answers_clusters_not_a_cut_list(client, stre
 
 def test_a_point_carries_only_what_its_marker_needs(client, street):
     data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17"))
-    assert set(data["features"][0]["properties"]) <= {"id", "title", "type", "thumb"}
+    assert set(data["features"][0]["properties"]) <= {"id", "title", "type", "thumb", "spent"}
 
 
 def test_rebuild_recomputes_the_same_grid(app, street):

@@ -182,6 +182,11 @@ def test_municipal_role_per_initiative_and_stage(app, cast):
             set_municipal_role(u(cast["civil"]), item, "baas")
         with pytest.raises(PermissionDenied):
             set_municipal_role(u(cast["owner"]), item, "geen")
+        stage_name = t.stages[3].name
+    # Everyone sees the role per stage on the initiative's page, as it was set.
+    page = app.test_client().get(f"/initiatieven/{cast['item']}").get_data(as_text=True)
+    assert "Het hele initiatief: Partner (Faciliterend)" in page
+    assert f"Fase {stage_name}: Financier (Regisserend)" in page
 
 
 def test_facilitation_and_blockers(app, cast):

@@ -15,6 +15,8 @@ from .models import (
     FACILITATION_KINDS,
     FRAMING_KINDS,
     OUTCOMES,
+    ROLE_SCALE,
+    ROLES,
     STAKEHOLDER_KINDS,
     Blocker,
     Facilitation,
@@ -52,9 +54,7 @@ def initiative_context(item: Initiative, user: User | None) -> dict:
         "feedback": list(
             db.session.scalars(select(Feedback).filter_by(initiative_id=item.id).order_by(Feedback.created_at))
         ),
-        "roles_history": list(
-            db.session.scalars(select(MunicipalRole).filter_by(initiative_id=item.id).order_by(MunicipalRole.id))
-        ),
+        "roles_history": _roles_per_stage(item.id),
         "facilitation": list(db.session.scalars(select(Facilitation).filter_by(initiative_id=item.id))),
         "blockers": list(db.session.scalars(select(Blocker).filter_by(initiative_id=item.id).order_by(Blocker.id)))
         if (is_civil or is_owner)
@@ -69,3 +69,17 @@ def initiative_context(item: Initiative, user: User | None) -> dict:
         "stakeholder_labels": STAKEHOLDER_KINDS,
         "is_member": is_member(user, item),
     }
+
+
+def _roles_per_stage(initiative_id: int) -> list[dict]:
+    """The municipality's role as it was set, per stage (or overall), latest last."""
+    rows = db.session.execute(
+        select(MunicipalRole.role, MunicipalRole.scale, MunicipalRole.created_at, Stage.name)
+        .outerjoin(Stage, Stage.id == MunicipalRole.stage_id)
+        .where(MunicipalRole.initiative_id == initiative_id)
+        .order_by(MunicipalRole.id)
+    ).all()
+    return [
+        {"role": ROLES.get(role, role), "scale": ROLE_SCALE.get(scale) if scale else None, "since": at, "stage": stage}
+        for role, scale, at, stage in rows
+    ]

@@ -15,6 +15,8 @@
   map.addLayer(pointLayer);
   map.addLayer(clusterLayer);
   var pending = null;
+  var money = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "nl-NL",
+    { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
 
   function esc(text) {  // for text and attribute values alike
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -32,7 +34,8 @@
       icon: L.divIcon({ className: "initiative-marker type-" + p.type, iconSize: [18, 18] })
     });
     var thumb = p.thumb ? '<img src="' + esc(thumbOf(p)) + '" alt="" width="160" height="120"><br>' : "";
-    marker.bindPopup(thumb + '<a href="' + esc(pageOf(p)) + '">' + esc(p.title) + "</a>");
+    var spent = typeof p.spent === "number" ? "<br>" + esc(words.spent.replace("{amount}", money.format(p.spent))) : "";
+    marker.bindPopup(thumb + '<a href="' + esc(pageOf(p)) + '">' + esc(p.title) + "</a>" + spent);
     return marker;
   }
 

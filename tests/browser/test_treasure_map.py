@@ -117,3 +117,20 @@ def test_initiative_page_and_form_have_no_serious_accessibility_problems(page, s
     browser_login(page, "sanne@example.nl", PASSWORD)
     page.goto("/initiatieven/nieuw")
     assert axe_violations(page) == []
+
+
+def test_the_popup_shows_what_a_leefbaarheidsinitiatief_spent(app, page, place, make_user):
+    from initiatives.models import Initiative
+    from platform_core.extensions import db
+    from platform_core.transaction import unit_of_work
+
+    item = place(make_user("buur@example.nl"), title="Bloembakken Kanaalstraat", type="leefbaarheidsinitiatief")
+    with app.app_context(), unit_of_work():
+        db.session.get(Initiative, item).budget_spent = 1500
+    page.goto("/?lat=52.0952&lon=5.1004&z=17")
+    page.wait_for_selector("#treasure-map[data-state=ready]")
+    page.locator(".initiative-marker").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Bloembakken Kanaalstraat" in popup.inner_text()
+    assert "Besteed: €\u00a01.500" in popup.inner_text()  # as the server writes euros (no-break space)

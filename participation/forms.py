@@ -14,6 +14,8 @@ class JoinForm(FlaskForm):
         description=_l("Bijvoorbeeld: tijd, gereedschap, een plek, of iets wat u goed kunt."),
         validators=[Optional(), Length(max=500)],
     )
+    # Joining does not silently subscribe: the resident sees the choice, ticked by default.
+    follow = BooleanField(_l("Houd mij op de hoogte van dit initiatief (volgen)"), default=True)
 
 
 class CommentForm(FlaskForm):

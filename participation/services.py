@@ -113,7 +113,7 @@ def followers_of(initiative: Initiative) -> set[int]:
 # --- joining and needs ----------------------------------------------------------------
 
 
-def join(user: User, initiative: Initiative, offer: str | None = None) -> Participation:
+def join(user: User, initiative: Initiative, offer: str | None = None, follow_it: bool = True) -> Participation:
     require(user, "take_part", initiative)
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
@@ -131,7 +131,8 @@ def join(user: User, initiative: Initiative, offer: str | None = None) -> Partic
         .where(Initiative.id == initiative.id)
         .values(participants_count=Initiative.participants_count + 1, last_activity_at=utcnow())
     )
-    follow(user, "initiative", initiative.id)
+    if follow_it:
+        follow(user, "initiative", initiative.id)
     db.session.flush()
     contributed.send(on_initiative(initiative, Contribution.JOIN, item.id, user.id, item.created_at))
 

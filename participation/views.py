@@ -79,11 +79,21 @@ def join_view(initiative_id: int):
     if not form.validate_on_submit():
         return _rerender(item, join_form=form)
     try:
-        join(current_user, item, form.offer.data)
+        # An unticked box is absent from the form: only "y" follows.
+        join(current_user, item, form.offer.data, follow_it=request.form.get("follow") == "y")
     except ValidationFailed as exc:
         flash(next(iter(exc.errors.values())), "error")
     else:
-        flash(_("U doet mee! De initiatiefnemer krijgt hiervan bericht."), "success")
+        if request.form.get("follow") == "y":
+            flash(
+                _(
+                    "U doet mee en volgt dit initiatief: nieuws ziet u op Mijn Schatkaart. "
+                    "De initiatiefnemer krijgt bericht."
+                ),
+                "success",
+            )
+        else:
+            flash(_("U doet mee! De initiatiefnemer krijgt hiervan bericht."), "success")
     return _back(item, "meedoen")
 
 

@@ -108,10 +108,28 @@ def test_initiator_sees_participants_and_offers_the_public_sees_counts(app, clie
 def test_join_and_leave_over_http(app, client, people):
     login(client, "henk@example.nl")
     page = f"/initiatieven/{people['item']}"
-    resp = post_form(client, f"{page}/meedoen", {"offer": "Koffie zetten"}, token_from=page, follow_redirects=True)
-    assert "U doet mee!" in resp.get_data(as_text=True)
+    form = client.get(page).get_data(as_text=True)
+    assert 'name="follow" value="y" checked' in form  # following is offered, visibly, not done silently
+    resp = post_form(
+        client, f"{page}/meedoen", {"offer": "Koffie zetten", "follow": "y"}, token_from=page, follow_redirects=True
+    )
+    html = resp.get_data(as_text=True)
+    assert "U doet mee en volgt dit initiatief" in html
+    assert "Niet meer volgen" in html  # the follow button says what the resident now does
     resp = post_form(client, f"{page}/stoppen", {}, token_from=page, follow_redirects=True)
     assert "U doet niet meer mee." in resp.get_data(as_text=True)
+
+
+def test_joining_without_the_follow_box_does_not_follow(app, client, people):
+    login(client, "henk@example.nl")
+    page = f"/initiatieven/{people['item']}"
+    resp = post_form(client, f"{page}/meedoen", {"offer": ""}, token_from=page, follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert "U doet mee!" in html
+    assert "Volg dit initiatief" in html
+    # One click on "Volg dit initiatief" follows (it does not undo a follow the resident never chose).
+    resp = post_form(client, f"/volgen/initiative/{people['item']}", {}, token_from=page, follow_redirects=True)
+    assert "U volgt dit nu." in resp.get_data(as_text=True)
 
 
 def test_visitors_must_log_in_to_join(client, people):

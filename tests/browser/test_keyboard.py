@@ -77,7 +77,7 @@ def test_join_comment_and_flag_with_the_keyboard(page, place, make_user):
     tab_to(page, "#offer")
     page.keyboard.type("Ik heb een kruiwagen")
     press_tab_to(page, "button", "Ik doe mee")
-    page.wait_for_selector("text=U doet mee! De initiatiefnemer krijgt hiervan bericht.")
+    page.wait_for_selector("text=U doet mee en volgt dit initiatief")
     tab_to(page, "textarea[name=body]")
     page.keyboard.type("Ik kom zaterdag helpen met de bakken.")
     press_tab_to(page, "button", "Plaats reactie")

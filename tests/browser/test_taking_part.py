@@ -30,7 +30,7 @@ def test_resident_joins_with_an_offer(page, item, make_user):
     page.goto(f"/initiatieven/{item}")
     page.fill("#offer", "Ik heb een kruiwagen")
     page.click("text=Ik doe mee")
-    page.wait_for_selector("text=U doet mee! De initiatiefnemer krijgt hiervan bericht.")
+    page.wait_for_selector("text=U doet mee en volgt dit initiatief")
     assert page.inner_text("#aantal-deelnemers") == "1 doet mee"
     assert "U biedt: Ik heb een kruiwagen" in page.inner_text("#meedoen")
 

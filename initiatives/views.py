@@ -214,7 +214,7 @@ def _bounds(municipality):  # noqa: ANN001
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
-@requires("logged_in")
+@requires("logged_in", newcomers="accounts.register")
 @limiter.limit("30/hour", methods=["POST"])
 def create():
     return _editor(InitiativeForm(), None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from .extensions import db, login_manager
@@ -182,9 +182,11 @@ def load(model: Any, object_id: Any) -> Any:
     return item
 
 
-def requires(rule: str, model: Any = None, param: str | None = None) -> Callable:
+def requires(rule: str, model: Any = None, param: str | None = None, newcomers: str | None = None) -> Callable:
     """Declare and enforce a view's rule. With ``model``, the object named by the URL's id
-    parameter (``param``, or the only ``*_id`` one) is loaded first: 404 when it is missing."""
+    parameter (``param``, or the only ``*_id`` one) is loaded first: 404 when it is missing.
+    ``newcomers``: where a visitor without an account goes instead of the login page (most
+    people who click "Initiatief plaatsen" have no account yet), coming back here afterwards."""
     declared = RULES[rule]
 
     def decorate(view: Callable) -> Callable:
@@ -195,6 +197,8 @@ def requires(rule: str, model: Any = None, param: str | None = None) -> Callable
                 name = param or next(k for k in kwargs if k.endswith("_id"))
                 obj = load(model, kwargs[name])
             if declared.login and not current_user.is_authenticated:
+                if newcomers and request.method == "GET":
+                    return redirect(url_for(newcomers, next=request.path))
                 return login_manager.unauthorized()
             if not declared.check(current_user, obj):
                 abort(404 if declared.hide else 403)

@@ -95,6 +95,18 @@ def test_registration_asks_to_confirm_the_address_before_logging_in(app, client,
     assert _logged_in(client)
 
 
+def test_a_newcomer_who_wanted_to_place_an_initiative_arrives_at_the_form(app, client, smtp_server):
+    client.get("/registreren?next=/initiatieven/nieuw")
+    post_form(client, "/registreren?next=/initiatieven/nieuw", SANNE)
+    link = _link(wait_for_mail(smtp_server)[0][1], "/account/bevestigen/")
+    confirmed = post_form(client, link, {})
+    assert confirmed.headers["Location"] == "/inloggen?next=/initiatieven/nieuw"
+    resp = post_form(
+        client, confirmed.headers["Location"], {"email": "sanne@example.nl", "password": SANNE["password"]}
+    )
+    assert resp.headers["Location"] == "/initiatieven/nieuw"
+
+
 def test_a_forged_or_expired_confirmation_link_confirms_nothing(app, client, smtp_server, monkeypatch):
     post_form(client, "/registreren", SANNE)
     link = _link(wait_for_mail(smtp_server)[0][1], "/account/bevestigen/")

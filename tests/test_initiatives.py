@@ -139,10 +139,18 @@ def _form(**overrides) -> dict:
     return data
 
 
-def test_placing_requires_login(client):
+def test_placing_requires_an_account_and_newcomers_land_on_registration(client):
+    # "Initiatief plaatsen" is in every visitor's menu ...
+    assert 'href="/initiatieven/nieuw"' in client.get("/").get_data(as_text=True)
+    # ... and leads someone without an account to making one, not to a bare login form.
     resp = client.get("/initiatieven/nieuw")
     assert resp.status_code == 302
-    assert "/inloggen" in resp.headers["Location"]
+    assert resp.headers["Location"].startswith("/registreren?next=/initiatieven/nieuw")
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "komt u meteen bij het formulier" in page
+    assert 'href="/inloggen?next=/initiatieven/nieuw"' in page
+    # A form sent without a session still goes to the login (nothing to register with).
+    assert client.post("/initiatieven/nieuw", data={}).status_code in (302, 400)
 
 
 def test_resident_places_by_map_click_and_sees_the_page(app, client, make_user):

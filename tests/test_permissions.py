@@ -250,7 +250,9 @@ CONTINUE_LOGIN = {"accounts.enrol", "accounts.second_factor"}
 def _refused(response, actor: str) -> bool:
     if response.status_code in (403, 404):
         return True
-    return actor == "visitor" and response.status_code == 302 and "/inloggen" in response.headers["Location"]
+    # A visitor is sent to log in, or (placing an initiative) to make an account first.
+    to_account = ("/inloggen", "/registreren")
+    return actor == "visitor" and response.status_code == 302 and response.headers["Location"].startswith(to_account)
 
 
 def _allowed(endpoint: str, rule: str, actor: str) -> bool:

@@ -62,6 +62,8 @@ def _config(name: str):
 @limiter.limit(_config("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
     form = RegisterForm()
+    if request.args.get("next"):  # back there after confirming and logging in, in this browser
+        session["after_signup"] = _safe_next(request.args.get("next"))
     if form.validate_on_submit():
         try:
             services.sign_up(form.email.data, form.password.data, form.display_name.data, form.consent.data)
@@ -84,7 +86,7 @@ def confirm_email(token: str):
     if user is None:
         return render_template("platform_core/confirm.html", token=None), 400
     flash(_("Uw e-mailadres is bevestigd. Log in om mee te doen."), "success")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.login", next=session.pop("after_signup", None)))
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

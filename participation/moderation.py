@@ -6,7 +6,9 @@ decision (who, when, what, why) is kept in ``moderation_decision``.
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from initiatives.markdown import render_markdown
@@ -183,7 +185,57 @@ def queue() -> dict:
         db.session.scalars(select(Comment).where(Comment.status == "hidden").order_by(Comment.id.desc()).limit(50))
     )
     decisions = list(db.session.scalars(select(ModerationDecision).order_by(ModerationDecision.id.desc()).limit(50)))
-    return {"pending": pending, "flagged": flagged, "hidden": hidden, "decisions": decisions}
+    return {"pending": pending, "flagged": flagged, "hidden": hidden, "decisions": described(decisions)}
+
+
+_DONE = {
+    "hide": _l("%(who)s verborg %(what)s."),
+    "restore": _l("%(who)s zette %(what)s terug."),
+    "publish": _l("%(who)s keurde %(what)s goed."),
+    "hold": _l("%(who)s hield %(what)s vast om te beoordelen."),
+}
+
+
+def described(decisions: list[ModerationDecision]) -> list[dict]:
+    """The moderation log as sentences ("Redactie verborg een reactie bij ‘Speeltuin’."), each with
+    a link to what it was about, instead of codes."""
+    comment_ids = [d.target_id for d in decisions if d.target_type == "comment"]
+    comments = {
+        cid: (iid, title)
+        for cid, iid, title in db.session.execute(
+            select(Comment.id, Comment.initiative_id, Initiative.title)
+            .join(Initiative, Initiative.id == Comment.initiative_id)
+            .where(Comment.id.in_(comment_ids or [-1]))
+        )
+    }
+    initiative_ids = [d.target_id for d in decisions if d.target_type == "initiative"]
+    titles = dict(
+        db.session.execute(
+            select(Initiative.id, Initiative.title).where(Initiative.id.in_(initiative_ids or [-1]))
+        ).all()
+    )
+    out = []
+    for d in decisions:
+        url = None
+        if d.target_type == "comment" and d.target_id in comments:
+            iid, title = comments[d.target_id]
+            what = _("een reactie bij ‘%(title)s’", title=title)
+            url = url_for("participation.comment_link", initiative_id=iid, comment_id=d.target_id)
+        elif d.target_type == "initiative" and d.target_id in titles:
+            what = _("het initiatief ‘%(title)s’", title=titles[d.target_id])
+            url = url_for("initiatives.detail", initiative_id=d.target_id)
+        else:
+            what = _("iets dat niet meer bestaat")
+        sentence = _DONE.get(d.action, _l("%(who)s besloot over %(what)s."))
+        out.append(
+            {
+                "at": d.created_at,
+                "text": str(sentence) % {"who": d.moderator.display_name, "what": what},
+                "url": url,
+                "reason": d.reason,
+            }
+        )
+    return out
 
 
 def house_rules(lang: str = "nl") -> Page:

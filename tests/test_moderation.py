@@ -69,6 +69,15 @@ def test_hiding_needs_a_reason_which_is_shown_in_place(app, client, scene, make_
         actions = db.session.scalars(select(ModerationDecision.action).order_by(ModerationDecision.id)).all()
     assert actions == ["hide", "restore"]
     assert "Scheldwoorden hier" in client.get(f"/initiatieven/{scene['item']}").get_data(as_text=True)
+    # The log reads as sentences with a link to what they were about, not as codes.
+    login(client, "redactie@example.nl")
+    log = client.get("/redactie").get_data(as_text=True).split("Laatste besluiten")[1]
+    assert "Redactie verborg een reactie bij ‘Speeltuin opknappen’." in log
+    assert "Redactie zette een reactie bij ‘Speeltuin opknappen’ terug." in log
+    assert f'href="/initiatieven/{scene["item"]}/reacties/{cid}"' in log
+    assert "Scheldwoorden (huisregel 2)" in log
+    assert ">hide<" not in log
+    assert f"comment {cid}" not in log
 
 
 def test_anyone_flags_and_the_flag_lands_in_the_queue(app, client, scene, make_user):

@@ -195,35 +195,36 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
     sender = mail_sender()
     sent = 0
     last_id = 0
+    due = (User.notify_mode == period) & ((User.last_digest_at.is_(None)) | (User.last_digest_at <= due_before))
     while True:
         users = db.session.execute(
             select(User.id, User.email, User.display_name, User.locale)
-            .where(
-                User.id > last_id,
-                User.notify_mode == period,
-                (User.last_digest_at.is_(None)) | (User.last_digest_at <= due_before),
-            )
+            .where(User.id > last_id, due)
             .order_by(User.id)
             .limit(batch)
         ).all()
         if not users:
             break
+        # The batch as a range of ids (no list of thousands of parameters to send and parse).
+        in_batch = (User.id > last_id) & (User.id <= users[-1].id) & due
         last_id = users[-1].id
-        ids = [u.id for u in users]
+        notes = (
+            (Notification.user_id.in_(select(User.id).where(in_batch)))
+            & Notification.emailed_at.is_(None)
+            & (Notification.created_at <= now)
+        )
         pending: dict[int, list[tuple[str, str]]] = defaultdict(list)
         rows = db.session.execute(
             select(*_VISIBLE_COLUMNS)
             .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
-            .where(Notification.user_id.in_(ids), Notification.emailed_at.is_(None), Notification.created_at <= now)
+            .where(notes)
             .order_by(Notification.user_id, Notification.created_at)
         ).all()
-        note_ids = []
-        for nid, uid, text, initiative_id, visible in rows:
+        for _nid, uid, text, initiative_id, visible in rows:
             if visible:  # about an initiative hidden since: not mailed (but done with)
                 if initiative_id not in links:
                     links[initiative_id] = "\n   " + build("initiatives.detail", initiative_id=initiative_id)
                 pending[uid].append((text, links[initiative_id]))
-            note_ids.append(nid)
         messages = []
         for user_id, email, name, locale in users:
             if pending.get(user_id):
@@ -232,14 +233,13 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
                     words[locale] = _DigestWords(locale, period)
                 url = build("participation.unsubscribe", token=serializer.dumps({"u": user_id}))
                 body = _digest_body(words[locale], name, pending[user_id], url)
-                messages.append(
-                    _with_unsubscribe(build_message(email, words[locale].subject, body, sender=sender), url)
-                )
+                message = build_message(email, words[locale].subject, body, sender=sender)
+                messages.append(_with_unsubscribe(message, url))
         send_messages(messages)
         sent += len(messages)
-        if note_ids:
-            db.session.execute(update(Notification).where(Notification.id.in_(note_ids)).values(emailed_at=now))
-        db.session.execute(update(User).where(User.id.in_(ids)).values(last_digest_at=now))
+        if rows:
+            db.session.execute(update(Notification).where(notes).values(emailed_at=now))
+        db.session.execute(update(User).where(in_batch).values(last_digest_at=now))
         commit()
     return sent
 

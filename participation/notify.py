@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from email.message import Message
 from functools import partial
 
+import orjson
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -46,8 +47,21 @@ _VISIBLE_COLUMNS = (
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
+class _CompactJSON:
+    """The same compact JSON itsdangerous writes (so every link ever sent stays readable), by
+    orjson: the digest signs one token per mail and the standard encoder's set-up dominated."""
+
+    @staticmethod
+    def dumps(obj: object) -> str:
+        return orjson.dumps(obj).decode()
+
+    @staticmethod
+    def loads(payload: str | bytes) -> object:
+        return orjson.loads(payload)
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe", serializer=_CompactJSON)
 
 
 def unsubscribe_token(user_id: int | None = None, comment_id: int | None = None) -> str:

@@ -89,7 +89,7 @@ def test_my_credits_show_every_event_with_its_reason(app, page, make_user, place
     browser_login(page, "henk@example.nl", PASSWORD)
     page.goto(f"/initiatieven/{item_id}")
     page.click("text=Ik doe mee")
-    page.wait_for_selector("text=U doet mee!")
+    page.wait_for_selector("text=U doet mee en volgt dit initiatief")
     page.click("nav >> text=Mijn credits")
     row = page.locator("tr", has_text="U deed mee met een initiatief")
     assert "+3" in row.inner_text()

@@ -23,6 +23,26 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, text  # noqa: E402
 
 
+def fresh_app(database: str, **config):  # noqa: ANN201
+    """The app on an empty, fully migrated database (PostgreSQL's schema dropped first), mail
+    built in full but handed to the null backend. Shared by the benches that need a clean slate."""
+    from flask_migrate import upgrade
+
+    from platform_core.extensions import db
+    from schatkaart import create_app
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench",
+         "MAIL_BACKEND": "null", **config}
+    )  # fmt: skip
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION postgis"))
+        upgrade()
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", required=True)
@@ -31,7 +51,6 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
     from werkzeug.security import generate_password_hash
 
     from participation.models import Notification
@@ -39,22 +58,9 @@ def main() -> None:
     from platform_core import transaction
     from platform_core.extensions import db
     from platform_core.models import User, utcnow
-    from schatkaart import create_app
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": args.database,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "bench",
-            "MAIL_BACKEND": "null",
-            "SERVER_NAME": "schatkaart.example",
-        }
-    )
+    app = fresh_app(args.database, SERVER_NAME="schatkaart.example")
     with app.app_context():
-        with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION postgis"))
-        upgrade()
         now = utcnow()
         pw = generate_password_hash("bench-password")
         people = [

@@ -397,10 +397,10 @@ def main() -> None:
             present = db.session.execute(text("SELECT to_regclass('initiative_fact') IS NOT NULL")).scalar()
             facts = present and db.session.execute(text("SELECT count(*) FROM contribution_fact")).scalar()
             if facts != args.contributions:
-                db.session.rollback()
+                transaction.rollback()
                 with db.engine.begin() as conn:
                     conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION postgis"))
-            db.session.rollback()
+            transaction.rollback()
         upgrade()
     t0 = time.perf_counter()
     info = seed(app, args.initiatives, args.contributions, args.people)

@@ -8,6 +8,8 @@ run by the hook its package registered with :func:`before_commit`, so nothing is
 an action that rolls back and the shared lock is held only for the commit itself.
 The request's ``after_request`` hook calls :func:`commit` for a successful response and
 :func:`rollback` for any other, so a form error re-rendered with 400 never half-saves.
+Everything rolls back through :func:`rollback` (never the session's own), which also forgets
+what was collected; a savepoint rolled back inside a service keeps it, as it should.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -35,17 +36,6 @@ def defer(name: str, item: object) -> None:
     if name not in _BEFORE_COMMIT:
         raise LookupError(f"no before-commit hook registered for {name!r}")
     db.session().info.setdefault(_DEFERRED, {}).setdefault(name, []).append(item)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_deferred(session: Session, previous_transaction) -> None:  # noqa: ANN001
-    # Whoever rolls the whole transaction back (this module, a test, a failed commit), nothing
-    # collected for it may reach the next one. A savepoint's rollback (a lost race caught
-    # inside a service) keeps what the rest of the transaction collected.
-    if previous_transaction.nested or previous_transaction.parent is not None:
-        return
-    session.info.pop(_DEFERRED, None)
-    session.info.pop(_KEY, None)
 
 
 def deferred(name: str) -> list:

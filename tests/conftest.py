@@ -195,7 +195,7 @@ def clean(app, smtp_server):
 
     yield
     with app.app_context():
-        db.session.rollback()
+        transaction.rollback()
         db.session.execute(text("UPDATE trajectory SET current_stage_id = NULL"))
         db.session.execute(text("DELETE FROM stage"))
         for table in CONTENT_TABLES:

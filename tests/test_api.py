@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from initiatives.models import Theme
 from platform_core.extensions import db
-from platform_core.transaction import unit_of_work
+from platform_core.transaction import rollback, unit_of_work
 
 from .conftest import json_of
 
@@ -156,7 +156,7 @@ def test_bbox_query_uses_the_spatial_index(app):
             db.session.execute(text("SET LOCAL enable_seqscan = off"))
             plan = " | ".join(r[0] for r in db.session.execute(text(f"EXPLAIN {compiled}")))
             assert "idx_initiative_point" in plan
-        db.session.rollback()
+        rollback()
 
 
 def test_a_box_given_the_wrong_way_round_or_beyond_the_world_is_put_right(client, place):

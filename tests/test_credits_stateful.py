@@ -48,7 +48,7 @@ def test_ledger_rules_hold_in_every_sequence(app, make_user):
             self.awards = {}  # (person, kind, source) -> [amount, created_at, available_at, reversed]
 
         def teardown(self):
-            db.session.rollback()
+            transaction.rollback()
             self.ctx.pop()
 
         @rule(person=st.sampled_from(people), kind=st.sampled_from(KINDS_USED), source=st.integers(0, 12))

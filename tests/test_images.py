@@ -14,7 +14,7 @@ from initiatives.models import Initiative, InitiativeImage
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.storage import NAME, DatabaseStorage, FolderStorage
-from platform_core.transaction import unit_of_work
+from platform_core.transaction import rollback, unit_of_work
 from platform_core.validation import ValidationFailed
 from tests.conftest import csrf_token, login
 from tests.imagefiles import hostile_files, sample_jpeg, sample_png, sample_webp
@@ -89,7 +89,7 @@ def test_hostile_files_are_refused_in_plain_dutch_and_nothing_is_stored(app, own
     with app.app_context():
         with pytest.raises(ValidationFailed) as refused:
             add_image(db.session.get(User, owner), db.session.get(Initiative, item), data, ALT)
-        db.session.rollback()
+        rollback()
         message = refused.value.errors["image"]
         assert message
         assert message[0].isupper()

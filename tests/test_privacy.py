@@ -92,7 +92,7 @@ def test_a_rolled_back_action_leaves_no_entry(app, town):
         before = archive.head()
         item = db.session.get(Initiative, town["item"])
         post_comment(item, "Dit wordt nooit bewaard", db.session.get(User, town["henk"]))
-        db.session.rollback()
+        transaction.rollback()
         assert archive.head() == before
         assert archive.verify()[1] == []
 

@@ -1,7 +1,7 @@
 """Bounding-box queries for the treasure map, clustered on the server at low zoom.
 
 Below ``CLUSTER_BELOW_ZOOM`` initiatives come as clusters, one per grid cell about
-``CELL_PX`` screen pixels wide, read from the grid the write path keeps
+``map_grid.CELL_PX`` screen pixels wide, read from the grid the write path keeps
 (:mod:`initiatives.map_grid`): the cost depends on the cells on the screen, not on how many
 initiatives there are. Filters the grid does not know (theme, area, words, recent activity)
 aggregate the matching initiatives on the fly. From ``CLUSTER_BELOW_ZOOM`` on, individual

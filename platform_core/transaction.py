@@ -38,11 +38,6 @@ def defer(name: str, item: object) -> None:
     db.session().info.setdefault(_DEFERRED, {}).setdefault(name, []).append(item)
 
 
-def deferred(name: str) -> list:
-    """What waits for the ``name`` hook in the current transaction (read-only view)."""
-    return list(db.session().info.get(_DEFERRED, {}).get(name, ()))
-
-
 def after_commit(callback: Callable[[], object]) -> None:
     """Run ``callback`` once the current transaction has committed (never after a rollback)."""
     db.session().info.setdefault(_KEY, []).append(callback)

@@ -390,7 +390,13 @@ def main() -> None:
     from schatkaart import create_app
 
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": args.database, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False, "TESTING": True}
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": False,
+            "TESTING": True,
+            "TWO_FACTOR_ROLES": (),
+        }
     )
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -409,6 +415,15 @@ def main() -> None:
         council = db.session.execute(
             text("SELECT user_id FROM user_role WHERE role = 'council' ORDER BY user_id")
         ).scalar()
+        version = db.session.execute(
+            text("SELECT session_version FROM user_account WHERE id = :id"), {"id": council}
+        ).scalar()
+        # The council member has read the current privacy statement (else every page asks first).
+        db.session.execute(
+            text("UPDATE user_account SET consent_version = :v WHERE id = :id"),
+            {"v": app.config["PRIVACY_STATEMENT_VERSION"], "id": council},
+        )
+        transaction.commit()
         counts = {
             table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
             for table in ("initiative", "contribution_fact", "user_account", "participation", "comment", "pluim")
@@ -416,8 +431,11 @@ def main() -> None:
         trajectories = [r[0] for r in db.session.execute(text("SELECT id FROM trajectory ORDER BY id"))]
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(council)
+        # As a logged-in session looks (versioned id, login and last-seen times); the bench user has no
+        # second factor, so the app is told not to ask one of this role (TWO_FACTOR_ROLES below).
+        session["_user_id"] = f"{council}:{version}"
         session["_fresh"] = True
+        session["auth_at"] = session["seen_at"] = int(time.time())
     dashboard = {}
     everything: list[float] = []
     for label, query in combinations(app):

@@ -84,6 +84,7 @@ class InitiativeFact(db.Model):
             "response_workdays",
             "day",
             "trajectory_id",
+            "own",
         ),
     )
 
@@ -100,6 +101,7 @@ class InitiativeFact(db.Model):
     budget_spent: Mapped[int | None] = mapped_column(Integer)
     response_hours: Mapped[float | None] = mapped_column(Float)
     response_workdays: Mapped[float | None] = mapped_column(Float)
+    own: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # the municipality's own project
 
 
 INITIATIVE_COLUMNS = [column.name for column in InitiativeFact.__table__.columns]

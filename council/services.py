@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import load_only
 
 from council.models import (
@@ -195,6 +195,8 @@ def _initiatives_statement(scope: Scope, norm_days: int):  # noqa: ANN202
             func.count(t.c.response_hours),
             func.sum(case((t.c.response_hours <= 24, 1), else_=0)),
             func.sum(case((t.c.response_workdays <= norm_days, 1), else_=0)),
+            # Waiting for the municipality: unanswered, and not the municipality's own project.
+            func.sum(case((and_(t.c.response_hours.is_(None), t.c.own == 0), 1), else_=0)),
         ),
         scope,
     ).group_by(t.c.type, t.c.status, t.c.outcome, t.c.area_id)
@@ -208,8 +210,9 @@ def _initiative_figures_from(rows: list) -> dict:
     by_outcome: Counter = Counter()
     per_area: dict[int, list[int]] = {}
     out = {"total": 0, "two_way": 0, "ended": 0, "ended_with_outcome": 0, "answered": 0, "day": 0, "norm": 0}
+    out["waiting"] = 0
     budget = {"requested": 0, "granted": 0, "spent": 0}
-    for type_, status, outcome, area_id, n, two_way, req, granted, spent, answered, day, norm in rows:
+    for type_, status, outcome, area_id, n, two_way, req, granted, spent, answered, day, norm, waiting in rows:
         out["total"] += n
         out["two_way"] += two_way or 0
         by_type[types.get(type_, "?")] += n
@@ -225,6 +228,7 @@ def _initiative_figures_from(rows: list) -> dict:
         out["answered"] += answered
         out["day"] += day or 0
         out["norm"] += norm or 0
+        out["waiting"] += waiting or 0
         if area_id is not None:
             area = per_area.setdefault(area_id, [0, 0])
             area[0] += n
@@ -237,7 +241,7 @@ def response_times(scope: Scope, figures: dict) -> dict:
     """Median and 90th percentile of hours to the municipality's first answer, read at index offsets."""
     t = InitiativeFact.__table__
     answered = figures["answered"]
-    waiting = figures["total"] - answered
+    waiting = figures["waiting"]
     if not answered:
         return dict.fromkeys(("median_hours", "p90_hours", "share_24h", "share_norm"), None) | {
             "answered": 0,

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
 from .models import STATUSES, TYPES
@@ -42,6 +42,14 @@ class InitiativeForm(FlaskForm):
     contact_email = EmailField(
         _l("E-mailadres van de contactpersoon"),
         description=_l("Wordt nooit getoond. Berichten via het contactformulier gaan naar dit adres."),
+    )
+
+    by_municipality = BooleanField(
+        _l("Dit is een project van de gemeente zelf"),
+        description=_l(
+            "Alleen voor medewerkers van de gemeente. Een eigen project wacht niet op een reactie van de "
+            "gemeente en staat dus niet in de wachtrij voor reacties."
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003

@@ -8,7 +8,21 @@ from datetime import datetime
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maps.models import Area
@@ -151,6 +165,9 @@ class Initiative(db.Model):
     # Set with first_response_at by ``record_first_response``: elapsed hours and working days.
     first_response_hours: Mapped[float | None] = mapped_column(Float)
     first_response_workdays: Mapped[float | None] = mapped_column(Float)
+    # Placed by a civil servant for the municipality itself: nobody's answer is awaited, so it is not in
+    # the response queue nor counted as waiting by the council.
+    by_municipality: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Assisted entry by an ambassador for a resident who is not online.
     on_behalf_of: Mapped[str | None] = mapped_column(String(80))
     consent_note: Mapped[str | None] = mapped_column(String(300))

@@ -47,6 +47,8 @@ class InitiativeInput:
     status: str = "idee"
     contact_name: str | None = None
     contact_email: str | None = None
+    # A civil servant placing a project of the municipality's own (ignored for anyone else).
+    by_municipality: bool = False
 
 
 def link_kind(url: str) -> str:
@@ -175,6 +177,7 @@ def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
     begin_write(db.session)
     initiative = Initiative(owner=actor)
     _apply(initiative, clean)
+    initiative.by_municipality = _for_municipality(actor, data)
     db.session.add(initiative)
     db.session.flush()
     index_initiative(initiative)
@@ -182,6 +185,11 @@ def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
         map_grid.add(initiative)
     initiative_placed.send(initiative)
     return initiative
+
+
+def _for_municipality(actor: User, data: InitiativeInput) -> bool:
+    """Only someone who speaks for the municipality can say a project is the municipality's own."""
+    return bool(data.by_municipality) and can("speak_for_municipality", user=actor)
 
 
 def _not_ended_here(status: str, current: str | None) -> None:
@@ -203,7 +211,16 @@ def can_edit(actor: User | None, initiative: Initiative) -> bool:
 
 
 # Fields whose change others act on: the council's facts, followers hearing of a new status.
-WATCHED = ("title", "type", "status", "area_id", "trajectory_id", "budget_requested", "visibility")
+WATCHED = (
+    "title",
+    "type",
+    "status",
+    "area_id",
+    "trajectory_id",
+    "budget_requested",
+    "visibility",
+    "by_municipality",
+)
 
 
 def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput) -> Initiative:
@@ -215,6 +232,8 @@ def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput
     before = {name: getattr(initiative, name) for name in WATCHED}
     placed = (initiative.id, initiative.type, initiative.lon, initiative.lat)
     _apply(initiative, clean)
+    if can("speak_for_municipality", user=actor):
+        initiative.by_municipality = _for_municipality(actor, data)
     db.session.flush()
     index_initiative(initiative)
     moved = placed != (initiative.id, initiative.type, initiative.lon, initiative.lat)

@@ -21,7 +21,7 @@ from maps.services import areas_by_level, current_municipality
 from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
-from platform_core.policy import load, public, requires
+from platform_core.policy import can, load, public, requires
 from platform_core.transaction import after_commit, rollback
 from platform_core.validation import ValidationFailed, apply_errors
 
@@ -131,6 +131,7 @@ def _form_input(form: InitiativeForm) -> InitiativeInput:
         status=form.status.data or "idee",
         contact_name=form.contact_name.data,
         contact_email=form.contact_email.data,
+        by_municipality=bool(form.by_municipality.data),
     )
 
 
@@ -217,7 +218,10 @@ def _bounds(municipality):  # noqa: ANN001
 @requires("logged_in", newcomers="accounts.register")
 @limiter.limit("30/hour", methods=["POST"])
 def create():
-    return _editor(InitiativeForm(), None)
+    form = InitiativeForm()
+    if request.method == "GET" and can("speak_for_municipality"):
+        form.by_municipality.data = True  # a civil servant places the municipality's projects, mostly
+    return _editor(form, None)
 
 
 @bp.route("/<int:initiative_id>/bewerken", methods=["GET", "POST"])

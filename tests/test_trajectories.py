@@ -3,6 +3,7 @@ meetings, stakeholders, outcomes, and who may do each."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -236,6 +237,36 @@ def test_queue_puts_overdue_first_counting_working_days(app, cast, place):
         assert db.session.get(Comment, question.id).answered_at is not None
         left = response_queue(now=datetime(2026, 11, 23, 9, 0))
         assert [e["initiative"].title for e in left] == ["Vers idee"]
+
+
+def test_a_civil_servants_own_project_waits_for_no_answer(app, client, cast, place):
+    from council.services import Scope, dashboard
+
+    from .conftest import login
+
+    own = place(cast["civil"], title="Nieuwe speelplek van de gemeente", by_municipality=True)
+    claimed = place(cast["henk"], title="Bankje bij de school", by_municipality=True)  # not his to claim
+    with app.app_context():
+        assert db.session.get(Initiative, own).by_municipality is True
+        assert db.session.get(Initiative, claimed).by_municipality is False
+        assert expected_answer_by(db.session.get(Initiative, own)) is None
+        waiting = {e["initiative"].title for e in response_queue()}
+        assert waiting == {"Groene binnentuin", "Bankje bij de school"}
+        assert dashboard(Scope())["response"]["waiting"] == 2  # the council counts residents' waits only
+    html = client.get(f"/initiatieven/{own}").get_data(as_text=True)
+    assert "Dit is een project van de gemeente zelf." in html
+    assert "De gemeente reageert uiterlijk" not in html
+    # Its owner is told when the municipality answers at the latest; not so on the municipality's own.
+    login(client, "henk@example.nl")
+    assert "De gemeente reageert uiterlijk" in client.get(f"/initiatieven/{claimed}").get_data(as_text=True)
+    # The form offers the choice to those who speak for the municipality, ticked for them.
+    assert 'name="by_municipality"' not in client.get("/initiatieven/nieuw").get_data(as_text=True)
+    staff = app.test_client()
+    login(staff, "petra@gemeente.nl")
+    assert "De gemeente reageert uiterlijk" not in staff.get(f"/initiatieven/{own}").get_data(as_text=True)
+    form = staff.get("/initiatieven/nieuw").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="by_municipality"[^>]*>', form)
+    assert box and "checked" in box.group(0)
 
 
 # --- ambassadors -------------------------------------------------------------------------

@@ -160,7 +160,7 @@ def norm_days() -> int:
 
 
 def expected_answer_by(initiative: Initiative) -> datetime | None:
-    if initiative.first_response_at is not None:
+    if initiative.first_response_at is not None or initiative.by_municipality:
         return None
     return add_working_days(initiative.created_at, norm_days())
 
@@ -171,7 +171,11 @@ def response_queue(now: datetime | None = None) -> list[dict]:
     now = now or utcnow()
     waiting = []
     for item in db.session.scalars(
-        select(Initiative).where(Initiative.first_response_at.is_(None), Initiative.visibility == "published")
+        select(Initiative).where(
+            Initiative.first_response_at.is_(None),
+            Initiative.visibility == "published",
+            Initiative.by_municipality.is_(False),
+        )
     ):
         waiting.append({"kind": "initiative", "initiative": item, "comment": None, "since": item.created_at})
     questions = db.session.scalars(

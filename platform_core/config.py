@@ -91,6 +91,18 @@ def load_config(instance_path: Path) -> dict:
         "PAGE_SIZE": 24,
         # The municipality answers within this many working days (co-creation norm).
         "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
+        # The right to challenge: defaults for the settings an administrator can change.
+        "CHALLENGE_WHO": env("CHALLENGE_WHO", "inwoner,groep,organisatie"),
+        "CHALLENGE_CRITERIA": env(
+            "CHALLENGE_CRITERIA",
+            "Beter: de taak wordt minstens even goed uitgevoerd\n"
+            "Goedkoper: het kost de gemeente niet meer\n"
+            "Dichter bij de buurt: er is aantoonbaar draagvlak in de buurt\n"
+            "Haalbaar: de uitdagers kunnen het aan en houden het vol",
+        ),
+        "CHALLENGE_ACK_DAYS": env("CHALLENGE_ACK_DAYS", "10"),
+        "CHALLENGE_DECISION_DAYS": env("CHALLENGE_DECISION_DAYS", "40"),
+        "CHALLENGE_PUBLIC": env("CHALLENGE_PUBLIC", "1"),
         "FACILITATION_BUDGET_MAX": int(env("FACILITATION_BUDGET_MAX", "2500")),
         # Privacy (AVG): who is responsible, who to ask, which statement residents agreed to.
         "PRIVACY_CONTROLLER": env("PRIVACY_CONTROLLER", "Gemeente Utrecht"),

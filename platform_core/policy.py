@@ -121,6 +121,15 @@ def _respond_to_need(user: Any, need: Any) -> bool:
     return _logged_in(user) and _published(need.initiative) and not _owner(user, need.initiative)
 
 
+def _view_challenge(user: Any, challenge: Any) -> bool:
+    """A public challenge is everyone's to read; otherwise its filer's and the municipality's."""
+    return bool(getattr(challenge, "public", False)) or _owner(user, challenge) or _has(user, "civil_servant")
+
+
+def _support_challenge(user: Any, challenge: Any) -> bool:
+    return _logged_in(user) and bool(getattr(challenge, "public", False)) and not _owner(user, challenge)
+
+
 @dataclass(frozen=True)
 class Rule:
     check: Callable[[Any, Any], bool]
@@ -147,6 +156,11 @@ RULES: dict[str, Rule] = {
     "organise_in": Rule(_organise_in, login=True),
     "moderate": Rule(lambda u, o: _has(u, "moderator", "admin"), login=True),
     "administer": Rule(lambda u, o: _has(u, "admin"), login=True),
+    "file_challenge": Rule(lambda u, o: _logged_in(u), login=True),
+    "view_challenge": Rule(_view_challenge, login=False, hide=True),
+    "support_challenge": Rule(_support_challenge, login=True),
+    "discuss_challenge": Rule(lambda u, o: _owner(u, o) or _has(u, "civil_servant"), login=True),
+    "decide_challenge": Rule(lambda u, o: _has(u, "civil_servant"), login=True),
     "read_council": Rule(lambda u, o: _has(u, "council", "civil_servant", "admin"), login=True),
 }
 

@@ -36,7 +36,14 @@ KEYS: dict[str, tuple[str | None, str]] = {
     "dpo_name": ("PRIVACY_DPO_NAME", ""),
     "dpo_contact": ("PRIVACY_DPO_CONTACT", ""),
     "mail_sender": ("MAIL_SENDER", ""),
+    # The right to challenge (challenges.terms): who, criteria, terms in working days, public or not.
+    "challenge_who": ("CHALLENGE_WHO", "inwoner,groep,organisatie"),
+    "challenge_criteria": ("CHALLENGE_CRITERIA", ""),
+    "challenge_ack_days": ("CHALLENGE_ACK_DAYS", "10"),
+    "challenge_decision_days": ("CHALLENGE_DECISION_DAYS", "40"),
+    "challenge_public": ("CHALLENGE_PUBLIC", "1"),
 }
+CHALLENGE_WHO = ("inwoner", "groep", "organisatie")
 LABEL_KEY = re.compile(r"^(type|type_explanation)\.[a-z_]+\.(nl|en)$")
 
 
@@ -123,6 +130,25 @@ def validate(values: dict[str, str]) -> dict[str, str]:
                     r=f"{ratio:.1f}",
                 )
                 continue
+        if key in ("challenge_ack_days", "challenge_decision_days") and value:
+            if not value.isdigit() or not 1 <= int(value) <= 260:
+                errors[key] = _("Vul een aantal werkdagen in van 1 tot en met 260.")
+                continue
+        if key == "challenge_who" and value:
+            chosen = [code.strip() for code in value.split(",") if code.strip()]
+            if not chosen or any(code not in CHALLENGE_WHO for code in chosen):
+                errors[key] = _("Kies wie mag uitdagen: inwoners, groepen en/of organisaties.")
+                continue
+            value = ",".join(chosen)
+        if key == "challenge_public" and value not in ("", "0", "1"):
+            errors[key] = _("Kies of uitdagingen openbaar zijn.")
+            continue
+        if key == "challenge_criteria" and value:
+            lines = [line.strip() for line in value.splitlines() if line.strip()]
+            if len(lines) > 10 or any(len(line) > 200 for line in lines):
+                errors[key] = _("Geef hoogstens 10 criteria, één per regel, elk hoogstens 200 tekens.")
+                continue
+            value = "\n".join(lines)
         if key == "site_name" and len(value) > 60:
             errors[key] = _("Houd de naam kort: hoogstens 60 tekens.")
             continue

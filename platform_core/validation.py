@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, has_request_context
+from flask_babel import gettext as _
 
 
 class ValidationFailed(Exception):
@@ -35,3 +36,13 @@ def apply_errors(form, errors: dict[str, str]) -> None:  # noqa: ANN001
             field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
         else:
             form.form_errors.append(message)
+
+
+def text_field(value: str | None, field: str, lo: int, hi: int) -> str:
+    """A required text between ``lo`` and ``hi`` characters, trimmed; or a Dutch error for ``field``."""
+    value = (value or "").strip()
+    if len(value) < lo:
+        raise ValidationFailed({field: _("Vul dit veld in (minstens %(n)s tekens).", n=lo)})
+    if len(value) > hi:
+        raise ValidationFailed({field: _("Hoogstens %(n)s tekens (nu %(m)s).", n=hi, m=len(value))})
+    return value

@@ -3,6 +3,7 @@ framing, feedback and outcomes, and moderation decisions with their reasons."""
 
 from __future__ import annotations
 
+from challenges import signals as challenge_signals
 from initiatives import signals as initiative_signals
 from participation import signals as participation_signals
 from participation.models import Comment
@@ -117,3 +118,38 @@ def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
         "decided_on": outcome.decided_on.isoformat(),
     }
     record("outcome.reported", "outcome", outcome.id, payload)
+
+
+@challenge_signals.challenge_step.connect
+def _challenge(challenge, step: str, **_kw) -> None:  # noqa: ANN001
+    """A public challenge's filing and each step the municipality takes; the challenger's own words
+    and name beside the chain, so they can be erased with the account."""
+    if not challenge.public:
+        return
+    payload = {
+        "step": step,
+        "state": challenge.state,
+        "challenger": challenge.challenger,
+        "organisation": challenge.organisation,
+        "area_id": challenge.area_id,
+        "linked_initiative_id": challenge.linked_initiative_id,
+        "ack_due_at": challenge.ack_due_at.isoformat(),
+        "decide_due_at": challenge.decide_due_at.isoformat(),
+    }
+    words = {}
+    if step == "filed":
+        owner = challenge.owner_id
+        words = {
+            "title": (challenge.title, owner),
+            "task": (challenge.task, owner),
+            "motivation": (challenge.motivation, owner),
+            "needs": (challenge.needs, owner),
+            "owner_name": (challenge.owner.display_name if challenge.owner else None, owner),
+        }
+    if step == "assessed":
+        payload["assessment"] = challenge.assessment
+    if step == "decided":
+        payload.update(decision=challenge.decision, reason=challenge.decision_reason)
+    if step == "converted":
+        payload.update(initiative_id=challenge.initiative_id, agreement=challenge.agreement)
+    record(f"challenge.{step}", "challenge", challenge.id, payload, words)

@@ -24,6 +24,9 @@ from platform_core import transaction
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
     "site_setting",
+    "challenge_message",
+    "challenge_support",
+    "challenge",
     "map_cell",
     "archive_erasable",
     "archive_entry",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from challenges.services import waiting as challenges_waiting
 from initiatives.models import Initiative
 from participation.models import Comment
 from participation.notify import deliver_immediate, notify
@@ -191,5 +192,7 @@ def response_queue(now: datetime | None = None) -> list[dict]:
         entry["waiting_days"] = working_days_between(entry["since"], now)
         entry["overdue"] = entry["waiting_days"] > norm_days()
         entry["due"] = add_working_days(entry["since"], norm_days())
+    # Challenges (uitdaagrecht) wait against their own terms: acknowledgement, then the decision.
+    waiting += challenges_waiting(now)
     waiting.sort(key=lambda e: (not e["overdue"], -e["waiting_days"]))
     return waiting

@@ -1,0 +1,30 @@
+"""The municipality's terms for the right to challenge, from its settings (an administrator sets
+them at /beheer/uitdaagrecht; the environment gives the defaults)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from platform_core import settings
+
+from .models import CHALLENGERS
+
+
+@dataclass(frozen=True)
+class Terms:
+    who: tuple[str, ...]  # which of CHALLENGERS may file
+    criteria: tuple[str, ...]
+    ack_days: int  # working days to acknowledge receipt
+    decision_days: int  # working days to decide
+    public: bool  # challenges are public (map, list, record) from filing
+
+
+def current() -> Terms:
+    who = tuple(code for code in settings.get("challenge_who").split(",") if code in CHALLENGERS)
+    return Terms(
+        who=who or tuple(CHALLENGERS),
+        criteria=tuple(line.strip() for line in settings.get("challenge_criteria").splitlines() if line.strip()),
+        ack_days=int(settings.get("challenge_ack_days") or 10),
+        decision_days=int(settings.get("challenge_decision_days") or 40),
+        public=settings.get("challenge_public") != "0",
+    )

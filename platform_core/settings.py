@@ -130,10 +130,10 @@ def validate(values: dict[str, str]) -> dict[str, str]:
                     r=f"{ratio:.1f}",
                 )
                 continue
-        if key in ("challenge_ack_days", "challenge_decision_days") and value:
-            if not value.isdigit() or not 1 <= int(value) <= 260:
-                errors[key] = _("Vul een aantal werkdagen in van 1 tot en met 260.")
-                continue
+        days = key in ("challenge_ack_days", "challenge_decision_days")
+        if days and value and (not value.isdigit() or not 1 <= int(value) <= 260):
+            errors[key] = _("Vul een aantal werkdagen in van 1 tot en met 260.")
+            continue
         if key == "challenge_who" and value:
             chosen = [code.strip() for code in value.split(",") if code.strip()]
             if not chosen or any(code not in CHALLENGE_WHO for code in chosen):

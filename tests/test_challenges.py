@@ -4,9 +4,6 @@ the public record and the map layer; who may do what."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 import pytest
 from sqlalchemy import func, select
 
@@ -34,7 +31,7 @@ from privacy.archive import entries_about
 from privacy.archive import verify as archive_verify
 from trajectories.municipality import response_queue
 
-from .conftest import csrf_token, login, post_form
+from .conftest import login, post_form
 
 
 @pytest.fixture
@@ -171,14 +168,15 @@ def test_from_filing_to_zelfbeheer_with_the_queue_council_and_record(app, client
             with pytest.raises(ValidationFailed) as caught:
                 assess(u(people["civil"]), challenge, {})
             assert "verdict-0" in caught.value.errors
-            verdicts = {c: ("voldoet", "Goed onderbouwd") for c in challenge.criteria_list}
+            verdicts = dict.fromkeys(challenge.criteria_list, ("voldoet", "Goed onderbouwd"))
             verdicts[challenge.criteria_list[1]] = ("deels", "Iets duurder in het eerste jaar")
             assess(u(people["civil"]), challenge, verdicts)
             decide(u(people["civil"]), challenge, "deels", "Het onderhoud mag, het snoeien van bomen blijft bij ons.")
         assert [e for e in response_queue() if e.get("challenge")] == []
         anna_told = db.session.scalars(select(Notification.text).filter_by(user_id=people["anna"])).all()
         bas_told = db.session.scalars(select(Notification.text).filter_by(user_id=people["bas"])).all()
-        assert any("Deels toegekend" in t for t in anna_told) and any("Deels toegekend" in t for t in bas_told)
+        assert any("Deels toegekend" in t for t in anna_told)
+        assert any("Deels toegekend" in t for t in bas_told)
         with unit_of_work():
             challenge = db.session.get(Challenge, cid)
             initiative = convert_to_zelfbeheer(
@@ -206,8 +204,10 @@ def test_from_filing_to_zelfbeheer_with_the_queue_council_and_record(app, client
         ]
         assert archive_verify()[1] == []
     html = client.get(f"/uitdaagrecht/{cid}").get_data(as_text=True)
-    assert "Besluit: Deels toegekend" in html and "het snoeien van bomen blijft bij ons" in html
-    assert "Hoe regelt u de verzekering?" in html and "Goed onderbouwd" in html
+    assert "Besluit: Deels toegekend" in html
+    assert "het snoeien van bomen blijft bij ons" in html
+    assert "Hoe regelt u de verzekering?" in html
+    assert "Goed onderbouwd" in html
     council = client.get("/uitdaagrecht.geojson").get_json()
     assert [f["properties"]["id"] for f in council["features"]] == [cid]
 
@@ -232,7 +232,9 @@ def test_filing_through_the_form_shows_errors_next_to_the_fields(app, client, pe
     )
     assert resp.status_code == 400
     html = resp.get_data(as_text=True)
-    assert 'id="task-fout"' in html and 'id="motivation-fout"' in html and 'id="title-fout"' in html
+    assert 'id="task-fout"' in html
+    assert 'id="motivation-fout"' in html
+    assert 'id="title-fout"' in html
     with app.app_context():
         code = _area_code()
     resp = post_form(
@@ -250,6 +252,7 @@ def test_filing_through_the_form_shows_errors_next_to_the_fields(app, client, pe
     )
     assert resp.status_code == 302
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
-    assert "Uw uitdaging is ingediend" in page and "Wij beheren het buurthuis" in page
+    assert "Uw uitdaging is ingediend" in page
+    assert "Wij beheren het buurthuis" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ChallengeSupport)) == 0

@@ -266,7 +266,8 @@ def test_a_civil_servants_own_project_waits_for_no_answer(app, client, cast, pla
     assert "De gemeente reageert uiterlijk" not in staff.get(f"/initiatieven/{own}").get_data(as_text=True)
     form = staff.get("/initiatieven/nieuw").get_data(as_text=True)
     box = re.search(r'<input[^>]*name="by_municipality"[^>]*>', form)
-    assert box and "checked" in box.group(0)
+    assert box
+    assert "checked" in box.group(0)
 
 
 # --- ambassadors -------------------------------------------------------------------------

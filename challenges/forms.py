@@ -32,7 +32,7 @@ class ChallengeForm(FlaskForm):
     area_code = SelectField(_l("In welke buurt?"), choices=[], validate_choice=False)
     linked_initiative_id = StringField(
         _l("Hoort bij initiatief (nummer, als dat er is)"),
-        description=_l("Het nummer staat in het adres van het initiatief: …/initiatieven/123."),
+        description=_l("Het nummer staat aan het eind van het webadres van het initiatief."),
     )
 
 
@@ -54,7 +54,10 @@ class AgreementForm(FlaskForm):
 
 class TermsForm(FlaskForm):
     challenge_who = StringField(_l("Wie mag uitdagen"), description=_l("Met komma's: inwoner, groep, organisatie."))
-    challenge_criteria = TextAreaField(_l("Criteria, één per regel"))
+    challenge_criteria = TextAreaField(
+        _l("Criteria, één per regel"),
+        description=_l("Leeg: beter, goedkoper, dichter bij de buurt en haalbaar (de standaardcriteria, vertaald)."),
+    )
     challenge_ack_days = StringField(_l("Ontvangstbevestiging binnen (werkdagen)"))
     challenge_decision_days = StringField(_l("Besluit binnen (werkdagen)"))
     challenge_public = SelectField(

@@ -6,8 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from platform_core import settings
+from platform_core.i18n import N_
 
 from .models import CHALLENGERS
+
+#: Stored in Dutch with each challenge (its assessment names them); shown in the reader's language.
+DEFAULT_CRITERIA = (
+    N_("Beter: de taak wordt minstens even goed uitgevoerd"),
+    N_("Goedkoper: het kost de gemeente niet meer"),
+    N_("Dichter bij de buurt: er is aantoonbaar draagvlak in de buurt"),
+    N_("Haalbaar: de uitdagers kunnen het aan en houden het vol"),
+)
 
 
 @dataclass(frozen=True)
@@ -23,7 +32,8 @@ def current() -> Terms:
     who = tuple(code for code in settings.get("challenge_who").split(",") if code in CHALLENGERS)
     return Terms(
         who=who or tuple(CHALLENGERS),
-        criteria=tuple(line.strip() for line in settings.get("challenge_criteria").splitlines() if line.strip()),
+        criteria=tuple(line.strip() for line in settings.get("challenge_criteria").splitlines() if line.strip())
+        or DEFAULT_CRITERIA,
         ack_days=int(settings.get("challenge_ack_days") or 10),
         decision_days=int(settings.get("challenge_decision_days") or 40),
         public=settings.get("challenge_public") != "0",

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import load_only
 
+from challenges.services import figures as challenge_figures
 from council.models import (
     ENDED,
     KINDS,
@@ -339,6 +340,7 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
         "concentration": concentration,
         "credits": credits_distribution(scope.trajectory_id, rows["credits"]),
         "per_area": per_area(scope, figures["per_area"], dict(rows["area_people"])),
+        "challenges": challenge_figures(*scope.window()),
     }
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Integer, cast, func, select
+import orjson
+from sqlalchemy import Integer, case, cast, func, select
 
 from platform_core.extensions import db
 from platform_core.spatial import bbox_filter
@@ -98,6 +99,8 @@ def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:  # noqa
             Initiative.lat,
             Initiative.cover_thumb,
             Initiative.budget_spent,
+            # An initiative drawn as an area is shown as that area: its outline, for those rows only.
+            case((Initiative.geom_type != "POINT", func.ST_AsGeoJSON(Initiative.geom, 6)), else_=None),
         )
         .order_by(Initiative.id)
         .limit(limit + 1)
@@ -106,10 +109,19 @@ def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:  # noqa
 
 
 def _point_feature(
-    id_: int, title: str, type_: str, lon: float, lat: float, thumb: str | None = None, spent: int | None = None
+    id_: int,
+    title: str,
+    type_: str,
+    lon: float,
+    lat: float,
+    thumb: str | None = None,
+    spent: int | None = None,
+    shape: str | None = None,
 ) -> dict:
     # Only what a marker needs; the page of an initiative is /initiatieven/<id>.
     properties = {"id": id_, "title": title, "type": type_}
+    if shape:  # drawn as an area: the outline goes with it (the point stays the marker's place)
+        properties["shape"] = orjson.loads(shape)
     if thumb:
         properties["thumb"] = thumb
     if spent is not None:  # leefbaarheidsbudget: the map shows what was spent

@@ -79,7 +79,11 @@ def gallery():
 
 
 def _small_map(item: Initiative):
-    m = base_map((item.lat, item.lon), 16)
+    bounds = None
+    if item.is_area:  # the map fits the whole area, however large
+        west, south, east, north = to_shape(item.geom).bounds
+        bounds = [[south, west], [north, east]]
+    m = base_map((item.lat, item.lon), 16, bounds)
     if item.is_area:
         folium.GeoJson(to_geojson(to_shape(item.geom)), name="Gebied").add_to(m)
     # folium puts tooltip text into a JavaScript template literal: make user text inert there.

@@ -93,13 +93,8 @@ def load_config(instance_path: Path) -> dict:
         "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
         # The right to challenge: defaults for the settings an administrator can change.
         "CHALLENGE_WHO": env("CHALLENGE_WHO", "inwoner,groep,organisatie"),
-        "CHALLENGE_CRITERIA": env(
-            "CHALLENGE_CRITERIA",
-            "Beter: de taak wordt minstens even goed uitgevoerd\n"
-            "Goedkoper: het kost de gemeente niet meer\n"
-            "Dichter bij de buurt: er is aantoonbaar draagvlak in de buurt\n"
-            "Haalbaar: de uitdagers kunnen het aan en houden het vol",
-        ),
+        # One per line; empty: the built-in criteria (challenges.terms.DEFAULT_CRITERIA), translated.
+        "CHALLENGE_CRITERIA": env("CHALLENGE_CRITERIA", ""),
         "CHALLENGE_ACK_DAYS": env("CHALLENGE_ACK_DAYS", "10"),
         "CHALLENGE_DECISION_DAYS": env("CHALLENGE_DECISION_DAYS", "40"),
         "CHALLENGE_PUBLIC": env("CHALLENGE_PUBLIC", "1"),

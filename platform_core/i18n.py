@@ -24,6 +24,12 @@ DATE_FORMATS = {"nl": "dd-MM-yyyy", "en": "d MMM yyyy"}
 DATETIME_FORMATS = {"nl": "dd-MM-yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
 
 
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention
+    """Marks a Dutch text for the catalogue and keeps it as it is: it is stored in Dutch (for instance
+    in a record) and translated where it is shown, with ``gettext(text)``."""
+    return text
+
+
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
@@ -100,6 +106,9 @@ def js_messages() -> dict[str, str]:
         "load_failed": _("De initiatieven konden niet geladen worden. Probeer het opnieuw of bekijk de lijst."),
         "cluster": _("{n} initiatieven"),
         "spent": _("Besteed: {amount}"),
+        "area": _("een gebied"),
+        "challenge": _("Uitdaging: {title}"),
+        "challenge_kind": _("Uitdaging (uitdaagrecht)"),
     }
 
 

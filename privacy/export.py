@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from challenges.models import Challenge, ChallengeMessage, ChallengeSupport
 from credits.models import CreditEvent, StandingOptIn
 from initiatives.models import ContactMessage, Initiative, InitiativeImage
 from participation.models import (
@@ -115,6 +116,47 @@ def collect(user: User) -> dict:
             "namens",
             "geplaatst",
         ),  # fmt: skip
+        "challenges": _rows(
+            select(
+                Challenge.id,
+                Challenge.title,
+                Challenge.task,
+                Challenge.motivation,
+                Challenge.needs,
+                Challenge.support,
+                Challenge.organisation,
+                Challenge.state,
+                Challenge.decision,
+                Challenge.created_at,
+            )
+            .where(Challenge.owner_id == uid)
+            .order_by(Challenge.id),
+            "id",
+            "titel",
+            "taak",
+            "motivering",
+            "nodig",
+            "steun",
+            "organisatie",
+            "stand",
+            "besluit",
+            "ingediend",
+        ),  # fmt: skip
+        "challenge_support": _rows(
+            select(ChallengeSupport.challenge_id, ChallengeSupport.created_at)
+            .where(ChallengeSupport.user_id == uid)
+            .order_by(ChallengeSupport.id),
+            "uitdaging",
+            "gesteund_op",
+        ),
+        "challenge_messages": _rows(
+            select(ChallengeMessage.challenge_id, ChallengeMessage.body, ChallengeMessage.created_at)
+            .where(ChallengeMessage.author_id == uid)
+            .order_by(ChallengeMessage.id),
+            "uitdaging",
+            "bericht",
+            "geschreven",
+        ),
         "images": _rows(
             select(InitiativeImage.initiative_id, InitiativeImage.alt, InitiativeImage.name, InitiativeImage.created_at)
             .where(InitiativeImage.uploaded_by_id == uid)

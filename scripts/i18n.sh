@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=".venv/bin/pybabel"
 if [ "${1:-}" != "compile" ]; then
-  "$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
+  "$PYBABEL" extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
     --ignore-dirs=".venv node_modules tests bench static migrations instance" -o translations/messages.pot . >/dev/null 2>&1
   for lang in nl en; do
     "$PYBABEL" update --no-fuzzy-matching -i translations/messages.pot -d translations -l "$lang" >/dev/null 2>&1

@@ -194,6 +194,9 @@ def test_from_filing_to_zelfbeheer_with_the_queue_council_and_record(app, client
         counted = figures()
         assert (counted["filed"], counted["decided"], counted["in_time"]) == (1, 1, 1)
         assert counted["by_decision"]["deels"] == 1
+        from council.services import Scope, dashboard
+
+        assert dashboard(Scope())["challenges"] == counted  # the council review counts them
         steps = [e.kind for e in entries_about("challenge", cid)]
         assert steps == [
             "challenge.filed",

@@ -54,6 +54,26 @@ def test_zelfbeheer_area_is_stored_as_polygon_with_a_representative_point(app, m
         assert 52.095 < item.lat < 52.0955
 
 
+def test_an_area_is_shown_as_an_area_on_the_map_and_the_detail_map_fits_it(app, client, make_user):
+    uid = make_user()
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[5.100, 52.095], [5.104, 52.095], [5.104, 52.097], [5.100, 52.097], [5.100, 52.095]]],
+    }
+    with app.app_context(), unit_of_work():
+        owner = db.session.get(User, uid)
+        area_id = create_initiative(owner, initiative_input(type="zelfbeheer", area_geojson=json.dumps(square))).id
+        point_id = create_initiative(owner, initiative_input(title="Een bankje op een punt")).id
+    data = client.get("/api/initiatives?bbox=5.095,52.09,5.105,52.10&zoom=16").get_json()
+    shown = {f["properties"]["id"]: f["properties"] for f in data["features"]}
+    assert shown[area_id]["shape"]["type"] == "Polygon"
+    ring = shown[area_id]["shape"]["coordinates"][0]
+    assert {tuple(p) for p in ring} == {tuple(p) for p in square["coordinates"][0]}
+    assert "shape" not in shown[point_id]  # a point carries no outline
+    html = client.get(f"/initiatieven/{area_id}").get_data(as_text=True)
+    assert re.search(r"fitBounds\(\s*\[\[52\.095, 5\.1\], \[52\.097, 5\.104\]\]", html)
+
+
 def test_every_problem_is_reported_at_once_and_nothing_is_saved(app, make_user):
     uid = make_user()
     with app.app_context(), pytest.raises(ValidationFailed) as exc:

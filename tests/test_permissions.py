@@ -16,6 +16,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from challenges.services import ChallengeInput, file_challenge
 from initiatives.images import add_image
 from initiatives.models import Initiative
 from maps.models import Area, Municipality
@@ -57,6 +58,8 @@ EXPECTED = {
     "moderate": {"moderator", "admin"},
     "administer": {"admin"},
     "read_council": {"council", "civil_servant", "admin"},
+    "file_challenge": SIGNED_IN,
+    "view_challenge": set(ACTORS),  # the world's challenge is public
 }
 # What each route is for, and so which rule it must declare: pinned here, so a route that quietly
 # loosens its rule (or a new route) fails this test until the table says so.
@@ -85,6 +88,11 @@ ROUTE_RULES = {
     "api.initiative": "public",
     "api.initiatives": "public",
     "api.openapi": "public",
+    "challenges.admin_terms": "administer",
+    "challenges.detail": "view_challenge",
+    "challenges.geojson": "public",
+    "challenges.index": "public",
+    "challenges.new": "file_challenge",
     "council.ambassador": "act_as_ambassador",
     "council.export_areas_csv": "read_council",
     "council.export_csv": "read_council",
@@ -202,6 +210,16 @@ def world(app, make_user, place):
         settings.save(get(User, ids["admin"]), {"logo": logo_name})
         blocker = log_blocker(get(User, ids["civil_servant"]), initiative, "Vergunning duurt lang", "Vergunningen")
         decide(get(User, ids["moderator"]), "initiative", hidden, "hide", "Dubbel geplaatst")
+        challenge = file_challenge(
+            get(User, ids["initiator"]),
+            ChallengeInput(
+                title="Wij beheren het buurthuis",
+                task="Het beheer van buurthuis De Speeldoos.",
+                motivation="Wij zijn er elke dag en doen het met twintig vrijwilligers uit de buurt.",
+                needs="De sleutels en een huurcontract.",
+                challenger="inwoner",
+            ),
+        )
         db.session.scalar(select(Municipality)).open_data_published = True
         params = {
             "initiative_id": item,
@@ -210,6 +228,7 @@ def world(app, make_user, place):
             "meeting_id": meeting.id,
             "trajectory_id": trajectory.id,
             "blocker_id": blocker.id,
+            "challenge_id": challenge.id,
             "attendance_id": attendance.id,
             "image_id": image.id,
             "name": image.thumb_name,

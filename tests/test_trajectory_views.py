@@ -300,6 +300,11 @@ def test_area_framing_is_drawn_on_the_trajectory_map(app, client, cast):
     # escaped once for HTML, then JSON-encoded by folium: the tooltip shows the text, never markup
     assert "gasleiding \\u0026lt;niet graven\\u0026gt;" in html
     assert "<niet graven>" not in html
+    # and in the text beside the map, for keyboards and screen readers, with the buurt named
+    listed = html[html.index('id="buurtkaders"') :]
+    listed = listed[: listed.index("</dl>")]
+    assert "Spoorzicht: Wettelijke en ruimtelijke kaders" in listed
+    assert "Hier ligt een gasleiding &lt;niet graven&gt;" in listed
 
 
 def test_civil_servant_frames_the_trajectory_and_its_stage_from_its_page(app, client, cast):

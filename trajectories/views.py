@@ -96,7 +96,7 @@ def detail(trajectory_id: int):
 
     for item in items:
         folium.Marker((item.lat, item.lon), tooltip=inert_text(item.title)).add_to(m)
-    _framing_layer(m, t)
+    area_framing = _framing_layer(m, t)
     framing = framing_for("trajectory", t.id)
     if t.current_stage_id:
         framing += framing_for("stage", t.current_stage_id)
@@ -108,6 +108,7 @@ def detail(trajectory_id: int):
         meetings=meetings,
         parts=render_parts(m),
         framing=framing,
+        area_framing=area_framing,
         framing_labels=FRAMING_KINDS,
         outcome_labels=OUTCOMES,
         attendance_total=attendance_total,
@@ -117,8 +118,9 @@ def detail(trajectory_id: int):
     )
 
 
-def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
-    """Framing attached to areas, drawn on the map with its text (escaped) as tooltip."""
+def _framing_layer(m, t: Trajectory) -> list[tuple[Area, Framing]]:  # noqa: ANN001
+    """Framing attached to areas, drawn on the map with its text (escaped) as tooltip; returned per
+    area too, for the text list beside the map (a tooltip alone reaches no screen reader or keyboard)."""
 
     area_ids = [a.id for a in t.areas] or [a.id for a in areas()]
     rows = db.session.scalars(
@@ -126,9 +128,10 @@ def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
             Framing.target_type == "area", Framing.target_id.in_(area_ids), Framing.is_current.is_(True)
         )
     ).all()
-    features = []
+    features, listed = [], []
     for f in rows:
         area = db.session.get(Area, f.target_id)
+        listed.append((area, f))
         text = f"{FRAMING_KINDS[f.kind]}: {f.body}"
         features.append(
             {
@@ -144,6 +147,7 @@ def _framing_layer(m, t: Trajectory) -> None:  # noqa: ANN001
             style_function=lambda _f: {"color": "#b34700", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.08},
             tooltip=folium.GeoJsonTooltip(fields=["kader"], labels=False),
         ).add_to(m)
+    return sorted(listed, key=lambda pair: (pair[0].name, pair[1].kind))
 
 
 @bp.post("/trajecten/<int:trajectory_id>/kaders")

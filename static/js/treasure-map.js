@@ -12,8 +12,12 @@
   var words = JSON.parse(document.getElementById("js-messages").textContent);
   var pointLayer = L.markerClusterGroup({ showCoverageOnHover: false });
   var clusterLayer = L.layerGroup();
+  var shapeLayer = L.layerGroup();  // initiatives drawn as areas, as those areas
+  var challengeLayer = L.layerGroup();  // uitdaagrecht: public challenges
+  map.addLayer(shapeLayer);
   map.addLayer(pointLayer);
   map.addLayer(clusterLayer);
+  map.addLayer(challengeLayer);
   var pending = null;
   var money = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "nl-NL",
     { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
@@ -35,8 +39,34 @@
     });
     var thumb = p.thumb ? '<img src="' + esc(thumbOf(p)) + '" alt="" width="160" height="120"><br>' : "";
     var spent = typeof p.spent === "number" ? "<br>" + esc(words.spent.replace("{amount}", money.format(p.spent))) : "";
-    marker.bindPopup(thumb + '<a href="' + esc(pageOf(p)) + '">' + esc(p.title) + "</a>" + spent);
+    var area = p.shape ? "<br>" + esc(words.area) : "";
+    var popup = thumb + '<a href="' + esc(pageOf(p)) + '">' + esc(p.title) + "</a>" + area + spent;
+    marker.bindPopup(popup);
+    if (p.shape) {
+      shapeLayer.addLayer(L.geoJSON(p.shape, {
+        style: { className: "initiative-area type-" + p.type, weight: 2, fillOpacity: 0.25 }
+      }).bindPopup(popup));
+    }
     return marker;
+  }
+
+  function loadChallenges() {
+    if (!frame.dataset.challenges) return;
+    fetch(frame.dataset.challenges, { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        data.features.forEach(function (f) {
+          var c = f.geometry.coordinates;
+          var p = f.properties;
+          var label = words.challenge.replace("{title}", p.title);
+          challengeLayer.addLayer(L.marker([c[1], c[0]], {
+            title: label, alt: label,
+            icon: L.divIcon({ className: "challenge-marker", iconSize: [20, 20] })
+          }).bindPopup(esc(words.challenge_kind) + '<br><a href="' + esc(p.url) + '">' + esc(p.title) + "</a><br>" + esc(p.state)));
+        });
+        frame.dataset.challengeCount = String(data.features.length);
+      })
+      .catch(function () { frame.dataset.challengeCount = "error"; });
   }
 
   function clusterMarker(f) {
@@ -58,6 +88,7 @@
   function render(data) {
     pointLayer.clearLayers();
     clusterLayer.clearLayers();
+    shapeLayer.clearLayers();
     var points = [];
     var total = 0;
     data.features.forEach(function (f) {
@@ -75,7 +106,8 @@
     var html = "<p>" + esc(total === 1 ? words.one_in_view : words.n_in_view.replace("{n}", total)) + "</p>";
     if (!data.clustered && points.length && points.length <= 50) {
       html += "<ul>" + points.map(function (f) {
-        return '<li><a href="' + esc(pageOf(f.properties)) + '">' + esc(f.properties.title) + "</a></li>";
+        var area = f.properties.shape ? " (" + esc(words.area) + ")" : "";
+        return '<li><a href="' + esc(pageOf(f.properties)) + '">' + esc(f.properties.title) + "</a>" + area + "</li>";
       }).join("") + "</ul>";
     } else if (total) {
       html += "<p>" + esc(words.zoom_in) + "</p>";
@@ -118,4 +150,5 @@
   map.on("moveend", function () { syncUrl(); load(); });
   syncUrl();
   load();
+  loadChallenges();
 })();

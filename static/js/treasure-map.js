@@ -60,8 +60,9 @@
           var p = f.properties;
           var label = words.challenge.replace("{title}", p.title);
           challengeLayer.addLayer(L.marker([c[1], c[0]], {
-            title: label, alt: label,
-            icon: L.divIcon({ className: "challenge-marker", iconSize: [20, 20] })
+            title: label, alt: label, zIndexOffset: 500,
+            // beside the point rather than on it: a granted challenge's initiative stands on the same spot
+            icon: L.divIcon({ className: "challenge-marker", iconSize: [20, 20], iconAnchor: [-4, 24] })
           }).bindPopup(esc(words.challenge_kind) + '<br><a href="' + esc(p.url) + '">' + esc(p.title) + "</a><br>" + esc(p.state)));
         });
         frame.dataset.challengeCount = String(data.features.length);

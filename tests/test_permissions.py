@@ -60,6 +60,7 @@ EXPECTED = {
     "read_council": {"council", "civil_servant", "admin"},
     "file_challenge": SIGNED_IN,
     "view_challenge": set(ACTORS),  # the world's challenge is public
+    "view": set(ACTORS),  # the world's initiative is published
 }
 # What each route is for, and so which rule it must declare: pinned here, so a route that quietly
 # loosens its rule (or a new route) fails this test until the table says so.
@@ -161,6 +162,12 @@ ROUTE_RULES = {
     "trajectories.outcome": "close_initiative",
     "trajectories.panel": "speak_for_municipality",
     "trajectories.queue": "speak_for_municipality",
+    "trajectories.initiative_report_page": "view",
+    "trajectories.initiative_report_file": "view",
+    "trajectories.initiative_report_csv": "view",
+    "trajectories.trajectory_report_page": "public",
+    "trajectories.trajectory_report_file": "public",
+    "trajectories.trajectory_report_csv": "public",
     "trajectories.solve": "speak_for_municipality",
 }
 # Run last: they change who may do what (joining makes a participant; logging out, a visitor).

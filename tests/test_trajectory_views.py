@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -361,3 +361,60 @@ def test_ambassador_sees_newcomers_in_their_buurten(app, client, cast, make_user
     assert "Groene binnentuin" in section
     assert "Kees" not in section  # took part before
     assert "Olga" not in section
+
+
+def test_the_participation_report_shows_who_what_and_what_was_done_without_small_groups(app, client, cast, make_user):
+    """Participatieverslag: involvement (under 5 suppressed), meetings with attendance, the stakeholder
+    field with who is missing, what was said (grouped, no names), feedback and outcome; as a page,
+    an HTML file and a CSV annex."""
+    from participation.services import join, post_comment
+    from trajectories.ambassadors import create_meeting, register_attendance
+    from trajectories.municipality import post_feedback
+    from trajectories.outcomes import add_stakeholder, report_outcome
+
+    item_id = cast["item"]
+    neighbour_ids = [make_user(f"buur{i}@example.nl", name=f"Buur{i}") for i in range(6)]
+    with app.app_context(), unit_of_work():
+        item = db.session.get(Initiative, item_id)
+        civil = db.session.get(User, cast["civil"])
+        neighbours = [db.session.get(User, uid) for uid in neighbour_ids]
+        for person in neighbours:
+            join(person, item)
+        post_comment(item, "Kan de tuin ook 's avonds open?", neighbours[0])
+        question = post_comment(item, "Mag dit op gemeentegrond?", neighbours[1])
+        question.to_municipality = True
+        post_feedback(civil, item, "Ja, met een beheerafspraak.", "Vastgoed", answers=question)
+        meeting = create_meeting(civil, "Buurtavond tuin", datetime(2026, 10, 1, 19, 30), "Buurthuis", item.area_id)
+        meeting.initiative_id = item.id
+        register_attendance(civil, meeting, name="Gast Een")
+        add_stakeholder(
+            db.session.get(User, cast["owner"]), item, "Woningcorporatie Mitros", "organisatie", False, "nog benaderen"
+        )
+        report_outcome(
+            db.session.get(User, cast["owner"]),
+            item,
+            "gerealiseerd",
+            "De tuin is aangelegd en open.",
+            date(2026, 11, 1),
+        )
+    page = client.get(f"/initiatieven/{item_id}/participatieverslag")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    betrokken = html[html.index('id="betrokken"') :]
+    assert "<td>6</td>" in betrokken[: betrokken.index("</table>")]  # six joined
+    assert "minder dan 5" in betrokken[: betrokken.index("</table>")]  # two commenters: not shown
+    assert "Buurtavond tuin" in html
+    assert "Woningcorporatie Mitros" in html[html.index('id="ontbreekt"') :]
+    assert "Mag dit op gemeentegrond?" in html
+    assert "Ja, met een beheerafspraak." in html
+    assert "De tuin is aangelegd en open." in html
+    assert "Buur0" not in html  # nobody named
+    assert "Buur1" not in html
+    download = client.get(f"/initiatieven/{item_id}/participatieverslag.html")
+    assert download.headers["Content-Disposition"].startswith("attachment; filename=participatieverslag-initiatief")
+    assert "Mag dit op gemeentegrond?" in download.get_data(as_text=True)
+    annex = client.get(f"/initiatieven/{item_id}/participatieverslag.csv").get_data(as_text=True)
+    assert "betrokken,joined,6," in annex
+    assert "betrokken,commenters,minder dan 5," in annex
+    assert "vraag aan de gemeente,Mag dit op gemeentegrond?" in annex
+    assert "uitkomst,gerealiseerd,De tuin is aangelegd en open.,2026-11-01" in annex

@@ -111,6 +111,7 @@ ACTIONS = {"steun", "ontvangst", "bericht", "beoordeling", "besluit", "zelfbehee
 
 @bp.route("/uitdaagrecht/<int:challenge_id>", methods=["GET", "POST"])
 @requires("view_challenge", Challenge)
+@limiter.limit("60/hour", methods=["POST"])  # backing, questions and answers: not for bots to hammer
 def detail(challenge_id: int):
     challenge = load(Challenge, challenge_id)
     forms = {

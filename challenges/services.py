@@ -255,7 +255,7 @@ def convert_to_zelfbeheer(actor: User, challenge: Challenge, agreement: str) -> 
         owner,
         InitiativeInput(
             title=challenge.title,
-            summary=challenge.task[:300] if len(challenge.task) >= 10 else f"{challenge.title}: {challenge.task}",
+            summary=challenge.task[:300],  # filed with at least 10 characters, as a summary needs
             description=f"{challenge.motivation}\n\n**{_('Afspraak over zelfbeheer')}**\n\n{agreement}",
             type="zelfbeheer",
             lat=challenge.lat,

@@ -259,3 +259,12 @@ def test_filing_through_the_form_shows_errors_next_to_the_fields(app, client, pe
     assert "Wij beheren het buurthuis" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ChallengeSupport)) == 0
+
+
+def test_a_challenge_action_without_a_csrf_token_is_refused_and_changes_nothing(app, client, people):
+    cid = _file(app, people)
+    login(client, "petra@gemeente.nl")
+    resp = client.post(f"/uitdaagrecht/{cid}", data={"action": "ontvangst"})
+    assert resp.status_code == 400
+    with app.app_context():
+        assert db.session.get(Challenge, cid).acknowledged_at is None

@@ -147,7 +147,7 @@ def csv_rows(report: dict) -> list[list]:
         for said in report["said"][group]["items"]:
             rows.append(
                 [
-                    group == "questions" and "vraag aan de gemeente" or "reactie",
+                    "vraag aan de gemeente" if group == "questions" else "reactie",
                     said["body"],
                     said["replies"],
                     said["day"].date().isoformat(),

@@ -66,7 +66,23 @@ class InitiativeFact(db.Model):
     __tablename__ = "initiative_fact"
     __table_args__ = (
         Index("ix_ifact_day", "day"),
-        Index("ix_ifact_trajectory", "trajectory_id"),
+        # A trajectory's initiatives in the dashboard's grouping, covering every column it reads.
+        Index(
+            "ix_ifact_trajectory",
+            "trajectory_id",
+            "type",
+            "status",
+            "outcome",
+            "area_id",
+            "two_way",
+            "budget_requested",
+            "budget_granted",
+            "budget_spent",
+            "response_hours",
+            "response_workdays",
+            "day",
+            "own",
+        ),
         Index("ix_ifact_area", "area_id"),
         Index("ix_ifact_response", "response_hours", "day", "trajectory_id", "area_id", "type"),
         # In the dashboard's GROUP BY order and covering every column it reads: no sort, no row reads.
@@ -111,6 +127,7 @@ class PersonSummary(db.Model):
     """Per person, over all facts: contributions and the first day. Serves the unfiltered dashboard."""
 
     __tablename__ = "fact_person"
+    __table_args__ = (Index("ix_fact_person_contributions", "contributions"),)
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     contributions: Mapped[int] = mapped_column(Integer)

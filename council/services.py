@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import load_only
 
 from challenges.services import figures as challenge_figures
@@ -137,23 +137,22 @@ def _contribution_statements(scope: Scope) -> dict:
         if scope.end:
             per_day = per_day.where(d.c.day <= day_number(scope.end))
     if scope.everything():
-        per_person = select(PersonSummary.contributions.label("n"))
+        per_person = select(PersonSummary.person_id, PersonSummary.contributions.label("n"))
     else:
-        per_person = _fact_filter(select(func.count().label("n")), scope).select_from(f).group_by(f.c.person_id)
+        per_person = _fact_filter(select(f.c.person_id, func.count().label("n")), scope).group_by(f.c.person_id)
     per_person = per_person.subquery()
-    out = {
-        "per_day": per_day,
-        "frequencies": select(per_person.c.n, func.count()).group_by(per_person.c.n).order_by(per_person.c.n.desc()),
-    }
     if scope.start:
-        people = _fact_filter(select(f.c.person_id), scope).group_by(f.c.person_id).subquery()
-        out["returning"] = (
-            select(func.count())
-            .select_from(people)
-            .join(PersonSummary, PersonSummary.person_id == people.c.person_id)
-            .where(PersonSummary.first_day < day_number(scope.start))
+        # People before the period came back: counted in the same pass as the frequency table, each
+        # person in the period looked up once in the per-person summary (no second grouping of facts).
+        returning = func.sum(case((PersonSummary.first_day < day_number(scope.start), 1), else_=0))
+        frequencies = (
+            select(per_person.c.n, func.count(), returning)
+            .join(PersonSummary, PersonSummary.person_id == per_person.c.person_id)
+            .group_by(per_person.c.n)
         )
-    return out
+    else:
+        frequencies = select(per_person.c.n, func.count(), literal(0)).group_by(per_person.c.n)
+    return {"per_day": per_day, "frequencies": frequencies.order_by(per_person.c.n.desc())}
 
 
 def _contributions_from(rows: dict) -> dict:
@@ -165,8 +164,8 @@ def _contributions_from(rows: dict) -> dict:
     return {
         "by_kind": by_kind,
         "per_month": sorted(per_month.items()),
-        "frequencies": [tuple(row) for row in rows["frequencies"]],  # most active first
-        "returning": rows["returning"][0][0] if "returning" in rows else 0,
+        "frequencies": [(n, people) for n, people, _returning in rows["frequencies"]],  # most active first
+        "returning": sum(returning or 0 for _n, _people, returning in rows["frequencies"]),
     }
 
 
@@ -249,14 +248,19 @@ def response_times(scope: Scope, figures: dict) -> dict:
             "waiting": waiting,
         }
 
-    def at(position: int) -> float:
-        return db.session.scalar(
-            _ifact_filter(select(t.c.response_hours), scope)
-            .where(t.c.response_hours.is_not(None))
-            .order_by(t.c.response_hours)
-            .offset(position)
-            .limit(1)
-        )
+    answers = _ifact_filter(select(t.c.response_hours), scope).where(t.c.response_hours.is_not(None))
+    if scope.narrowed():
+        # A filter picks initiatives through its own index, not in answer order: read the few
+        # answer times once and take the positions from the sorted list.
+        hours = sorted(db.session.scalars(answers))
+
+        def at(position: int) -> float:
+            return hours[position]
+    else:
+        # Period or nothing: the answer-time index is in order, so each position is an offset into it.
+
+        def at(position: int) -> float:
+            return db.session.scalar(answers.order_by(t.c.response_hours).offset(position).limit(1))
 
     middle = answered // 2
     median = at(middle) if answered % 2 else (at(middle - 1) + at(middle)) / 2
@@ -282,8 +286,11 @@ def _theme_statements(scope: Scope) -> dict:
             .group_by(it.c.theme_id),
         }
     t = InitiativeFact.__table__
-    joined = select(it.c.theme_id, func.count()).join(t, t.c.initiative_id == it.c.initiative_id)
-    return {"themes": _ifact_filter(joined, scope).group_by(it.c.theme_id)}
+    # Driven by the filtered facts, each looking up its themes; grouping by the plain theme column would
+    # invite SQLite to walk all links in theme order and probe every initiative instead (twice the cost).
+    theme = (it.c.theme_id + 0).label("theme_id")
+    joined = select(theme, func.count()).select_from(t).join(it, it.c.initiative_id == t.c.initiative_id)
+    return {"themes": _ifact_filter(joined, scope).group_by(theme)}
 
 
 def _themes_from(rows: dict) -> Counter:
@@ -300,10 +307,11 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
             **_contribution_statements(scope),
             **_theme_statements(scope),
             "initiatives": _initiatives_statement(scope, norm_days),
-            "area_people": _area_people_statement(scope),
             "credits": _credits_statement(scope.trajectory_id),
         }
     )
+    matching = sum(n for _kind, _day, n in rows["per_day"])
+    rows["area_people"] = db.session.execute(_area_people_statement(scope, matching)).all()
     figures = _initiative_figures_from(rows["initiatives"])
     total = figures["total"]
     made = _contributions_from(rows)
@@ -344,12 +352,16 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
     }
 
 
-def _area_people_statement(scope: Scope):  # noqa: ANN202
-    """Distinct people who contributed per buurt."""
+# Up to this many matching facts, grouping the (buurt, person) pairs beats one index range per buurt.
+FEW_FACTS = 150_000
+
+
+def _area_people_statement(scope: Scope, matching: int):  # noqa: ANN202
+    """Distinct people who contributed per buurt; ``matching`` is how many facts the scope holds."""
     f = ContributionFact.__table__
     if scope.everything():
         return select(AreaSummary.area_id, AreaSummary.people)
-    if scope.trajectory_id or scope.theme_id or scope.area:
+    if scope.trajectory_id or scope.theme_id or scope.area or matching <= FEW_FACTS:
         # A selective filter: group the few matching (buurt, person) pairs.
         pairs = _fact_filter(select(f.c.area_id, f.c.person_id), scope).where(f.c.area_id.is_not(None))
         pairs = pairs.group_by(f.c.area_id, f.c.person_id).subquery()

@@ -249,3 +249,25 @@ def test_new_and_returning_participants_in_a_period(app, known):
         everything = dashboard(Scope())
         assert (everything["new_participants"], everything["returning_participants"]) == (6, None)
         assert everything["contributions"] == {"initiatief": 3, "meedoen": 5, "reactie": 1}
+
+
+def test_figures_do_not_depend_on_the_plan_that_answers_them(app, known, monkeypatch):
+    """People per buurt come from grouping (buurt, person) pairs when a scope holds few facts and
+    from one index range per buurt otherwise; answer times from a sorted list under a filter and
+    from index offsets for a period. Either way the council reads the same figures."""
+    import council.services as services
+
+    with app.app_context(), unit_of_work():
+        for scope in (Scope(start=date(2026, 1, 1)), Scope(type="initiatief"), Scope()):
+            monkeypatch.setattr(services, "FEW_FACTS", 0)
+            per_buurt = dashboard(scope)
+            monkeypatch.setattr(services, "FEW_FACTS", 10**9)
+            pairs = dashboard(scope)
+            people = {r["area"].name: r["participants"] for r in per_buurt["per_area"]}
+            assert people == {r["area"].name: r["participants"] for r in pairs["per_area"]}
+            assert people["Spoorzicht"] == 6  # the initiator and five neighbours
+            assert per_buurt["response"] == pairs["response"]
+        period = dashboard(Scope(start=date(2026, 1, 1)))["response"]
+        narrowed = dashboard(Scope(start=date(2026, 1, 1), type="initiatief"))["response"]
+        assert (period["median_hours"], period["p90_hours"]) == (41.0, 72.0)
+        assert (narrowed["median_hours"], narrowed["p90_hours"]) == (41.0, 72.0)

@@ -254,16 +254,25 @@ def open_data():
     return response
 
 
-def _review_context(trajectory_id: int) -> dict:
-    """The outcome review reads plain rows (no ORM objects): a trajectory may hold thousands of initiatives."""
+# Initiatives per page of the outcome review; the downloadable file holds them all.
+REVIEW_PAGE = 100
+
+
+def _review_context(trajectory_id: int, after: int | None = None, limit: int | None = None) -> dict:
+    """The outcome review reads plain rows (no ORM objects): a trajectory may hold thousands of
+    initiatives. With ``limit``, one page of them after initiative id ``after`` (keyset paging)."""
     t = load(Trajectory, trajectory_id)
     scope = Scope(trajectory_id=t.id)
-    in_scope = initiative_scope(select(Initiative.id), scope)
-    items = db.session.execute(
-        initiative_scope(select(Initiative.id, Initiative.title, Initiative.type, Initiative.status), scope).order_by(
-            Initiative.id
-        )
-    ).all()
+    listed = initiative_scope(select(Initiative.id, Initiative.title, Initiative.type, Initiative.status), scope)
+    if after:
+        listed = listed.where(Initiative.id > after)
+    if limit:
+        listed = listed.limit(limit + 1)
+    items = db.session.execute(listed.order_by(Initiative.id)).all()
+    more = bool(limit) and len(items) > limit
+    items = items[:limit] if limit else items
+    # The page's own initiatives, or (for the whole file) every initiative in the trajectory.
+    in_scope = [i.id for i in items] if limit else initiative_scope(select(Initiative.id), scope)
     feedback = {}
     for row in db.session.execute(
         select(Feedback.initiative_id, Feedback.created_at, Feedback.department, Feedback.body)
@@ -275,6 +284,8 @@ def _review_context(trajectory_id: int) -> dict:
         "t": t,
         "f": dashboard(scope, current_app.config["RESPONSE_NORM_DAYS"]),
         "items": items,
+        "after": after,
+        "next_after": items[-1].id if more else None,
         "framing": db.session.scalars(
             select(Framing).where(
                 Framing.target_type == "trajectory", Framing.target_id == t.id, Framing.is_current.is_(True)
@@ -288,7 +299,11 @@ def _review_context(trajectory_id: int) -> dict:
             )
         },
         "blockers": db.session.scalars(
-            select(Blocker).where(Blocker.initiative_id.in_(in_scope), Blocker.solved_at.is_(None))
+            select(Blocker)
+            .where(
+                Blocker.initiative_id.in_(initiative_scope(select(Initiative.id), scope)), Blocker.solved_at.is_(None)
+            )
+            .order_by(Blocker.created_at)
         ).all(),
         "types": TYPES,
         "statuses": STATUSES,
@@ -299,7 +314,9 @@ def _review_context(trajectory_id: int) -> dict:
 @bp.route("/raad/trajecten/<int:trajectory_id>")
 @requires("read_council")
 def review(trajectory_id: int):
-    return render_template("council/review.html", **_review_context(trajectory_id), standalone=False)
+    after = request.args.get("na", "")
+    context = _review_context(trajectory_id, int(after) if after.isdigit() else None, REVIEW_PAGE)
+    return render_template("council/review.html", **context, standalone=False)
 
 
 @bp.route("/raad/trajecten/<int:trajectory_id>/verslag.html")

@@ -271,3 +271,30 @@ def test_figures_do_not_depend_on_the_plan_that_answers_them(app, known, monkeyp
         narrowed = dashboard(Scope(start=date(2026, 1, 1), type="initiatief"))["response"]
         assert (period["median_hours"], period["p90_hours"]) == (41.0, 72.0)
         assert (narrowed["median_hours"], narrowed["p90_hours"]) == (41.0, 72.0)
+
+
+def test_outcome_review_pages_its_initiatives_and_the_file_holds_them_all(client, known, monkeypatch):
+    """A trajectory may hold thousands of initiatives: the page shows a bounded number at a time
+    (keyset on the initiative id, working without JavaScript); the downloadable file has every one."""
+    import council.views as views
+
+    monkeypatch.setattr(views, "REVIEW_PAGE", 1)
+    login(client, "raad@gemeente.nl")
+    first = client.get(f"/raad/trajecten/{known['t']}").get_data(as_text=True)
+    assert "Tuin Spoorzicht" in first
+    assert "Bankje Bloemenbuurt" not in first
+    assert "Hier staan er 1 van de 2" in first
+    assert f"/raad/trajecten/{known['t']}?na={known['a']}#uitkomsten" in first
+    assert "Terug naar het begin" not in first
+    second = client.get(f"/raad/trajecten/{known['t']}?na={known['a']}").get_data(as_text=True)
+    assert "Bankje Bloemenbuurt" in second
+    assert "Tuin Spoorzicht" not in second
+    assert "Terug naar het begin" in second
+    assert "Volgende initiatieven" not in second
+    # The figures above the list are the trajectory's, whichever page is shown.
+    assert "Unieke deelnemers: 6" in second
+    whole = client.get(f"/raad/trajecten/{known['t']}/verslag.html").get_data(as_text=True)
+    assert "Tuin Spoorzicht" in whole
+    assert "Bankje Bloemenbuurt" in whole
+    assert "Volgende initiatieven" not in whole
+    assert client.get(f"/raad/trajecten/{known['t']}?na=abc").status_code == 200  # a bad cursor: the start

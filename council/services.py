@@ -147,7 +147,7 @@ def _contribution_statements(scope: Scope) -> dict:
         returning = func.sum(case((PersonSummary.first_day < day_number(scope.start), 1), else_=0))
         frequencies = (
             select(per_person.c.n, func.count(), returning)
-            .join(PersonSummary, PersonSummary.person_id == per_person.c.person_id)
+            .outerjoin(PersonSummary, PersonSummary.person_id == per_person.c.person_id)
             .group_by(per_person.c.n)
         )
     else:

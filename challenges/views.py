@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from maps.services import areas_by_level
 from platform_core import settings
 from platform_core.extensions import db, limiter
+from platform_core.pagecache import for_visitors
 from platform_core.policy import can, load, public, requires
 from platform_core.validation import ValidationFailed, apply_errors
 
@@ -43,6 +44,7 @@ def _visible():  # noqa: ANN202
 
 @bp.route("/uitdaagrecht")
 @public
+@for_visitors
 def index():
     page = request.args.get("pagina", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
@@ -175,6 +177,7 @@ def _act(action: str, challenge: Challenge, form) -> str:  # noqa: ANN001
 
 @bp.route("/uitdaagrecht.geojson")
 @public
+@for_visitors
 def geojson():
     """Public challenges on the treasure map: where, what, and how far along."""
     rows = db.session.execute(

@@ -10,6 +10,7 @@ from maps.geocoder import geocode
 from maps.geometry import to_geojson
 from maps.services import current_municipality
 from platform_core.extensions import limiter
+from platform_core.pagecache import for_visitors
 from platform_core.policy import find, public
 
 from . import api_bp
@@ -22,6 +23,7 @@ from .search import Filters
 @api_bp.get("/initiatives")
 @public
 @limiter.limit("600/minute")
+@for_visitors
 def initiatives():
     try:
         bbox = parse_bbox(request.args.get("bbox"))
@@ -36,6 +38,7 @@ def initiatives():
 
 @api_bp.get("/initiatives/<int:initiative_id>")
 @public
+@for_visitors
 def initiative(initiative_id: int):
     item = find(Initiative, initiative_id)
     if item is None or item.visibility != "published":
@@ -81,5 +84,6 @@ def geocode_view():
 
 @api_bp.get("/openapi.json")
 @public
+@for_visitors
 def openapi():
     return jsonify(SPEC)

@@ -14,6 +14,7 @@ from maps.builders import MapParts, add_outlines, base_map, bounds_of, for_page,
 from maps.geocoder import geocode
 from maps.services import areas_by_level, boundaries_version, current_municipality
 from platform_core.i18n import language
+from platform_core.pagecache import for_visitors
 from platform_core.policy import public
 
 from . import map_bp as bp
@@ -56,6 +57,7 @@ def map_parts(municipality) -> MapParts:  # noqa: ANN001
 
 @bp.route("/")
 @public
+@for_visitors
 def treasure_map():
     municipality = current_municipality()
     if municipality is None:

@@ -21,6 +21,7 @@ from maps.services import areas_by_level, current_municipality
 from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
+from platform_core.pagecache import for_visitors
 from platform_core.policy import can, load, public, requires
 from platform_core.transaction import after_commit, rollback
 from platform_core.validation import ValidationFailed, apply_errors
@@ -40,6 +41,7 @@ COUNT_CAP = 1000
 
 @bp.route("")
 @public
+@for_visitors
 def gallery():
     """The list of initiatives: the same filters as the map, 24 per page. Beyond ``COUNT_CAP``
     matches the list says "more than" and asks for a filter instead of counting a million."""
@@ -93,6 +95,7 @@ def _small_map(item: Initiative):
 
 @bp.route("/<int:initiative_id>")
 @public
+@for_visitors
 def detail(initiative_id: int):
     return render_detail(load(Initiative, initiative_id))
 

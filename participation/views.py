@@ -14,6 +14,7 @@ from maps.services import current_municipality
 from platform_core.extensions import csrf, db, limiter
 from platform_core.glossary import TERMS
 from platform_core.i18n import language
+from platform_core.pagecache import for_visitors
 from platform_core.policy import can, find, load, public, require, requires
 from platform_core.urls import safe_next
 from platform_core.validation import ValidationFailed
@@ -408,18 +409,21 @@ def comment_link(initiative_id: int, comment_id: int):
 
 @bp.route("/wegwijzer")
 @public
+@for_visitors
 def wegwijzer():
     return render_template("participation/wegwijzer.html", terms=TERMS)
 
 
 @bp.route("/toegankelijkheid")
 @public
+@for_visitors
 def accessibility():
     return render_template("participation/accessibility.html")
 
 
 @bp.route("/huisregels")
 @public
+@for_visitors
 def house_rules_view():
     return render_template("participation/house_rules.html", page=house_rules(language()), can_edit=can("moderate"))
 

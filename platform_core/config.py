@@ -89,6 +89,9 @@ def load_config(instance_path: Path) -> dict:
         "HSTS_SECONDS": int(env("HSTS_SECONDS", "31536000")),
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 24,
+        # Pages for visitors without an account come from memory for this long (0: never).
+        "PAGE_CACHE_SECONDS": float(env("PAGE_CACHE_SECONDS", "5")),
+        "PAGE_CACHE_MEGABYTES": float(env("PAGE_CACHE_MEGABYTES", "32")),
         # The municipality answers within this many working days (co-creation norm).
         "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
         # The right to challenge: defaults for the settings an administrator can change.

@@ -29,6 +29,7 @@ from platform_core.accounts.sessions import end_session
 from platform_core.csvfile import csv_response
 from platform_core.extensions import db, limiter
 from platform_core.models import record_consent, utcnow
+from platform_core.pagecache import for_visitors
 from platform_core.policy import load, public, requires
 from platform_core.urls import safe_next
 from trajectories.models import Attendance, Meeting
@@ -68,6 +69,7 @@ def ask_consent_again():
 
 @bp.route("/privacy")
 @public
+@for_visitors
 def statement():
     return render_template("privacy/statement.html", activities=ACTIVITIES, basis=BASIS, cfg=current_app.config)
 
@@ -208,6 +210,7 @@ def erase_attendance_view(meeting_id: int, attendance_id: int):
 
 @bp.route("/archief")
 @public
+@for_visitors
 def record():
     seq, head_hash = archive.head()
     latest = list(db.session.scalars(select(ArchiveEntry).order_by(ArchiveEntry.seq.desc()).limit(20)))

@@ -35,6 +35,7 @@ from platform_core.extensions import babel, csrf, db, limiter, login_manager, mi
 from platform_core.glossary import explain
 from platform_core.i18n import register_i18n, select_locale
 from platform_core.models import ROLES
+from platform_core.pagecache import register_page_cache
 from platform_core.security import CleanRequest, register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
 from trajectories.ambassadors import ambassador_area_ids
@@ -100,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only
     app.cli.add_command(demo_group)
+    register_page_cache(app)  # last: rate limits and session checks come first
 
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight

@@ -16,6 +16,7 @@ from maps.builders import add_outlines, base_map, bounds_of, inert_text, render_
 from maps.models import LEVEL_LABELS, Area
 from maps.services import current_municipality
 from platform_core.extensions import db
+from platform_core.pagecache import for_visitors
 from platform_core.policy import can, load, public, requires
 from platform_core.validation import ValidationFailed, apply_errors
 
@@ -38,6 +39,7 @@ from .view_helpers import areas, first_error
 
 @bp.route("/trajecten")
 @public
+@for_visitors
 def index():
     items = db.session.scalars(
         select(Trajectory).order_by(Trajectory.closed_at.is_not(None), Trajectory.starts_on.desc())
@@ -72,6 +74,7 @@ def create():
 
 @bp.route("/trajecten/<int:trajectory_id>")
 @public
+@for_visitors
 def detail(trajectory_id: int):
     t = load(Trajectory, trajectory_id)
     items = db.session.scalars(

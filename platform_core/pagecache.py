@@ -1,0 +1,229 @@
+"""Pages for visitors without an account, answered from memory.
+
+Everyone who is not logged in sees the same map, list and initiative page (in their language),
+so a page marked :func:`for_visitors` is rendered once and kept in the process. What makes each
+answer personal is put back on every request: a fresh CSP nonce and the visitor's own CSRF token
+(the language switch and the contact form carry it) replace the ones the page was rendered with.
+
+A page is answered from memory only when all of these hold:
+
+* the request is a GET or HEAD to a view marked :func:`for_visitors`;
+* nobody is logged in (no account in the session, no remember-me cookie) and the session holds
+  no message waiting to be shown;
+* the entry is younger than ``PAGE_CACHE_SECONDS`` and nothing was written to the database by
+  this process since it was rendered.
+
+Every transaction that wrote (any statement other than a read) moves a counter, in the process,
+when it commits; entries rendered before that no longer count. Another process's writes are seen
+when the entry expires, so a visitor without an account may see a page up to
+``PAGE_CACHE_SECONDS`` old; logged-in people always get a fresh one. Only complete 200 answers
+without ``no-store``/``private`` are kept, in at most ``PAGE_CACHE_MEGABYTES`` per process (the
+least recently used go first), none larger than a sixteenth of that.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .security import csp_nonce
+
+#: Moved by every committed write in this process (see :func:`watch_writes`).
+_writes = itertools.count(1)
+_generation = 0
+#: Statements that only read; anything else marks the transaction as a writer.
+_READS = ("SELECT", "PRAGMA", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "SHOW", "EXPLAIN", "SET ")
+_WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "MERGE")
+_KEPT_HEADERS = frozenset({"content-type", "content-disposition", "content-language", "link"})
+
+clock: Callable[[], float] = time.monotonic
+
+
+def generation() -> int:
+    return _generation
+
+
+def _moved() -> None:
+    global _generation
+    _generation = next(_writes)
+
+
+def _writes_data(statement: str) -> bool:
+    head = statement.lstrip()[:10].upper()
+    if head.startswith("WITH"):
+        return any(word in statement.upper() for word in _WRITE_WORDS)
+    return not head.startswith(_READS)
+
+
+def watch_writes(engine: Engine) -> None:
+    """Count committed writes on this engine (idempotent)."""
+    if event.contains(engine, "before_cursor_execute", _on_execute):
+        return
+    event.listen(engine, "before_cursor_execute", _on_execute)
+    event.listen(engine, "commit", _on_commit)
+    event.listen(engine, "rollback", _on_rollback)
+    event.listen(engine.pool, "checkin", _on_checkin)
+
+
+def _on_execute(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, ARG001
+    if _writes_data(statement):
+        conn.info["wrote"] = True
+
+
+def _on_commit(conn) -> None:  # noqa: ANN001
+    # The event comes just before the database commits: move now (a page that started reading
+    # earlier is no longer kept) and again when the connection goes back to the pool, after the
+    # commit (a page that read just before the commit landed is not kept either).
+    if conn.info.pop("wrote", False):
+        conn.info["moved"] = True
+        _moved()
+
+
+def _on_rollback(conn) -> None:  # noqa: ANN001
+    conn.info.pop("wrote", None)
+
+
+def _on_checkin(dbapi_connection, record) -> None:  # noqa: ANN001, ARG001
+    if record is not None and record.info.pop("moved", False):
+        _moved()
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    body: bytes
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    nonce: bytes | None
+    token: bytes | None
+    generation: int
+    born: float
+
+    def response(self) -> Response:
+        body = self.body
+        if self.nonce:
+            body = body.replace(self.nonce, csp_nonce().encode())
+        if self.token:
+            body = body.replace(self.token, generate_csrf().encode())
+        response = Response(body, status=self.status, headers=list(self.headers))
+        response.headers["X-Page-Cache"] = "hit"
+        return response
+
+
+class PageCache:
+    def __init__(self, seconds: float, budget: int) -> None:
+        self.seconds = seconds
+        self.budget = budget
+        self.max_bytes = budget // 16
+        self.bytes = 0
+        self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.generation != _generation or clock() - entry.born > self.seconds:
+                self.bytes -= len(self._entries.pop(key).body)
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: _Entry) -> None:
+        with self._lock:
+            old = self._entries.pop(key, None)
+            self.bytes += len(entry.body) - (len(old.body) if old else 0)
+            self._entries[key] = entry
+            while self.bytes > self.budget:
+                self.bytes -= len(self._entries.popitem(last=False)[1].body)
+
+    def keep(self, key: tuple, response: Response, generation: int, born: float) -> None:
+        """Keep a view's answer, unless it is personal after all or not a plain complete page."""
+        if response.status_code != 200 or response.direct_passthrough or response.is_streamed:
+            return
+        if "_flashes" in session or "_user_id" in session:  # the view logged someone in or left a message
+            return
+        control = response.headers.get("Cache-Control", "")
+        if "no-store" in control or "private" in control or "Set-Cookie" in response.headers:
+            return
+        body = response.get_data()
+        if len(body) > self.max_bytes:
+            return
+        nonce = (g.get("csp_nonce") or "").encode()
+        token = (g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")) or "").encode()
+        headers = tuple((name, value) for name, value in response.headers.items() if name.lower() in _KEPT_HEADERS)
+        entry = _Entry(
+            body=body,
+            status=200,
+            headers=headers,
+            nonce=nonce if nonce and nonce in body else None,
+            token=token if token and token in body else None,
+            generation=generation,
+            born=born,
+        )
+        self.put(key, entry)
+        response.headers["X-Page-Cache"] = "miss"
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _key() -> tuple | None:
+    """The cache key of this request, or None when it must be answered by its view."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if "_user_id" in session or "_flashes" in session:
+        return None
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+        return None
+    from .i18n import language
+
+    return (request.host, request.path, request.query_string, language())
+
+
+def for_visitors(view: Callable) -> Callable:
+    """Mark a page whose answer is the same for every visitor without an account. Put it below
+    a rate limit: the limit counts answers from memory too."""
+
+    @wraps(view)
+    def answer(*args, **kwargs):  # noqa: ANN202
+        cache: PageCache | None = current_app.extensions.get("page_cache")
+        key = _key() if cache is not None else None
+        if key is None:
+            return view(*args, **kwargs)
+        entry = cache.get(key)
+        if entry is not None:
+            return entry.response()
+        born_generation, born = _generation, clock()
+        response = current_app.make_response(view(*args, **kwargs))
+        cache.keep(key, response, born_generation, born)
+        return response
+
+    answer.visitor_cache = True
+    return answer
+
+
+def register_page_cache(app: Flask) -> None:
+    seconds = float(app.config["PAGE_CACHE_SECONDS"])
+    if seconds <= 0:
+        return
+    app.extensions["page_cache"] = PageCache(seconds, int(float(app.config["PAGE_CACHE_MEGABYTES"]) * 1024 * 1024))
+    with app.app_context():
+        from .extensions import db
+
+        watch_writes(db.engine)

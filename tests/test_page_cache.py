@@ -1,0 +1,192 @@
+"""Pages for visitors without an account come from memory: the same page for everyone, with each
+visitor's own CSP nonce and CSRF token, never a logged-in person's page, never a waiting message,
+and never older than the last write in this process."""
+
+from __future__ import annotations
+
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from initiatives.models import Initiative
+from initiatives.services import set_visibility
+from platform_core import pagecache
+from platform_core.extensions import db
+from platform_core.transaction import unit_of_work
+from tests.servers import gunicorn as start_gunicorn
+
+from .conftest import PASSWORD, login
+
+NONCE = re.compile(r'nonce="([^"]+)"')
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def _nonce_and_token(response) -> tuple[set[str], set[str]]:  # noqa: ANN001
+    html = response.get_data(as_text=True)
+    return set(NONCE.findall(html)), set(TOKEN.findall(html))
+
+
+def test_visitors_share_one_rendering_each_with_their_own_nonce_and_token(app):
+    first, second = app.test_client(), app.test_client()
+    one = first.get("/")
+    two = second.get("/")
+    assert (one.headers["X-Page-Cache"], two.headers["X-Page-Cache"]) == ("miss", "hit")
+    (nonce_one,), (token_one,) = _nonce_and_token(one)
+    (nonce_two,), (token_two,) = _nonce_and_token(two)
+    assert nonce_one != nonce_two
+    assert token_one != token_two
+    # The browser only runs the scripts when the header names the nonce in the page.
+    assert f"'nonce-{nonce_two}'" in two.headers["Content-Security-Policy"]
+    # Apart from the two, the pages are the same.
+    same = one.get_data(as_text=True).replace(nonce_one, "N").replace(token_one, "T")
+    assert same == two.get_data(as_text=True).replace(nonce_two, "N").replace(token_two, "T")
+    # The second visitor's token is theirs: the language switch on the remembered page works.
+    switched = second.post("/taal", data={"csrf_token": token_two, "lang": "en", "next": "/"})
+    assert switched.status_code == 302
+    assert 'lang="en"' in second.get("/").get_data(as_text=True)
+    # ... and the first visitor's token is no good in the second visitor's session.
+    refused = app.test_client()
+    refused.get("/")
+    assert refused.post("/taal", data={"csrf_token": token_one, "lang": "en"}).status_code == 400
+
+
+def test_each_language_has_its_own_page(app):
+    dutch = app.test_client().get("/initiatieven", headers={"Accept-Language": "nl"})
+    english = app.test_client().get("/initiatieven", headers={"Accept-Language": "en"})
+    again = app.test_client().get("/initiatieven", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert 'lang="nl"' in dutch.get_data(as_text=True)
+    assert 'lang="en"' in english.get_data(as_text=True)
+    assert again.headers["X-Page-Cache"] == "hit"
+    assert 'lang="en"' in again.get_data(as_text=True)
+
+
+def test_a_change_shows_at_once_and_a_hidden_initiative_goes_at_once(app, place):
+    visitor = app.test_client()
+    assert visitor.get("/initiatieven").headers["X-Page-Cache"] == "miss"
+    assert visitor.get("/initiatieven").headers["X-Page-Cache"] == "hit"
+    item = place(title="Pluktuin aan de Vecht")
+    fresh = visitor.get("/initiatieven")
+    assert fresh.headers["X-Page-Cache"] == "miss"
+    assert "Pluktuin aan de Vecht" in fresh.get_data(as_text=True)
+    assert visitor.get(f"/initiatieven/{item}").status_code == 200
+    assert visitor.get(f"/initiatieven/{item}").headers["X-Page-Cache"] == "hit"
+    with app.app_context(), unit_of_work():
+        set_visibility(db.session.get(Initiative, item), "hidden", "Persoonsgegevens in de tekst")
+    assert visitor.get(f"/initiatieven/{item}").status_code == 410
+    assert "Pluktuin aan de Vecht" not in visitor.get("/initiatieven").get_data(as_text=True)
+
+
+def test_logged_in_people_get_their_own_page_and_it_is_never_kept(app, make_user):
+    make_user("sanne@example.nl", name="Sanne de Vries")
+    resident = app.test_client()
+    login(resident, "sanne@example.nl")
+    app.test_client().get("/")  # a visitor's page is in memory
+    own = resident.get("/")
+    assert "X-Page-Cache" not in own.headers
+    assert "Sanne de Vries" in own.get_data(as_text=True)
+    visitor = app.test_client().get("/")
+    assert visitor.headers["X-Page-Cache"] == "hit"
+    assert "Sanne de Vries" not in visitor.get_data(as_text=True)
+    # Logging out leaves a message: that page is the visitor's own, and it is shown.
+    token = TOKEN.search(own.get_data(as_text=True)).group(1)
+    after = resident.post("/uitloggen", data={"csrf_token": token}, follow_redirects=True)
+    assert "U bent uitgelogd." in after.get_data(as_text=True)
+    assert "X-Page-Cache" not in after.headers
+    assert "U bent uitgelogd." not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_a_page_is_kept_only_for_its_time(app, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(pagecache, "clock", lambda: now[0])
+    visitor = app.test_client()
+    assert visitor.get("/wegwijzer").headers["X-Page-Cache"] == "miss"
+    now[0] += app.config["PAGE_CACHE_SECONDS"] - 0.5
+    assert visitor.get("/wegwijzer").headers["X-Page-Cache"] == "hit"
+    now[0] += 1.0  # another process may have written meanwhile: render again
+    assert visitor.get("/wegwijzer").headers["X-Page-Cache"] == "miss"
+
+
+def test_errors_and_other_pages_are_not_kept(app, client):
+    assert client.get("/initiatieven/999999").status_code == 404
+    assert "X-Page-Cache" not in client.get("/initiatieven/999999").headers
+    assert "X-Page-Cache" not in client.get("/inloggen").headers  # a form page that is not marked
+
+
+def test_answers_from_memory_still_count_against_the_rate_limit(app):
+    bot = app.test_client()
+    url = "/api/initiatives?bbox=5.0,52.0,5.2,52.2&zoom=12"
+    answers = [bot.get(url) for _ in range(600)]
+    assert {a.status_code for a in answers} == {200}
+    assert answers[-1].headers["X-Page-Cache"] == "hit"
+    assert bot.get(url).status_code == 429
+
+
+def test_memory_is_bounded_and_the_least_recently_used_page_goes_first(app, monkeypatch):
+    cache = pagecache.PageCache(seconds=60, budget=16 * 1000)
+    page = pagecache._Entry(b"x" * 1000, 200, (), None, None, pagecache.generation(), pagecache.clock())
+    for n in range(16):
+        cache.put(("host", f"/p{n}"), page)
+    assert cache.get(("host", "/p0")) is not None  # used again: kept
+    cache.put(("host", "/p16"), page)
+    assert cache.bytes <= cache.budget
+    assert cache.get(("host", "/p1")) is None  # the least recently used went
+    assert cache.get(("host", "/p0")) is not None
+    # A page larger than a sixteenth of the budget is answered, never kept.
+    monkeypatch.setattr(app.extensions["page_cache"], "max_bytes", 1000)
+    visitor = app.test_client()
+    assert [visitor.get("/wegwijzer").status_code for _ in range(2)] == [200, 200]
+    assert "X-Page-Cache" not in visitor.get("/wegwijzer").headers
+
+
+def test_many_visitors_at_once_each_get_their_own_nonce_and_token_and_see_each_write(
+    app, tmp_path_factory, place, make_user
+):
+    """Against a live server (one process, 8 threads): 64 visitors read the same page at once,
+    each gets the nonce its header names and a token that works in their own session; a comment
+    posted through the server is on the next visitor's page at once; a write by another process
+    shows within PAGE_CACHE_SECONDS."""
+    item = place(title="Speeltuin Oog in Al")
+    make_user("sanne@example.nl", name="Sanne de Vries")
+    log = tmp_path_factory.mktemp("pagecache") / "error.log"
+    settings = {"RATELIMIT_ENABLED": "0", "PAGE_CACHE_SECONDS": "1"}
+    with start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], log, 1, 8, **settings) as url:
+
+        def visit(n: int) -> tuple[str, str]:
+            session = requests.Session()
+            page = session.get(f"{url}/initiatieven/{item}", timeout=30)
+            assert page.status_code == 200
+            (nonce,) = set(NONCE.findall(page.text))
+            assert f"'nonce-{nonce}'" in page.headers["Content-Security-Policy"]
+            (token,) = set(TOKEN.findall(page.text))
+            switched = session.post(url + "/taal", data={"csrf_token": token, "lang": "en"}, allow_redirects=False)
+            assert switched.status_code == 302, n
+            return nonce, token
+
+        with ThreadPoolExecutor(8) as pool:
+            seen = list(pool.map(visit, range(64)))
+        assert len({nonce for nonce, _ in seen}) == 64
+        assert len({token for _, token in seen}) == 64
+
+        resident = requests.Session()
+        token = TOKEN.search(resident.get(url + "/inloggen", timeout=30).text).group(1)
+        form = {"csrf_token": token, "email": "sanne@example.nl", "password": PASSWORD}
+        assert resident.post(url + "/inloggen", data=form, timeout=30).status_code == 200
+        token = TOKEN.search(resident.get(f"{url}/initiatieven/{item}", timeout=30).text).group(1)
+        body = {"csrf_token": token, "body": "Ik help zaterdag mee met schilderen."}
+        assert resident.post(f"{url}/initiatieven/{item}/reacties", data=body, timeout=30).status_code == 200
+        assert "Ik help zaterdag mee met schilderen." in requests.get(f"{url}/initiatieven/{item}", timeout=30).text
+
+        requests.get(url + "/initiatieven", timeout=30)  # in the server's memory now
+        place(title="Boomspiegel in de Vogelenbuurt")  # written by this process, not the server's
+        time.sleep(1.1)
+        assert "Boomspiegel in de Vogelenbuurt" in requests.get(url + "/initiatieven", timeout=30).text
+
+
+@pytest.fixture(autouse=True)
+def _fresh(app):
+    app.extensions["page_cache"].clear()
+    yield
+    app.extensions["page_cache"].clear()

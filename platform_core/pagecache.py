@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request, request_started, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -209,7 +209,7 @@ def for_visitors(view: Callable) -> Callable:
         entry = cache.get(key)
         if entry is not None:
             return entry.response()
-        born_generation, born = _generation, clock()
+        born_generation, born = g.get("page_cache_born") or (_generation, clock())
         response = current_app.make_response(view(*args, **kwargs))
         cache.keep(key, response, born_generation, born)
         return response
@@ -218,11 +218,18 @@ def for_visitors(view: Callable) -> Callable:
     return answer
 
 
+def _note_start(sender: Flask, **extra) -> None:  # noqa: ARG001
+    # Before anything in the request reads the database: on SQLite a read transaction keeps the
+    # snapshot of its first statement, so a page is dated by when its request began.
+    g.page_cache_born = (_generation, clock())
+
+
 def register_page_cache(app: Flask) -> None:
     seconds = float(app.config["PAGE_CACHE_SECONDS"])
     if seconds <= 0:
         return
     app.extensions["page_cache"] = PageCache(seconds, int(float(app.config["PAGE_CACHE_MEGABYTES"]) * 1024 * 1024))
+    request_started.connect(_note_start, app)
     with app.app_context():
         from .extensions import db
 

@@ -101,7 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only
     app.cli.add_command(demo_group)
-    register_page_cache(app)  # last: rate limits and session checks come first
+    register_page_cache(app)  # public pages for visitors without an account, from memory
 
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight

@@ -36,6 +36,8 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .extensions import db
+from .i18n import language
 from .security import csp_nonce
 
 #: Moved by every committed write in this process (see :func:`watch_writes`).
@@ -179,9 +181,6 @@ class PageCache:
             self._entries.clear()
             self.bytes = 0
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
 
 def _key() -> tuple | None:
     """The cache key of this request, or None when it must be answered by its view."""
@@ -191,8 +190,6 @@ def _key() -> tuple | None:
         return None
     if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
         return None
-    from .i18n import language
-
     return (request.host, request.path, request.query_string, language())
 
 
@@ -214,7 +211,6 @@ def for_visitors(view: Callable) -> Callable:
         cache.keep(key, response, born_generation, born)
         return response
 
-    answer.visitor_cache = True
     return answer
 
 
@@ -231,6 +227,4 @@ def register_page_cache(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache(seconds, int(float(app.config["PAGE_CACHE_MEGABYTES"]) * 1024 * 1024))
     request_started.connect(_note_start, app)
     with app.app_context():
-        from .extensions import db
-
         watch_writes(db.engine)

@@ -430,6 +430,14 @@ def main() -> None:
             for table in ("initiative", "contribution_fact", "user_account", "participation", "comment", "pluim")
         }
         trajectories = [r[0] for r in db.session.execute(text("SELECT id FROM trajectory ORDER BY id"))]
+        # What one process pays, in the background, for its snapshot of the facts (council.cube).
+        from council.cube import read_fresh
+
+        reads = []
+        for _ in range(3):
+            started = time.perf_counter()
+            read_fresh()
+            reads.append((time.perf_counter() - started) * 1000)
     client = app.test_client()
     with client.session_transaction() as session:
         # As a logged-in session looks (versioned id, login and last-seen times); the bench user has no
@@ -468,6 +476,7 @@ def main() -> None:
         "dashboard_all": summary(everything),
         "review": summary(review),
         "comment_write": summary(refresh_ms),
+        "snapshot_read_ms": round(min(reads)),
     }
     print(json.dumps(result, ensure_ascii=False))
 

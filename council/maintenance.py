@@ -1,10 +1,10 @@
 """Keeping the council's facts exact inside every write, at a bounded cost per contribution.
 
-A contribution inserts one fact and moves the summaries by one: contributions per person and
-per kind and day, the (buurt, person) pair, and the buurt's distinct people when a pair
-appears or disappears. Every change is a conflict-safe upsert (``INSERT … ON CONFLICT``), so
-concurrent writers on PostgreSQL queue on the summary row instead of colliding on its key; on
-SQLite the request holds the write lock from its first statement. ``flask council verify``
+A contribution inserts one fact and moves its person's summary by one (contributions, first day).
+Both are conflict-safe (``INSERT … ON CONFLICT``), and no row is shared between people, so
+concurrent writers on PostgreSQL only meet on the same person; on SQLite the request holds the
+write lock from its first statement. The figures themselves are counted from a snapshot of the
+facts (``council.cube``), not kept per day or per buurt. ``flask council verify``
 recomputes everything from the source tables and must find no difference.
 
 Only changing an initiative's dimensions (buurt, type, trajectory, visibility) rewrites its
@@ -13,7 +13,7 @@ facts, in proportion to its own contributions: a rare, deliberate act, not a con
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import case, delete, func, select, union_all, update
@@ -24,10 +24,7 @@ from platform_core.spatial import dialect_insert
 from .models import (
     INITIATIVE_COLUMNS,
     TYPE_CODES,
-    AreaPersonSummary,
-    AreaSummary,
     ContributionFact,
-    DaySummary,
     InitiativeFact,
     PersonSummary,
     day_number,
@@ -39,50 +36,23 @@ DIMENSIONS = frozenset({"visibility", "trajectory_id", "area_id", "type", "owner
 
 
 def add_fact(connection, row: dict) -> None:  # noqa: ANN001
-    """One fact in, the summaries up by one; a fact already there changes nothing."""
+    """One fact in, its person's summary up by one; a fact already there changes nothing."""
     inserted = connection.execute(dialect_insert(connection, FACT).values(**row).on_conflict_do_nothing())
     if inserted.rowcount:
-        _move_day(connection, row["kind"], row["day"], 1)
         _add_person(connection, row["person_id"], row["day"])
-        if row["area_id"] is not None:
-            _move_area(connection, row["area_id"], row["person_id"], 1)
 
 
 def remove_facts(connection, condition) -> list:  # noqa: ANN001
-    """Facts out, the summaries down by as many. Returns the initiatives they belonged to."""
+    """Facts out, their people's summaries down by as many. Returns the initiatives they belonged to."""
     gone = connection.execute(
-        delete(FACT)
-        .where(condition)
-        .returning(FACT.c.person_id, FACT.c.kind, FACT.c.day, FACT.c.area_id, FACT.c.initiative_id)
+        delete(FACT).where(condition).returning(FACT.c.person_id, FACT.c.day, FACT.c.initiative_id)
     ).all()
-    days, people, pairs = Counter(), defaultdict(list), Counter()
-    for person_id, kind, day, area_id, _initiative in gone:
-        days[kind, day] += 1
+    people = defaultdict(list)
+    for person_id, day, _initiative in gone:
         people[person_id].append(day)
-        if area_id is not None:
-            pairs[area_id, person_id] += 1
-    for (kind, day), count in sorted(days.items()):
-        _move_day(connection, kind, day, -count)
     for person_id, removed_days in sorted(people.items()):
         _remove_person(connection, person_id, removed_days)
-    for (area_id, person_id), count in sorted(pairs.items()):
-        _move_area(connection, area_id, person_id, -count)
-    return [row[4] for row in gone]
-
-
-def _move_day(connection, kind: int, day: int, step: int) -> None:  # noqa: ANN001
-    table = DaySummary.__table__
-    key = (table.c.kind == kind, table.c.day == day)
-    if step > 0:
-        stmt = dialect_insert(connection, table).values(kind=kind, day=day, contributions=step)
-        connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["kind", "day"], set_={"contributions": table.c.contributions + step}
-            )
-        )
-        return
-    connection.execute(update(table).where(*key).values(contributions=table.c.contributions + step))
-    connection.execute(delete(table).where(*key, table.c.contributions <= 0))
+    return [row[2] for row in gone]
 
 
 def _add_person(connection, person: int, day: int) -> None:  # noqa: ANN001
@@ -111,31 +81,6 @@ def _remove_person(connection, person: int, days: list[int]) -> None:  # noqa: A
     elif left.first_day in days:  # their first day may have gone: one index seek finds the next
         first = select(func.min(FACT.c.day)).where(FACT.c.person_id == person).scalar_subquery()
         connection.execute(update(table).where(table.c.person_id == person).values(first_day=first))
-
-
-def _move_area(connection, area: int, person: int, step: int) -> None:  # noqa: ANN001
-    pairs, areas = AreaPersonSummary.__table__, AreaSummary.__table__
-    key = (pairs.c.area_id == area, pairs.c.person_id == person)
-    if step > 0:
-        stmt = dialect_insert(connection, pairs).values(area_id=area, person_id=person, contributions=step)
-        count = connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["area_id", "person_id"], set_={"contributions": pairs.c.contributions + step}
-            ).returning(pairs.c.contributions)
-        ).scalar_one()
-        if count == step:  # a new person in this buurt
-            stmt = dialect_insert(connection, areas).values(area_id=area, people=1)
-            connection.execute(
-                stmt.on_conflict_do_update(index_elements=["area_id"], set_={"people": areas.c.people + 1})
-            )
-        return
-    count = connection.execute(
-        update(pairs).where(*key).values(contributions=pairs.c.contributions + step).returning(pairs.c.contributions)
-    ).scalar_one_or_none()
-    if count is not None and count <= 0:
-        connection.execute(delete(pairs).where(*key))
-        connection.execute(update(areas).where(areas.c.area_id == area).values(people=areas.c.people - 1))
-        connection.execute(delete(areas).where(areas.c.area_id == area, areas.c.people <= 0))
 
 
 def refresh_initiative_row(connection, initiative_id: int) -> None:  # noqa: ANN001

@@ -1,5 +1,5 @@
-"""The council's fact tables: one narrow row per contribution and per published initiative,
-and exact summaries beside them for the unfiltered dashboard.
+"""The council's fact tables: one narrow row per contribution and per published initiative, and
+the first day per person; the figures are computed from a snapshot of them (``council.cube``).
 
 ``council.maintenance`` keeps them exact inside every write, by deltas; ``council.sources``
 computes them afresh from the source tables (``verify``, ``rebuild``).
@@ -38,13 +38,9 @@ def day_date(number: int) -> date:
 class ContributionFact(db.Model):
     __tablename__ = "contribution_fact"
     __table_args__ = (
-        # Covering indexes: every filter column is in every index, so any filter combination is
-        # answered from one index without reading rows; the leading columns serve the groupings.
+        # The council reads the table whole (council.cube); these serve writes and the ambassador page.
         Index("ix_fact_person", "person_id", "day", "kind", "area_id", "trajectory_id", "type", "initiative_id"),
         Index("ix_fact_area", "area_id", "person_id", "day", "kind", "trajectory_id", "type", "initiative_id"),
-        Index("ix_fact_type", "type", "kind", "day", "person_id", "area_id", "trajectory_id", "initiative_id"),
-        Index("ix_fact_trajectory", "trajectory_id", "day", "person_id", "kind", "area_id", "type", "initiative_id"),
-        Index("ix_fact_day", "day", "person_id", "kind", "area_id", "trajectory_id", "type", "initiative_id"),
         Index("ix_fact_initiative", "initiative_id", "kind", "person_id", "day", "area_id", "trajectory_id", "type"),
         Index("ix_fact_meeting", "meeting_id"),
     )
@@ -60,35 +56,10 @@ class ContributionFact(db.Model):
     type: Mapped[int | None] = mapped_column(SmallInteger)
 
 
-# What the dashboard reads of each initiative fact, in its GROUP BY order (both covering indexes hold it).
-_DASHBOARD_READS = (
-    "type",
-    "status",
-    "outcome",
-    "area_id",
-    "two_way",
-    "budget_requested",
-    "budget_granted",
-    "budget_spent",
-    "response_hours",
-    "response_workdays",
-    "day",
-)
-
-
 class InitiativeFact(db.Model):
     """One narrow row per published initiative: what the council counts about it, in small integers."""
 
     __tablename__ = "initiative_fact"
-    __table_args__ = (
-        Index("ix_ifact_day", "day"),
-        # A trajectory's initiatives in the dashboard's grouping, covering every column it reads.
-        Index("ix_ifact_trajectory", "trajectory_id", *_DASHBOARD_READS, "own"),
-        Index("ix_ifact_area", "area_id"),
-        Index("ix_ifact_response", "response_hours", "day", "trajectory_id", "area_id", "type"),
-        # In the dashboard's GROUP BY order and covering every column it reads: no sort, no row reads.
-        Index("ix_ifact_group", *_DASHBOARD_READS, "trajectory_id", "own"),
-    )
 
     initiative_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     day: Mapped[int] = mapped_column(Integer)
@@ -110,41 +81,10 @@ INITIATIVE_COLUMNS = [column.name for column in InitiativeFact.__table__.columns
 
 
 class PersonSummary(db.Model):
-    """Per person, over all facts: contributions and the first day. Serves the unfiltered dashboard."""
+    """Per person, over all facts: contributions and the first day (the ambassador's newcomers)."""
 
     __tablename__ = "fact_person"
-    __table_args__ = (Index("ix_fact_person_contributions", "contributions"),)
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     contributions: Mapped[int] = mapped_column(Integer)
     first_day: Mapped[int] = mapped_column(Integer)
-
-
-class DaySummary(db.Model):
-    """Contributions per kind per day, over all facts. Serves trends with no filter but the period."""
-
-    __tablename__ = "fact_day"
-
-    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
-    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    contributions: Mapped[int] = mapped_column(Integer)
-
-
-class AreaPersonSummary(db.Model):
-    """Contributions per (buurt, person): when a pair appears or disappears, the buurt's count of
-    distinct people moves by one, so that count is kept by a delta instead of a recount."""
-
-    __tablename__ = "fact_area_person"
-
-    area_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    contributions: Mapped[int] = mapped_column(Integer)
-
-
-class AreaSummary(db.Model):
-    """Distinct people per buurt, over all facts. Serves the unfiltered choropleth."""
-
-    __tablename__ = "fact_area"
-
-    area_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    people: Mapped[int] = mapped_column(Integer)

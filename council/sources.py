@@ -19,10 +19,7 @@ from .models import (
     OUTCOME_CODES,
     STATUS_CODES,
     TYPE_CODES,
-    AreaPersonSummary,
-    AreaSummary,
     ContributionFact,
-    DaySummary,
     InitiativeFact,
     PersonSummary,
 )
@@ -40,12 +37,7 @@ SOURCE_TABLES = (
     "outcome",
 )
 COLUMNS = [column.name for column in ContributionFact.__table__.columns]
-SUMMARY_COLUMNS = {
-    PersonSummary: ["person_id", "contributions", "first_day"],
-    DaySummary: ["kind", "day", "contributions"],
-    AreaPersonSummary: ["area_id", "person_id", "contributions"],
-    AreaSummary: ["area_id", "people"],
-}
+SUMMARY_COLUMNS = {PersonSummary: ["person_id", "contributions", "first_day"]}
 
 
 def _day(column, dialect: str):  # noqa: ANN001, ANN202
@@ -146,17 +138,7 @@ def all_sources(dialect: str):  # noqa: ANN201
 def summary_sources() -> dict:
     """SELECTs computing every summary from the facts."""
     f = ContributionFact.__table__
-    with_area = f.c.area_id.is_not(None)
-    return {
-        PersonSummary: select(f.c.person_id, func.count(), func.min(f.c.day)).group_by(f.c.person_id),
-        DaySummary: select(f.c.kind, f.c.day, func.count()).group_by(f.c.kind, f.c.day),
-        AreaPersonSummary: select(f.c.area_id, f.c.person_id, func.count())
-        .where(with_area)
-        .group_by(f.c.area_id, f.c.person_id),
-        AreaSummary: select(f.c.area_id, func.count(func.distinct(f.c.person_id)))
-        .where(with_area)
-        .group_by(f.c.area_id),
-    }
+    return {PersonSummary: select(f.c.person_id, func.count(), func.min(f.c.day)).group_by(f.c.person_id)}
 
 
 def rebuild(connection) -> int:  # noqa: ANN001

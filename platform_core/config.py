@@ -92,6 +92,8 @@ def load_config(instance_path: Path) -> dict:
         # Pages for visitors without an account come from memory for this long (0: never).
         "PAGE_CACHE_SECONDS": float(env("PAGE_CACHE_SECONDS", "5")),
         "PAGE_CACHE_MEGABYTES": float(env("PAGE_CACHE_MEGABYTES", "32")),
+        # The council's figures come from a snapshot of the facts read at most this long ago (0: every time).
+        "COUNCIL_FIGURES_SECONDS": float(env("COUNCIL_FIGURES_SECONDS", "60")),
         # The municipality answers within this many working days (co-creation norm).
         "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
         # The right to challenge: defaults for the settings an administrator can change.

@@ -102,6 +102,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only
     app.cli.add_command(demo_group)
     register_page_cache(app)  # public pages for visitors without an account, from memory
+    council.cube.init_app(app)  # the council's figures from a snapshot in memory
 
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight

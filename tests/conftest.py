@@ -37,10 +37,7 @@ CONTENT_TABLES = [
     "initiative_image",
     "stored_file",
     "contribution_fact",
-    "fact_area_person",
     "fact_person",
-    "fact_day",
-    "fact_area",
     "initiative_fact",
     "credit_event",
     "credit_total",
@@ -173,6 +170,8 @@ def app(tmp_path_factory, pdok_server, smtp_server):
             "SECRET_KEY": "test-secret",
             "IMAGE_FOLDER": str(tmp_path_factory.mktemp("images")),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # scrypt would cost most of the suite's time
+            # Council figures read afresh on every request (tests/test_council_cube.py covers the age).
+            "COUNCIL_FIGURES_SECONDS": 0,
         }
     )
     with app.app_context():
@@ -208,6 +207,7 @@ def clean(app, smtp_server):
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'pre', open_data_published = false"))
         transaction.commit()
         limiter.reset()
+        app.extensions["council_figures"].clear()
     clear_cache()
     smtp_server.messages.clear()
     RecordedPDOK.requests.clear()

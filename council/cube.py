@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
@@ -67,6 +67,8 @@ class Snapshot:
     theme_names: dict[int, str]
     # Credit standings as a frequency table: (trajectory, total) -> people, totals above zero.
     credits: list[tuple[int, int, int]]
+    # Figures that depend on no filter but the trajectory, computed once per snapshot.
+    memo: dict = field(default_factory=dict)
 
 
 _MONTH0 = np.datetime64(EPOCH, "M")

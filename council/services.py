@@ -245,7 +245,10 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
                 break
         concentration = round(share / sum(n * count for n, count in frequencies), 3)
     returning = made["returning"]
-    credits = [row for row in s.credits if not scope.trajectory_id or row[0] == scope.trajectory_id]
+    credits = s.memo.get(("credits", scope.trajectory_id))
+    if credits is None:  # credits depend on the trajectory alone: once per snapshot (a dict is set atomically)
+        rows = [row for row in s.credits if not scope.trajectory_id or row[0] == scope.trajectory_id]
+        credits = s.memo[("credits", scope.trajectory_id)] = credits_distribution(scope.trajectory_id, rows)
     return {
         "read_at": s.read_at,
         "initiatives": total,
@@ -263,7 +266,7 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
         "budget": figures["budget"],
         "closing_the_loop": round(figures["ended_with_outcome"] / figures["ended"], 3) if figures["ended"] else None,
         "concentration": concentration,
-        "credits": credits_distribution(scope.trajectory_id, credits),
+        "credits": credits,
         "per_area": per_area(scope, figures["per_area"], made["area_people"]),
         "challenges": challenge_figures(*scope.window()),
     }

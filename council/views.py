@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from datetime import date
 
 import folium
@@ -14,10 +16,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from initiatives.models import STATUSES, TYPES, Initiative, Theme
-from maps.builders import base_map, bounds_of, inert_text, render_parts
+from maps.builders import MapParts, base_map, bounds_of, for_page, render_parts
 from maps.services import areas_by_level, current_municipality
 from platform_core.csvfile import csv_response
 from platform_core.extensions import db, limiter
+from platform_core.i18n import language
 from platform_core.policy import can, load, public, requires
 from trajectories.models import OUTCOMES, Blocker, Feedback, Framing, Outcome, Trajectory
 
@@ -64,42 +67,65 @@ def choropleth_legend(per_area: list[dict], metric: str) -> list[tuple[str, str]
     return legend
 
 
-def _choropleth(per_area: list[dict], metric: str):  # noqa: ANN202
-    """Our own choropleth (folium.GeoJson + computed colours): branca's legend would load d3 from a CDN."""
+# The choropleth's map (tiles, bounds, buurt outlines) does not change with the figures: it is built
+# once per language and set of buurten and kept bare (scripts get each page's nonce). The figures
+# colour it in the browser (static/js/choropleth.js) from a JSON block on the page; the table
+# under the map holds every number, with or without JavaScript.
+_MAPS: OrderedDict[tuple, tuple[MapParts, str]] = OrderedDict()
+_MAPS_KEPT = 32
+_MAPS_LOCK = threading.Lock()
+
+
+def _outline_map(areas: list) -> tuple[MapParts, str]:  # noqa: ANN001
+    """The bare map of these buurten and the name of their layer, from memory when built before."""
+    municipality = current_municipality()
+    outline = municipality.area.display_geojson if municipality and municipality.area else None
+    key = (
+        language(),
+        current_app.config["TILE_URL"],
+        hash(outline),
+        tuple((area.id, area.code, hash(area.display_geojson)) for area in areas),
+    )
+    with _MAPS_LOCK:
+        if key in _MAPS:
+            _MAPS.move_to_end(key)
+            return _MAPS[key]
+    bounds = bounds_of(outline) if outline else [[52.03, 5.0], [52.14, 5.2]]
+    m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
+    layer = ""
+    if areas:  # e.g. an area code that matches no buurt: an empty map, not an error
+        features = [
+            {"type": "Feature", "properties": {"code": area.code}, "geometry": json.loads(area.display_geojson)}
+            for area in areas
+        ]
+        geojson = folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name="Buurten",
+            style_function=lambda _f: {"fillColor": "#ffffff", "fillOpacity": 0.75, "color": "#333", "weight": 1},
+        ).add_to(m)
+        layer = geojson.get_name()
+    built = (render_parts(m, nonce=False), layer)
+    with _MAPS_LOCK:
+        _MAPS[key] = built
+        while len(_MAPS) > _MAPS_KEPT:
+            _MAPS.popitem(last=False)
+    return built
+
+
+def _choropleth(per_area: list[dict], metric: str) -> tuple[MapParts, dict]:
+    """The map for the page, and the colour, activity and label per buurt code that colour it."""
     values = [row[metric] for row in per_area if row[metric]]
     top = max(values) if values else 0
-    features = []
+    colours = {}
     for row in per_area:
         value = row[metric]
         colour = "#ffffff"
         if value:
             colour = PALETTE[min(len(PALETTE) - 1, int(value / top * (len(PALETTE) - 1) + 0.5))] if top else PALETTE[0]
         label = f"{row['area'].name}: {value if value is not None else _('minder dan 5 of geen')}"
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"label": inert_text(label), "colour": colour, "active": row["active"]},
-                "geometry": json.loads(row["area"].display_geojson),
-            }
-        )
-    municipality = current_municipality()
-    bounds = bounds_of(municipality.area.display_geojson)
-    m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
-    if not features:  # e.g. an area code that matches no buurt: an empty map, not an error
-        return render_parts(m)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Buurten",
-        style_function=lambda f: {
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.75,
-            "color": "#333" if f["properties"]["active"] else "#b00020",
-            "weight": 1 if f["properties"]["active"] else 2.5,
-            "dashArray": None if f["properties"]["active"] else "5 4",
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-    ).add_to(m)
-    return render_parts(m)
+        colours[row["area"].code] = [colour, row["active"], label]  # the label is shown as text, never as HTML
+    parts, layer = _outline_map([row["area"] for row in per_area])
+    return for_page(parts), {"layer": layer, "areas": colours}
 
 
 @bp.route("/raad")
@@ -114,12 +140,14 @@ def index():
     )
     has_population = any(row["area"].population for row in figures["per_area"])
     metric = metric or ("per_1000" if has_population else "participants")
+    parts, colours = _choropleth(figures["per_area"], metric)
     return render_template(
         "council/dashboard.html",
         f=figures,
         scope=scope,
         args=request.args,
-        parts=_choropleth(figures["per_area"], metric),
+        parts=parts,
+        colours=colours,
         legend=choropleth_legend(figures["per_area"], metric),
         metric=metric,
         has_population=has_population,

@@ -115,7 +115,7 @@ def measure_page(app, item_id: int, owner_email: str, runs: int) -> dict:
         url = f"/initiatieven/{item_id}"
         statements["n"] = 0
         html = client.get(url).get_data(as_text=True)
-        assert "Reactie nummer" in html  # the first page of the discussion (20 comments)
+        assert "Reactie nummer" in html  # the first page of the discussion (10 comments)
         queries = statements["n"]
         samples = []
         for _ in range(runs):

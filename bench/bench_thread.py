@@ -16,8 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from platform_core import transaction
-
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -32,6 +30,7 @@ def main() -> None:
     from initiatives.services import create_initiative
     from maps.sample_geography import all_levels
     from maps.services import import_boundaries
+    from platform_core import transaction
     from platform_core.accounts.services import register_user
     from platform_core.extensions import db
     from schatkaart import create_app
@@ -45,6 +44,7 @@ def main() -> None:
             "RATELIMIT_ENABLED": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
             "TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
+            "PAGE_CACHE_SECONDS": 0,  # the page as it is rendered (as a logged-in reader gets it), not from memory
         }
     )
     with app.app_context():

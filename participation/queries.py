@@ -18,7 +18,7 @@ from platform_core.policy import MAX_ID, can
 from .models import Comment, Need, NeedResponse, Participation
 from .services import can_edit_comment, is_following, pluimed_by
 
-COMMENTS_PER_PAGE = 20
+COMMENTS_PER_PAGE = 10
 
 
 @dataclass(frozen=True)

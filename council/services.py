@@ -1,4 +1,5 @@
-"""The council's figures, computed from the records, with small groups suppressed.
+"""The council's figures, counted from a snapshot of the fact tables (``council.cube``), with small
+groups suppressed.
 
 Every figure about people is suppressed when it concerns fewer than ``K_ANONYMITY`` people
 (shown as None and rendered "minder dan 5"); no names or e-mail addresses leave this module.
@@ -304,7 +305,7 @@ def per_area(scope: Scope, placed: dict[int, list[int]], people: dict) -> list[d
 def credits_distribution(trajectory_id: int | None, rows: list) -> dict | None:
     """Credits per person per trajectory: buckets, and people, sum and exact quartiles per trajectory.
 
-    One pass over the standings index as a frequency table ((trajectory, total) -> people): totals are
+    From the standings as a frequency table ((trajectory, total) -> people, read with the snapshot): totals are
     small numbers, so the table is short and the quartiles are computed from it exactly.
     """
     frequencies: dict[int, list[tuple[int, int]]] = {}

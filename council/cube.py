@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 from flask import Flask, current_app
@@ -234,7 +234,3 @@ def init_app(app: Flask) -> None:
 
 def snapshot() -> Snapshot:
     return current_app.extensions["council_figures"].get()
-
-
-def day_of(value: date) -> int:
-    return (value - EPOCH).days

@@ -1,8 +1,9 @@
 """The initiative page as its discussion grows: time and size at 0 / 500 / 5,000 / 50,000
 comments (a tenth of them replies), through the real view.
 
-Usage: python bench/bench_thread.py --root DIR [--sizes 0,500,5000,50000] [--runs 7]
-(DIR: a checkout to measure; bench/thread.sh runs the commit before pages and this one.)
+Usage: python bench/bench_thread.py --root DIR [--sizes 0,500,5000,50000] [--runs 7] [--database URL]
+(DIR: a checkout to measure; bench/thread.sh runs the commit before pages and this one. Without
+--database a fresh SQLite file; a PostgreSQL database given is emptied first.)
 Prints one JSON line per size: p50 and p95 in ms, and the page's size in KB.
 """
 
@@ -22,6 +23,7 @@ def main() -> None:
     parser.add_argument("--root", required=True)
     parser.add_argument("--sizes", default="0,500,5000,50000")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--database", default=None)
     args = parser.parse_args()
     sys.path.insert(0, args.root)
     from flask_migrate import upgrade
@@ -36,10 +38,10 @@ def main() -> None:
     from schatkaart import create_app
     from tests.conftest import INSIDE, initiative_input
 
-    database = Path(tempfile.mkdtemp()) / "thread.db"
+    database = args.database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'thread.db'}"
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": database,
             "SECRET_KEY": "bench",
             "RATELIMIT_ENABLED": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
@@ -48,6 +50,9 @@ def main() -> None:
         }
     )
     with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION postgis"))
         upgrade()
         for level, data in all_levels().items():
             import_boundaries(data, level)
@@ -65,7 +70,7 @@ def main() -> None:
                 db.session.execute(
                     text(
                         "INSERT INTO comment (initiative_id, author_name, body, status, created_at, notify_replies,"
-                        " pluim_count, to_municipality) VALUES (:i, 'Buur', :b, 'published', :t, 0, 0, 0)"
+                        " pluim_count, to_municipality) VALUES (:i, 'Buur', :b, 'published', :t, false, 0, false)"
                     ),
                     rows,
                 )
@@ -76,7 +81,7 @@ def main() -> None:
                     text(
                         "INSERT INTO comment (initiative_id, parent_id, author_name, body, status, created_at,"
                         " notify_replies, pluim_count, to_municipality)"
-                        " VALUES (:i, :p, 'Buur', :b, 'published', :t, 0, 0, 0)"
+                        " VALUES (:i, :p, 'Buur', :b, 'published', :t, false, 0, false)"
                     ),
                     [
                         {

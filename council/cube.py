@@ -28,7 +28,7 @@ from datetime import datetime
 
 import numpy as np
 from flask import Flask, current_app
-from sqlalchemy import literal, select
+from sqlalchemy import Integer, cast, func, literal, select
 
 from credits.models import CreditTotal
 from initiatives.models import Theme, initiative_theme
@@ -86,27 +86,31 @@ def _column(rows: list, index: int, dtype: str, missing: float = 0) -> np.ndarra
 _FACT_COLUMNS = ("person_id", "day", "kind", "area_id", "trajectory_id", "type", "initiative_id")
 _INITIATIVE_COLUMNS = ("initiative_id", "day", "trajectory_id", "area_id", "type", "status", "outcome", "two_way")
 _INITIATIVE_COLUMNS += ("budget_requested", "budget_granted", "budget_spent", "own")
-_HOURS = ("response_hours", "response_workdays")  # NaN where unanswered
+_HOURS = ("response_hours", "response_workdays")  # NaN in the snapshot where unanswered
+_UNANSWERED = -(10**9)  # read for a missing answer time, then NaN
 _CHUNK = 100_000
 
 
-def _matrix(connection, table: str, columns: tuple[str, ...], dtype: str, empty: str = "0") -> np.ndarray:  # noqa: ANN001
-    """A table's columns as an (n, k) matrix, ``empty`` where a value is missing (the first column,
-    the key, never is).
+def _matrix(connection, table: str, columns: tuple[str, ...], dtype: str, missing: int = 0) -> np.ndarray:  # noqa: ANN001
+    """A table's columns as an (n, k) matrix, ``missing`` where a value is (the first column, the
+    key, never is).
 
     Read through the driver a chunk at a time (a million rows as Python tuples would take hundreds
     of MB). PostgreSQL packs integer rows into one binary string server-side (``int4send``), which
     numpy reads without a Python object per row.
     """
-    listed = [columns[0], *(f"COALESCE({name}, {empty})" for name in columns[1:])]
-    raw = connection.connection.dbapi_connection
+    source = db.metadata.tables[table]
+    listed = [source.c[columns[0]], *(func.coalesce(source.c[name], missing) for name in columns[1:])]
     if connection.dialect.name == "postgresql" and dtype == "int32":
-        packed = " || ".join(f"int4send(CAST({column} AS INTEGER))" for column in listed)
-        data = connection.exec_driver_sql(f"SELECT string_agg({packed}, '') FROM {table}").scalar() or b""
+        packed = func.int4send(cast(listed[0], Integer))
+        for column in listed[1:]:
+            packed = packed.op("||")(func.int4send(cast(column, Integer)))
+        data = connection.execute(select(func.string_agg(packed, literal(b"")))).scalar() or b""
         return np.frombuffer(data, dtype=">i4").reshape(-1, len(columns)).astype(np.int32)
-    cursor = raw.cursor()
+    query = select(*listed).compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    cursor = connection.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(f"SELECT {', '.join(listed)} FROM {table}")  # noqa: S608 (constant names)
+        cursor.execute(str(query))
         chunks = [np.empty((0, len(columns)), dtype=dtype)]
         while rows := cursor.fetchmany(_CHUNK):
             chunks.append(np.array(rows, dtype=dtype))
@@ -131,10 +135,10 @@ def read(connection) -> Snapshot:  # noqa: ANN001
     numbers = _matrix(connection, InitiativeFact.__tablename__, _INITIATIVE_COLUMNS, "int64")
     by_id = np.argsort(numbers[:, 0], kind="stable")
     i = {name: np.ascontiguousarray(numbers[by_id, n]) for n, name in enumerate(_INITIATIVE_COLUMNS)}
-    hours = _matrix(connection, InitiativeFact.__tablename__, ("initiative_id", *_HOURS), "float64", "'NaN'")
+    hours = _matrix(connection, InitiativeFact.__tablename__, ("initiative_id", *_HOURS), "float64", _UNANSWERED)
     hours = hours[np.argsort(hours[:, 0], kind="stable")]
     for n, name in enumerate(_HOURS, start=1):
-        i[name] = np.ascontiguousarray(hours[:, n])
+        i[name] = np.where(hours[:, n] == _UNANSWERED, np.nan, hours[:, n])
     links = connection.execute(select(initiative_theme.c.initiative_id, initiative_theme.c.theme_id)).all()
     link_initiative = _column(links, 0, "int64")
     link_row = np.searchsorted(i["initiative_id"], link_initiative)

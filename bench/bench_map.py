@@ -6,7 +6,7 @@ Seeds COUNT initiatives spread over the municipality (Utrecht from ../shared whe
 present, else the sample municipality), then reports p50/p95 in milliseconds for a
 neighbourhood-sized bbox (zoom 16, individual points) and a city-sized bbox (zoom 12,
 server clusters), next to the same SQL executed directly, plus the map page's HTML
-size next to a plain folium map with every marker embedded.
+size next to a map with every marker embedded in the page.
 """
 
 from __future__ import annotations
@@ -129,20 +129,18 @@ def seed(app, count: int) -> None:
 
 
 def naive_map_size(app, count: int) -> int:
-    """A plain folium map with every marker embedded: what we avoid."""
-    import folium
-
-    from maps.builders import add_outlines
+    """A map with every marker embedded in the page's map data: what we avoid."""
+    from maps.builders import base_map, render_parts
     from maps.services import areas_by_level
     from platform_core.extensions import db
 
     with app.test_request_context("/"):
         rows = db.session.execute(text("SELECT id, title, lon, lat FROM initiative LIMIT :n"), {"n": count}).all()
-        m = folium.Map(location=[52.09, 5.12], zoom_start=12)
-        add_outlines(m, areas_by_level("buurt"))
-        for id_, title, lon, lat in rows:
-            folium.Marker((lat, lon), tooltip=title, popup=f'<a href="/initiatieven/{id_}">{title}</a>').add_to(m)
-        return len(m.get_root().render().encode())
+        m = base_map("kaart", (52.09, 5.12), 12).outlines(areas_by_level("buurt"))
+        for _id, title, lon, lat in rows:
+            m.marker(lat, lon, title)
+        parts = render_parts(m)
+        return len((str(parts.header) + str(parts.html) + str(parts.script)).encode())
 
 
 def main() -> None:

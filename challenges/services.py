@@ -18,7 +18,7 @@ from maps.models import Area
 from participation.notify import deliver_immediate, notify
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
-from platform_core.policy import can, require
+from platform_core.policy import can, find, require
 from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import ValidationFailed, text_field
 from platform_core.workdays import add_working_days, working_days_between
@@ -81,7 +81,7 @@ def file_challenge(actor: User, data: ChallengeInput) -> Challenge:
             errors["area_code"] = _("Kies een buurt uit de lijst.")
     linked = None
     if data.linked_initiative_id:
-        linked = db.session.get(Initiative, data.linked_initiative_id)
+        linked = find(Initiative, data.linked_initiative_id)
         if linked is None or linked.visibility != "published":
             errors["linked_initiative_id"] = _("Dit initiatief bestaat niet (meer).")
     if errors:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from platform_core import settings
 from platform_core.i18n import N_
 
@@ -38,3 +40,10 @@ def current() -> Terms:
         decision_days=int(settings.get("challenge_decision_days") or 40),
         public=settings.get("challenge_public") != "0",
     )
+
+
+def criterion_label(criterion: str) -> str:
+    """A criterion as shown: the built-in ones in the reader's language, an administrator's own
+    exactly as written. Plain text, escaped by the template like any other (gettext inside a
+    template returns markup, so a stored criterion must never go through ``_()`` there)."""
+    return gettext(criterion) if criterion in DEFAULT_CRITERIA else criterion

@@ -32,6 +32,7 @@ from .services import (
 )
 
 PAGE = 20
+bp.add_app_template_global(terms.criterion_label, "criterion_label")
 
 
 def _visible():  # noqa: ANN202

@@ -8,7 +8,6 @@ import threading
 from collections import OrderedDict
 from datetime import date
 
-import folium
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -16,7 +15,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from initiatives.models import STATUSES, TYPES, Initiative, Theme
-from maps.builders import MapParts, base_map, bounds_of, for_page, render_parts
+from maps.builders import MapParts, base_map, bounds_of, centre_of, for_page, render_parts
 from maps.services import areas_by_level, current_municipality
 from platform_core.csvfile import csv_response
 from platform_core.extensions import db, limiter
@@ -91,19 +90,16 @@ def _outline_map(areas: list) -> tuple[MapParts, str]:  # noqa: ANN001
             _MAPS.move_to_end(key)
             return _MAPS[key]
     bounds = bounds_of(outline) if outline else [[52.03, 5.0], [52.14, 5.2]]
-    m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
+    m = base_map("kaart-raad", centre_of(bounds), 12, bounds)
     layer = ""
     if areas:  # e.g. an area code that matches no buurt: an empty map, not an error
         features = [
             {"type": "Feature", "properties": {"code": area.code}, "geometry": json.loads(area.display_geojson)}
             for area in areas
         ]
-        geojson = folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            name="Buurten",
-            style_function=lambda _f: {"fillColor": "#ffffff", "fillOpacity": 0.75, "color": "#333", "weight": 1},
-        ).add_to(m)
-        layer = geojson.get_name()
+        style = {"fillColor": "#ffffff", "fillOpacity": 0.75, "color": "#333", "weight": 1}
+        m.geojson(features, name="Buurten", style=style)
+        layer = "kaart-raad:Buurten"
     built = (render_parts(m, nonce=False), layer)
     with _MAPS_LOCK:
         _MAPS[key] = built

@@ -1,6 +1,6 @@
-"""The treasure map page: folium map + filters + address search, state in the URL.
+"""The treasure map page: map + filters + address search, state in the URL.
 
-The folium part (tiles, city outline, buurt outlines) does not depend on the request: it is
+The map's data (tiles, city outline, buurt outlines) does not depend on the request: it is
 built once per municipality, boundaries version and language and kept in the process; the
 view asked for in the URL (or found by the address search) is handed to the page's script,
 which moves the map there. Markers come from the API.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from maps.builders import MapParts, add_outlines, base_map, bounds_of, for_page, render_parts
+from maps.builders import MapParts, base_map, bounds_of, centre_of, for_page, render_parts
 from maps.geocoder import geocode
 from maps.services import areas_by_level, boundaries_version, current_municipality
 from platform_core.i18n import language
@@ -41,14 +41,13 @@ _BUILT: dict[tuple, MapParts] = {}
 
 
 def map_parts(municipality) -> MapParts:  # noqa: ANN001
-    """The map's folium HTML and script, built once per configuration; a fresh nonce per page."""
+    """The map's element and data, built once per configuration; a fresh nonce per page."""
     key = (municipality.id, boundaries_version(), language())
     built = _BUILT.get(key)
     if built is None:
         bounds = bounds_of(municipality.area.display_geojson)
-        m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
-        add_outlines(m, areas_by_level("buurt"))
-        built = render_parts(m, nonce=False)
+        spec = base_map("kaart", centre_of(bounds), 12, bounds).outlines(areas_by_level("buurt"))
+        built = render_parts(spec, nonce=False)
         if len(_BUILT) > 16:  # old versions of the boundaries
             _BUILT.clear()
         _BUILT[key] = built

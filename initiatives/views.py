@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from functools import partial
 
-import folium
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,7 +13,7 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from maps.builders import add_outlines, base_map, bounds_of, inert_text, render_parts
+from maps.builders import AREA_STYLE, base_map, bounds_of, centre_of, render_parts
 from maps.geocoder import geocode
 from maps.geometry import to_geojson
 from maps.services import areas_by_level, current_municipality
@@ -85,12 +84,11 @@ def _small_map(item: Initiative):
     if item.is_area:  # the map fits the whole area, however large
         west, south, east, north = to_shape(item.geom).bounds
         bounds = [[south, west], [north, east]]
-    m = base_map((item.lat, item.lon), 16, bounds)
+    spec = base_map("kaart-initiatief", (item.lat, item.lon), 16, bounds)
     if item.is_area:
-        folium.GeoJson(to_geojson(to_shape(item.geom)), name="Gebied").add_to(m)
-    # folium puts tooltip text into a JavaScript template literal: make user text inert there.
-    folium.Marker((item.lat, item.lon), tooltip=inert_text(item.title)).add_to(m)
-    return render_parts(m)
+        area = {"type": "Feature", "properties": {}, "geometry": to_geojson(to_shape(item.geom))}
+        spec.geojson([area], name="Gebied", style=AREA_STYLE)
+    return render_parts(spec.marker(item.lat, item.lon, item.title))
 
 
 @bp.route("/<int:initiative_id>")
@@ -203,14 +201,14 @@ def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: 
                 rollback()
                 apply_errors(form, exc.errors)
                 form.location_error = exc.errors.get("location")
-    m = base_map((52.09, 5.12), 13, _bounds(municipality))
-    add_outlines(m, areas_by_level("buurt"))
+    bounds = _bounds(municipality)
+    spec = base_map("kaart-plek", centre_of(bounds), 13, bounds).outlines(areas_by_level("buurt"))
     status = 400 if form.is_submitted() and (form.errors or getattr(form, "location_error", None)) else 200
     return render_template(
         template,
         form=form,
         item=item,
-        parts=render_parts(m),
+        parts=render_parts(spec),
         preview=preview,
         type_explanations=TYPE_EXPLANATIONS,
         types=TYPES,

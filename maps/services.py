@@ -113,6 +113,9 @@ def import_boundaries(
         if not code:
             report.skipped.append(f"feature {index}: no code property")
             continue
+        if len(code) > 20:  # the column's width: a longer code is refused, never cut or crashed on
+            report.skipped.append(f"feature {index}: code longer than 20 characters")
+            continue
         geom, was_repaired = repair(geom)
         if geom is None:
             report.skipped.append(f"{code}: geometry has no area")
@@ -133,9 +136,9 @@ def import_boundaries(
         if level == "gemeente":
             municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
             if municipality is None:
-                municipality = Municipality(code=code, name=name, area=area)
+                municipality = Municipality(code=code, name=name[:120], area=area)
                 db.session.add(municipality)
-            municipality.name, municipality.area = name, area
+            municipality.name, municipality.area = name[:120], area
     db.session.flush()
     settings.store(BOUNDARIES_VERSION, secrets.token_hex(8))
     return report

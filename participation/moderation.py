@@ -18,7 +18,7 @@ from initiatives.signals import initiative_changed
 from platform_core.contributions import Contribution
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
-from platform_core.policy import require
+from platform_core.policy import find, require
 from platform_core.spatial import begin_write
 from platform_core.validation import ValidationFailed
 
@@ -55,7 +55,7 @@ HOUSE_RULES_DEFAULTS = {"nl": ("Huisregels", DEFAULT_HOUSE_RULES), "en": ("House
 
 def _target(target_type: str, target_id: int):
     model = {"initiative": Initiative, "comment": Comment}.get(target_type)
-    target = db.session.get(model, target_id) if model else None
+    target = find(model, target_id) if model else None  # also for ids no row can have
     if target is None:
         raise ValidationFailed({"target": _("Dit bestaat niet (meer).")})
     return target

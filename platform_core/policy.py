@@ -100,7 +100,8 @@ def _steer(user: Any, item: Any) -> bool:
 
 
 def _close(user: Any, item: Any) -> bool:
-    return _owner(user, item) or _has(user, "civil_servant")
+    """Outcomes and stages go on the public record: only for published initiatives."""
+    return _published(item) and (_owner(user, item) or _has(user, "civil_servant"))
 
 
 def _map_stakeholders(user: Any, item: Any) -> bool:
@@ -151,6 +152,8 @@ RULES: dict[str, Rule] = {
     "map_stakeholders": Rule(_map_stakeholders, login=True),
     "own_comment": Rule(lambda u, o: _owner(u, o), login=True),
     "speak_for_municipality": Rule(lambda u, o: _has(u, "civil_servant"), login=True),
+    # the municipality's answers, roles, facilitation and blockers go on the public record
+    "answer_initiative": Rule(lambda u, o: _has(u, "civil_servant") and _published(o), login=True),
     "act_as_ambassador": Rule(lambda u, o: _has(u, "ambassador"), login=True),
     "organise": Rule(lambda u, o: _has(u, "ambassador", "civil_servant"), login=True),
     "organise_in": Rule(_organise_in, login=True),

@@ -337,3 +337,10 @@ def place(app, make_user):
 
 def json_of(response):
     return json.loads(response.get_data(as_text=True))
+
+
+def map_spec(html: str, name: str) -> dict:
+    """The data of the map ``name`` on a page (maps/builders.py): the only way a map gets text."""
+    found = re.findall(rf'<script type="application/json" id="{re.escape(name)}-data"[^>]*>(.*?)</script>', html, re.S)
+    assert len(found) == 1, f"one map {name} on the page"
+    return json.loads(found[0])

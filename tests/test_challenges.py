@@ -5,6 +5,7 @@ the public record and the map layer; who may do what."""
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from challenges.models import Challenge, ChallengeSupport
@@ -268,3 +269,24 @@ def test_a_challenge_action_without_a_csrf_token_is_refused_and_changes_nothing(
     assert resp.status_code == 400
     with app.app_context():
         assert db.session.get(Challenge, cid).acknowledged_at is None
+
+
+def test_criteria_an_administrator_writes_are_shown_as_text_on_the_public_pages(app, client, people):
+    hostile = [
+        "<img src=x onerror=alert(1)>",
+        "<script>alert(1)</script>",
+        '<meta http-equiv=refresh content="0;url=/x">',
+    ]
+    with app.app_context(), unit_of_work():
+        settings.save(u(people["admin"]), {"challenge_criteria": "\n".join(hostile)})
+    cid = _file(app, people)
+    public = client.get("/uitdaagrecht").get_data(as_text=True)
+    login(client, "petra@gemeente.nl")  # the civil servant assesses per criterion
+    assessing = client.get(f"/uitdaagrecht/{cid}").get_data(as_text=True)
+    for html in (public, assessing):
+        for text in hostile:
+            assert str(escape(text)) in html  # shown exactly as written, as text
+            assert text not in html
+    with app.app_context(), unit_of_work():  # the built-in criteria are still shown
+        settings.save(u(people["admin"]), {"challenge_criteria": ""})
+    assert "Goedkoper: het kost de gemeente niet meer" in client.get("/uitdaagrecht").get_data(as_text=True)

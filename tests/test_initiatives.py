@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from initiatives.models import Initiative, Theme
@@ -16,7 +17,7 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 
-from .conftest import INSIDE, OUTSIDE, initiative_input, login, post_form
+from .conftest import INSIDE, OUTSIDE, initiative_input, login, map_spec, post_form
 
 
 def _count(app) -> int:
@@ -71,7 +72,7 @@ def test_an_area_is_shown_as_an_area_on_the_map_and_the_detail_map_fits_it(app, 
     assert {tuple(p) for p in ring} == {tuple(p) for p in square["coordinates"][0]}
     assert "shape" not in shown[point_id]  # a point carries no outline
     html = client.get(f"/initiatieven/{area_id}").get_data(as_text=True)
-    assert re.search(r"fitBounds\(\s*\[\[52\.095, 5\.1\], \[52\.097, 5\.104\]\]", html)
+    assert map_spec(html, "kaart-initiatief")["bounds"] == [[52.095, 5.1], [52.097, 5.104]]
 
 
 def test_every_problem_is_reported_at_once_and_nothing_is_saved(app, make_user):
@@ -308,17 +309,27 @@ def test_contact_honeypot_and_rate_limit(app, client, place, smtp_server):
     assert len(smtp_server.messages) == 4  # 5 per hour, the honeypot post counted too
 
 
-def test_a_title_never_runs_as_script_in_the_map_tooltip(app, client, place):
-    """folium writes marker tooltips into a JavaScript template literal: `${…}` and backticks in
-    a title must stay text, and a title can never close the script."""
-    title = "Tuin ${alert(document.domain)} `x` </script><b>vet</b>"
+def test_a_title_reaches_the_map_as_data_never_as_code(app, client, place):
+    """The map's data is a JSON block that no script runs and no template compiles: a title with
+    template syntax or a closing script tag arrives in it exactly as typed, and nowhere else."""
+    title = "Tuin {{ 6*7 }} {% if 1 %}ja{% endif %} ${7*7} `x` </script><b>vet</b>"
     item_id = place(title=title)
-    html = client.get(f"/initiatieven/{item_id}").get_data(as_text=True)
-    scripts = "".join(re.findall(r"<script[^>]*>(.*?)</script>", html, re.S))
-    assert "${alert" not in scripts
-    assert "`x`" not in scripts
-    assert "<b>vet</b>" not in html
-    assert "&#36;{alert(document.domain)} &#96;x&#96;" in scripts  # shown as typed, inert
+    response = client.get(f"/initiatieven/{item_id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    blocks = re.findall(r'<script type="application/json" id="kaart-initiatief-data"[^>]*>(.*?)</script>', html, re.S)
+    assert len(blocks) == 1
+    assert "</script" not in blocks[0]
+    assert "<b>" not in blocks[0]
+    marker = [layer for layer in json.loads(blocks[0])["layers"] if layer["kind"] == "marker"]
+    assert marker[0]["title"] == title
+    assert str(escape(title)) in html  # the heading and the page's text say it as typed
+    assert "Tuin 42" not in html
+    assert " ja " not in html
+    assert "${49}" not in html
+    code = "".join(re.findall(r"<script(?![^>]*application/json)[^>]*>(.*?)</script>", html, re.S))
+    assert "6*7" not in code
+    assert "Tuin" not in code
 
 
 def test_ending_an_initiative_needs_an_outcome_with_a_reason(app, client, make_user):

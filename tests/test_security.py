@@ -52,7 +52,7 @@ def test_security_headers(client):
 
 
 def test_map_page_lets_people_zoom(client):
-    # folium's viewport tag forbids zooming (WCAG 1.4.4); ours allows it.
+    # a viewport tag that forbids zooming fails WCAG 1.4.4
     html = client.get("/").get_data(as_text=True)
     assert "user-scalable=no" not in html
 

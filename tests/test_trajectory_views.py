@@ -297,8 +297,8 @@ def test_area_framing_is_drawn_on_the_trajectory_map(app, client, cast):
         tid = t.id
     html = client.get(f"/trajecten/{tid}").get_data(as_text=True)
     assert "Wettelijke en ruimtelijke kaders" in html
-    # escaped once for HTML, then JSON-encoded by folium: the tooltip shows the text, never markup
-    assert "gasleiding \\u0026lt;niet graven\\u0026gt;" in html
+    # in the map's data as typed (JSON escaped for HTML); map.js sets it as the tooltip's text
+    assert "Hier ligt een gasleiding \\u003cniet graven\\u003e" in html
     assert "<niet graven>" not in html
     # and in the text beside the map, for keyboards and screen readers, with the buurt named
     listed = html[html.index('id="buurtkaders"') :]

@@ -9,7 +9,7 @@ from initiatives.models import Initiative
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import User
-from platform_core.policy import require
+from platform_core.policy import find, require
 from platform_core.validation import ValidationFailed
 
 from . import signals
@@ -38,8 +38,11 @@ def add_framing(
     if kind == "budget" and (amount is None or amount < 0):
         raise ValidationFailed({"amount": _("Vul het beschikbare bedrag in hele euro's in.")})
     model = {"trajectory": Trajectory, "stage": Stage, "area": Area, "initiative": Initiative}[target_type]
-    if db.session.get(model, target_id) is None:
+    target = find(model, target_id)
+    if target is None:
         raise ValidationFailed({"target_id": _("Dit bestaat niet (meer).")})
+    if target_type == "initiative":  # framing is public: never on a hidden initiative
+        require(civil_servant, "answer_initiative", target)
     previous = db.session.scalar(
         select(Framing).filter_by(target_type=target_type, target_id=target_id, kind=kind, is_current=True)
     )

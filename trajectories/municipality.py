@@ -42,7 +42,7 @@ def post_feedback(
     civil_servant: User, initiative: Initiative, body: str, department: str, answers: Comment | None = None
 ) -> Feedback:
     """The municipality's answer: named, with department and date; counts as its response."""
-    require(civil_servant, "speak_for_municipality")
+    require(civil_servant, "answer_initiative", initiative)
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
     body = text_field(body, "body", 5, 5000)
@@ -86,7 +86,7 @@ def post_feedback(
 def set_municipal_role(
     civil_servant: User, initiative: Initiative, role: str, scale: str | None = None, stage: Stage | None = None
 ) -> MunicipalRole:
-    require(civil_servant, "speak_for_municipality")
+    require(civil_servant, "answer_initiative", initiative)
     if role not in ROLES:
         raise ValidationFailed({"role": _("Kies een rol.")})
     if scale and scale not in ROLE_SCALE:
@@ -110,7 +110,7 @@ def set_municipal_role(
 def offer_facilitation(
     civil_servant: User, initiative: Initiative, kind: str, description: str, amount: int | None = None
 ) -> Facilitation:
-    require(civil_servant, "speak_for_municipality")
+    require(civil_servant, "answer_initiative", initiative)
     if kind not in FACILITATION_KINDS:
         raise ValidationFailed({"kind": _("Kies wat de gemeente aanbiedt.")})
     limit = current_app.config["FACILITATION_BUDGET_MAX"]
@@ -131,7 +131,7 @@ def offer_facilitation(
 
 
 def log_blocker(civil_servant: User, initiative: Initiative, description: str, department: str) -> Blocker:
-    require(civil_servant, "speak_for_municipality")
+    require(civil_servant, "answer_initiative", initiative)
     item = Blocker(
         initiative_id=initiative.id,
         description=text_field(description, "description", 5, 1000),
@@ -144,7 +144,7 @@ def log_blocker(civil_servant: User, initiative: Initiative, description: str, d
 
 
 def solve_blocker(civil_servant: User, blocker: Blocker, solution: str) -> Blocker:
-    require(civil_servant, "speak_for_municipality")
+    require(civil_servant, "answer_initiative", db.session.get(Initiative, blocker.initiative_id))
     if blocker.solved_at:
         raise ValidationFailed({"solution": _("Dit knelpunt is al opgelost.")})
     blocker.solution = text_field(solution, "solution", 3, 1000)

@@ -42,7 +42,7 @@ from .view_helpers import first_error
 
 
 @bp.route("/initiatieven/<int:initiative_id>/gemeente", methods=["GET", "POST"])
-@requires("speak_for_municipality", Initiative)
+@requires("answer_initiative", Initiative)
 def panel(initiative_id: int):
     """Civil servants answer, set the municipality's role, offer facilitation and log blockers."""
     item = load(Initiative, initiative_id)

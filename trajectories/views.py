@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import folium
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +11,7 @@ from sqlalchemy import select
 
 from initiatives.models import Initiative
 from initiatives.search import Filters, apply_filters
-from maps.builders import add_outlines, base_map, bounds_of, inert_text, render_parts
+from maps.builders import MapSpec, base_map, bounds_of, centre_of, render_parts
 from maps.models import LEVEL_LABELS, Area
 from maps.services import current_municipality
 from platform_core.extensions import db
@@ -94,11 +93,10 @@ def detail(trajectory_id: int):
         [min(b[0][0] for b in boxes), min(b[0][1] for b in boxes)],
         [max(b[1][0] for b in boxes), max(b[1][1] for b in boxes)],
     ]
-    m = base_map(((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2), 12, bounds)
-    add_outlines(m, t.areas or [a for a in areas() if a.level == "buurt"], name="Gebied")
-
+    m = base_map("kaart-traject", centre_of(bounds), 12, bounds)
+    m.outlines(t.areas or [a for a in areas() if a.level == "buurt"], name="Gebied")
     for item in items:
-        folium.Marker((item.lat, item.lon), tooltip=inert_text(item.title)).add_to(m)
+        m.marker(item.lat, item.lon, item.title)
     area_framing = _framing_layer(m, t)
     framing = framing_for("trajectory", t.id)
     if t.current_stage_id:
@@ -121,8 +119,8 @@ def detail(trajectory_id: int):
     )
 
 
-def _framing_layer(m, t: Trajectory) -> list[tuple[Area, Framing]]:  # noqa: ANN001
-    """Framing attached to areas, drawn on the map with its text (escaped) as tooltip; returned per
+def _framing_layer(m: MapSpec, t: Trajectory) -> list[tuple[Area, Framing]]:
+    """Framing attached to areas, drawn on the map with its text as tooltip (set as text); returned per
     area too, for the text list beside the map (a tooltip alone reaches no screen reader or keyboard)."""
 
     area_ids = [a.id for a in t.areas] or [a.id for a in areas()]
@@ -139,17 +137,13 @@ def _framing_layer(m, t: Trajectory) -> list[tuple[Area, Framing]]:  # noqa: ANN
         features.append(
             {
                 "type": "Feature",
-                "properties": {"kader": inert_text(text)},
+                "properties": {"kader": text},
                 "geometry": json.loads(area.display_geojson),
             }
         )
     if features:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            name="Kaders",
-            style_function=lambda _f: {"color": "#b34700", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.08},
-            tooltip=folium.GeoJsonTooltip(fields=["kader"], labels=False),
-        ).add_to(m)
+        style = {"color": "#b34700", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.08}
+        m.geojson(features, name="Kaders", style=style, tooltip="kader")
     return sorted(listed, key=lambda pair: (pair[0].name, pair[1].kind))
 
 

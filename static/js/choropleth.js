@@ -6,7 +6,7 @@
   var block = document.getElementById("choropleth-data");
   if (!block) return;
   var data = JSON.parse(block.textContent);
-  var layer = data.layer && window[data.layer];
+  var layer = data.layer && window.Schatkaart && window.Schatkaart.layers[data.layer];
   if (!layer || !layer.eachLayer) return;
   layer.eachLayer(function (shape) {
     var code = shape.feature && shape.feature.properties && shape.feature.properties.code;

@@ -5,7 +5,7 @@
   "use strict";
   var frame = document.getElementById("place-map");
   if (!frame) return;
-  var map = window[frame.dataset.mapName];
+  var map = window.Schatkaart.maps[frame.dataset.mapName];
   var lat = document.getElementById("lat");
   var lon = document.getElementById("lon");
   var areaField = document.getElementById("area_geojson");

@@ -5,7 +5,7 @@
   "use strict";
   var frame = document.getElementById("treasure-map");
   if (!frame) return;
-  var map = window[frame.dataset.mapName];
+  var map = window.Schatkaart.maps[frame.dataset.mapName];
   var list = document.getElementById("in-beeld");
   var galleryLink = document.getElementById("gallery-link");
   var filters = frame.dataset.filters;

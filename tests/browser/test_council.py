@@ -31,7 +31,8 @@ def test_council_member_filters_the_dashboard_and_prints_the_review(page, known)
     assert any(fill in PALETTE[1:] for fill, _stroke in shapes)
     assert any(stroke == "#b00020" for _fill, stroke in shapes)
     tooltips = page.evaluate(
-        "() => { const out = []; window[JSON.parse(document.getElementById('choropleth-data').textContent).layer]"
+        "() => { const out = []; const data = JSON.parse(document.getElementById('choropleth-data').textContent);"
+        " window.Schatkaart.layers[data.layer]"
         ".eachLayer(l => out.push(l.getTooltip() && l.getTooltip().getContent().textContent)); return out; }"
     )
     assert "Spoorzicht: 6" in tooltips

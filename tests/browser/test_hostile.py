@@ -180,7 +180,7 @@ def test_hostile_text_never_runs_for_anyone(app, browser, live_server, make_user
             if ran:
                 problems.append(f"{role} {path}: {ran[:3]}")
             maps = page.evaluate(
-                "() => [...document.querySelectorAll('.folium-map, #map')]"
+                "() => [...document.querySelectorAll('.map-canvas')]"
                 ".map(m => m.classList.contains('leaflet-container'))"
             )
             if not all(maps):

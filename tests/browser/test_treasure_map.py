@@ -58,7 +58,7 @@ def test_resident_places_an_initiative_by_clicking_the_map(page, make_user):
     page.fill("#title", "Bankje bij de speeltuin")
     page.fill("#summary", "Een bankje zodat ouders bij de speeltuin kunnen zitten.")
     page.select_option("#type", "initiatief")
-    page.locator("#place-map .folium-map").click()  # the centre of the municipality
+    page.locator("#place-map .map-canvas").click()  # the centre of the municipality
     page.wait_for_selector("#gekozen-plek:has-text('Gekozen plek')")
     page.click("button[name=save]")
     page.wait_for_selector("h1:has-text('Bankje bij de speeltuin')")

@@ -134,6 +134,8 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(400))
+    #: whose action the text tells of (their name, their words): erasing them removes the row
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 

@@ -82,11 +82,14 @@ def unsubscribe_url(**kwargs) -> str:
     return public_url("participation.unsubscribe", token=unsubscribe_token(**kwargs))
 
 
-def notify(user_ids: set[int], kind: str, initiative: Initiative | None, text: object) -> list[Notification]:
+def notify(
+    user_ids: set[int], kind: str, initiative: Initiative | None, text: object, actor_id: int | None = None
+) -> list[Notification]:
     """Write a notification for each person, in their own language; return those to mail right away.
 
     ``text``: a lazy string (``lazy_gettext`` with its values) or a function returning the text,
-    rendered once per language among the recipients.
+    rendered once per language among the recipients. ``actor_id``: the person whose name or words
+    the text carries; erasing their account removes these rows (privacy/erasure.py).
     """
     user_ids = {u for u in user_ids if u}
     if not user_ids:
@@ -101,6 +104,7 @@ def notify(user_ids: set[int], kind: str, initiative: Initiative | None, text: o
             user_id=u,
             kind=kind,
             initiative_id=initiative.id if initiative else None,
+            actor_id=actor_id,
             text=rendered[languages.get(u)] if u in languages else str(text() if callable(text) else text)[:400],
         )
         for u in sorted(user_ids)

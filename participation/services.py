@@ -140,7 +140,7 @@ def join(user: User, initiative: Initiative, offer: str | None = None, follow_it
         joined = _("%(name)s doet mee met ‘%(title)s’.", name=user.display_name, title=initiative.title)
         return joined + (" " + _("Kan bieden: %(offer)s", offer=offer[:200]) if offer else "")
 
-    deliver_immediate(notify({initiative.owner_id}, "participant", initiative, text))
+    deliver_immediate(notify({initiative.owner_id}, "participant", initiative, text, actor_id=user.id))
     return item
 
 
@@ -205,7 +205,7 @@ def respond_to_need(user: User, need: Need, message: str) -> NeedResponse:
         need=need.title,
         message=message[:200],
     )
-    deliver_immediate(notify({need.initiative.owner_id}, "need", need.initiative, text))
+    deliver_immediate(notify({need.initiative.owner_id}, "need", need.initiative, text, actor_id=user.id))
     return response
 
 
@@ -303,7 +303,7 @@ def announce_comment(comment: Comment) -> list:
         if is_reply
         else _l("%(name)s reageerde op ‘%(title)s’.", name=comment.author_name, title=initiative.title)
     )
-    sent = notify(recipients, "reply" if is_reply else "comment", initiative, text)
+    sent = notify(recipients, "reply" if is_reply else "comment", initiative, text, actor_id=comment.author_id)
     if is_reply and comment.parent.author_id is None and comment.parent.notify_replies:
         mail_anonymous_reply(comment.parent, comment)
     return sent

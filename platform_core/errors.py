@@ -9,7 +9,7 @@ import logging
 from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, PendingRollbackError, SQLAlchemyError
 
 from .extensions import db, login_manager
 from .transaction import commit, rollback
@@ -40,9 +40,12 @@ def _database_unavailable(error: Exception):
     """The database is gone or busy: say so in Dutch, keep nothing half-written, and let the
     next request try again on a fresh connection (the pool drops broken ones)."""
     log.warning("database unavailable: %s", error)
-    with contextlib.suppress(DBAPIError):
+    # A connection the server dropped mid-transaction cannot even roll back cleanly (the session
+    # then says PendingRollbackError): whatever the rollback raises, the session is thrown away.
+    with contextlib.suppress(SQLAlchemyError):
         rollback()
-    db.session.remove()
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.remove()
     g._login_user = login_manager.anonymous_user()  # the page must not ask the database who is here
     response = _respond(503)
     response.headers["Retry-After"] = "30"
@@ -91,6 +94,10 @@ def register_error_handlers(app: Flask) -> None:
     def unavailable(error: OperationalError):
         return _database_unavailable(error)
 
+    @app.errorhandler(PendingRollbackError)
+    def broken_transaction(error: PendingRollbackError):
+        return _database_unavailable(error)
+
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
         if error.connection_invalidated:
@@ -105,7 +112,10 @@ def register_error_handlers(app: Flask) -> None:
         if not db.session.registry.has():
             return response
         if response.status_code >= 400 or g.get("refused"):
-            rollback()  # a refused change leaves nothing behind, even when the view redirects
+            try:
+                rollback()  # a refused change leaves nothing behind, even when the view redirects
+            except SQLAlchemyError as error:  # the connection went away under the request
+                return _database_unavailable(error)
             return response
         try:
             commit()

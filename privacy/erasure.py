@@ -71,6 +71,14 @@ def erase_account(actor: User, user: User, keep_contributions: bool = True) -> d
     db.session.execute(update(Participation).where(Participation.user_id == uid).values(offer=None))
     db.session.execute(update(NeedResponse).where(NeedResponse.user_id == uid).values(message=""))
     db.session.execute(update(Flag).where(Flag.reporter_id == uid).values(reporter_id=None))
+    # Other people's notifications that carry this person's name or words (joined, offered, replied).
+    db.session.execute(delete(Notification).where(Notification.actor_id == uid))
+    if len(user.display_name or "") >= 3:  # written before notifications named their actor (0020)
+        db.session.execute(
+            delete(Notification).where(
+                Notification.actor_id.is_(None), Notification.text.contains(user.display_name, autoescape=True)
+            )
+        )
     for model, column in (
         (Follow, Follow.user_id),
         (Notification, Notification.user_id),

@@ -139,3 +139,60 @@ def test_secure_cookies_follow_an_https_public_url(monkeypatch, tmp_path):
     assert load_config(tmp_path)["SESSION_COOKIE_SECURE"] is True
     monkeypatch.setenv("PUBLIC_URL", "http://127.0.0.1:5000")
     assert load_config(tmp_path)["SESSION_COOKIE_SECURE"] is False
+
+
+def test_a_concurrent_burst_of_wrong_passwords_gets_exactly_n_through(app, make_user, redis_url, tmp_path_factory):
+    """Every attempt is counted atomically before it is answered (not after, as failures only):
+    20 wrong passwords at once from one address, over 2 workers x 4 threads, let exactly N through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    make_user("burst@example.nl")
+    log, server = _limited_server(app, tmp_path_factory, redis_url, proxies=0)
+    with server as url:
+        sessions = [_form_session(url) for _ in range(20)]  # each with its own form and token
+
+        def attempt(pair: tuple[requests.Session, str]) -> int:
+            session, token = pair
+            data = {"csrf_token": token, "email": "burst@example.nl", "password": "geraden-wachtwoord"}
+            return session.post(url + "/inloggen", data=data, allow_redirects=False, timeout=60).status_code
+
+        for _round in range(2):
+            with ThreadPoolExecutor(20) as pool:
+                statuses = list(pool.map(attempt, sessions))
+            assert sorted(statuses) == [400] * (N if _round == 0 else 0) + [429] * (20 - (N if _round == 0 else 0))
+
+
+def test_a_reset_link_is_used_once_even_when_sent_six_times_at_once(app, make_user, tmp_path_factory):
+    """Six simultaneous POSTs of one reset link: one sets the password, five are told the link is used."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from platform_core.accounts.tokens import reset_token
+    from platform_core.extensions import db
+    from platform_core.models import User
+
+    uid = make_user("vergeten@example.nl")
+    log = tmp_path_factory.mktemp("gunicorn") / "error.log"
+    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], log, 2, 4, RATELIMIT_ENABLED="0") as url:
+        for round_ in range(3):
+            with app.app_context():
+                token = reset_token(db.session.get(User, uid))
+                db.session.remove()
+            page = f"{url}/wachtwoord-herstellen/{token}"
+            forms = []
+            for _ in range(6):
+                session = requests.Session()
+                html = session.get(page, timeout=30).text
+                forms.append(
+                    (session, re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1))
+                )
+
+            def send(pair, round_=round_, page=page) -> int:
+                session, csrf = pair
+                new = f"Een-heel-nieuw-wachtwoord-{round_}"
+                data = {"csrf_token": csrf, "password": new, "password2": new, "confirm": new}
+                response = session.post(page, data=data, allow_redirects=False, timeout=60)
+                return response.status_code if response.status_code != 302 else response.headers["Location"]
+
+            with ThreadPoolExecutor(6) as pool:
+                statuses = list(pool.map(send, forms))
+            assert sorted(map(str, statuses)) == ["/inloggen"] + ["400"] * 5, statuses

@@ -229,6 +229,31 @@ def test_deleting_an_account_through_the_site(app, client, town, runner, keep):
     assert runner.invoke(args=["credits", "verify"]).exit_code == 0
     assert runner.invoke(args=["council", "verify"]).exit_code == 0
     assert login(client, "henk@example.nl").status_code != 302
+    with app.app_context():  # nowhere in the database: not in Sanne's notifications, not anywhere
+        assert _everywhere("Henk Jansen") == []
+        assert _everywhere("henk@example.nl") == []
+        assert _everywhere("Ik heb een kruiwagen") == []
+    login(client, "sanne@example.nl")
+    assert "Henk" not in client.get("/mijn").get_data(as_text=True)
+
+
+def _everywhere(needle: str) -> list[str]:
+    """Every text column of every table that holds ``needle``: the whole database searched."""
+    from sqlalchemy import String, Text, inspect
+
+    found = []
+    inspector = inspect(db.engine)
+    for table in db.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        for column in table.columns:
+            if isinstance(column.type, String | Text):
+                hits = db.session.scalar(
+                    select(func.count()).select_from(table).where(column.contains(needle, autoescape=True))
+                )
+                if hits:
+                    found.append(f"{table.name}.{column.name}: {hits}")
+    return found
 
 
 def test_an_ambassadors_assisted_entry_can_be_erased_on_request(app, client, make_user, runner):

@@ -12,7 +12,7 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -199,8 +199,30 @@ def _set_password(user: User, password: str) -> None:
 
 def reset_password(token: str, password: str) -> User:
     user = tokens.user_for_reset(token)
+
+    def used() -> ValidationFailed:  # made only when raised: making one marks the request refused
+        return ValidationFailed({"token": _("Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.")})
+
     if user is None:
-        raise ValidationFailed({"token": _("Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.")})
+        raise used()
+    problem = password_problem(password, user.email, user.display_name)
+    if problem:
+        raise ValidationFailed({"password": problem})
+    # The link is used up by one conditional update: of several requests at once (on any server,
+    # on either database) exactly one finds the password and session version it was made for.
+    claimed = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            User.password_hash == user.password_hash,
+            User.session_version == user.session_version,
+        )
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise used()
+    db.session.refresh(user)
     _set_password(user, password)
     if user.email_confirmed_at is None:  # the link reached the mailbox: that proves it too
         user.email_confirmed_at = utcnow()

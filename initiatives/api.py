@@ -26,6 +26,9 @@ from .search import Filters
 @for_visitors
 def initiatives():
     try:
+        for name in ("bbox", "zoom"):
+            if len(request.args.getlist(name)) > 1:
+                raise BadRequest(f"give {name} once")
         bbox = parse_bbox(request.args.get("bbox"))
         zoom = parse_zoom(request.args.get("zoom"))
     except BadRequest as exc:

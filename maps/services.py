@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from geoalchemy2.shape import from_shape
 from shapely.geometry import mapping, shape
 from sqlalchemy import func, select
@@ -108,17 +109,17 @@ def import_boundaries(
         try:
             geom = shape(feature["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError):
-            report.skipped.append(f"feature {index}: no readable geometry")
+            report.skipped.append(_("Vlak %(n)s: geen leesbare geometrie.", n=index + 1))
             continue
         if not code:
-            report.skipped.append(f"feature {index}: no code property")
+            report.skipped.append(_("Vlak %(n)s: geen code.", n=index + 1))
             continue
         if len(code) > 20:  # the column's width: a longer code is refused, never cut or crashed on
-            report.skipped.append(f"feature {index}: code longer than 20 characters")
+            report.skipped.append(_("Vlak %(n)s: de code is langer dan 20 tekens.", n=index + 1))
             continue
         geom, was_repaired = repair(geom)
         if geom is None:
-            report.skipped.append(f"{code}: geometry has no area")
+            report.skipped.append(_("%(code)s: de geometrie heeft geen oppervlakte.", code=code))
             continue
         report.repaired += was_repaired
         area = db.session.scalar(select(Area).where(Area.level == level, Area.code == code))

@@ -54,8 +54,16 @@ def _database_unavailable(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     for code in MESSAGES:
-        if code != 429:
+        if code not in (405, 429):
             app.register_error_handler(code, lambda e, code=code: _respond(code))
+
+    @app.errorhandler(405)
+    def not_allowed(error):  # noqa: ANN001
+        response = _respond(405)
+        allowed = getattr(error, "valid_methods", None)
+        if allowed:  # RFC 9110 15.5.6: a 405 names the methods the address does take
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
 
     @app.errorhandler(429)
     def too_many(error):  # noqa: ANN001

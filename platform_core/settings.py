@@ -149,6 +149,13 @@ def validate(values: dict[str, str]) -> dict[str, str]:
                 errors[key] = _("Geef hoogstens 10 criteria, één per regel, elk hoogstens 200 tekens.")
                 continue
             value = "\n".join(lines)
+        multiline = key in ("challenge_criteria", "privacy_controller_address") or key.startswith("type_explanation.")
+        if not multiline and any(ch in value for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            errors[key] = _("Gebruik één regel: een regelovergang hoort hier niet.")
+            continue
+        if key == "mail_sender" and value and not _valid_sender(value):
+            errors[key] = _("Vul een afzender in als naam@gemeente.nl of als Naam <naam@gemeente.nl>.")
+            continue
         if key == "site_name" and len(value) > 60:
             errors[key] = _("Houd de naam kort: hoogstens 60 tekens.")
             continue
@@ -159,6 +166,22 @@ def validate(values: dict[str, str]) -> dict[str, str]:
     if errors:
         raise ValidationFailed(errors)
     return clean
+
+
+def _valid_sender(value: str) -> bool:
+    """One mailbox, as a mail header takes it: an address, optionally with a display name."""
+    from email.utils import parseaddr
+
+    from email_validator import EmailNotValidError, validate_email
+
+    name, address = parseaddr(value)
+    if not address or value.count("@") != 1 or any(ch in name for ch in '<>"'):
+        return False
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def save(admin: object, values: dict[str, str]) -> None:

@@ -313,6 +313,12 @@ def test_staff_set_up_a_second_factor_before_their_first_login_completes(app, cl
     html = client.get("/inloggen/tweestaps").get_data(as_text=True)
     assert 'src="data:image/svg+xml' in html
     secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', html).group(1)
+    # the secret waits on the account, not in the session cookie (which the browser can read)
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    stored = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    assert secret not in repr(stored)
+    assert secret not in cookie.value
+    assert secret in client.get("/inloggen/tweestaps").get_data(as_text=True)  # the same after a reload
     wrong = post_form(client, "/inloggen/tweestaps", {"code": "000000"})
     assert wrong.status_code == 400
     assert "klopt niet" in wrong.get_data(as_text=True)

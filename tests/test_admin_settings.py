@@ -185,3 +185,61 @@ def test_automated_installs_load_settings_from_a_file(app, runner, make_user, tm
     path.write_text(json.dumps({"colour_primary": "#eeeeee"}))
     refused = runner.invoke(args=["settings", "load", str(path)])
     assert refused.exit_code != 0
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "noreply@gemeente.nl\r\nBcc: iedereen@example.nl",
+        "Gemeente <noreply@gemeente.nl>\nSubject: nep",
+        "geen adres",
+        "a@b@c.nl",
+        "noreply@gemeente",
+    ],
+)
+def test_a_mail_sender_that_would_break_or_inject_headers_is_refused_next_to_the_field(
+    app, admin_client, smtp_server, sender
+):
+    response = post_form(admin_client, "/beheer/instellingen", _settings(mail_sender=sender))
+    assert response.status_code == 400
+    assert 'id="mail_sender-fout"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert settings.stored("mail_sender") is None  # nothing saved
+    # mail still goes out, and the contact form still answers
+    assert (
+        post_form(
+            admin_client, "/beheer/instellingen", _settings(mail_sender="Gemeente <info@gemeente.nl>")
+        ).status_code
+        == 302
+    )
+
+
+def test_single_line_settings_refuse_line_breaks(app, admin_client):
+    response = post_form(admin_client, "/beheer/instellingen", _settings(site_name="Schatkaart\r\nX-Kop: ja"))
+    assert response.status_code == 400
+    assert "één regel" in response.get_data(as_text=True)
+
+
+def _boundary_file(code: str, name: str = "Nieuwe wijk") -> bytes:
+    square = [[[5.10, 52.09], [5.11, 52.09], [5.11, 52.10], [5.10, 52.10], [5.10, 52.09]]]
+    feature = {
+        "type": "Feature",
+        "properties": {"code": code, "name": name},
+        "geometry": {"type": "Polygon", "coordinates": square},
+    }
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+
+def test_a_boundary_code_longer_than_the_column_is_reported_not_crashed_on(app, admin_client):
+    token = csrf_token(admin_client, "/beheer/grenzen")
+    response = admin_client.post(
+        "/beheer/grenzen",
+        data={"csrf_token": token, "level": "wijk", "file": (io.BytesIO(_boundary_file("W" * 21)), "w.geojson")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert "Vlak 1: de code is langer dan 20 tekens." in response.get_data(as_text=True)
+    from maps.models import Area
+
+    with app.app_context():
+        assert db.session.scalar(select(Area).where(Area.code == "W" * 21)) is None

@@ -324,6 +324,12 @@ def test_download_my_data_needs_a_fresh_password_and_works_once(app, client, tow
     assert page.status_code == 200
     assert "Henk schrijft: wat een mooi plan" in html
     assert "Ik heb een kruiwagen" in html
+    # the page holds every section the JSON holds, the uitdaagrecht's three among them
+    from privacy.export import SECTIONS
+
+    assert set(SECTIONS) == set(data) - {"platform", "gemaakt"}
+    for label in SECTIONS.values():
+        assert f">{label}</h2>" in html.replace("&#39;", "'")
 
 
 def test_a_download_link_expires_and_belongs_to_one_person(app, client, town):

@@ -65,3 +65,38 @@ def test_session_cookie_is_http_only(client, make_user):
     cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_a_405_names_the_methods_the_address_takes(client):
+    response = client.post("/initiatieven")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    assert "Dit kan zo niet." in response.get_data(as_text=True)
+    api = client.delete("/api/initiatives")
+    assert api.status_code == 405
+    assert "GET" in api.headers["Allow"]
+
+
+def test_the_map_api_refuses_a_parameter_given_twice(client):
+    response = client.get("/api/initiatives?bbox=5.0,52.0,5.2,52.2&zoom=12&zoom=16")
+    assert response.status_code == 400
+    assert response.get_json()["status"] == 400
+    twice = client.get("/api/initiatives?bbox=5.0,52.0,5.2,52.2&bbox=0,0,1,1&zoom=12")
+    assert twice.status_code == 400
+
+
+def test_moderation_decisions_on_ids_no_row_can_have_are_a_message_not_a_crash(app, client, make_user):
+    from .conftest import login, post_form
+
+    make_user("mo@gemeente.nl", roles=("moderator",))
+    login(client, "mo@gemeente.nl")
+    for big in (2**31, 2**63, 10**30):
+        for target_type in ("initiative", "comment"):
+            response = post_form(
+                client,
+                "/redactie/besluit",
+                {"target_type": target_type, "target_id": str(big), "action": "hide", "reason": "Test"},
+                token_from="/redactie",
+            )
+            assert response.status_code in (302, 400), (big, response.status_code)
+            assert "Dit bestaat niet (meer)." in client.get("/redactie").get_data(as_text=True)

@@ -73,6 +73,15 @@ def new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+def pending_secret(user: User) -> str:
+    """The secret being set up, kept on the account (not yet a second factor: no
+    ``totp_enabled_at``) so it never travels in the session cookie."""
+    if user.totp_enabled_at is None and not user.totp_secret:
+        user.totp_secret = new_secret()
+        db.session.flush()
+    return user.totp_secret
+
+
 def enable(user: User, secret: str, code: str) -> list[str] | None:
     """Switch TOTP on once the person proves their app holds the secret; returns recovery codes
     (None when the code does not match)."""

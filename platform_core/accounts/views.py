@@ -149,14 +149,13 @@ def enrol():
         user, data = current_user._get_current_object(), {"next": url_for("accounts.account")}
     else:
         return redirect(url_for("accounts.login" if not current_user.is_authenticated else "accounts.account"))
-    secret = session.get("totp_setup")  # kept across reloads: the app may already hold it
-    if not secret:
-        secret = session["totp_setup"] = twofactor.new_secret()
+    # The secret waits on the account, never in the (client-side) session cookie; kept across
+    # reloads, as the app may already hold it. It counts only once a code proves it (totp_enabled_at).
+    secret = twofactor.pending_secret(user)
     form = CodeForm()
     if form.validate_on_submit():
         codes = twofactor.enable(user, secret, form.code.data)
         if codes is not None:
-            session.pop("totp_setup", None)
             finish_login(user)  # the session survives enrolment with the (unchanged) version
             return render_template("platform_core/recovery_codes.html", codes=codes, next=_safe_next(data.get("next")))
         form.code.errors = [_("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwe code.")]

@@ -110,6 +110,64 @@ BASE = [
     '<div style="position:fixed;inset:0;z-index:99999;background:red">nep</div>',
 ]
 
+# Template syntax of every engine a text could meet on its way (Jinja, folium/branca's Jinja,
+# JavaScript template literals, Freemarker, EL, Thymeleaf, Pug, ERB/EJS, Razor, doT, Handlebars):
+# each with arithmetic whose answer (1337 times n) would show if anything evaluated it.
+TEMPLATES = [
+    "{{ 1337*3 }}",
+    "{{7*'7'}} {{ 1337*3 }}",
+    "{% set x = 1337*4 %}{{ x }}",
+    "{%print(1337*4)%}",
+    "{# 1337*5 verdwijnt als het een sjabloon is #}",
+    "{{ lipsum.__globals__.os.popen('id').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ config.items() }}{{ self.__init__.__globals__ }}",
+    "{{ request.application.__globals__.__builtins__ }}",
+    "{{ \"quote's\" }} {{ '\"' }}",
+    "${ 1337*6 }",
+    "${1337*6}",
+    "#{ 1337*7 }",
+    "#{1337*7}",
+    "<%= 1337*8 %>",
+    "<%- 1337*8 %>",
+    "[[${1337*9}]]",
+    "*{1337*9}",
+    "@(1337*11)",
+    "{{= 1337*10 }}",
+    "{{#with 1337}}{{this}}{{/with}}",
+    "{{{ 1337*12 }}}",
+    "${{1337*13}}",
+    "{{ 1337*3 }}\n{% endraw %}{{ 1337*3 }}",
+]
+
+# OWASP testing guide injection families: SQL, command, LDAP, XPath, NoSQL, header (CRLF),
+# formula (CSV), path traversal, XXE, format strings, server-side includes.
+INJECTIONS = [
+    "' OR '1'='1",
+    "'; DROP TABLE initiative; --",
+    "1; SELECT pg_sleep(5)--",
+    '" OR 1=1 --',
+    "' UNION SELECT password_hash FROM user_account --",
+    "; id",
+    "$(id)",
+    "`id`",
+    "| cat /etc/passwd",
+    "*)(uid=*))(|(uid=*",
+    "' or name()='username' or '1'='1",
+    '{"$gt": ""}',
+    "naam\r\nSet-Cookie: sessie=overgenomen",
+    '=HYPERLINK("http://evil.example","klik")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "../../../../etc/passwd",
+    "..%2f..%2f..%2fetc%2fpasswd",
+    '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>',
+    "%s%s%s%n%x",
+    "{0.__class__.__init__.__globals__}",
+    '<!--#exec cmd="id" -->',
+]
+
 WRAPPERS = [
     "{}",
     "Geveltuin {} in de straat",
@@ -121,9 +179,13 @@ WITH_NUL = ["\x00<script>alert(1)</script>", "tuin\x00<img src=x onerror=alert(1
 
 
 def corpus() -> list[str]:
-    """At least 150 hostile strings: every base payload in three contexts, plus long and NUL ones."""
-    out = [w.replace("{}", p) for p in BASE for w in WRAPPERS]
+    """At least 150 hostile strings: every payload in three contexts, plus long and NUL ones."""
+    out = [w.replace("{}", p) for p in [*BASE, *TEMPLATES, *INJECTIONS] for w in WRAPPERS]
     return [*dict.fromkeys(out), *LONG, *WITH_NUL]
+
+
+#: what evaluating any of TEMPLATES would produce: none of these may appear where one is shown
+EVALUATED = [str(1337 * n) for n in range(3, 14)] + ["uid=", "7777777"]
 
 
 def fit(text: str, low: int, high: int) -> str:

@@ -13,7 +13,8 @@ from babel.messages.pofile import read_po, write_po
 
 
 def main(path: str) -> int:
-    given = json.load(open(path, encoding="utf-8"))
+    with open(path, encoding="utf-8") as handle:
+        given = json.load(handle)
     missing = []
     for lang in ("nl", "en"):
         po = f"translations/{lang}/LC_MESSAGES/messages.po"

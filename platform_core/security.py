@@ -3,12 +3,10 @@ address behind trusted proxies, and RFC 9116 ``/.well-known/security.txt``."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Request, Response, current_app, g
-from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import cached_property
@@ -39,14 +37,6 @@ def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce
-
-
-_SCRIPT_TAG = re.compile(r"<script\b(?![^>]*\bnonce=)")
-
-
-def with_nonce(html: str) -> Markup:
-    """Add our nonce to every <script> in trusted, generated HTML (folium's parts)."""
-    return Markup(_SCRIPT_TAG.sub(f'<script nonce="{csp_nonce()}"', html))  # noqa: S704 (our own HTML)  # nosec B704
 
 
 def register_security(app: Flask) -> None:

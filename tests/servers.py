@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +17,46 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+DROP_ROOT = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
+
+
+def unprivileged() -> list[str]:
+    """The command prefix that drops root: servers the tests start run as ``nobody`` when the
+    tests themselves run as root (as in CI), so a hole in the app is not a hole as root."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return []
+    return DROP_ROOT
+
+
+@functools.cache
+def python_unprivileged() -> list[str]:
+    """The same prefix for our Python, if ``nobody`` can run the very interpreter the tests run
+    (a pyenv Python under a private /root cannot be: then the app server stays root, and says so
+    in the closing note rather than silently running another Python)."""
+    prefix = unprivileged()
+    if not prefix:
+        return []
+    probe = subprocess.run(  # noqa: S603
+        [*prefix, sys.executable, "-c", "import sys; print(sys.version)"], capture_output=True, text=True, check=False
+    )
+    return prefix if probe.stdout.strip() == sys.version else []
+
+
+def share_database(database_url: str) -> None:
+    """Let ``nobody`` read and write a SQLite database the (root) test process made: the file, its
+    journal files and its folder; every folder above it only to pass through."""
+    if not python_unprivileged() or not database_url.startswith("sqlite:///"):
+        return
+    path = Path(database_url.removeprefix("sqlite:///"))
+    for sibling in path.parent.glob(path.name + "*"):
+        sibling.chmod(0o666)
+    path.parent.chmod(0o777)
+    for folder in path.parent.parents:
+        if folder in (Path("/"), Path(tempfile.gettempdir())):
+            break
+        folder.chmod(folder.stat().st_mode | 0o111)
 
 
 def free_port() -> int:
@@ -28,6 +70,9 @@ def gunicorn(database_url: str, log: Path, workers: int, threads: int, **env: st
     """gunicorn on loopback with ``wsgi:app``; yields its URL; fails if any request raised."""
     port = free_port()
     errors = log.open("wb")
+    home = log.parent / "home"  # gunicorn keeps its control socket in $HOME
+    home.mkdir(exist_ok=True)
+    home.chmod(0o777)
     environment = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -35,9 +80,20 @@ def gunicorn(database_url: str, log: Path, workers: int, threads: int, **env: st
         "MAIL_BACKEND": "file",
         "MAIL_FILE": os.devnull,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+        "HOME": str(home),
         **env,
     }
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads)]
+    share_database(database_url)
+    command = [
+        *python_unprivileged(),
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
     process = subprocess.Popen(  # noqa: S603
         [*command, "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,
@@ -69,8 +125,23 @@ def redis_server(workdir: Path) -> Iterator[str]:
     binary = shutil.which("redis-server")
     assert binary, "redis-server is missing: make setup-test installs it"
     port = free_port()
+    if unprivileged():  # nobody may not pass through the test's private folders; nothing is saved
+        workdir = Path(tempfile.gettempdir())
     process = subprocess.Popen(  # noqa: S603
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        [
+            *unprivileged(),
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

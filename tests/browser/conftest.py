@@ -86,3 +86,13 @@ def wait_until(page, expression: str, timeout_ms: int = 10_000) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+    """Every test here drives Chromium and must say so: scripts/test.sh runs the browser tests on
+    one database (and those marked ``both_databases`` on both) by this marker."""
+    unmarked = [
+        item.nodeid for item in items if "tests/browser/" in item.nodeid and not item.get_closest_marker("browser")
+    ]
+    if unmarked:
+        raise pytest.UsageError(f"browser tests without the browser marker: {unmarked}")

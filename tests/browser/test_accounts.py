@@ -3,8 +3,12 @@ alone, and the pages on the way pass axe-core's WCAG 2.1 A/AA rules."""
 
 from __future__ import annotations
 
+import pytest
+
 from ..conftest import PASSWORD, TOTP_SECRETS, totp_code
 from .conftest import axe_violations
+
+pytestmark = pytest.mark.browser
 
 
 def test_staff_enrol_with_the_keyboard_and_the_pages_are_accessible(page, make_user):

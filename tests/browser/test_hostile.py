@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from maps.models import Area, Municipality
@@ -24,6 +25,8 @@ from trajectories.services import create_trajectory, place_in_trajectory
 from ..conftest import INSIDE, PASSWORD
 from ..hostile import corpus, fit
 from .conftest import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.both_databases]
 
 WATCH = """
 window.__xss = [];

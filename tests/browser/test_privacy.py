@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ..conftest import PASSWORD
 from ..imagefiles import hostile_files, sample_jpeg
 from .conftest import axe_violations, browser_login
+
+pytestmark = pytest.mark.browser
 
 
 def test_download_my_data_then_delete_my_account(page, make_user, place, tmp_path):

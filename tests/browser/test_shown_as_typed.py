@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import delete
 
 from maps.models import Area
@@ -22,6 +23,8 @@ from platform_core.transaction import unit_of_work
 
 from ..conftest import INSIDE, initiative_input
 from ..hostile import EVALUATED, INJECTIONS, TEMPLATES, corpus, fit
+
+pytestmark = [pytest.mark.browser, pytest.mark.both_databases]
 
 WATCH = """
 window.__xss = [];

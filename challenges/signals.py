@@ -1,4 +1,7 @@
-"""Events of the right to challenge, for the packages above (the public record)."""
+"""Events of the right to challenge, for the packages above (the public record).
+
+Sent inside the step's write transaction; listeners are declared in schatkaart/wiring.py.
+"""
 
 from blinker import Namespace
 

@@ -7,27 +7,31 @@ from initiatives import signals as initiative_signals
 from participation import signals as participation_signals
 from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.extensions import db
+from platform_core.wiring import Receivers
 from trajectories import signals as trajectory_signals
 
 from . import maintenance
 
+#: connected by schatkaart/wiring.py, in its declared order; importing this module connects nothing
+receivers = Receivers(__name__)
 
-@participation_signals.contributed.connect
+
+@receivers.on(participation_signals.contributed)
 def _contributed(event: ContributionEvent, **_kw) -> None:
     maintenance.contribution_made(db.session.connection(), event)
 
 
-@participation_signals.withdrawn.connect
+@receivers.on(participation_signals.withdrawn)
 def _withdrawn(kind: Contribution, source_id: int, **_kw) -> None:
     maintenance.contribution_withdrawn(db.session.connection(), kind, source_id)
 
 
-@initiative_signals.initiative_placed.connect
+@receivers.on(initiative_signals.initiative_placed)
 def _placed(initiative, **_kw) -> None:  # noqa: ANN001
     maintenance.redimension(db.session.connection(), [initiative.id])
 
 
-@initiative_signals.initiative_changed.connect
+@receivers.on(initiative_signals.initiative_changed)
 def _changed(initiative, changed: set[str] = frozenset(), **_kw) -> None:  # noqa: ANN001
     connection = db.session.connection()
     if changed & maintenance.DIMENSIONS:
@@ -36,12 +40,12 @@ def _changed(initiative, changed: set[str] = frozenset(), **_kw) -> None:  # noq
         maintenance.refresh_initiative_row(connection, initiative.id)
 
 
-@trajectory_signals.placed_in_trajectory.connect
+@receivers.on(trajectory_signals.placed_in_trajectory)
 def _in_trajectory(initiative, **_kw) -> None:  # noqa: ANN001
     maintenance.redimension(db.session.connection(), [initiative.id])
 
 
-@trajectory_signals.feedback_given.connect
-@trajectory_signals.outcome_reported.connect
+@receivers.on(trajectory_signals.feedback_given)
+@receivers.on(trajectory_signals.outcome_reported)
 def _answered(_row, initiative, **_kw) -> None:  # noqa: ANN001
     maintenance.refresh_initiative_row(db.session.connection(), initiative.id)

@@ -6,10 +6,13 @@ from __future__ import annotations
 from initiatives import signals as initiative_signals
 from participation import signals as participation_signals
 from platform_core.contributions import Contribution, ContributionEvent
+from platform_core.wiring import Receivers
 from trajectories import signals as trajectory_signals
 
 from .services import award, reverse
 
+#: connected by schatkaart/wiring.py, in its declared order; importing this module connects nothing
+receivers = Receivers(__name__)
 # What a contribution earns, and for whom: (credit kind, earned by the beneficiary rather than the person).
 EARNS = {
     Contribution.JOIN: ("joined", False),
@@ -19,7 +22,7 @@ EARNS = {
 }
 
 
-@participation_signals.contributed.connect
+@receivers.on(participation_signals.contributed)
 def _contributed(event: ContributionEvent, **_kw) -> None:
     if event.kind not in EARNS or event.person_id is None:
         return
@@ -31,35 +34,35 @@ def _contributed(event: ContributionEvent, **_kw) -> None:
     award(earner, event.trajectory_id, kind, event.kind.source_type, event.source_id, counterpart_id=counterpart)
 
 
-@participation_signals.withdrawn.connect
+@receivers.on(participation_signals.withdrawn)
 def _withdrawn(kind: Contribution, source_id: int, reason: str = "", **_kw) -> None:
     reverse(kind.source_type, source_id, reason)
 
 
-@initiative_signals.initiative_changed.connect
+@receivers.on(initiative_signals.initiative_changed)
 def _initiative_changed(initiative, changed: set[str] = frozenset(), reason: str = "", **_kw) -> None:  # noqa: ANN001
     if "visibility" in changed and initiative.visibility != "published":
         reverse("initiative", initiative.id, reason)
 
 
-@trajectory_signals.placed_in_trajectory.connect
+@receivers.on(trajectory_signals.placed_in_trajectory)
 def _placed(initiative, assisted: bool = False, **_kw) -> None:  # noqa: ANN001
     if initiative.trajectory_id is not None:
         kind = "assisted_entry" if assisted else "initiative_placed"
         award(initiative.owner_id, initiative.trajectory_id, kind, "initiative", initiative.id)
 
 
-@trajectory_signals.stage_reached.connect
+@receivers.on(trajectory_signals.stage_reached)
 def _stage(change, initiative, **_kw) -> None:  # noqa: ANN001
     award(initiative.owner_id, initiative.trajectory_id, "stage_reached", "stage_change", change.id)
 
 
-@trajectory_signals.feedback_given.connect
+@receivers.on(trajectory_signals.feedback_given)
 def _feedback(feedback, initiative, timely: bool = False, **_kw) -> None:  # noqa: ANN001
     if timely:
         award(feedback.author_id, initiative.trajectory_id, "timely_feedback", "feedback", feedback.id)
 
 
-@trajectory_signals.outcome_reported.connect
+@receivers.on(trajectory_signals.outcome_reported)
 def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
     award(outcome.reported_by_id, initiative.trajectory_id, "outcome_reported", "outcome", outcome.id)

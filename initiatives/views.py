@@ -31,7 +31,7 @@ from .markdown import render_markdown
 from .models import ENDED_STATUSES, MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, ContactMessage, Initiative
 from .search import Filters, apply_filters, order
 from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative, validate
-from .signals import detail_page, gallery_page, page_context
+from .signals import detail_page, gallery_page
 
 GALLERY_PAGE = 24
 #: The list counts at most this many matches; beyond it, "more than" and a hint to filter.
@@ -64,7 +64,7 @@ def gallery():
     ).all()
     return render_template(
         "initiatives/gallery.html",
-        **page_context(gallery_page, filters, user=current_user),
+        **gallery_page.context(filters, user=current_user),
         items=items,
         total=min(total, COUNT_CAP),
         more=more,
@@ -105,7 +105,7 @@ def render_detail(item: Initiative, status: int = 200, **forms):
         return render_template("initiatives/hidden.html", item=item), 410 if item.visibility == "hidden" else 404
     comment_form = forms.get("comment_form")
     reply_to_id = request.args.get("antwoord") or (comment_form.parent_id.data if comment_form else None)
-    context = page_context(detail_page, item, user=current_user, reply_to_id=reply_to_id, forms=forms)
+    context = detail_page.context(item, user=current_user, reply_to_id=reply_to_id, forms=forms)
     return render_template(
         "initiatives/detail.html",
         item=item,

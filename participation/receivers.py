@@ -7,23 +7,27 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from initiatives.models import STATUSES, Initiative, Theme
-from initiatives.signals import detail_page, gallery_page, initiative_changed, initiative_placed
+from initiatives.signals import initiative_changed, initiative_placed
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import utcnow
+from platform_core.wiring import Receivers
 
 from .forms import ActionForm, CommentForm, JoinForm, NeedForm, NeedResponseForm
 from .notify import deliver_immediate, notify
 from .queries import detail_context
 from .services import follow, followers_of, is_following
 
+#: connected by schatkaart/wiring.py, in its declared order; importing this module connects nothing
+receivers = Receivers(__name__)
 
-@initiative_placed.connect
+
+@receivers.on(initiative_placed)
 def _initiator_follows(initiative: Initiative, **_kw) -> None:
     follow(initiative.owner, "initiative", initiative.id)
 
 
-@initiative_changed.connect
+@receivers.on(initiative_changed)
 def _new_status(initiative: Initiative, changed: set[str] = frozenset(), **kw) -> None:
     if "status" not in changed or kw.get("old_status") is None:
         return
@@ -37,8 +41,15 @@ def _new_status(initiative: Initiative, changed: set[str] = frozenset(), **kw) -
     deliver_immediate(notify(followers_of(initiative) - {kw.get("actor_id")}, "status", initiative, text))
 
 
-@detail_page.connect
-def _taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None, **_kw) -> dict:  # noqa: ANN001
+#: what taking_part adds to the initiative page (initiatives.signals.detail_page)
+TAKING_PART = (
+    *("thread", "discussion", "reply_to", "participants", "my_participation", "is_owner", "needs"),
+    *("my_comment_pluims", "my_initiative_pluim", "following", "editable", "anonymous_held", "is_moderator"),
+    *("join_form", "comment_form", "need_form", "response_form_for", "action_form"),
+)
+
+
+def taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None, **_kw) -> dict:  # noqa: ANN001
     """Joining, needs, comments and pluimen on the initiative page."""
     forms = forms or {}
     responses = forms.get("response_forms", {})
@@ -54,8 +65,7 @@ def _taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None
     }
 
 
-@gallery_page.connect
-def _followable(filters, user=None, **_kw) -> dict:  # noqa: ANN001
+def followable(filters, user=None, **_kw) -> dict:  # noqa: ANN001
     """The neighbourhood and theme in the gallery's filters, so people can follow them from there."""
     out = []
     if filters.area:

@@ -128,7 +128,10 @@ def _append(session: Session, pending: list[_Pending]) -> None:
     connection.execute(update(ArchiveHead).where(ArchiveHead.id == 1).values(seq=seq, hash=prev))
 
 
-transaction.before_commit(_PENDING, _append)
+def register() -> None:
+    """Append what this transaction recorded as the very last step before it commits (called by
+    schatkaart/wiring.py; importing this module registers nothing)."""
+    transaction.before_commit(_PENDING, _append)
 
 
 # --- erasure ----------------------------------------------------------------------------------

@@ -9,10 +9,13 @@ from participation import signals as participation_signals
 from participation.models import Comment
 from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.extensions import db
+from platform_core.wiring import Receivers
 from trajectories import signals as trajectory_signals
 
 from .archive import record
 
+#: connected by schatkaart/wiring.py, in its declared order; importing this module connects nothing
+receivers = Receivers(__name__)
 #: Fields that name a person: erased from the record with the person's account.
 NAME_FIELDS = frozenset({"author_name", "owner_name", "moderator_name", "on_behalf_of"})
 
@@ -41,21 +44,21 @@ def _initiative_words(initiative) -> dict:  # noqa: ANN001
     }
 
 
-@initiative_signals.initiative_placed.connect
+@receivers.on(initiative_signals.initiative_placed)
 def _placed(initiative, **_kw) -> None:  # noqa: ANN001
     record(
         "initiative.placed", "initiative", initiative.id, _initiative_facts(initiative), _initiative_words(initiative)
     )
 
 
-@initiative_signals.initiative_changed.connect
+@receivers.on(initiative_signals.initiative_changed)
 def _changed(initiative, changed: set[str] = frozenset(), **kw) -> None:  # noqa: ANN001
     payload = {"changed": sorted(changed), **_initiative_facts(initiative)}
     words = {"title": (initiative.title, initiative.owner_id)} if "title" in changed else {}
     record("initiative.changed", "initiative", initiative.id, payload, words)
 
 
-@participation_signals.contributed.connect
+@receivers.on(participation_signals.contributed)
 def _contributed(event: ContributionEvent, **_kw) -> None:
     if event.kind is not Contribution.COMMENT:
         return
@@ -72,7 +75,7 @@ def _contributed(event: ContributionEvent, **_kw) -> None:
     record("comment.published", "comment", comment.id, payload, words)
 
 
-@participation_signals.moderated.connect
+@receivers.on(participation_signals.moderated)
 def _moderated(decision, target=None, **_kw) -> None:  # noqa: ANN001
     payload = {
         "target": [decision.target_type, decision.target_id],
@@ -84,7 +87,7 @@ def _moderated(decision, target=None, **_kw) -> None:  # noqa: ANN001
     record("moderation.decided", decision.target_type, decision.target_id, payload, words)
 
 
-@trajectory_signals.framing_added.connect
+@receivers.on(trajectory_signals.framing_added)
 def _framing(framing, **_kw) -> None:  # noqa: ANN001
     payload = {
         "target": [framing.target_type, framing.target_id],
@@ -97,7 +100,7 @@ def _framing(framing, **_kw) -> None:  # noqa: ANN001
     record("framing.added", "framing", framing.id, payload, words)
 
 
-@trajectory_signals.feedback_given.connect
+@receivers.on(trajectory_signals.feedback_given)
 def _feedback(feedback, initiative, **_kw) -> None:  # noqa: ANN001
     payload = {
         "initiative_id": initiative.id,
@@ -109,7 +112,7 @@ def _feedback(feedback, initiative, **_kw) -> None:  # noqa: ANN001
     record("feedback.given", "feedback", feedback.id, payload, words)
 
 
-@trajectory_signals.outcome_reported.connect
+@receivers.on(trajectory_signals.outcome_reported)
 def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
     payload = {
         "initiative_id": initiative.id,
@@ -120,7 +123,7 @@ def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
     record("outcome.reported", "outcome", outcome.id, payload)
 
 
-@challenge_signals.challenge_step.connect
+@receivers.on(challenge_signals.challenge_step)
 def _challenge(challenge, step: str, **_kw) -> None:  # noqa: ANN001
     """A public challenge's filing and each step the municipality takes; the challenger's own words
     and name beside the chain, so they can be erased with the account."""

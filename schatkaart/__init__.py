@@ -2,9 +2,9 @@
 
 The packages form layers (platform_core < maps < initiatives < participation < trajectories <
 credits < council, checked by import-linter); only this package sees them all. It registers
-their blueprints (each brings its own CLI group), lets the receivers of the upper packages
-listen to the signals of the lower ones (importing a package connects its receivers), and
-gives the permission policy the facts it needs from above ``platform_core``.
+their blueprints (each brings its own CLI group), connects the receivers of the upper packages
+to the signals of the lower ones in one declared order (``wiring.py``; importing a package
+connects nothing), and gives the permission policy the facts it needs from above ``platform_core``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from platform_core.spatial import engine_options, install_sqlite_hooks, register
 from trajectories.ambassadors import ambassador_area_ids
 from trajectories.outcomes import is_member
 
-from . import admin
+from . import admin, wiring
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     policy.provide("ambassador_areas", ambassador_area_ids)
     policy.provide("is_participant", is_member)
+    wiring.wire()  # every receiver, page contributor and before-commit hook, in the lock order
 
     register_security(app)
     register_caching(app)

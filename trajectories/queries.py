@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from initiatives.models import Initiative
-from initiatives.signals import detail_page
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import can
@@ -30,9 +29,13 @@ from .models import (
 from .municipality import expected_answer_by
 from .outcomes import is_member
 
+#: what municipality_part adds to the initiative page (initiatives.signals.detail_page)
+MUNICIPALITY_PART = ("trajectory", "initiative_stage", "framing", "feedback", "roles_history", "facilitation",
+                     "blockers", "stakeholders", "outcome", "answer_by", "is_civil", "framing_labels",
+                     "facilitation_labels", "outcome_labels", "stakeholder_labels", "is_member")  # fmt: skip
 
-@detail_page.connect
-def _municipality_part(item: Initiative, user: User | None = None, **_kw) -> dict:
+
+def municipality_part(item: Initiative, user: User | None = None, **_kw) -> dict:
     return initiative_context(item, user)
 
 

@@ -1,4 +1,8 @@
-"""Events of co-creation trajectories, for the packages above (credits, council facts)."""
+"""Events of co-creation trajectories, for the packages above (credits, council facts, the record).
+
+Each is sent by a service inside the action's write transaction, after its row is flushed;
+listeners (declared in schatkaart/wiring.py) write only their own package's rows, never commit.
+"""
 
 from blinker import Namespace
 

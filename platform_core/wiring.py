@@ -1,0 +1,77 @@
+"""Explicit wiring: receivers and page hooks are declared by the package that listens, and
+connected by the composition root (``schatkaart/wiring.py``) in one declared order.
+
+Importing a module connects nothing: ``Receivers.on`` only records the pair in the module's own
+list. ``Receivers.connect`` connects them (blinker keeps a receiver's first position, so
+connecting twice, as every test app does, changes nothing).
+
+``PageHook`` replaces "receivers return dicts that are merged": each contributor to a page of a
+lower package is added with an explicit priority and the names it provides; two contributors
+providing the same name is an error at wiring time, never a silent "last one wins".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from blinker import Signal
+
+
+class Receivers:
+    """The receivers one module declares, in the order it declares them."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        self.pairs: list[tuple[Signal, Callable]] = []
+
+    def on(self, *signals: Signal) -> Callable[[Callable], Callable]:
+        def record(receiver: Callable) -> Callable:
+            self.pairs.extend((signal, receiver) for signal in signals)
+            return receiver
+
+        return record
+
+    def connect(self) -> None:
+        for signal, receiver in self.pairs:
+            signal.connect(receiver, weak=False)
+
+
+@dataclass(order=True)
+class _Contributor:
+    priority: int
+    name: str
+    provides: tuple[str, ...] = field(compare=False)
+    function: Callable[..., dict] = field(compare=False)
+
+
+class PageHook:
+    """A named place on a page of this package that packages above contribute to."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+        self.contributors: list[_Contributor] = []
+
+    def add(self, function: Callable[..., dict], priority: int, provides: tuple[str, ...]) -> None:
+        """Contribute ``provides`` (the template names) to this page; lower priorities run first."""
+        name = f"{function.__module__}.{function.__qualname__}"
+        if any(c.function is function for c in self.contributors):
+            return  # wired again by another app in the same process
+        taken = {key: c.name for c in self.contributors for key in c.provides}
+        clash = sorted(set(provides) & set(taken))
+        if clash:
+            raise RuntimeError(f"{self.name}: {name} and {taken[clash[0]]} both provide {clash}")
+        self.contributors.append(_Contributor(priority, name, tuple(provides), function))
+        self.contributors.sort()
+
+    def context(self, sender: Any, **kwargs: Any) -> dict:
+        out: dict = {}
+        for contributor in self.contributors:
+            part = contributor.function(sender, **kwargs) or {}
+            unexpected = set(part) - set(contributor.provides)
+            if unexpected:
+                raise RuntimeError(f"{self.name}: {contributor.name} provides undeclared {sorted(unexpected)}")
+            out.update(part)
+        return out

@@ -1,0 +1,38 @@
+"""Who listens to whom, in one place and one order.
+
+Every receiver of a lower package's signals, every contributor to a lower package's pages and
+every before-commit hook is connected here, by ``wire()``, called from ``create_app``. Importing
+a module connects nothing (``tests/test_wiring.py`` imports every module in a fresh interpreter
+and finds no receiver and no hook).
+
+The order is the documented lock order (docs/decisions.md, "Council facts kept by deltas"): a
+contribution first updates its initiative's counter row (in the service), then the council's
+facts and the person's row (``council``), then the credit totals (``credits``); notifications
+(``participation``) touch none of those rows and run first; the public record (``privacy``)
+only collects, and appends under its one shared lock as the last step before commit.
+Receivers of one signal run in the order their modules appear here (blinker calls receivers in
+the order they were connected), and ``tests/test_wiring.py`` fails when they do not.
+"""
+
+from __future__ import annotations
+
+import council.receivers
+import credits.receivers
+import participation.receivers
+import privacy.archive
+import privacy.receivers
+from initiatives.signals import detail_page, gallery_page
+from trajectories.queries import MUNICIPALITY_PART, municipality_part
+
+#: the receivers' modules, in the order they run for every signal (the lock order)
+RECEIVER_ORDER = (participation.receivers, council.receivers, credits.receivers, privacy.receivers)
+
+
+def wire() -> None:
+    for module in RECEIVER_ORDER:
+        module.receivers.connect()
+    # the initiative page: taking part first (its forms), then the municipality's part
+    detail_page.add(participation.receivers.taking_part, 10, participation.receivers.TAKING_PART)
+    detail_page.add(municipality_part, 20, MUNICIPALITY_PART)
+    gallery_page.add(participation.receivers.followable, 10, ("followable",))
+    privacy.archive.register()

@@ -20,7 +20,8 @@ from maps.models import Area
 from platform_core.disclosure import suppress
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
-from platform_core.validation import PermissionDenied, ValidationFailed
+from platform_core.policy import require
+from platform_core.validation import ValidationFailed
 
 from .models import (
     DEFAULT_PENDING_HOURS,
@@ -75,8 +76,7 @@ def set_rules(
     admin: User, trajectory_id: int, weights: dict[str, int], caps: dict[str, int], pending_hours: int
 ) -> CreditRuleSet:
     """A new version from now on; events already earned keep the version they were earned under."""
-    if not (admin and admin.is_authenticated and admin.has_role("admin")):
-        raise PermissionDenied("only administrators set credit rules")
+    require(admin, "administer")
     errors = {}
     for kind in KINDS:
         if not 0 <= weights.get(kind, -1) <= 100:

@@ -11,7 +11,7 @@ from maps.geometry import to_geojson
 from maps.services import current_municipality
 from platform_core.extensions import limiter
 from platform_core.pagecache import for_visitors
-from platform_core.policy import find, public
+from platform_core.policy import find, public, published
 
 from . import api_bp
 from .map_queries import BadRequest, map_features, parse_bbox, parse_zoom
@@ -44,7 +44,7 @@ def initiatives():
 @for_visitors
 def initiative(initiative_id: int):
     item = find(Initiative, initiative_id)
-    if item is None or item.visibility != "published":
+    if item is None or not published(item):  # the API shows what everyone may see
         abort(404)
     return jsonify(
         {

@@ -121,14 +121,13 @@ def detail_context(
     if _int(reply_to_id) is not None:
         reply_to = db.session.scalar(
             select(Comment).where(
-                Comment.id == _int(reply_to_id),
-                Comment.initiative_id == initiative.id,
-                Comment.parent_id.is_(None),
-                Comment.status == "published",
+                Comment.id == _int(reply_to_id), Comment.initiative_id == initiative.id, Comment.parent_id.is_(None)
             )
         )
+        if reply_to is not None and not can("comment", reply_to):  # only a published comment gets an answer
+            reply_to = None
     comment_ids = [c.id for c, rs in thread for c in [c, *rs]]
-    is_owner = bool(user and user.is_authenticated and user.id == initiative.owner_id)
+    is_owner = can("steer_initiative", initiative, user=user)
     participants = []
     if is_owner:
         participants = db.session.scalars(

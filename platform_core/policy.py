@@ -1,13 +1,15 @@
-"""The permission policy: every named rule in one place.
+"""The permission policy: one registry of named rules, declared by the packages that own them.
+
+The core holds the registry and the few rules of its own (``public``, ``logged_in``,
+``administer``, ``needs_second_factor``); each package declares its rules beside its models in
+``rules.py`` (``define``) and says how its objects are owned, published and placed
+(``describe``): the policy knows an object by its type, never by guessing from its attributes.
+``schatkaart/wiring.py`` calls every package's ``rules.register()``; importing declares nothing.
 
 Services enforce rules with :func:`require` (raising ``PermissionDenied``); views declare theirs
 with :func:`requires` (which checks the rule before the view runs and records it, so the
-permissions-matrix test can walk the URL map); templates ask ``can('rule', obj)``.
-
-Rules look only at the acting user and the object: owners by ``owner_id``/``author_id``,
-visibility by ``visibility``/``status``. Facts that live in packages above this one (an
-ambassador's buurten, who takes part in an initiative) are provided by the composition root
-through :func:`provide`, so this module imports nothing above ``platform_core``.
+permissions-matrix test can walk the URL map); templates ask ``can('rule', obj)``. Role names
+appear only in rule declarations (``tests/test_policy_lint.py`` fails otherwise).
 """
 
 from __future__ import annotations
@@ -17,118 +19,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from .extensions import db, login_manager
 from .validation import PermissionDenied
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; larger ones cannot exist
-
-_providers: dict[str, Callable[..., Any]] = {
-    "ambassador_areas": lambda user: set(),
-    "is_participant": lambda user, initiative: False,
-}
-
-
-def provide(name: str, function: Callable[..., Any]) -> None:
-    """The app factory wires the facts the rules need from packages above this one."""
-    if name not in _providers:
-        raise KeyError(name)
-    _providers[name] = function
-
-
-def _logged_in(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated)
-
-
-def _has(user: Any, *roles: str) -> bool:
-    return _logged_in(user) and user.has_role(*roles)
-
-
-def _published(item: Any) -> bool:
-    """Initiatives carry ``visibility``; comments ``status``; both must say published."""
-    if item is None:
-        return False
-    if hasattr(item, "visibility"):
-        return item.visibility == "published"
-    if getattr(item, "status", "published") != "published":
-        return False
-    parent = getattr(item, "initiative", None)
-    return parent is None or _published(parent)
-
-
-def _owner(user: Any, item: Any) -> bool:
-    owner = getattr(item, "owner_id", None)
-    if owner is None:
-        owner = getattr(item, "author_id", None)
-    return _logged_in(user) and owner is not None and owner == user.id
-
-
-def _initiative_of(item: Any) -> Any:
-    return getattr(item, "initiative", None) or item
-
-
-def _area_of(item: Any) -> int | None:
-    if item is None or isinstance(item, int):
-        return item
-    return getattr(item, "area_id", None)
-
-
-# --- the rules ------------------------------------------------------------------------------
-
-
-def _view(user: Any, item: Any) -> bool:
-    """Published content is public; what is pending, hidden or held only its owner and the moderators see."""
-    if getattr(item, "status", None) == "deleted":
-        return _has(user, "moderator", "admin")
-    return _published(item) or _owner(user, item) or _has(user, "moderator", "admin")
-
-
-def _take_part(user: Any, item: Any) -> bool:
-    """Join, follow, contact: only published content, only with an account."""
-    return _logged_in(user) and _published(item)
-
-
-def _give_pluim(user: Any, item: Any) -> bool:
-    return _logged_in(user) and _published(item) and not _owner(user, item)
-
-
-def _steer(user: Any, item: Any) -> bool:
-    # The initiator stays owner: nobody else, the municipality included, edits the content.
-    return _owner(user, _initiative_of(item))
-
-
-def _close(user: Any, item: Any) -> bool:
-    """Outcomes and stages go on the public record: only for published initiatives."""
-    return _published(item) and (_owner(user, item) or _has(user, "civil_servant"))
-
-
-def _map_stakeholders(user: Any, item: Any) -> bool:
-    return _close(user, item) or (_logged_in(user) and _providers["is_participant"](user, item))
-
-
-def _organise_in(user: Any, item: Any) -> bool:
-    if _has(user, "civil_servant"):
-        return True
-    if _logged_in(user) and getattr(item, "organiser_id", None) == user.id:
-        return True
-    area = _area_of(item)
-    return _has(user, "ambassador") and area is not None and area in _providers["ambassador_areas"](user)
-
-
-def _respond_to_need(user: Any, need: Any) -> bool:
-    # A closed call is not a refusal: the service says so next to the field.
-    return _logged_in(user) and _published(need.initiative) and not _owner(user, need.initiative)
-
-
-def _view_challenge(user: Any, challenge: Any) -> bool:
-    """A public challenge is everyone's to read; otherwise its filer's and the municipality's."""
-    return bool(getattr(challenge, "public", False)) or _owner(user, challenge) or _has(user, "civil_servant")
-
-
-def _support_challenge(user: Any, challenge: Any) -> bool:
-    return _logged_in(user) and bool(getattr(challenge, "public", False)) and not _owner(user, challenge)
 
 
 @dataclass(frozen=True)
@@ -138,34 +35,91 @@ class Rule:
     hide: bool = False  # a refusal answers 404: the object's existence is private
 
 
-RULES: dict[str, Rule] = {
-    "public": Rule(lambda u, o: True, login=False),
-    "logged_in": Rule(lambda u, o: _logged_in(u), login=True),
-    "view": Rule(_view, login=False, hide=True),
-    "take_part": Rule(_take_part, login=True),
-    "comment": Rule(lambda u, o: _published(o), login=False),
-    "contact": Rule(lambda u, o: _published(o), login=False),
-    "give_pluim": Rule(_give_pluim, login=True),
-    "respond_to_need": Rule(_respond_to_need, login=True),
-    "steer_initiative": Rule(_steer, login=True),
-    "close_initiative": Rule(_close, login=True),
-    "map_stakeholders": Rule(_map_stakeholders, login=True),
-    "own_comment": Rule(lambda u, o: _owner(u, o), login=True),
-    "speak_for_municipality": Rule(lambda u, o: _has(u, "civil_servant"), login=True),
-    # the municipality's answers, roles, facilitation and blockers go on the public record
-    "answer_initiative": Rule(lambda u, o: _has(u, "civil_servant") and _published(o), login=True),
-    "act_as_ambassador": Rule(lambda u, o: _has(u, "ambassador"), login=True),
-    "organise": Rule(lambda u, o: _has(u, "ambassador", "civil_servant"), login=True),
-    "organise_in": Rule(_organise_in, login=True),
-    "moderate": Rule(lambda u, o: _has(u, "moderator", "admin"), login=True),
-    "administer": Rule(lambda u, o: _has(u, "admin"), login=True),
-    "file_challenge": Rule(lambda u, o: _logged_in(u), login=True),
-    "view_challenge": Rule(_view_challenge, login=False, hide=True),
-    "support_challenge": Rule(_support_challenge, login=True),
-    "discuss_challenge": Rule(lambda u, o: _owner(u, o) or _has(u, "civil_servant"), login=True),
-    "decide_challenge": Rule(lambda u, o: _has(u, "civil_servant"), login=True),
-    "read_council": Rule(lambda u, o: _has(u, "council", "civil_servant", "admin"), login=True),
-}
+@dataclass(frozen=True)
+class Kind:
+    """What the rules need to know of one model: who owns a row, whether it is public, where it is."""
+
+    owner: Callable[[Any], int | None]
+    published: Callable[[Any], bool]
+    area: Callable[[Any], int | None] = lambda _obj: None
+    gone: Callable[[Any], bool] = lambda _obj: False  # deleted: only moderators still see it
+
+
+#: staff: accounts kept however long they are idle (privacy.retention), asked for a second factor
+STAFF_ROLES = ("civil_servant", "moderator", "council", "admin")
+#: who sets up the platform (the settings loader acts as one)
+ADMIN_ROLE = "admin"
+
+RULES: dict[str, Rule] = {}
+KINDS: dict[type, Kind] = {}
+
+
+def define(name: str, check: Callable[[Any, Any], bool], login: bool, hide: bool = False) -> None:
+    """Declare a rule (from a package's ``rules.register``); the same declaration twice is fine."""
+    rule = Rule(check, login, hide)
+    old = RULES.get(name)
+    same = old is not None and (old.login, old.hide) == (login, hide) and _code(old.check) is _code(check)
+    if old is not None and not same:
+        raise RuntimeError(f"rule {name!r} is declared twice, differently")
+    RULES[name] = rule
+
+
+def _code(function: Callable) -> object:
+    return getattr(function, "__code__", function)
+
+
+def describe(model: type, kind: Kind) -> None:
+    KINDS[model] = kind
+
+
+def _kind(obj: Any) -> Kind:
+    try:
+        return KINDS[type(obj)]
+    except KeyError:
+        name = type(obj).__name__
+        raise TypeError(f"the policy does not know {name}: describe it in its package's rules.py") from None
+
+
+# --- what rules are made of -------------------------------------------------------------------
+
+
+def logged_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def has(user: Any, *roles: str) -> bool:
+    """The one place a role is looked at: only rule declarations call this."""
+    return logged_in(user) and user.has_role(*roles)
+
+
+def published(obj: Any) -> bool:
+    return obj is not None and _kind(obj).published(obj)
+
+
+def owns(user: Any, obj: Any) -> bool:
+    if obj is None or not logged_in(user):
+        return False
+    owner = _kind(obj).owner(obj)
+    return owner is not None and owner == user.id
+
+
+def area_of(obj: Any) -> int | None:
+    """A buurt's id, given as such or as the area of an object."""
+    if obj is None or isinstance(obj, int):
+        return obj
+    return _kind(obj).area(obj)
+
+
+def gone(obj: Any) -> bool:
+    return obj is not None and _kind(obj).gone(obj)
+
+
+def register() -> None:
+    """The core's own rules."""
+    define("public", lambda u, o: True, login=False)
+    define("logged_in", lambda u, o: logged_in(u), login=True)
+    define("administer", lambda u, o: has(u, ADMIN_ROLE), login=True)
+    define("needs_second_factor", lambda u, o: has(u, *current_app.config["TWO_FACTOR_ROLES"]), login=True)
 
 
 def can(rule: str, obj: Any = None, user: Any = None) -> bool:
@@ -204,11 +158,11 @@ def requires(rule: str, model: Any = None, param: str | None = None, newcomers: 
     parameter (``param``, or the only ``*_id`` one) is loaded first: 404 when it is missing.
     ``newcomers``: where a visitor without an account goes instead of the login page (most
     people who click "Initiatief plaatsen" have no account yet), coming back here afterwards."""
-    declared = RULES[rule]
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            declared = RULES[rule]  # declared by its package's rules.register() at wiring time
             obj = None
             if model is not None:
                 name = param or next(k for k in kwargs if k.endswith("_id"))
@@ -235,3 +189,10 @@ def public(view: Callable) -> Callable:
 
 def declared_rule(view: Callable) -> tuple[str, Any] | None:
     return getattr(view, "policy", None)
+
+
+def check_declared(view_functions: dict[str, Callable]) -> None:
+    """At startup: every rule a view names is declared (a typo fails the app, not a request)."""
+    missing = {declared_rule(v)[0] for v in view_functions.values() if declared_rule(v)} - set(RULES)
+    if missing:
+        raise RuntimeError(f"views name undeclared rules: {sorted(missing)}")

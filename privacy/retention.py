@@ -22,13 +22,14 @@ from participation.models import Comment, Notification
 from platform_core.extensions import db
 from platform_core.mail import send_mail
 from platform_core.models import User, UserRole, utcnow
+from platform_core.policy import STAFF_ROLES
 from platform_core.transaction import after_commit
 from platform_core.urls import public_url
 
 from .erasure import erase_account
 from .models import DataExport
 
-STAFF = ("civil_servant", "moderator", "council", "admin")
+STAFF = STAFF_ROLES
 
 
 def _days(key: str) -> timedelta:

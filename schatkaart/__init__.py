@@ -4,7 +4,7 @@ The packages form layers (platform_core < maps < initiatives < participation < t
 credits < council, checked by import-linter); only this package sees them all. It registers
 their blueprints (each brings its own CLI group), connects the receivers of the upper packages
 to the signals of the lower ones in one declared order (``wiring.py``; importing a package
-connects nothing), and gives the permission policy the facts it needs from above ``platform_core``.
+connects nothing), and lets each package declare its permission rules into the one policy.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ from platform_core.models import ROLES
 from platform_core.pagecache import register_page_cache
 from platform_core.security import CleanRequest, register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
-from trajectories.ambassadors import ambassador_area_ids
-from trajectories.outcomes import is_member
 
 from . import admin, wiring
 
@@ -74,9 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Log in om verder te gaan."
 
-    policy.provide("ambassador_areas", ambassador_area_ids)
-    policy.provide("is_participant", is_member)
-    wiring.wire()  # every receiver, page contributor and before-commit hook, in the lock order
+    wiring.wire()  # every permission rule, receiver, page contributor and before-commit hook
 
     register_security(app)
     register_caching(app)
@@ -101,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only
+    policy.check_declared(app.view_functions)
     app.cli.add_command(demo_group)
     register_page_cache(app)  # public pages for visitors without an account, from memory
     council.cube.init_app(app)  # the council's figures from a snapshot in memory

@@ -25,7 +25,7 @@ from maps.models import LEVEL_LABELS
 from maps.services import import_boundaries
 from platform_core import settings
 from platform_core.extensions import db
-from platform_core.policy import public, require, requires
+from platform_core.policy import ADMIN_ROLE, public, require, requires
 from platform_core.storage import NAME, storage
 from platform_core.validation import ValidationFailed, apply_errors
 
@@ -189,7 +189,7 @@ def load_settings(path: str) -> None:
 
     with open(path, encoding="utf-8") as handle:
         values = json.load(handle)
-    admin = db.session.scalar(select(User).join(User.roles).where(User.roles.any(role="admin")))
+    admin = db.session.scalar(select(User).join(User.roles).where(User.roles.any(role=ADMIN_ROLE)))
     if admin is None:
         raise click.ClickException("create an administrator first (flask users create … --role admin)")
     with unit_of_work():

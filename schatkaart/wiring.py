@@ -16,19 +16,31 @@ the order they were connected), and ``tests/test_wiring.py`` fails when they do 
 
 from __future__ import annotations
 
+import challenges.rules
 import council.receivers
+import council.rules
 import credits.receivers
+import initiatives.rules
 import participation.receivers
+import participation.rules
 import privacy.archive
 import privacy.receivers
+import trajectories.rules
 from initiatives.signals import detail_page, gallery_page
+from platform_core import policy
 from trajectories.queries import MUNICIPALITY_PART, municipality_part
 
 #: the receivers' modules, in the order they run for every signal (the lock order)
 RECEIVER_ORDER = (participation.receivers, council.receivers, credits.receivers, privacy.receivers)
 
 
+#: the packages that declare permission rules (platform_core.policy's registry)
+RULE_PACKAGES = (policy, initiatives.rules, participation.rules, challenges.rules, trajectories.rules, council.rules)
+
+
 def wire() -> None:
+    for rules in RULE_PACKAGES:
+        rules.register()
     for module in RECEIVER_ORDER:
         module.receivers.connect()
     # the initiative page: taking part first (its forms), then the municipality's part

@@ -47,7 +47,7 @@ def make_ambassador(admin: User, user: User, area_ids: list[int]) -> None:
 
 def ambassador_area_ids(user: User | None) -> set[int]:
     """The buurten an ambassador works in (a wijk counts with all its buurten)."""
-    if user is None or not user.is_authenticated or not user.has_role("ambassador"):
+    if not can("act_as_ambassador", user=user):
         return set()
     ids = set(db.session.scalars(select(AmbassadorArea.area_id).filter_by(user_id=user.id)))
     ids |= set(db.session.scalars(select(Area.id).where(Area.parent_id.in_(ids))))

@@ -14,7 +14,7 @@ from participation.notify import deliver_immediate, notify
 from participation.services import followers_of
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
-from platform_core.policy import require
+from platform_core.policy import can, require
 from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import ValidationFailed
 
@@ -45,7 +45,7 @@ def add_stakeholder(
 ) -> Stakeholder:
     """Members map who is involved and who is missing; civil servants add the municipality's own position."""
     require(actor, "map_stakeholders", initiative)
-    as_municipality = actor.has_role("civil_servant") and not is_member(actor, initiative)
+    as_municipality = can("speak_for_municipality", user=actor) and not is_member(actor, initiative)
     if kind not in STAKEHOLDER_KINDS:
         raise ValidationFailed({"kind": _("Kies organisatie, groep of rol.")})
     item = Stakeholder(

@@ -19,13 +19,14 @@ from sqlalchemy import delete, func, or_, select, update
 
 from ..extensions import db
 from ..models import RecoveryCode, User, utcnow
+from ..policy import can
 
 STEP = 30
 RECOVERY_CODES = 10
 
 
 def required_for(user: User) -> bool:
-    return user.has_role(*current_app.config["TWO_FACTOR_ROLES"])
+    return can("needs_second_factor", user=user)
 
 
 def new_secret() -> str:

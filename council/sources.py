@@ -5,7 +5,6 @@ maintenance when an initiative's dimensions change."""
 from __future__ import annotations
 
 from sqlalchemy import and_, case, cast, delete, func, insert, literal, null, select, union_all
-from sqlalchemy import inspect as sa_inspect
 
 from initiatives.models import Initiative
 from participation.models import Comment, Need, NeedResponse, Participation, Pluim
@@ -155,20 +154,6 @@ def rebuild(connection) -> int:  # noqa: ANN001
         connection.execute(delete(model.__table__))
         connection.execute(insert(model.__table__).from_select(SUMMARY_COLUMNS[model], source))
     return connection.execute(select(func.count()).select_from(table)).scalar_one()
-
-
-def rebuild_in_migration(connection) -> bool:  # noqa: ANN001
-    """``rebuild`` as a migration calls it. It runs today's code, so a database upgraded from far back
-    meets it before its schema is complete (a column a later migration adds); then it waits, and the
-    later migration, which calls this too, rebuilds. Returns whether it rebuilt."""
-    tables = [*SOURCE_TABLES, *(m.__tablename__ for m in (ContributionFact, InitiativeFact, *SUMMARY_COLUMNS))]
-    inspector = sa_inspect(connection)
-    for name in tables:
-        present = {column["name"] for column in inspector.get_columns(name)}
-        if not {column.name for column in db.metadata.tables[name].columns} <= present:
-            return False
-    rebuild(connection)
-    return True
 
 
 def verify(connection) -> dict:

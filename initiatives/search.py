@@ -236,3 +236,27 @@ def _street_names(like: str, limit: int) -> list[dict]:
 
 
 local_sources.append(_street_names)
+
+
+def rebuild_index(connection) -> int:  # noqa: ANN001
+    """Recompute every initiative's search stems (and SQLite's FTS5 rows) from its text; returns
+    how many. Run after a migration changed what the index is made of (migrations/env.py)."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.execute(text("DELETE FROM initiative_fts"))
+    rows = connection.execute(text("SELECT id, title, summary, description FROM initiative ORDER BY id")).all()
+    for start in range(0, len(rows), 2000):
+        chunk = rows[start : start + 2000]
+        connection.execute(
+            text("UPDATE initiative SET search_text = :s WHERE id = :i"),
+            [{"i": i, "s": search_text(t, s, d)} for i, t, s, d in chunk],
+        )
+        if sqlite:
+            connection.execute(
+                text("INSERT INTO initiative_fts(rowid, title, summary, description) VALUES (:i, :t, :s, :d)"),
+                [
+                    {"i": i, "t": " ".join(terms(t)), "s": " ".join(terms(s)), "d": " ".join(terms(d))}
+                    for i, t, s, d in chunk
+                ],
+            )
+    return len(rows)

@@ -1,7 +1,9 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
+from alembic.script import ScriptDirectory
 from flask import current_app
 from geoalchemy2 import alembic_helpers
 
@@ -75,8 +77,45 @@ SPATIALITE_INTERNALS = {
 }
 
 
+# Derived data (schatkaart/derived.py) named by the migrations that ran, waiting for the head.
+PENDING = "schema_rebuild_pending"
+
+
+def _pending_table(connection):
+    connection.execute(sa.text(f"CREATE TABLE IF NOT EXISTS {PENDING} (name VARCHAR(40) PRIMARY KEY)"))
+
+
+def _note_rebuilds(ctx, step, heads, run_args):
+    """After each upgrade step: remember what it says must be rebuilt (``REBUILDS``)."""
+    if not step.is_upgrade:
+        return
+    module = ScriptDirectory.from_config(config).get_revision(step.up_revision_id).module
+    for name in sorted(getattr(module, "REBUILDS", ())):
+        ctx.connection.execute(sa.text(f"DELETE FROM {PENDING} WHERE name = :n"), {"n": name})
+        ctx.connection.execute(sa.text(f"INSERT INTO {PENDING} (name) VALUES (:n)"), {"n": name})
+
+
+def _rebuild_at_head(connection):
+    """At the head revision, today's code meets today's schema: rebuild what waits, in order."""
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    if set(context.get_context().get_current_heads()) != heads:
+        return
+    waiting = {row[0] for row in connection.execute(sa.text(f"SELECT name FROM {PENDING}"))}
+    if not waiting:
+        return
+    from schatkaart.derived import REBUILDERS
+
+    for name, rebuild in REBUILDERS.items():
+        if name in waiting:
+            logger.info("Rebuilding derived data: %s", name)
+            rebuild(connection)
+    connection.execute(sa.text(f"DELETE FROM {PENDING}"))
+
+
 def include_object(obj, name, type_, reflected, compare_to):
-    # SpatiaLite's own tables and our FTS table are not part of the models.
+    # SpatiaLite's own tables, our FTS table and the rebuild list are not part of the models.
+    if type_ == "table" and name == PENDING:
+        return False
     if type_ == "table" and (name in SPATIALITE_INTERNALS or name.startswith("initiative_fts")):
         return False
     if type_ == "index" and name == "ix_initiative_fulltext":
@@ -116,10 +155,15 @@ def run_migrations_online():
         if connection.dialect.name == "sqlite":
             # Batch operations copy tables; foreign keys must be off outside the transaction.
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        conf_args.setdefault("on_version_apply", _note_rebuilds)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
+            _pending_table(connection)
             context.run_migrations()
+            _rebuild_at_head(connection)
+        if connection.in_transaction():  # SQLite (no transactional DDL): the rebuild's own writes
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -4,6 +4,8 @@ Revision ID: 0006
 Revises: 0005
 """
 
+from datetime import date, datetime, timedelta
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -42,6 +44,54 @@ INITIATIVE_INDEXES = {
         "trajectory_id",
     ],
 }
+
+
+# --- frozen: platform_core/workdays.py as this revision used it (Algemene termijnenwet art. 3) ---
+
+
+def _easter(year: int) -> date:
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _is_working_day(day: date) -> bool:
+    sunday = _easter(day.year)
+    kings_day = date(day.year, 4, 27)
+    if kings_day.weekday() == 6:
+        kings_day -= timedelta(days=1)
+    holidays = {
+        date(day.year, 1, 1),
+        sunday + timedelta(days=1),
+        sunday + timedelta(days=39),
+        sunday + timedelta(days=50),
+        kings_day,
+        date(day.year, 5, 5),
+        date(day.year, 12, 25),
+        date(day.year, 12, 26),
+    }
+    return day.weekday() < 5 and day not in holidays
+
+
+def working_days_between(start: datetime, end: datetime) -> float:
+    if end <= start:
+        return 0.0
+    total = timedelta()
+    cursor = start
+    while cursor < end:
+        next_midnight = (cursor + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        chunk_end = min(next_midnight, end)
+        if _is_working_day(cursor.date()):
+            total += chunk_end - cursor
+        cursor = chunk_end
+    return total.total_seconds() / 3600 / 24
 
 
 def upgrade():
@@ -112,8 +162,6 @@ def upgrade():
 
     # Existing data: response times here; the facts are computed by 0007, once the table of
     # (buurt, person) pairs they also fill exists.
-    from platform_core.workdays import working_days_between
-
     bind = op.get_bind()
     initiative = sa.table(
         "initiative",

@@ -14,30 +14,18 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
-    from initiatives.search import PG_DOCUMENT, search_text, terms  # the same as the write path
+#: every initiative's stems (and SQLite's FTS5 rows) are filled at the head revision
+REBUILDS = {"search"}
+# frozen: the index expression as this revision made it (initiatives.search.PG_DOCUMENT then)
+PG_DOCUMENT = (
+    "(setweight(to_tsvector('simple', split_part(coalesce(search_text, ''), '|', 1)), 'A')"
+    " || to_tsvector('simple', split_part(coalesce(search_text, ''), '|', 2)))"
+)
 
+
+def upgrade():
     op.add_column("initiative", sa.Column("search_text", sa.Text(), nullable=True))  # no table rebuild
-    bind = op.get_bind()
-    sqlite = bind.dialect.name == "sqlite"
-    if sqlite:
-        bind.execute(sa.text("DELETE FROM initiative_fts"))
-    rows = bind.execute(sa.text("SELECT id, title, summary, description FROM initiative ORDER BY id")).all()
-    for start in range(0, len(rows), 2000):
-        chunk = rows[start : start + 2000]
-        bind.execute(
-            sa.text("UPDATE initiative SET search_text = :s WHERE id = :i"),
-            [{"i": i, "s": search_text(t, s, d)} for i, t, s, d in chunk],
-        )
-        if sqlite:
-            bind.execute(
-                sa.text("INSERT INTO initiative_fts(rowid, title, summary, description) VALUES (:i, :t, :s, :d)"),
-                [
-                    {"i": i, "t": " ".join(terms(t)), "s": " ".join(terms(s)), "d": " ".join(terms(d))}
-                    for i, t, s, d in chunk
-                ],
-            )
-    if not sqlite:
+    if op.get_bind().dialect.name != "sqlite":
         op.execute("DROP INDEX IF EXISTS ix_initiative_fulltext")
         op.execute(f"CREATE INDEX ix_initiative_search ON initiative USING gin ({PG_DOCUMENT})")
 
@@ -49,5 +37,6 @@ def downgrade():
             "CREATE INDEX ix_initiative_fulltext ON initiative USING gin (to_tsvector('dutch', coalesce(title,'')"
             " || ' ' || coalesce(summary,'') || ' ' || coalesce(description,'')))"
         )
-    with op.batch_alter_table("initiative") as batch:
-        batch.drop_column("search_text")
+        op.drop_column("initiative", "search_text")
+    else:  # SQLite drops a column in place; a batch copy would lose SpatiaLite's geometry registration
+        op.execute("ALTER TABLE initiative DROP COLUMN search_text")

@@ -11,6 +11,8 @@ revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
+#: the council's facts read the new column: rebuilt at the head (migrations/env.py)
+REBUILDS = {"council_facts"}
 
 GROUP = [
     "type",
@@ -37,10 +39,6 @@ def upgrade():
     # The dashboard's covering index reads the new column too.
     op.drop_index("ix_ifact_group", table_name="initiative_fact")
     op.create_index("ix_ifact_group", "initiative_fact", [*GROUP, "own"])
-    # A database upgraded from before 0007 got no facts there (the code reads this column): now.
-    from council.sources import rebuild_in_migration
-
-    rebuild_in_migration(op.get_bind())
 
 
 def downgrade():

@@ -36,7 +36,7 @@ TYPES = ["initiatief", "zelfbeheer", "participatie", "leefbaarheidsinitiatief"]
 STATUSES = ["idee", "in_voorbereiding", "in_uitvoering", "afgerond", "gestopt"]
 
 
-def _copy(table, rows: list[dict]) -> None:  # noqa: ANN001
+def _copy(table, rows: list[dict]) -> None:
     from platform_core.extensions import db
 
     if not rows:
@@ -191,7 +191,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
         made["comment"] += remaining - sum(made.values())
         seen: set = set()
 
-        def pairs(n: int, tag: str):  # noqa: ANN202
+        def pairs(n: int, tag: str):
             while n:
                 item = rng.choice(items)
                 person = rng.choice(users)
@@ -360,7 +360,7 @@ def combinations(app) -> list[tuple[str, str]]:
     ]
 
 
-def sample(client, url: str, runs: int) -> list[float]:  # noqa: ANN001
+def sample(client, url: str, runs: int) -> list[float]:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     out = []
@@ -426,7 +426,7 @@ def main() -> None:
         )
         transaction.commit()
         counts = {
-            table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
+            table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
             for table in ("initiative", "contribution_fact", "user_account", "participation", "comment", "pluim")
         }
         trajectories = [r[0] for r in db.session.execute(text("SELECT id FROM trajectory ORDER BY id"))]

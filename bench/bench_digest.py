@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, text  # noqa: E402
 
 
-def fresh_app(database: str, **config):  # noqa: ANN201
+def fresh_app(database: str, **config):
     """The app on an empty, fully migrated database (PostgreSQL's schema dropped first), mail
     built in full but handed to the null backend. Shared by the benches that need a clean slate."""
     from flask_migrate import upgrade

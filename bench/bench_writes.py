@@ -42,7 +42,7 @@ def _fresh(url: str) -> None:
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
 
 
-def _factory():  # noqa: ANN202
+def _factory():
     """create_app and the demo's themes wherever this checkout keeps them."""
     for package in ("schatkaart", "platform_core"):
         try:
@@ -55,7 +55,7 @@ def _factory():  # noqa: ANN202
     raise ImportError("no create_app")
 
 
-def _rebuild(connection) -> None:  # noqa: ANN001
+def _rebuild(connection) -> None:
     for name in ("council.sources", "council.facts"):
         try:
             importlib.import_module(name).rebuild(connection)
@@ -64,7 +64,7 @@ def _rebuild(connection) -> None:  # noqa: ANN001
             continue
 
 
-def _rows_written(db) -> int:  # noqa: ANN001
+def _rows_written(db) -> int:
     """Rows this transaction inserted, updated or deleted so far."""
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":

@@ -18,9 +18,9 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path.cwd()))
 
-import council.services as cs  # noqa: E402
-from platform_core.extensions import db  # noqa: E402
-from schatkaart import create_app  # noqa: E402
+import council.services as cs
+from platform_core.extensions import db
+from schatkaart import create_app
 
 SCOPES = {
     "no filter": cs.Scope(),

@@ -22,8 +22,8 @@ class Reader(HttpUser):
 
     @task(4)
     def map_api(self) -> None:
-        zoom = random.choice([12, 14, 16])  # noqa: S311
-        self.client.get(f"/api/initiatives?bbox={random.choice(BBOXES)}&zoom={zoom}", name="/api/initiatives")  # noqa: S311
+        zoom = random.choice([12, 14, 16])
+        self.client.get(f"/api/initiatives?bbox={random.choice(BBOXES)}&zoom={zoom}", name="/api/initiatives")
 
     @task(2)
     def gallery(self) -> None:
@@ -31,7 +31,7 @@ class Reader(HttpUser):
 
     @task(3)
     def initiative(self) -> None:
-        self.client.get(f"/initiatieven/{random.choice(INITIATIVES)}", name="/initiatieven/[id]")  # noqa: S311
+        self.client.get(f"/initiatieven/{random.choice(INITIATIVES)}", name="/initiatieven/[id]")
 
 
 class Writer(HttpUser):
@@ -39,7 +39,7 @@ class Writer(HttpUser):
     wait_time = between(0.5, 2.0)
 
     def on_start(self) -> None:
-        number = random.randrange(50)  # noqa: S311
+        number = random.randrange(50)
         page = self.client.get("/inloggen", name="/inloggen")
         token = TOKEN.search(page.text).group(1)
         self.client.post(
@@ -54,16 +54,16 @@ class Writer(HttpUser):
 
     @task(4)
     def comment(self) -> None:
-        target = random.choice(INITIATIVES[:5])  # noqa: S311  (a few busy initiatives: the same rows at once)
+        target = random.choice(INITIATIVES[:5])
         self._post(f"/initiatieven/{target}/reacties", "comment", body="Goed plan, ik denk mee!")
 
     @task(3)
     def pluim(self) -> None:
-        self._post(f"/pluim/initiative/{random.choice(INITIATIVES[:5])}", "pluim")  # noqa: S311
+        self._post(f"/pluim/initiative/{random.choice(INITIATIVES[:5])}", "pluim")
 
     @task(2)
     def join(self) -> None:
-        self._post(f"/initiatieven/{random.choice(INITIATIVES)}/meedoen", "join", offer="Ik kan helpen")  # noqa: S311
+        self._post(f"/initiatieven/{random.choice(INITIATIVES)}/meedoen", "join", offer="Ik kan helpen")
 
     @task(1)
     def place(self) -> None:
@@ -74,7 +74,7 @@ class Writer(HttpUser):
             summary="Een bankje zodat ouders kunnen zitten terwijl de kinderen spelen.",
             type="initiatief",
             status="idee",
-            lat=str(52.09 + random.random() / 100),  # noqa: S311
-            lon=str(5.10 + random.random() / 100),  # noqa: S311
+            lat=str(52.09 + random.random() / 100),
+            lon=str(5.10 + random.random() / 100),
             save="1",
         )

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("challenges", __name__)
 
-from . import views  # noqa: E402, F401
+from . import views  # noqa: F401

@@ -35,7 +35,7 @@ PAGE = 20
 bp.add_app_template_global(terms.criterion_label, "criterion_label")
 
 
-def _visible():  # noqa: ANN202
+def _visible():
     stmt = select(Challenge)
     if can("decide_challenge"):
         return stmt
@@ -152,7 +152,7 @@ def detail(challenge_id: int):
     ), 400 if failed else 200
 
 
-def _act(action: str, challenge: Challenge, form) -> str:  # noqa: ANN001
+def _act(action: str, challenge: Challenge, form) -> str:
     if action == "steun":  # the service checks who may (the button is shown only to them)
         added = support(current_user, challenge)
         return _("Bedankt voor uw steun.") if added else _("U steunde deze uitdaging al.")

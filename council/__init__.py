@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("council", __name__, cli_group="council")
 
-from . import ambassador, cli, cube, views  # noqa: E402, F401
+from . import ambassador, cli, cube, views  # noqa: F401

@@ -91,7 +91,7 @@ _UNANSWERED = -(10**9)  # read for a missing answer time, then NaN
 _CHUNK = 100_000
 
 
-def _matrix(connection, table: str, columns: tuple[str, ...], dtype: str, missing: int = 0) -> np.ndarray:  # noqa: ANN001
+def _matrix(connection, table: str, columns: tuple[str, ...], dtype: str, missing: int = 0) -> np.ndarray:
     """A table's columns as an (n, k) matrix, ``missing`` where a value is (the first column, the
     key, never is).
 
@@ -119,7 +119,7 @@ def _matrix(connection, table: str, columns: tuple[str, ...], dtype: str, missin
     return np.concatenate(chunks)
 
 
-def read(connection) -> Snapshot:  # noqa: ANN001
+def read(connection) -> Snapshot:
     """Read a snapshot through ``connection``, inside the transaction the caller opened."""
     taken, read_at = clock(), wall_clock()
     connection.execute(select(literal(1)))  # the transaction begins here, before the driver-level read

@@ -35,14 +35,14 @@ FACT = ContributionFact.__table__
 DIMENSIONS = frozenset({"visibility", "trajectory_id", "area_id", "type", "owner_id", "created_at"})
 
 
-def add_fact(connection, row: dict) -> None:  # noqa: ANN001
+def add_fact(connection, row: dict) -> None:
     """One fact in, its person's summary up by one; a fact already there changes nothing."""
     inserted = connection.execute(dialect_insert(connection, FACT).values(**row).on_conflict_do_nothing())
     if inserted.rowcount:
         _add_person(connection, row["person_id"], row["day"])
 
 
-def remove_facts(connection, condition) -> list:  # noqa: ANN001
+def remove_facts(connection, condition) -> list:
     """Facts out, their people's summaries down by as many. Returns the initiatives they belonged to."""
     gone = connection.execute(
         delete(FACT).where(condition).returning(FACT.c.person_id, FACT.c.day, FACT.c.initiative_id)
@@ -55,7 +55,7 @@ def remove_facts(connection, condition) -> list:  # noqa: ANN001
     return [row[2] for row in gone]
 
 
-def _add_person(connection, person: int, day: int) -> None:  # noqa: ANN001
+def _add_person(connection, person: int, day: int) -> None:
     table = PersonSummary.__table__
     stmt = dialect_insert(connection, table).values(person_id=person, contributions=1, first_day=day)
     earlier = case((stmt.excluded.first_day < table.c.first_day, stmt.excluded.first_day), else_=table.c.first_day)
@@ -66,7 +66,7 @@ def _add_person(connection, person: int, day: int) -> None:  # noqa: ANN001
     )
 
 
-def _remove_person(connection, person: int, days: list[int]) -> None:  # noqa: ANN001
+def _remove_person(connection, person: int, days: list[int]) -> None:
     table = PersonSummary.__table__
     left = connection.execute(
         update(table)
@@ -83,7 +83,7 @@ def _remove_person(connection, person: int, days: list[int]) -> None:  # noqa: A
         connection.execute(update(table).where(table.c.person_id == person).values(first_day=first))
 
 
-def refresh_initiative_row(connection, initiative_id: int) -> None:  # noqa: ANN001
+def refresh_initiative_row(connection, initiative_id: int) -> None:
     """Rewrite one initiative's ``initiative_fact`` row (or remove it when it is not published)."""
     table = InitiativeFact.__table__
     row = connection.execute(initiative_rows([initiative_id], connection.dialect.name)).first()
@@ -95,7 +95,7 @@ def refresh_initiative_row(connection, initiative_id: int) -> None:  # noqa: ANN
     connection.execute(stmt.on_conflict_do_update(index_elements=["initiative_id"], set_=others))
 
 
-def redimension(connection, initiative_ids: Iterable[int]) -> None:  # noqa: ANN001
+def redimension(connection, initiative_ids: Iterable[int]) -> None:
     """An initiative's buurt, type, trajectory or visibility changed: rewrite its facts."""
     for initiative_id in sorted(set(initiative_ids)):
         remove_facts(connection, FACT.c.initiative_id == initiative_id)
@@ -119,14 +119,14 @@ def fact_row(event: ContributionEvent) -> dict:
     }
 
 
-def contribution_made(connection, event: ContributionEvent) -> None:  # noqa: ANN001
+def contribution_made(connection, event: ContributionEvent) -> None:
     if event.counted and event.person_id is not None:
         add_fact(connection, fact_row(event))
     if event.kind is Contribution.COMMENT and event.initiative_id:
         refresh_initiative_row(connection, event.initiative_id)  # residents spoke: two-way exchange
 
 
-def contribution_withdrawn(connection, kind: Contribution, source_id: int) -> None:  # noqa: ANN001
+def contribution_withdrawn(connection, kind: Contribution, source_id: int) -> None:
     initiatives = remove_facts(connection, (FACT.c.kind == int(kind)) & (FACT.c.source_id == source_id))
     if kind is Contribution.COMMENT:
         for initiative_id in set(initiatives):

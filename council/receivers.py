@@ -27,12 +27,12 @@ def _withdrawn(kind: Contribution, source_id: int, **_kw) -> None:
 
 
 @receivers.on(initiative_signals.initiative_placed)
-def _placed(initiative, **_kw) -> None:  # noqa: ANN001
+def _placed(initiative, **_kw) -> None:
     maintenance.redimension(db.session.connection(), [initiative.id])
 
 
 @receivers.on(initiative_signals.initiative_changed)
-def _changed(initiative, changed: set[str] = frozenset(), **_kw) -> None:  # noqa: ANN001
+def _changed(initiative, changed: set[str] = frozenset(), **_kw) -> None:
     connection = db.session.connection()
     if changed & maintenance.DIMENSIONS:
         maintenance.redimension(connection, [initiative.id])
@@ -41,11 +41,11 @@ def _changed(initiative, changed: set[str] = frozenset(), **_kw) -> None:  # noq
 
 
 @receivers.on(trajectory_signals.placed_in_trajectory)
-def _in_trajectory(initiative, **_kw) -> None:  # noqa: ANN001
+def _in_trajectory(initiative, **_kw) -> None:
     maintenance.redimension(db.session.connection(), [initiative.id])
 
 
 @receivers.on(trajectory_signals.feedback_given)
 @receivers.on(trajectory_signals.outcome_reported)
-def _answered(_row, initiative, **_kw) -> None:  # noqa: ANN001
+def _answered(_row, initiative, **_kw) -> None:
     maintenance.refresh_initiative_row(db.session.connection(), initiative.id)

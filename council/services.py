@@ -48,7 +48,7 @@ class Scope:
         return start, end
 
 
-def _initiative_filter(stmt, scope: Scope):  # noqa: ANN001, ANN202
+def _initiative_filter(stmt, scope: Scope):
     stmt = stmt.where(Initiative.visibility == "published")
     if scope.trajectory_id:
         stmt = stmt.where(Initiative.trajectory_id == scope.trajectory_id)
@@ -69,7 +69,7 @@ def initiatives_in(scope: Scope) -> list[Initiative]:
     return list(db.session.scalars(initiative_scope(select(Initiative), scope).order_by(Initiative.id)))
 
 
-def initiative_scope(stmt, scope: Scope):  # noqa: ANN001, ANN202
+def initiative_scope(stmt, scope: Scope):
     start, end = scope.window()
     stmt = _initiative_filter(stmt, scope)
     if start:
@@ -79,7 +79,7 @@ def initiative_scope(stmt, scope: Scope):  # noqa: ANN001, ANN202
     return stmt
 
 
-def _mask(scope: Scope, trajectory, area, type_, initiative, day, themed):  # noqa: ANN001, ANN202
+def _mask(scope: Scope, trajectory, area, type_, initiative, day, themed):
     """The scope as a boolean mask over columns (None: everything)."""
     conditions = []
     if scope.trajectory_id:
@@ -102,7 +102,7 @@ def _mask(scope: Scope, trajectory, area, type_, initiative, day, themed):  # no
     return mask
 
 
-def _member(column: np.ndarray, ids) -> np.ndarray:  # noqa: ANN001
+def _member(column: np.ndarray, ids) -> np.ndarray:
     """Whether each value is one of ``ids`` (small non-negative integers: a lookup table, not a search)."""
     ids = np.asarray(ids, dtype=np.int64)
     top = int(column.max()) if len(column) else 0
@@ -112,11 +112,11 @@ def _member(column: np.ndarray, ids) -> np.ndarray:  # noqa: ANN001
     return table[column]
 
 
-def _take(column: np.ndarray, mask) -> np.ndarray:  # noqa: ANN001
+def _take(column: np.ndarray, mask) -> np.ndarray:
     return column if mask is None else column[mask]
 
 
-def _contributions(s: Snapshot, scope: Scope, themed) -> dict:  # noqa: ANN001
+def _contributions(s: Snapshot, scope: Scope, themed) -> dict:
     """Contributions per kind and month, people as a frequency table, returning people, people per buurt."""
     mask = _mask(scope, s.trajectory, s.area, s.type, s.initiative, s.day, themed)
     kind, month, person, area = (_take(column, mask) for column in (s.kind, s.month, s.person, s.area))
@@ -157,7 +157,7 @@ def _counted(column: np.ndarray, names: dict[int, str]) -> Counter:
     return counts
 
 
-def _initiatives(s: Snapshot, scope: Scope, themed, norm_days: int) -> tuple[dict, np.ndarray | None]:  # noqa: ANN001
+def _initiatives(s: Snapshot, scope: Scope, themed, norm_days: int) -> tuple[dict, np.ndarray | None]:
     """Everything the council counts about initiatives, from the per-initiative facts."""
     c = s.i
     mask = _mask(scope, c["trajectory_id"], c["area_id"], c["type"], c["initiative_id"], c["day"], themed)
@@ -214,7 +214,7 @@ def response_times(figures: dict) -> dict:
     }
 
 
-def _themes(s: Snapshot, initiatives) -> Counter:  # noqa: ANN001
+def _themes(s: Snapshot, initiatives) -> Counter:
     """Initiatives in scope per theme: the links whose initiative is in scope."""
     linked = s.link_row >= 0
     if initiatives is not None:

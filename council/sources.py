@@ -39,13 +39,13 @@ COLUMNS = [column.name for column in ContributionFact.__table__.columns]
 SUMMARY_COLUMNS = {PersonSummary: ["person_id", "contributions", "first_day"]}
 
 
-def _day(column, dialect: str):  # noqa: ANN001, ANN202
+def _day(column, dialect: str):
     if dialect == "sqlite":
         return cast(func.julianday(func.date(column)) - 2451544.5, db.Integer)
     return cast(func.date(column), db.Date) - literal(EPOCH, db.Date)
 
 
-def _none():  # noqa: ANN202
+def _none():
     return cast(null(), db.Integer)
 
 
@@ -77,7 +77,7 @@ def initiative_sources(ids: list[int] | None, dialect: str) -> list:
     ]
 
 
-def initiative_rows(ids: list[int] | None, dialect: str):  # noqa: ANN201
+def initiative_rows(ids: list[int] | None, dialect: str):
     """One ``initiative_fact`` row per published initiative among these (all when None)."""
     i, c, fb, o = (m.__table__ for m in (Initiative, Comment, Feedback, Outcome))
     resident = (
@@ -130,7 +130,7 @@ def meeting_sources(ids: list[int] | None, dialect: str) -> list:
     return [stmt]
 
 
-def all_sources(dialect: str):  # noqa: ANN201
+def all_sources(dialect: str):
     return union_all(*initiative_sources(None, dialect), *meeting_sources(None, dialect))
 
 
@@ -140,7 +140,7 @@ def summary_sources() -> dict:
     return {PersonSummary: select(f.c.person_id, func.count(), func.min(f.c.day)).group_by(f.c.person_id)}
 
 
-def rebuild(connection) -> int:  # noqa: ANN001
+def rebuild(connection) -> int:
     table, per_initiative = ContributionFact.__table__, InitiativeFact.__table__
     dialect = connection.dialect.name
     if dialect == "postgresql":  # fresh statistics, or bulk-loaded sources get nested-loop plans

@@ -75,7 +75,7 @@ _MAPS_KEPT = 32
 _MAPS_LOCK = threading.Lock()
 
 
-def _outline_map(areas: list) -> tuple[MapParts, str]:  # noqa: ANN001
+def _outline_map(areas: list) -> tuple[MapParts, str]:
     """The bare map of these buurten and the name of their layer, from memory when built before."""
     municipality = current_municipality()
     outline = municipality.area.display_geojson if municipality and municipality.area else None

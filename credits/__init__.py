@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("credits", __name__, cli_group="credits")
 
-from . import cli, views  # noqa: E402, F401
+from . import cli, views  # noqa: F401

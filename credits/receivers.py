@@ -40,29 +40,29 @@ def _withdrawn(kind: Contribution, source_id: int, reason: str = "", **_kw) -> N
 
 
 @receivers.on(initiative_signals.initiative_changed)
-def _initiative_changed(initiative, changed: set[str] = frozenset(), reason: str = "", **_kw) -> None:  # noqa: ANN001
+def _initiative_changed(initiative, changed: set[str] = frozenset(), reason: str = "", **_kw) -> None:
     if "visibility" in changed and initiative.visibility != "published":
         reverse("initiative", initiative.id, reason)
 
 
 @receivers.on(trajectory_signals.placed_in_trajectory)
-def _placed(initiative, assisted: bool = False, **_kw) -> None:  # noqa: ANN001
+def _placed(initiative, assisted: bool = False, **_kw) -> None:
     if initiative.trajectory_id is not None:
         kind = "assisted_entry" if assisted else "initiative_placed"
         award(initiative.owner_id, initiative.trajectory_id, kind, "initiative", initiative.id)
 
 
 @receivers.on(trajectory_signals.stage_reached)
-def _stage(change, initiative, **_kw) -> None:  # noqa: ANN001
+def _stage(change, initiative, **_kw) -> None:
     award(initiative.owner_id, initiative.trajectory_id, "stage_reached", "stage_change", change.id)
 
 
 @receivers.on(trajectory_signals.feedback_given)
-def _feedback(feedback, initiative, timely: bool = False, **_kw) -> None:  # noqa: ANN001
+def _feedback(feedback, initiative, timely: bool = False, **_kw) -> None:
     if timely:
         award(feedback.author_id, initiative.trajectory_id, "timely_feedback", "feedback", feedback.id)
 
 
 @receivers.on(trajectory_signals.outcome_reported)
-def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
+def _outcome(outcome, initiative, **_kw) -> None:
     award(outcome.reported_by_id, initiative.trajectory_id, "outcome_reported", "outcome", outcome.id)

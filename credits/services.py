@@ -266,7 +266,7 @@ def balance(user_id: int, trajectory_id: int, now: datetime | None = None) -> di
     return {"total": total, "pending": pending, "granted": total - pending, "level": level_for(total - pending)}
 
 
-def level_for(credits: int):  # noqa: ANN201
+def level_for(credits: int):
     current = None
     for minimum, name, _text in LEVELS:
         if credits >= minimum:

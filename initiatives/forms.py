@@ -61,7 +61,7 @@ class InitiativeForm(FlaskForm):
         ),
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.type.choices = [("", _l("— kies —")), *TYPES.items()]  # as the administrator worded them
 

@@ -57,7 +57,7 @@ def _rows(id_: int, type_: str, lon: float, lat: float, sign: int) -> list[dict]
     return rows
 
 
-def _upsert(rows: list[dict]):  # noqa: ANN202
+def _upsert(rows: list[dict]):
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(MapCell).values(rows)
     return stmt.on_conflict_do_update(
@@ -81,7 +81,7 @@ def remove(id_: int, type_: str, lon: float, lat: float) -> None:
     db.session.execute(_upsert(_rows(id_, type_, lon, lat, -1)))
 
 
-def cells(bbox, zoom: int, types: Iterable[str] = ()) -> list[tuple]:  # noqa: ANN001
+def cells(bbox, zoom: int, types: Iterable[str] = ()) -> list[tuple]:
     """(gx, gy, n, sum_lon, sum_lat, sum_id) for the non-empty cells touching the box."""
     x1, y1 = cell_of(bbox[0], bbox[1], zoom)
     x2, y2 = cell_of(bbox[2], bbox[3], zoom)
@@ -99,7 +99,7 @@ def cells(bbox, zoom: int, types: Iterable[str] = ()) -> list[tuple]:  # noqa: A
     return db.session.execute(stmt.group_by(MapCell.gx, MapCell.gy)).all()
 
 
-def count_in(bbox, zoom: int, types: Iterable[str] = ()) -> int:  # noqa: ANN001
+def count_in(bbox, zoom: int, types: Iterable[str] = ()) -> int:
     """An upper bound of the initiatives in the box (whole cells), from the grid alone."""
     return sum(row[2] for row in cells(bbox, zoom, types))
 

@@ -60,12 +60,12 @@ def parse_zoom(raw: str | None) -> int:
     return zoom
 
 
-def _base(bbox, filters: Filters):  # noqa: ANN001
+def _base(bbox, filters: Filters):
     where = bbox_filter(db.session, Initiative.point, "initiative", "point", bbox)
     return apply_filters(select().select_from(Initiative).where(where), filters)
 
 
-def clustered_rows(bbox, zoom: int, filters: Filters) -> list:  # noqa: ANN001
+def clustered_rows(bbox, zoom: int, filters: Filters) -> list:
     size = cell_size(zoom)
     gx = cast((Initiative.lon + 180.0) / size, Integer).label("gx")
     gy = cast((Initiative.lat + 90.0) / size, Integer).label("gy")
@@ -88,7 +88,7 @@ def clustered_rows(bbox, zoom: int, filters: Filters) -> list:  # noqa: ANN001
     return db.session.execute(stmt).all()
 
 
-def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:  # noqa: ANN001
+def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:
     stmt = (
         _base(bbox, filters)
         .add_columns(
@@ -158,7 +158,7 @@ def _collection(features: list[dict], clustered: bool) -> dict:
     return {"type": "FeatureCollection", "features": features, "clustered": clustered, "truncated": False}
 
 
-def grid_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
+def grid_features(bbox, zoom: int, filters: Filters) -> dict:
     """Clusters from the kept grid: one row per non-empty cell on the screen."""
     rows = map_grid.cells(bbox, zoom, filters.types)
     titles = _singles([int(r[5]) for r in rows if r[2] == 1])
@@ -175,7 +175,7 @@ def grid_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
     return _collection(feats, True)
 
 
-def live_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
+def live_features(bbox, zoom: int, filters: Filters) -> dict:
     """Clusters computed over the initiatives matching filters the grid does not know."""
     rows = clustered_rows(bbox, zoom, filters)
     titles = _singles([r[5] for r in rows if r[2] == 1])
@@ -193,7 +193,7 @@ def gridded(filters: Filters) -> bool:
     return not (filters.theme or filters.area or filters.q or filters.active_days)
 
 
-def map_features(bbox, zoom: int, filters: Filters) -> dict:  # noqa: ANN001
+def map_features(bbox, zoom: int, filters: Filters) -> dict:
     grid_zoom = min(zoom, max(map_grid.GRID_ZOOMS))
     if zoom < CLUSTER_BELOW_ZOOM:
         return grid_features(bbox, zoom, filters) if gridded(filters) else live_features(bbox, zoom, filters)

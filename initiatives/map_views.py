@@ -40,7 +40,7 @@ def map_view_state() -> tuple[float | None, float | None, int | None]:
 _BUILT: dict[tuple, MapParts] = {}
 
 
-def map_parts(municipality) -> MapParts:  # noqa: ANN001
+def map_parts(municipality) -> MapParts:
     """The map's element and data, built once per configuration; a fresh nonce per page."""
     key = (municipality.id, boundaries_version(), language())
     built = _BUILT.get(key)

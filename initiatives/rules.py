@@ -25,7 +25,7 @@ def register() -> None:
     define("steer_initiative", owns, login=True)
 
 
-def _view(user, obj) -> bool:  # noqa: ANN001
+def _view(user, obj) -> bool:
     if gone(obj):
         return has(user, "moderator", "admin")
     return published(obj) or owns(user, obj) or has(user, "moderator", "admin")

@@ -71,7 +71,7 @@ class Filters:
     sort: str = "nieuw"
 
     @classmethod
-    def from_args(cls, args) -> Filters:  # noqa: ANN001
+    def from_args(cls, args) -> Filters:
         raw_types = [t for v in args.getlist("type") for t in v.split(",")]
         types = [t for t in raw_types if t in TYPES]
         q = (args.get("q") or "").strip()[:100] or None
@@ -167,7 +167,7 @@ def keyword_clause(q: str):
     return text(f"{PG_DOCUMENT} @@ to_tsquery('simple', :ts_q)").bindparams(ts_q=query)
 
 
-def _rank(q: str):  # noqa: ANN202
+def _rank(q: str):
     """Smaller is better on both databases."""
     if is_sqlite(db.session.get_bind()):
         return text(
@@ -238,7 +238,7 @@ def _street_names(like: str, limit: int) -> list[dict]:
 local_sources.append(_street_names)
 
 
-def rebuild_index(connection) -> int:  # noqa: ANN001
+def rebuild_index(connection) -> int:
     """Recompute every initiative's search stems (and SQLite's FTS5 rows) from its text; returns
     how many. Run after a migration changed what the index is made of (migrations/env.py)."""
     sqlite = connection.dialect.name == "sqlite"

@@ -170,7 +170,7 @@ def _resolve_address(form: InitiativeForm) -> None:
         form.address.errors = [_("We kunnen dit adres niet vinden. Controleer het, of klik de plek aan op de kaart.")]
 
 
-def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: str = "initiatives/edit.html"):  # noqa: ANN001
+def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: str = "initiatives/edit.html"):
     """The place/edit form; ``save`` overrides how a new initiative is created (assisted entry)."""
     form.theme_ids.choices = [(c.id, f"{t.name} – {c.name}") for t in theme_tree() for c in [t, *t.children]]
     # Ending is done with an outcome and its reason (the detail page's "Afronden"), not here.
@@ -215,7 +215,7 @@ def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: 
     ), status
 
 
-def _bounds(municipality):  # noqa: ANN001
+def _bounds(municipality):
     return bounds_of(municipality.area.display_geojson)
 
 

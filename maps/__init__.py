@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("geo", __name__, cli_group="geo")  # commands only: the map pages belong to initiatives
 
-from . import cli  # noqa: E402, F401
+from . import cli  # noqa: F401

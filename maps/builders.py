@@ -51,7 +51,7 @@ class MapSpec:
     bounds: list | None = None
     layers: list[dict] = field(default_factory=list)
 
-    def outlines(self, areas: list, name: str = "Buurten", style: dict | None = None) -> MapSpec:  # noqa: ANN001
+    def outlines(self, areas: list, name: str = "Buurten", style: dict | None = None) -> MapSpec:
         """Area outlines with the area's name as tooltip (text) and its code as a property."""
         features = [
             {

@@ -76,7 +76,7 @@ def parse_location(lat: str | float | None, lon: str | float | None, area_geojso
     return Point(lon_f, lat_f)
 
 
-def boundary_shape(area) -> object:  # noqa: ANN001
+def boundary_shape(area) -> object:
     """The municipality's boundary as a prepared Shapely geometry, cached per version."""
     key = (area.id, area.updated_at)
     with _lock:
@@ -89,7 +89,7 @@ def boundary_shape(area) -> object:  # noqa: ANN001
     return cached
 
 
-def ensure_inside(geom: BaseGeometry, municipality) -> None:  # noqa: ANN001
+def ensure_inside(geom: BaseGeometry, municipality) -> None:
     if not boundary_shape(municipality.area).contains(geom):
         raise ValidationFailed(
             {

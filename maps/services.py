@@ -68,14 +68,14 @@ def _pick(props: dict, keys: tuple[str, ...], override: str | None) -> str | Non
     return None
 
 
-def _display_geojson(geom) -> str:  # noqa: ANN001
+def _display_geojson(geom) -> str:
     # 5 decimals (~1 m) after simplification is plenty for outlines on a map.
     simple = geom.simplify(DISPLAY_TOLERANCE, preserve_topology=True)
     data = json.loads(json.dumps(mapping(simple)), parse_float=lambda v: round(float(v), 5))
     return json.dumps(data, separators=(",", ":"))
 
 
-def _parent_for(level: str, code_parent: str | None, geom) -> Area | None:  # noqa: ANN001
+def _parent_for(level: str, code_parent: str | None, geom) -> Area | None:
     if level == "gemeente":
         return None
     parent_level = "gemeente" if level == "wijk" else "wijk"
@@ -171,7 +171,7 @@ def require_municipality() -> Municipality:
     return municipality
 
 
-def neighbourhood_for(geom) -> Area | None:  # noqa: ANN001
+def neighbourhood_for(geom) -> Area | None:
     """The buurt containing the point; the nearest one when it falls in a gap between outlines."""
     pt = func.ST_GeomFromText(geom.representative_point().wkt, 4326)
     area = db.session.scalar(

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("participation", __name__, cli_group="notifications")
 
-from . import cli, views  # noqa: E402, F401
+from . import cli, views  # noqa: F401

@@ -49,7 +49,7 @@ TAKING_PART = (
 )
 
 
-def taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None, **_kw) -> dict:  # noqa: ANN001
+def taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None, **_kw) -> dict:
     """Joining, needs, comments and pluimen on the initiative page."""
     forms = forms or {}
     responses = forms.get("response_forms", {})
@@ -65,7 +65,7 @@ def taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None,
     }
 
 
-def followable(filters, user=None, **_kw) -> dict:  # noqa: ANN001
+def followable(filters, user=None, **_kw) -> dict:
     """The neighbourhood and theme in the gallery's filters, so people can follow them from there."""
     out = []
     if filters.area:

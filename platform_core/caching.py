@@ -39,7 +39,7 @@ def register_caching(app: Flask) -> None:
                 values["v"] = version
 
     @app.after_request
-    def cache_headers(response):  # noqa: ANN001
+    def cache_headers(response):
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         if request.endpoint == "static":

@@ -58,7 +58,7 @@ def register_error_handlers(app: Flask) -> None:
             app.register_error_handler(code, lambda e, code=code: _respond(code))
 
     @app.errorhandler(405)
-    def not_allowed(error):  # noqa: ANN001
+    def not_allowed(error):
         response = _respond(405)
         allowed = getattr(error, "valid_methods", None)
         if allowed:  # RFC 9110 15.5.6: a 405 names the methods the address does take
@@ -66,7 +66,7 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(429)
-    def too_many(error):  # noqa: ANN001
+    def too_many(error):
         """Every refusal by a limit is logged: operators see who hammers what."""
         log.warning(
             "rate limit %s exceeded: %s %s from %s",
@@ -79,7 +79,7 @@ def register_error_handlers(app: Flask) -> None:
         return _respond(429)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_e):  # noqa: ANN001
+    def csrf_error(_e):
         return _respond(400, _("Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."))
 
     @app.errorhandler(PermissionDenied)
@@ -115,7 +115,7 @@ def register_error_handlers(app: Flask) -> None:
         return _respond(500)
 
     @app.after_request
-    def commit_once(response):  # noqa: ANN001
+    def commit_once(response):
         """The request's one commit; mail and other after-commit effects follow it."""
         if not db.session.registry.has():
             return response

@@ -24,7 +24,7 @@ DATE_FORMATS = {"nl": "dd-MM-yyyy", "en": "d MMM yyyy"}
 DATETIME_FORMATS = {"nl": "dd-MM-yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
 
 
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention
+def N_(text: str) -> str:
     """Marks a Dutch text for the catalogue and keeps it as it is: it is stored in Dutch (for instance
     in a record) and translated where it is shown, with ``gettext(text)``."""
     return text

@@ -77,12 +77,12 @@ def watch_writes(engine: Engine) -> None:
     event.listen(engine.pool, "checkin", _on_checkin)
 
 
-def _on_execute(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, ARG001
+def _on_execute(conn, cursor, statement, parameters, context, executemany) -> None:
     if _writes_data(statement):
         conn.info["wrote"] = True
 
 
-def _on_commit(conn) -> None:  # noqa: ANN001
+def _on_commit(conn) -> None:
     # The event comes just before the database commits: move now (a page that started reading
     # earlier is no longer kept) and again when the connection goes back to the pool, after the
     # commit (a page that read just before the commit landed is not kept either).
@@ -91,11 +91,11 @@ def _on_commit(conn) -> None:  # noqa: ANN001
         _moved()
 
 
-def _on_rollback(conn) -> None:  # noqa: ANN001
+def _on_rollback(conn) -> None:
     conn.info.pop("wrote", None)
 
 
-def _on_checkin(dbapi_connection, record) -> None:  # noqa: ANN001, ARG001
+def _on_checkin(dbapi_connection, record) -> None:
     if record is not None and record.info.pop("moved", False):
         _moved()
 
@@ -198,7 +198,7 @@ def for_visitors(view: Callable) -> Callable:
     a rate limit: the limit counts answers from memory too."""
 
     @wraps(view)
-    def answer(*args, **kwargs):  # noqa: ANN202
+    def answer(*args, **kwargs):
         cache: PageCache | None = current_app.extensions.get("page_cache")
         key = _key() if cache is not None else None
         if key is None:
@@ -214,7 +214,7 @@ def for_visitors(view: Callable) -> Callable:
     return answer
 
 
-def _note_start(sender: Flask, **extra) -> None:  # noqa: ARG001
+def _note_start(sender: Flask, **extra) -> None:
     # Before anything in the request reads the database: on SQLite a read transaction keeps the
     # snapshot of its first statement, so a page is dated by when its request began.
     g.page_cache_born = (_generation, clock())

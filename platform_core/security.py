@@ -43,7 +43,7 @@ def register_security(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
-    def set_headers(response):  # noqa: ANN001
+    def set_headers(response):
         tiles = app.config["TILE_URL"].split("/{", 1)[0]
         origin = "/".join(tiles.split("/")[:3])
         if "Content-Security-Policy" not in response.headers:  # uploaded files bring a stricter one

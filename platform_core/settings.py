@@ -60,7 +60,7 @@ def _all() -> dict[str, str]:
     if "site_settings" not in g:
         try:
             g.site_settings = dict(db.session.execute(select(SiteSetting.key, SiteSetting.value)).all())
-        except Exception:  # noqa: BLE001 - before the first migration there is no table yet
+        except Exception:
             rollback()
             g.site_settings = {}
     return g.site_settings

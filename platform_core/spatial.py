@@ -42,7 +42,7 @@ def install_sqlite_hooks(engine: Engine, library: str) -> None:
         return
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+    def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         dbapi_conn.enable_load_extension(True)
         dbapi_conn.load_extension(library)
@@ -63,13 +63,13 @@ def install_sqlite_hooks(engine: Engine, library: str) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn):
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
         conn.info["changes_at_begin"] = conn.connection.dbapi_connection.total_changes
 
 
-def dialect_insert(bind, table):  # noqa: ANN001, ANN201
+def dialect_insert(bind, table):
     """``INSERT`` with ``ON CONFLICT`` for this database (PostgreSQL and SQLite both have it):
     writes that many people make at once upsert instead of colliding on a key."""
     dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
@@ -95,7 +95,7 @@ def bbox_filter(session, column, table: str, geom_column: str, bbox: tuple[float
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def register_write_transactions(app) -> None:  # noqa: ANN001
+def register_write_transactions(app) -> None:
     """On SQLite, a request that may write holds the write lock from its first statement.
 
     A deferred transaction that read first cannot always become a writer when another
@@ -110,7 +110,7 @@ def register_write_transactions(app) -> None:  # noqa: ANN001
             begin_write(db.session)
 
 
-def begin_write(session) -> None:  # noqa: ANN001
+def begin_write(session) -> None:
     """Start a read-then-write transaction that holds the write lock from its first statement.
 
     SQLite has no ``SELECT … FOR UPDATE``: a deferred transaction that read first cannot
@@ -132,13 +132,13 @@ def begin_write(session) -> None:  # noqa: ANN001
     session.info["immediate"] = session.get_transaction()
 
 
-def _wrote(session) -> bool:  # noqa: ANN001
+def _wrote(session) -> bool:
     connection = session.connection()
     raw = connection.connection.dbapi_connection
     return raw.total_changes != connection.info.get("changes_at_begin", raw.total_changes)
 
 
-def lock_row(session, model, row_id: int) -> None:  # noqa: ANN001
+def lock_row(session, model, row_id: int) -> None:
     """Serialise check-then-write on one row: ``FOR UPDATE`` on PostgreSQL; on SQLite the
     ``BEGIN IMMEDIATE`` from ``begin_write`` already holds the database's write lock."""
     if session.get_bind().dialect.name == "postgresql":

@@ -28,7 +28,7 @@ class PermissionDenied(Exception):
         self.status = status
 
 
-def apply_errors(form, errors: dict[str, str]) -> None:  # noqa: ANN001
+def apply_errors(form, errors: dict[str, str]) -> None:
     """Attach service errors to WTForms fields (or to the form when no field matches)."""
     for name, message in errors.items():
         field = getattr(form, name, None)

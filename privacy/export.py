@@ -61,7 +61,7 @@ def _value(value: object) -> object:
     return value
 
 
-def _rows(stmt, *names: str) -> list[dict]:  # noqa: ANN001
+def _rows(stmt, *names: str) -> list[dict]:
     return [{name: _value(value) for name, value in zip(names, row, strict=True)} for row in db.session.execute(stmt)]
 
 

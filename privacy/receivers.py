@@ -20,7 +20,7 @@ receivers = Receivers(__name__)
 NAME_FIELDS = frozenset({"author_name", "owner_name", "moderator_name", "on_behalf_of"})
 
 
-def _initiative_facts(initiative) -> dict:  # noqa: ANN001
+def _initiative_facts(initiative) -> dict:
     return {
         "type": initiative.type,
         "status": initiative.status,
@@ -33,7 +33,7 @@ def _initiative_facts(initiative) -> dict:  # noqa: ANN001
     }
 
 
-def _initiative_words(initiative) -> dict:  # noqa: ANN001
+def _initiative_words(initiative) -> dict:
     owner = initiative.owner_id
     return {
         "title": (initiative.title, owner),
@@ -45,14 +45,14 @@ def _initiative_words(initiative) -> dict:  # noqa: ANN001
 
 
 @receivers.on(initiative_signals.initiative_placed)
-def _placed(initiative, **_kw) -> None:  # noqa: ANN001
+def _placed(initiative, **_kw) -> None:
     record(
         "initiative.placed", "initiative", initiative.id, _initiative_facts(initiative), _initiative_words(initiative)
     )
 
 
 @receivers.on(initiative_signals.initiative_changed)
-def _changed(initiative, changed: set[str] = frozenset(), **kw) -> None:  # noqa: ANN001
+def _changed(initiative, changed: set[str] = frozenset(), **kw) -> None:
     payload = {"changed": sorted(changed), **_initiative_facts(initiative)}
     words = {"title": (initiative.title, initiative.owner_id)} if "title" in changed else {}
     record("initiative.changed", "initiative", initiative.id, payload, words)
@@ -76,7 +76,7 @@ def _contributed(event: ContributionEvent, **_kw) -> None:
 
 
 @receivers.on(participation_signals.moderated)
-def _moderated(decision, target=None, **_kw) -> None:  # noqa: ANN001
+def _moderated(decision, target=None, **_kw) -> None:
     payload = {
         "target": [decision.target_type, decision.target_id],
         "action": decision.action,
@@ -88,7 +88,7 @@ def _moderated(decision, target=None, **_kw) -> None:  # noqa: ANN001
 
 
 @receivers.on(trajectory_signals.framing_added)
-def _framing(framing, **_kw) -> None:  # noqa: ANN001
+def _framing(framing, **_kw) -> None:
     payload = {
         "target": [framing.target_type, framing.target_id],
         "kind": framing.kind,
@@ -101,7 +101,7 @@ def _framing(framing, **_kw) -> None:  # noqa: ANN001
 
 
 @receivers.on(trajectory_signals.feedback_given)
-def _feedback(feedback, initiative, **_kw) -> None:  # noqa: ANN001
+def _feedback(feedback, initiative, **_kw) -> None:
     payload = {
         "initiative_id": initiative.id,
         "department": feedback.department,
@@ -113,7 +113,7 @@ def _feedback(feedback, initiative, **_kw) -> None:  # noqa: ANN001
 
 
 @receivers.on(trajectory_signals.outcome_reported)
-def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
+def _outcome(outcome, initiative, **_kw) -> None:
     payload = {
         "initiative_id": initiative.id,
         "kind": outcome.kind,
@@ -124,7 +124,7 @@ def _outcome(outcome, initiative, **_kw) -> None:  # noqa: ANN001
 
 
 @receivers.on(challenge_signals.challenge_step)
-def _challenge(challenge, step: str, **_kw) -> None:  # noqa: ANN001
+def _challenge(challenge, step: str, **_kw) -> None:
     """A public challenge's filing and each step the municipality takes; the challenger's own words
     and name beside the chain, so they can be erased with the account."""
     if not challenge.public:

@@ -61,7 +61,7 @@ def purge(now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     return done
 
 
-def _staff():  # noqa: ANN202
+def _staff():
     return select(UserRole.user_id).where(UserRole.role.in_(STAFF))
 
 

@@ -220,7 +220,7 @@ def _account(email: str, name: str, role: str) -> User:
     return find_user(email) or register_user(email, DEMO_PASSWORD, name, consent=True, roles=(role,), confirmed=True)
 
 
-def _random_point(rng: random.Random, geom) -> Point:  # noqa: ANN001
+def _random_point(rng: random.Random, geom) -> Point:
     minx, miny, maxx, maxy = geom.bounds
     for _ in range(200):
         p = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))

@@ -80,7 +80,7 @@ class RecordedPDOK(BaseHTTPRequestHandler):
 
     requests: list[str] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         parts = urlsplit(self.path)
         query = (parse_qs(parts.query).get("q") or [""])[0]
         RecordedPDOK.requests.append(query)
@@ -109,7 +109,7 @@ class MailSink:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes
         from email.policy import default
 

@@ -38,7 +38,7 @@ def python_unprivileged() -> list[str]:
     prefix = unprivileged()
     if not prefix:
         return []
-    probe = subprocess.run(  # noqa: S603
+    probe = subprocess.run(
         [*prefix, sys.executable, "-c", "import sys; print(sys.version)"], capture_output=True, text=True, check=False
     )
     return prefix if probe.stdout.strip() == sys.version else []
@@ -94,7 +94,7 @@ def gunicorn(database_url: str, log: Path, workers: int, threads: int, **env: st
         "--threads",
         str(threads),
     ]
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [*command, "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,
         env=environment,
@@ -127,7 +127,7 @@ def redis_server(workdir: Path) -> Iterator[str]:
     port = free_port()
     if unprivileged():  # nobody may not pass through the test's private folders; nothing is saved
         workdir = Path(tempfile.gettempdir())
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [
             *unprivileged(),
             binary,

@@ -24,7 +24,7 @@ def test_every_operation_answers_within_its_schema(app, place, monkeypatch):
 
         @given(case=operation.as_strategy())
         @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def exercise(case) -> None:  # noqa: ANN001
+        def exercise(case) -> None:
             examples[case.operation.label] += 1
             case.call_and_validate()
 

@@ -107,7 +107,7 @@ def plain_count(scope: Scope, norm_days: int = 5) -> dict:
         links = select(initiative_theme.c.initiative_id).where(initiative_theme.c.theme_id == scope.theme_id)
         themed = set(db.session.scalars(links))
 
-    def inside(row) -> bool:  # noqa: ANN001
+    def inside(row) -> bool:
         return (
             (not scope.trajectory_id or row.trajectory_id == scope.trajectory_id)
             and (areas is None or row.area_id in areas)
@@ -263,7 +263,7 @@ def test_a_failed_read_keeps_the_figures_there_were(app, place, monkeypatch):
     with app.app_context(), unit_of_work():
         assert dashboard(Scope())["initiatives"] == 1
 
-    def broken(connection):  # noqa: ANN001, ANN202
+    def broken(connection):
         raise RuntimeError("database away")
 
     monkeypatch.setattr(cube, "read", broken)

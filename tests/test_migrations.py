@@ -51,7 +51,7 @@ def _revisions(app) -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-def _seed_first(connection) -> None:  # noqa: ANN001
+def _seed_first(connection) -> None:
     now = "2026-03-02 10:00:00"
     geom = "ST_GeomFromText(:wkt, 4326)"
     connection.execute(
@@ -83,7 +83,7 @@ def _seed_first(connection) -> None:  # noqa: ANN001
     )
 
 
-def _seed_taking_part(connection) -> None:  # noqa: ANN001
+def _seed_taking_part(connection) -> None:
     connection.execute(
         text(
             "INSERT INTO comment (id, initiative_id, author_id, author_name, notify_replies, body, status,"

@@ -24,7 +24,7 @@ NONCE = re.compile(r'nonce="([^"]+)"')
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
-def _nonce_and_token(response) -> tuple[set[str], set[str]]:  # noqa: ANN001
+def _nonce_and_token(response) -> tuple[set[str], set[str]]:
     html = response.get_data(as_text=True)
     return set(NONCE.findall(html)), set(TOKEN.findall(html))
 

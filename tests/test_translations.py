@@ -74,18 +74,18 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._skip += 1
         for name, value in attrs:
             if name in ("alt", "aria-label", "title", "placeholder") and value:
                 self.parts.append(value)
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self._skip -= 1
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         if not self._skip:
             self.parts.append(data)
 

@@ -59,7 +59,7 @@ def _within(ambassador: User, area_id: int | None) -> None:
         raise PermissionDenied("ambassadors act only within their neighbourhoods")
 
 
-def assisted_entry(ambassador: User, resident_name: str, consent_note: str, data) -> Initiative:  # noqa: ANN001
+def assisted_entry(ambassador: User, resident_name: str, consent_note: str, data) -> Initiative:
     """Place an initiative for a resident who is not online, with their consent noted."""
     require(ambassador, "act_as_ambassador")
     errors = {}

@@ -41,7 +41,7 @@ from .view_helpers import areas
 def assisted():
     form = AssistedForm()
 
-    def save(data):  # noqa: ANN001, ANN202
+    def save(data):
         try:
             return assisted_entry(current_user, form.resident_name.data, form.consent_note.data, data)
         except PermissionDenied as exc:

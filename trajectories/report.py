@@ -18,11 +18,11 @@ from .models import Feedback, Meeting, Outcome, Stage, StageChange, Stakeholder,
 LISTED = 100  # texts per group; the rest are counted
 
 
-def _people(stmt) -> int | None:  # noqa: ANN001
+def _people(stmt) -> int | None:
     return suppress(db.session.scalar(select(func.count()).select_from(stmt.subquery())))
 
 
-def _meetings(condition) -> list[dict]:  # noqa: ANN001
+def _meetings(condition) -> list[dict]:
     rows = db.session.scalars(select(Meeting).where(condition).order_by(Meeting.starts_at).limit(LISTED)).all()
     return [{"meeting": m, "attendance": suppress(attendance_total(m))} for m in rows]
 

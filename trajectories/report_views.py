@@ -20,7 +20,7 @@ def _report(kind: str, object_id: int) -> dict:
     return trajectory_report(load(Trajectory, object_id))
 
 
-def _page(report: dict, standalone: bool):  # noqa: ANN202
+def _page(report: dict, standalone: bool):
     return render_template(
         "trajectories/report_file.html" if standalone else "trajectories/report.html",
         r=report,

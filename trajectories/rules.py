@@ -23,11 +23,11 @@ def register() -> None:
     define("organise_in", _organise_in, login=True)
 
 
-def _close(user, item) -> bool:  # noqa: ANN001
+def _close(user, item) -> bool:
     return published(item) and (owns(user, item) or has(user, "civil_servant"))
 
 
-def _organise_in(user, item) -> bool:  # noqa: ANN001
+def _organise_in(user, item) -> bool:
     """Civil servants anywhere; a meeting's organiser; an ambassador within their buurten."""
     if has(user, "civil_servant"):
         return True

@@ -27,7 +27,7 @@ def users_create(email: str, roles: tuple[str, ...], name: str | None, password:
     click.echo(f"created {user.email} with roles {', '.join(sorted(user.role_names))}")
 
 
-def _user_or_fail(email: str):  # noqa: ANN202
+def _user_or_fail(email: str):
     user = find_user(email)
     if user is None:
         raise click.ClickException(f"no account with address {email}")

@@ -46,7 +46,7 @@ def _pending_key() -> str:
     return f"pending:{data.get('u')}" if isinstance(data, dict) else get_remote_address()
 
 
-def _failed(response) -> bool:  # noqa: ANN001
+def _failed(response) -> bool:
     """Only the per-address login limit counts failures alone: a library full of people logging
     in is not an attack. Every other limit counts every attempt, atomically, before answering
     (tests/test_limits.py: a burst of 20 at once lets exactly N through)."""

@@ -88,7 +88,7 @@ def wait_until(page, expression: str, timeout_ms: int = 10_000) -> None:
     raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
 
 
-def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+def pytest_collection_modifyitems(config, items) -> None:
     """Every test here drives Chromium and must say so: scripts/test.sh runs the browser tests on
     one database (and those marked ``both_databases`` on both) by this marker."""
     unmarked = [

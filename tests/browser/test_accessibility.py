@@ -11,7 +11,7 @@ from platform_core.extensions import db
 from platform_core.models import User
 
 from ..conftest import PASSWORD
-from ..test_permissions import ACTORS, LAST, _allowed, _routes, world  # noqa: F401, F811 - the world fixture
+from ..test_permissions import ACTORS, LAST, _allowed, _routes, world  # noqa: F401 - the world fixture
 from .conftest import browser_login
 
 pytestmark = pytest.mark.browser

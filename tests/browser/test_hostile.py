@@ -161,7 +161,7 @@ def test_hostile_text_never_runs_for_anyone(app, browser, live_server, make_user
         context.add_init_script(WATCH)
         foreign: list[str] = []
 
-        def refuse(route, _request, foreign=foreign) -> None:  # noqa: ANN001
+        def refuse(route, _request, foreign=foreign) -> None:
             foreign.append(route.request.url)
             route.abort()
 

@@ -137,19 +137,19 @@ def test_hostile_text_is_shown_exactly_as_typed_everywhere(app, browser, live_se
             settings.store(BOUNDARIES_VERSION, "na-de-test")
 
 
-def create_initiative_as(owner, data):  # noqa: ANN001
+def create_initiative_as(owner, data):
     from initiatives.services import create_initiative
 
     return create_initiative(owner, data)
 
 
-def date_of(y: int, m: int, d: int):  # noqa: ANN201
+def date_of(y: int, m: int, d: int):
     from datetime import date
 
     return date(y, m, d)
 
 
-def _check(app, browser, live_server, stored, target_id, trajectory_id, area_framing, alts, names, site_name, criteria):  # noqa: ANN001, PLR0913
+def _check(app, browser, live_server, stored, target_id, trajectory_id, area_framing, alts, names, site_name, criteria):
     context = browser.new_context(base_url=live_server, locale="nl-NL", viewport={"width": 1280, "height": 900})
     context.add_init_script(WATCH)
     page = context.new_page()
@@ -158,7 +158,7 @@ def _check(app, browser, live_server, stored, target_id, trajectory_id, area_fra
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     wrong: list[str] = []
 
-    def expect(where: str, shown, wanted) -> None:  # noqa: ANN001
+    def expect(where: str, shown, wanted) -> None:
         if _norm(shown) != _norm(wanted):
             wrong.append(f"{where}: shows {shown!r}, typed {wanted!r}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import partial
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,25 +13,23 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from maps.builders import AREA_STYLE, base_map, bounds_of, centre_of, render_parts
-from maps.geocoder import geocode
 from maps.geometry import to_geojson
-from maps.services import areas_by_level, current_municipality
+from maps.services import areas_by_level
 from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
 from platform_core.pagecache import for_visitors
 from platform_core.policy import can, load, public, requires
-from platform_core.transaction import after_commit, rollback
-from platform_core.validation import ValidationFailed, apply_errors
+from platform_core.transaction import after_commit
+from platform_core.validation import ValidationFailed
 
 from . import bp
 from .forms import ContactForm, InitiativeForm
-from .markdown import render_markdown
-from .models import ENDED_STATUSES, MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, ContactMessage, Initiative
+from .models import TYPES, ContactMessage, Initiative
+from .pages import initiative_editor, render_detail
 from .search import Filters, apply_filters, order
-from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative, validate
-from .signals import detail_page, gallery_page
+from .services import theme_tree
+from .signals import gallery_page
 
 GALLERY_PAGE = 24
 #: The list counts at most this many matches; beyond it, "more than" and a hint to filter.
@@ -79,144 +77,11 @@ def gallery():
     )
 
 
-def _small_map(item: Initiative):
-    bounds = None
-    if item.is_area:  # the map fits the whole area, however large
-        west, south, east, north = to_shape(item.geom).bounds
-        bounds = [[south, west], [north, east]]
-    spec = base_map("kaart-initiatief", (item.lat, item.lon), 16, bounds)
-    if item.is_area:
-        area = {"type": "Feature", "properties": {}, "geometry": to_geojson(to_shape(item.geom))}
-        spec.geojson([area], name="Gebied", style=AREA_STYLE)
-    return render_parts(spec.marker(item.lat, item.lon, item.title))
-
-
 @bp.route("/<int:initiative_id>")
 @public
 @for_visitors
 def detail(initiative_id: int):
     return render_detail(load(Initiative, initiative_id))
-
-
-def render_detail(item: Initiative, status: int = 200, **forms):
-    """The initiative page; forms with errors are passed in so input is never lost. Taking part
-    and the trajectory add their parts through ``signals.detail_page``."""
-    if item.visibility != "published":
-        return render_template("initiatives/hidden.html", item=item), 410 if item.visibility == "hidden" else 404
-    comment_form = forms.get("comment_form")
-    reply_to_id = request.args.get("antwoord") or (comment_form.parent_id.data if comment_form else None)
-    context = detail_page.context(item, user=current_user, reply_to_id=reply_to_id, forms=forms)
-    return render_template(
-        "initiatives/detail.html",
-        item=item,
-        parts=_small_map(item),
-        form=forms.get("contact_form") or ContactForm(),
-        types=TYPES,
-        type_explanations=TYPE_EXPLANATIONS,
-        statuses=STATUSES,
-        roles=MUNICIPAL_ROLES,
-        can_edit=can_edit(current_user, item),
-        **context,
-    ), status
-
-
-def _form_input(form: InitiativeForm) -> InitiativeInput:
-    return InitiativeInput(
-        title=form.title.data or "",
-        summary=form.summary.data or "",
-        description=form.description.data or "",
-        type=form.type.data or "",
-        theme_ids=tuple(form.theme_ids.data or ()),
-        lat=form.lat.data,
-        lon=form.lon.data,
-        area_geojson=form.area_geojson.data,
-        address=form.address.data,
-        links=form.links.data or "",
-        budget_requested=form.budget_requested.data,
-        status=form.status.data or "idee",
-        contact_name=form.contact_name.data,
-        contact_email=form.contact_email.data,
-        by_municipality=bool(form.by_municipality.data),
-    )
-
-
-#: What PDOK answers that is precise enough to put a pin on: an address, or a postcode's centre.
-PRECISE = ("adres", "postcode")
-
-
-def _resolve_address(form: InitiativeForm) -> None:
-    """Typing an address instead of clicking: look it up when no point was chosen.
-
-    Only an address PDOK knows (or a postcode) places the pin. When PDOK cannot be reached or
-    only our own names match (a buurt, a street of other initiatives), nothing is placed on a
-    guess: the resident is told and asked to click the spot or choose the buurt on the map."""
-    if (form.lat.data and form.lon.data) or form.area_geojson.data or not (form.address.data or "").strip():
-        return
-    municipality = current_municipality()
-    results, _source = geocode(form.address.data, municipality.name if municipality else None, limit=5)
-    precise = [r for r in results if r.get("source") == "pdok" and r.get("type") in PRECISE]
-    if precise:
-        form.lat.data, form.lon.data = str(precise[0]["lat"]), str(precise[0]["lon"])
-        if not form.address.data or len(form.address.data) < len(precise[0]["label"]):
-            form.address.data = precise[0]["label"]
-    elif results:
-        form.address.errors = [
-            _(
-                "We vonden geen precies adres en zetten geen speld op een gok. Klik de plek aan op de kaart "
-                "(zoom in op uw buurt), of controleer het adres."
-            )
-        ]
-    else:
-        form.address.errors = [_("We kunnen dit adres niet vinden. Controleer het, of klik de plek aan op de kaart.")]
-
-
-def _editor(form: InitiativeForm, item: Initiative | None, save=None, template: str = "initiatives/edit.html"):
-    """The place/edit form; ``save`` overrides how a new initiative is created (assisted entry)."""
-    form.theme_ids.choices = [(c.id, f"{t.name} – {c.name}") for t in theme_tree() for c in [t, *t.children]]
-    # Ending is done with an outcome and its reason (the detail page's "Afronden"), not here.
-    form.status.choices = [
-        (key, label) for key, label in STATUSES.items() if key not in ENDED_STATUSES or (item and item.status == key)
-    ]
-    municipality = current_municipality()
-    if municipality is None:
-        abort(503)
-    preview = None
-    if form.is_submitted() and form.validate():
-        _resolve_address(form)
-        if not form.address.errors:
-            data = _form_input(form)
-            try:
-                if "preview" in request.form:
-                    clean = validate(data)
-                    preview = {"clean": clean, "html": render_markdown(clean["description"])}
-                elif item is None:
-                    item = (save or (lambda d: create_initiative(current_user, d)))(data)
-                    flash(_("Uw initiatief staat op de kaart. Bedankt!"), "success")
-                    return redirect(url_for("initiatives.detail", initiative_id=item.id))
-                else:
-                    update_initiative(current_user, item, data)
-                    flash(_("De wijzigingen zijn opgeslagen."), "success")
-                    return redirect(url_for("initiatives.detail", initiative_id=item.id))
-            except ValidationFailed as exc:
-                rollback()
-                apply_errors(form, exc.errors)
-                form.location_error = exc.errors.get("location")
-    bounds = _bounds(municipality)
-    spec = base_map("kaart-plek", centre_of(bounds), 13, bounds).outlines(areas_by_level("buurt"))
-    status = 400 if form.is_submitted() and (form.errors or getattr(form, "location_error", None)) else 200
-    return render_template(
-        template,
-        form=form,
-        item=item,
-        parts=render_parts(spec),
-        preview=preview,
-        type_explanations=TYPE_EXPLANATIONS,
-        types=TYPES,
-    ), status
-
-
-def _bounds(municipality):
-    return bounds_of(municipality.area.display_geojson)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -226,7 +91,7 @@ def create():
     form = InitiativeForm()
     if request.method == "GET" and can("speak_for_municipality"):
         form.by_municipality.data = True  # a civil servant places the municipality's projects, mostly
-    return _editor(form, None)
+    return initiative_editor(form, None)
 
 
 @bp.route("/<int:initiative_id>/bewerken", methods=["GET", "POST"])
@@ -242,7 +107,7 @@ def edit(initiative_id: int):
             form.area_geojson.data = json.dumps(to_geojson(to_shape(item.geom)))
         else:
             form.lat.data, form.lon.data = str(item.lat), str(item.lon)
-    return _editor(form, item)
+    return initiative_editor(form, item)
 
 
 @bp.route("/<int:initiative_id>/contact", methods=["POST"])

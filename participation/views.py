@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from initiatives.models import Initiative, Theme
+from initiatives.pages import render_detail
 from maps.models import Area
 from maps.services import current_municipality
 from platform_core.extensions import csrf, db, limiter
@@ -63,8 +64,6 @@ def _back(item: Initiative, anchor: str = ""):
 
 
 def _rerender(item: Initiative, **forms):
-    from initiatives.views import render_detail
-
     return render_detail(item, status=400, **forms)
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from initiatives.views import _editor
+from initiatives.pages import initiative_editor
 from maps.models import LEVEL_LABELS, Area
 from platform_core.accounts.services import find_user
 from platform_core.extensions import db
@@ -47,7 +47,7 @@ def assisted():
         except PermissionDenied as exc:
             raise ValidationFailed({"location": _("Deze plek ligt buiten uw buurten als ambassadeur.")}) from exc
 
-    return _editor(form, None, save=save, template="trajectories/assisted.html")
+    return initiative_editor(form, None, save=save, template="trajectories/assisted.html")
 
 
 @bp.route("/bijeenkomsten/nieuw", methods=["GET", "POST"])

@@ -116,8 +116,10 @@ def begin_write(session) -> None:
     SQLite has no ``SELECT … FOR UPDATE``: a deferred transaction that read first cannot
     always upgrade to a writer under concurrency (SQLITE_BUSY_SNAPSHOT), so services that
     check-then-write begin with ``BEGIN IMMEDIATE``. A read-only transaction already open
-    (for instance from loading the logged-in user) is ended first; one that already wrote
-    holds the lock and simply continues. PostgreSQL needs nothing here: services lock rows.
+    (for instance from loading the logged-in user) is **ended with a rollback** first: it wrote
+    nothing, so nothing is lost, and ending it can never commit anything half-way; what it
+    loaded is read again inside the new transaction. One that already wrote holds the lock and
+    simply continues. PostgreSQL needs nothing here: services lock rows.
     """
     if session.get_bind().dialect.name != "sqlite":
         return
@@ -127,7 +129,7 @@ def begin_write(session) -> None:
     if session.in_transaction():
         if session.new or session.dirty or session.deleted or _wrote(session):
             return  # a writer already holds the lock (and must not be committed half-way)
-        session.commit()
+        session.rollback()  # the read-only transaction ends; nothing in it was written
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     session.info["immediate"] = session.get_transaction()
 

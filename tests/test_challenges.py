@@ -33,16 +33,12 @@ from privacy.archive import verify as archive_verify
 from trajectories.municipality import response_queue
 
 from .conftest import login, post_form
+from .factories import cast as make_cast
 
 
 @pytest.fixture
 def people(make_user):
-    return {
-        "anna": make_user("anna@example.nl", name="Anna"),
-        "bas": make_user("bas@example.nl", name="Bas"),
-        "civil": make_user("petra@gemeente.nl", roles=("civil_servant",), name="Petra"),
-        "admin": make_user("beheer@gemeente.nl", roles=("admin",), name="Beheer"),
-    }
+    return make_cast(make_user, "anna", "bas", "civil", "admin")
 
 
 def u(uid):

@@ -22,6 +22,7 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from tests.conftest import initiative_input
+from tests.factories import cast as make_cast
 from trajectories.ambassadors import create_meeting, register_attendance
 from trajectories.municipality import post_feedback
 from trajectories.outcomes import report_outcome
@@ -43,14 +44,7 @@ def kinds(initiative_id: int) -> list[int]:
 
 @pytest.fixture
 def people(app, make_user):
-    return {
-        "admin": make_user("beheer@gemeente.nl", roles=("admin",)),
-        "civil": make_user("petra@gemeente.nl", roles=("civil_servant",)),
-        "mod": make_user("mod@gemeente.nl", roles=("moderator",)),
-        "owner": make_user("olga@example.nl"),
-        "anna": make_user("anna@example.nl"),
-        "bram": make_user("bram@example.nl"),
-    }
+    return make_cast(make_user, "admin", "civil", "mod", "owner", "anna", "bram")
 
 
 def test_every_write_keeps_the_facts_exact(app, people, place):

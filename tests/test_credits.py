@@ -23,6 +23,7 @@ from platform_core.validation import PermissionDenied, ValidationFailed
 from trajectories.services import create_trajectory, place_in_trajectory
 
 from .conftest import login, post_form
+from .factories import cast as make_cast
 
 
 def u(uid):
@@ -31,13 +32,7 @@ def u(uid):
 
 @pytest.fixture
 def world(app, make_user, place):
-    ids = {
-        "admin": make_user("beheer@gemeente.nl", roles=("admin",), name="Beheer"),
-        "mod": make_user("redactie@gemeente.nl", roles=("moderator",), name="Redactie"),
-        "owner": make_user("olga@example.nl", name="Olga"),
-        "henk": make_user("henk@example.nl", name="Henk"),
-        "ans": make_user("ans@example.nl", name="Ans"),
-    }
+    ids = make_cast(make_user, "admin", "mod", "owner", "henk", "ans")
     ids["item"] = place(ids["owner"], title="Groene binnentuin")
     ids["loose"] = place(ids["owner"], title="Los plan zonder traject")
     with app.app_context(), unit_of_work():

@@ -15,14 +15,14 @@ from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from .conftest import login, post_form
+from .factories import cast as make_cast
+from .factories import the
 
 
 @pytest.fixture
 def scene(app, make_user, place):
-    owner = make_user("owner@example.nl", name="Olga")
-    mod = make_user("redactie@example.nl", roles=("moderator",), name="Redactie")
-    item = place(owner, title="Speeltuin opknappen")
-    return {"owner": owner, "mod": mod, "item": item}
+    ids = make_cast(make_user, "owner", "mod")
+    return {**ids, "item": place(ids["owner"], title="Speeltuin opknappen")}
 
 
 def _anon_comment(app, item_id, body="Wanneer begint het?"):
@@ -32,7 +32,7 @@ def _anon_comment(app, item_id, body="Wanneer begint het?"):
 
 def test_moderator_publishes_a_held_comment_and_it_is_recorded(app, client, scene):
     cid = _anon_comment(app, scene["item"])
-    login(client, "redactie@example.nl")
+    login(client, the("mod"))
     queue = client.get("/redactie").get_data(as_text=True)
     assert "Wanneer begint het?" in queue
     post_form(
@@ -70,7 +70,7 @@ def test_hiding_needs_a_reason_which_is_shown_in_place(app, client, scene, make_
     assert actions == ["hide", "restore"]
     assert "Scheldwoorden hier" in client.get(f"/initiatieven/{scene['item']}").get_data(as_text=True)
     # The log reads as sentences with a link to what they were about, not as codes.
-    login(client, "redactie@example.nl")
+    login(client, the("mod"))
     log = client.get("/redactie").get_data(as_text=True).split("Laatste besluiten")[1]
     assert "Redactie verborg een reactie bij ‘Speeltuin opknappen’." in log
     assert "Redactie zette een reactie bij ‘Speeltuin opknappen’ terug." in log
@@ -90,7 +90,7 @@ def test_anyone_flags_and_the_flag_lands_in_the_queue(app, client, scene, make_u
     )
     assert "Dank u voor uw melding" in resp.get_data(as_text=True)
     mod = client.application.test_client()
-    login(mod, "redactie@example.nl")
+    login(mod, the("mod"))
     queue = mod.get("/redactie").get_data(as_text=True)
     assert "Dit is reclame" in queue
     post_form(
@@ -131,7 +131,7 @@ def test_house_rules_are_public_and_editable_by_moderators(app, client, scene, m
     henk = make_user("henk@example.nl")
     with app.app_context(), pytest.raises(PermissionDenied):
         update_house_rules(db.session.get(User, henk), "Nieuwe regels die lang genoeg zijn.")
-    login(client, "redactie@example.nl")
+    login(client, the("mod"))
     resp = post_form(
         client,
         "/huisregels/bewerken",
@@ -144,7 +144,7 @@ def test_house_rules_are_public_and_editable_by_moderators(app, client, scene, m
 
 
 def test_moderators_switch_anonymous_comments_to_post_moderation(app, client, scene):
-    login(client, "redactie@example.nl")
+    login(client, the("mod"))
     post_form(client, "/redactie/instellingen", {"anonymous_comments": "post"}, token_from="/redactie")
     with app.app_context(), unit_of_work():
         assert db.session.scalar(text("SELECT anonymous_comments FROM municipality")) == "post"

@@ -20,14 +20,14 @@ from platform_core.models import User, utcnow
 from platform_core.transaction import unit_of_work
 
 from .conftest import login
+from .factories import cast as make_cast
+from .factories import the
 
 
 @pytest.fixture
 def scene(app, make_user, place):
-    owner = make_user("owner@example.nl", name="Olga")
-    henk = make_user("henk@example.nl", name="Henk")
-    item = place(owner, title="Buurtmoestuin Spoorzicht")
-    return {"owner": owner, "henk": henk, "item": item}
+    ids = make_cast(make_user, "owner", "henk")
+    return {**ids, "item": place(ids["owner"], title="Buurtmoestuin Spoorzicht")}
 
 
 def _user(uid):
@@ -64,7 +64,7 @@ def test_immediate_mail_with_one_click_unsubscribe(app, client, scene, smtp_serv
         set_mode(_user(scene["owner"]), "immediate")
         join(_user(scene["henk"]), db.session.get(Initiative, scene["item"]), "Ik kan water geven")
     ((rcpts, msg),) = smtp_server.messages
-    assert rcpts == ["owner@example.nl"]
+    assert rcpts == [the("owner")]
     body = msg.get_content()
     assert "Henk doet mee met ‘Buurtmoestuin Spoorzicht’" in body
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -125,7 +125,7 @@ def test_daily_digest_collects_everything_since_the_last_one(app, scene, smtp_se
         assert smtp_server.messages == []  # digest people get nothing straight away
         assert send_digests("daily") == 2  # the owner, and Henk who follows by joining
     mails = {rcpts[0]: msg for rcpts, msg in smtp_server.messages}
-    owner_mail = mails["owner@example.nl"]
+    owner_mail = mails[the("owner")]
     assert owner_mail["Subject"] == "Uw dagelijkse overzicht van Schatkaart"
     content = owner_mail.get_content()
     assert "Henk doet mee" in content
@@ -156,7 +156,7 @@ def test_digest_command(app, runner, scene, smtp_server):
     result = runner.invoke(args=["notifications", "digest", "--period", "daily"])
     assert result.exit_code == 0, result.output
     assert "1 daily digests sent" in result.output
-    assert smtp_server.messages[0][0] == ["owner@example.nl"]
+    assert smtp_server.messages[0][0] == [the("owner")]
 
 
 def test_anonymous_author_hears_about_replies_and_can_unsubscribe(app, client, scene, smtp_server):
@@ -182,7 +182,7 @@ def test_anonymous_author_hears_about_replies_and_can_unsubscribe(app, client, s
 
 
 def test_mijn_schatkaart_shows_what_happened_since_the_last_visit(app, client, scene):
-    login(client, "owner@example.nl")
+    login(client, the("owner"))
     first = client.get("/mijn").get_data(as_text=True)
     assert "Buurtmoestuin Spoorzicht" in first  # what I placed
     with app.app_context(), unit_of_work():
@@ -261,7 +261,7 @@ def test_one_digest_run_writes_each_person_in_their_own_language(app, client, sc
         post_comment(item, "Zoë brengt € 5 zaadjes mee", _user(ans))
         assert send_digests("daily") == 2
     mails = {rcpts[0]: msg for rcpts, msg in smtp_server.messages}
-    dutch, english = mails["owner@example.nl"], mails["henk@example.nl"]
+    dutch, english = mails[the("owner")], mails["henk@example.nl"]
     assert dutch["Subject"] == "Uw dagelijkse overzicht van Schatkaart"
     assert english["Subject"] == "Your daily overview from Schatkaart"
     assert dutch.get_content().startswith("Hallo Olga,\n\nDit gebeurde er op Schatkaart:")

@@ -21,15 +21,14 @@ from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 
 from .conftest import login, post_form
+from .factories import cast as make_cast
+from .factories import the
 
 
 @pytest.fixture
 def people(app, make_user, place):
-    owner = make_user("owner@example.nl", name="Olga")
-    henk = make_user("henk@example.nl", name="Henk")
-    fatima = make_user("fatima@example.nl", name="Fatima")
-    item = place(owner)
-    return {"owner": owner, "henk": henk, "fatima": fatima, "item": item}
+    ids = make_cast(make_user, "owner", "henk", "fatima")
+    return {**ids, "item": place(ids["owner"])}
 
 
 def _get(model, id_):
@@ -81,7 +80,7 @@ def test_only_the_initiator_lists_needs_and_answers_show_on_both_sides(app, clie
         need = add_need(_get(User, people["owner"]), item, "Iemand met een boormachine")
         respond_to_need(_get(User, people["henk"]), need, "Ik heb er een, en tijd op zaterdag")
         need_id = need.id
-    login(client, "owner@example.nl")
+    login(client, the("owner"))
     owner_page = client.get(f"/initiatieven/{people['item']}").get_data(as_text=True)
     assert "Ik heb er een, en tijd op zaterdag" in owner_page
     henk = client.application.test_client()
@@ -101,7 +100,7 @@ def test_initiator_sees_participants_and_offers_the_public_sees_counts(app, clie
     public = client.get(f"/initiatieven/{people['item']}").get_data(as_text=True)
     assert "1 doet mee" in public
     assert "Ik kan verven" not in public
-    login(client, "owner@example.nl")
+    login(client, the("owner"))
     assert "Ik kan verven" in client.get(f"/initiatieven/{people['item']}").get_data(as_text=True)
 
 

@@ -41,17 +41,12 @@ from trajectories.outcomes import add_stakeholder, report_outcome
 from trajectories.services import advance_stage, close_trajectory, create_trajectory, place_in_trajectory
 
 from .conftest import initiative_input
+from .factories import cast as make_cast
 
 
 @pytest.fixture
 def cast(app, make_user, place):
-    ids = {
-        "admin": make_user("beheer@gemeente.nl", roles=("admin",), name="Beheer"),
-        "civil": make_user("petra@gemeente.nl", roles=("civil_servant",), name="Petra"),
-        "owner": make_user("olga@example.nl", name="Olga"),
-        "henk": make_user("henk@example.nl", name="Henk"),
-        "amb": make_user("mo@example.nl", name="Mo"),
-    }
+    ids = make_cast(make_user, "admin", "civil", "owner", "henk", "amb")
     ids["item"] = place(ids["owner"], title="Groene binnentuin")
     return ids
 

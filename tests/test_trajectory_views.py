@@ -20,16 +20,12 @@ from trajectories.models import Feedback, Meeting, Trajectory
 from trajectories.services import create_trajectory, place_in_trajectory
 
 from .conftest import login, post_form
+from .factories import cast as make_cast
 
 
 @pytest.fixture
 def cast(app, make_user, place):
-    ids = {
-        "admin": make_user("beheer@gemeente.nl", roles=("admin",), name="Beheer"),
-        "civil": make_user("petra@gemeente.nl", roles=("civil_servant",), name="Petra"),
-        "owner": make_user("olga@example.nl", name="Olga"),
-        "amb": make_user("mo@example.nl", name="Mo"),
-    }
+    ids = make_cast(make_user, "admin", "civil", "owner", "amb")
     ids["item"] = place(ids["owner"], title="Groene binnentuin")
     return ids
 

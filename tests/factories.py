@@ -1,0 +1,48 @@
+"""The people and things tests are made of, defined once.
+
+``cast(make_user, "owner", "henk", ...)`` makes the named people (each with the same address,
+name and roles in every test file) and returns their ids by name; ``the(key)`` gives a person's
+address, for logging in. Initiatives and trajectories come from ``place`` (conftest) and
+``trajectory``, through the services, as a person would make them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+#: key -> (address, roles, display name)
+PERSONAS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "admin": ("beheer@gemeente.nl", ("admin",), "Beheer"),
+    "civil": ("petra@gemeente.nl", ("civil_servant",), "Petra"),
+    "mod": ("redactie@gemeente.nl", ("moderator",), "Redactie"),
+    "council": ("raad@gemeente.nl", ("council",), "Raadslid"),
+    "owner": ("olga@example.nl", ("resident",), "Olga"),
+    "henk": ("henk@example.nl", ("resident",), "Henk"),
+    "fatima": ("fatima@example.nl", ("resident",), "Fatima"),
+    "ans": ("ans@example.nl", ("resident",), "Ans"),
+    "anna": ("anna@example.nl", ("resident",), "Anna"),
+    "bas": ("bas@example.nl", ("resident",), "Bas"),
+    "bram": ("bram@example.nl", ("resident",), "Bram"),
+    "amb": ("mo@example.nl", ("resident",), "Mo"),  # made an ambassador by the tests that need one
+}
+
+
+def the(key: str) -> str:
+    """A persona's address."""
+    return PERSONAS[key][0]
+
+
+def cast(make_user, *keys: str) -> dict[str, int]:
+    out = {}
+    for key in keys:
+        email, roles, name = PERSONAS[key]
+        out[key] = make_user(email, roles=roles, name=name)
+    return out
+
+
+def trajectory(actor, title: str = "Groen 2027", year: int = 2027):
+    """A trajectory for the whole of ``year``, made by an administrator through the service."""
+    from trajectories.services import create_trajectory
+
+    return create_trajectory(
+        actor, title, "Hoe maken we het groener?", "Stadsbeheer", date(year, 1, 1), date(year, 12, 31)
+    )

@@ -131,10 +131,26 @@ def smtp_server():
     controller.stop()
 
 
+def _worker_database(url: str, worker: str) -> str:
+    from sqlalchemy import create_engine
+
+    name = f"{url.rsplit('/', 1)[1]}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
 def _database_url(tmp_path_factory) -> str:
     if os.environ.get("TEST_DATABASE", "sqlite") == "postgresql":
         url = os.environ["TEST_POSTGRES_URL"]
         from sqlalchemy import create_engine
+
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:  # pytest-xdist: each worker process has a database of its own in the cluster
+            url = _worker_database(url, worker)
 
         engine = create_engine(url)
         with engine.begin() as conn:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import socket
 
+import pytest
+
 from platform_core.extensions import db
 
 from .conftest import PASSWORD
@@ -68,6 +70,7 @@ def test_the_app_recovers_without_a_restart_when_the_database_returns(app, tmp_p
         db.engine.dispose()
 
 
+@pytest.mark.postgresql_only
 def test_connections_the_server_drops_during_traffic_answer_503_and_the_next_request_works(
     app, place, make_user, tmp_path_factory
 ):
@@ -79,7 +82,6 @@ def test_connections_the_server_drops_during_traffic_answer_503_and_the_next_req
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    import pytest
     import requests
     from sqlalchemy import text
 

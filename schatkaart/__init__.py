@@ -22,6 +22,7 @@ import initiatives
 import maps
 import participation
 import privacy
+import reports
 import trajectories
 from initiatives.search import highlight
 from participation.text import render_plain
@@ -88,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         initiatives.bp,
         participation.bp,
         trajectories.bp,
+        reports.bp,
         challenges.bp,
         credits.bp,
         council.bp,

@@ -14,18 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
-    "platform_core",
-    "maps",
-    "initiatives",
-    "participation",
-    "challenges",
-    "trajectories",
-    "credits",
-    "council",
-    "privacy",
-    "schatkaart",
+    *sorted(p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name not in {"tests", "migrations"}),
     "migrations",
-    "bench",
     "scripts",
 ]
 FORBIDDEN_MODULES = {"folium", "branca", "mako", "jinja2.sandbox"}

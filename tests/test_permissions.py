@@ -163,12 +163,12 @@ ROUTE_RULES = {
     "trajectories.outcome": "close_initiative",
     "trajectories.panel": "answer_initiative",
     "trajectories.queue": "speak_for_municipality",
-    "trajectories.initiative_report_page": "view",
-    "trajectories.initiative_report_file": "view",
-    "trajectories.initiative_report_csv": "view",
-    "trajectories.trajectory_report_page": "public",
-    "trajectories.trajectory_report_file": "public",
-    "trajectories.trajectory_report_csv": "public",
+    "reports.initiative_report_page": "view",
+    "reports.initiative_report_file": "view",
+    "reports.initiative_report_csv": "view",
+    "reports.trajectory_report_page": "public",
+    "reports.trajectory_report_file": "public",
+    "reports.trajectory_report_csv": "public",
     "trajectories.solve": "speak_for_municipality",
 }
 # Run last: they change who may do what (joining makes a participant; logging out, a visitor).

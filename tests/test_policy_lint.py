@@ -15,8 +15,9 @@ from pathlib import Path
 from platform_core.models import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["platform_core", "maps", "initiatives", "participation", "challenges", "trajectories",
-            "credits", "council", "privacy", "schatkaart"]  # fmt: skip
+PACKAGES = sorted(
+    p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name not in {"tests", "bench", "migrations"}
+)
 RULE_FILES = {"platform_core/policy.py"} | {f"{p}/rules.py" for p in PACKAGES}
 #: where a role's name may stand, and why
 ROLE_NAMES_ALLOWED = RULE_FILES | {

@@ -21,8 +21,9 @@ PROBE = """
 import importlib, json, pkgutil
 from blinker import Signal
 from platform_core.wiring import PageHook
-packages = ["platform_core", "maps", "initiatives", "participation", "challenges", "trajectories",
-            "credits", "council", "privacy"]
+import pathlib
+packages = sorted(p.parent.name for p in pathlib.Path(".").glob("*/__init__.py")
+                  if p.parent.name not in {"tests", "bench", "migrations", "schatkaart"})
 for name in packages:
     package = importlib.import_module(name)
     for info in pkgutil.walk_packages(package.__path__, name + "."):

@@ -24,8 +24,8 @@ STRUCTURE = ["heading-order", "page-has-heading-one", "landmark-one-main", "regi
 # Not pages: files, feeds and JSON.
 NOT_PAGES = {"council.review_file", "council.export_csv", "council.export_areas_csv", "council.open_data",
              "privacy.register_csv", "privacy.register_json", "security_txt", "initiatives.image_file",
-             "trajectories.initiative_report_file", "trajectories.initiative_report_csv",
-             "trajectories.trajectory_report_file", "trajectories.trajectory_report_csv"}  # fmt: skip
+             "reports.initiative_report_file", "reports.initiative_report_csv",
+             "reports.trajectory_report_file", "reports.trajectory_report_csv"}  # fmt: skip
 
 
 # The innermost elements that stick out to the right: what to fix when a page scrolls sideways.

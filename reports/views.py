@@ -8,9 +8,9 @@ from initiatives.models import Initiative
 from platform_core.csvfile import csv_response
 from platform_core.models import utcnow
 from platform_core.policy import load, public, requires
+from trajectories.models import OUTCOMES, Trajectory
 
 from . import bp
-from .models import OUTCOMES, Trajectory
 from .report import csv_rows, initiative_report, trajectory_report
 
 
@@ -22,7 +22,7 @@ def _report(kind: str, object_id: int) -> dict:
 
 def _page(report: dict, standalone: bool):
     return render_template(
-        "trajectories/report_file.html" if standalone else "trajectories/report.html",
+        "reports/report_file.html" if standalone else "reports/report.html",
         r=report,
         outcomes=OUTCOMES,
         standalone=standalone,

@@ -11,9 +11,8 @@ from initiatives.models import Initiative
 from participation.models import Comment, Participation, Pluim
 from platform_core.disclosure import suppress
 from platform_core.extensions import db
-
-from .ambassadors import attendance_total
-from .models import Feedback, Meeting, Outcome, Stage, StageChange, Stakeholder, Trajectory
+from trajectories.ambassadors import attendance_total
+from trajectories.models import Feedback, Meeting, Outcome, Stage, StageChange, Stakeholder, Trajectory
 
 LISTED = 100  # texts per group; the rest are counted
 

@@ -18,6 +18,7 @@
   map.addLayer(pointLayer);
   map.addLayer(clusterLayer);
   map.addLayer(challengeLayer);
+  window.Schatkaart.layers["kaart:initiatieven"] = pointLayer;  // for the page's tests: what a popup says
   var pending = null;
   var money = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "nl-NL",
     { style: "currency", currency: "EUR", maximumFractionDigits: 0 });

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from maps.models import Area
 from maps.services import BOUNDARIES_VERSION, import_boundaries
@@ -77,6 +77,7 @@ def test_hostile_text_is_shown_exactly_as_typed_everywhere(app, browser, live_se
     strings = _strings()
     owner_id = make_user("ilse@example.nl", name=fit(TEMPLATES[0], 1, 80))
     admin_id = make_user("beheer@gemeente.nl", roles=("admin",))
+    make_user("raad@gemeente.nl", roles=("council",))
     cs_id = make_user("petra@gemeente.nl", roles=("civil_servant",), name=fit(TEMPLATES[6], 1, 80))
     names = [fit(s, 1, 80) for s in strings[:10]]  # one page of comments
     commenters = [make_user(f"buur{i}@example.nl", name=n) for i, n in enumerate(names)]
@@ -200,6 +201,18 @@ def _check(app, browser, live_server, stored, target_id, trajectory_id, area_fra
     for text in listed:
         if _norm(text) not in [_norm(t) for t in stored.values()]:
             wrong.append(f"map list shows {text!r}, typed by nobody")
+    # each marker's popup, as the browser reads its HTML (the popup is built with an escaper)
+    popups = page.evaluate(
+        """() => { const out = []; window.Schatkaart.layers["kaart:initiatieven"].eachLayer(m => {
+             const doc = new DOMParser().parseFromString(m.getPopup().getContent(), "text/html");
+             out.push([doc.querySelector("a").textContent, m.options.title]); });
+           return out; }"""
+    )
+    assert popups, "the markers in view have popups"
+    for link, marker_title in popups:
+        expect("popup link", link, marker_title)
+        if _norm(link) not in [_norm(t) for t in stored.values()]:
+            wrong.append(f"popup says {link!r}, typed by nobody")
     # the buurten: outline tooltips on the map and the filter's options
     outlines = page.evaluate(
         """() => { const out = []; window.Schatkaart.layers["kaart:Buurten"].eachLayer(l =>
@@ -253,5 +266,40 @@ def _check(app, browser, live_server, stored, target_id, trajectory_id, area_fra
         if page.evaluate("() => window.__xss"):
             wrong.append(f"{path}: a script ran or the CSP refused one")
     context.close()
+    wrong += _exports(app, browser, live_server, stored)
     assert errors == []
     assert wrong == []
+
+
+def _exports(app, browser, live_server, stored: dict) -> list[str]:
+    """The council's CSV (text, with the documented apostrophe before a cell a spreadsheet would
+    run as a formula) and the open data GeoJSON (text as typed)."""
+    import csv
+    import io
+
+    from platform_core.csvfile import inert
+
+    from ..conftest import PASSWORD
+    from .conftest import browser_login
+
+    with app.app_context(), unit_of_work():
+        from maps.models import Municipality
+
+        db.session.scalar(select(Municipality)).open_data_published = True
+    wrong = []
+    context = browser.new_context(base_url=live_server, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    browser_login(page, "raad@gemeente.nl", PASSWORD)
+    rows = list(csv.DictReader(io.StringIO(page.request.get("/raad/export/initiatieven.csv").text())))
+    titles = {int(r["id"]): r["titel"] for r in rows}
+    for item_id, title in stored.items():
+        if _norm(titles.get(item_id, "")) != _norm(inert(title)):
+            wrong.append(f"CSV title of {item_id}: {titles.get(item_id)!r}, typed {title!r}")
+    feed = json.loads(page.request.get("/open-data/initiatieven.geojson").text())
+    shown = {f["properties"]["id"]: f["properties"]["titel"] for f in feed["features"]}
+    for item_id, title in stored.items():
+        if shown.get(item_id) != title:
+            wrong.append(f"open data title of {item_id}: {shown.get(item_id)!r}")
+    context.close()
+    return wrong

@@ -53,6 +53,21 @@ class PageHook:
         self.name = name
         self.__doc__ = doc
         self.contributors: list[_Contributor] = []
+        self.places: dict[str, list[tuple[int, str]]] = {}
+
+    def section(self, place: str, template: str, priority: int) -> None:
+        """Show ``template`` (a package's own) at ``place`` on the page; lower priorities first.
+        The page's template renders ``page_sections(hook, place)`` there and names no package."""
+        entries = self.places.setdefault(place, [])
+        if any(t == template for _p, t in entries):
+            return
+        if any(p == priority for p, _t in entries):
+            raise RuntimeError(f"{self.name}: two sections at {place} with priority {priority}")
+        entries.append((priority, template))
+        entries.sort()
+
+    def sections(self, place: str) -> list[str]:
+        return [template for _priority, template in self.places.get(place, [])]
 
     def add(self, function: Callable[..., dict], priority: int, provides: tuple[str, ...]) -> None:
         """Contribute ``provides`` (the template names) to this page; lower priorities run first."""

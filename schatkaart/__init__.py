@@ -107,6 +107,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals["can"] = policy.can
+    app.jinja_env.globals["page_sections"] = lambda hook, place: wiring.PAGE_HOOKS[hook].sections(place)
     app.jinja_env.globals["explain"] = explain
     app.jinja_env.globals["site_setting"] = settings.get
     app.jinja_env.globals["design_tokens"] = settings.tokens

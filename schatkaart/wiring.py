@@ -30,6 +30,9 @@ from initiatives.signals import detail_page, gallery_page
 from platform_core import policy
 from trajectories.queries import MUNICIPALITY_PART, municipality_part
 
+#: the pages lower packages offer for others to add to, by name (``page_sections`` in templates)
+PAGE_HOOKS = {hook.name: hook for hook in (detail_page, gallery_page)}
+
 #: the receivers' modules, in the order they run for every signal (the lock order)
 RECEIVER_ORDER = (participation.receivers, council.receivers, credits.receivers, privacy.receivers)
 
@@ -46,5 +49,12 @@ def wire() -> None:
     # the initiative page: taking part first (its forms), then the municipality's part
     detail_page.add(participation.receivers.taking_part, 10, participation.receivers.TAKING_PART)
     detail_page.add(municipality_part, 20, MUNICIPALITY_PART)
+    # ... and where each part shows: the page's template names places, never packages
+    detail_page.section("after-summary", "trajectories/_initiative_outcome.html", 10)
+    detail_page.section("main", "trajectories/_initiative_municipality.html", 10)
+    detail_page.section("main", "participation/_initiative_join.html", 20)
+    detail_page.section("main", "participation/_initiative_needs.html", 30)
+    detail_page.section("main", "trajectories/_initiative_stakeholders.html", 40)
+    detail_page.section("after-facts", "participation/_initiative_comments.html", 10)
     gallery_page.add(participation.receivers.followable, 10, ("followable",))
     privacy.archive.register()

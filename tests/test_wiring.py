@@ -35,7 +35,7 @@ for module in %r:
     for attr, value in vars(m).items():
         if isinstance(value, Signal) and value.receivers:
             found["receivers"].append(module + "." + attr)
-        if isinstance(value, PageHook) and value.contributors:
+        if isinstance(value, PageHook) and (value.contributors or value.places):
             found["contributors"].append(module + "." + attr)
 print(json.dumps(found))
 """
@@ -92,3 +92,22 @@ def test_a_page_contributor_cannot_silently_override_another():
     sneaky.add(lambda sender, **kw: {"c": 1, "d": 2}, 10, ("c",))
     with pytest.raises(RuntimeError, match="undeclared"):
         sneaky.context(None)
+
+
+def test_the_initiative_page_names_places_not_packages(app):
+    """initiatives/detail.html includes no template of a package above it; the sections other
+    packages add come in the declared order at the places the page names."""
+    from pathlib import Path
+
+    from initiatives.signals import detail_page
+
+    page = (Path(__file__).resolve().parent.parent / "templates/initiatives/detail.html").read_text()
+    for package in ("participation/", "trajectories/", "challenges/", "credits/", "council/", "privacy/"):
+        assert f'"{package}' not in page
+        assert f"'{package}" not in page
+    assert detail_page.sections("main") == [
+        "trajectories/_initiative_municipality.html",
+        "participation/_initiative_join.html",
+        "participation/_initiative_needs.html",
+        "trajectories/_initiative_stakeholders.html",
+    ]

@@ -61,6 +61,7 @@ def when(rng: random.Random, after: datetime | None = None) -> datetime:
 def seed(app, initiatives: int, contributions: int, people: int) -> dict:
     from werkzeug.security import generate_password_hash
 
+    from ambassadors.models import Attendance, Meeting
     from council.sources import rebuild
     from credits.models import CreditTotal
     from initiatives.models import Initiative, initiative_theme
@@ -69,7 +70,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
     from platform_core.extensions import db
     from platform_core.models import User, UserRole
     from platform_core.workdays import working_days_between
-    from trajectories.models import Attendance, Feedback, Meeting, Outcome, Trajectory
+    from trajectories.models import Feedback, Outcome, Trajectory
 
     rng = random.Random(11)
     with app.app_context():

@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from ambassadors.models import Meeting
+from ambassadors.services import ambassador_area_ids, attendance_total
 from initiatives.models import Initiative
 from initiatives.search import Filters, apply_filters
 from maps.models import Area
@@ -18,8 +20,6 @@ from platform_core.contributions import Contribution
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.policy import requires
-from trajectories.ambassadors import ambassador_area_ids, attendance_total
-from trajectories.models import Meeting
 
 from . import bp
 from .models import ContributionFact, PersonSummary, day_date, day_number

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, cast, delete, func, insert, literal, null, select, union_all
 
+from ambassadors.models import Attendance, Meeting
 from initiatives.models import Initiative
 from participation.models import Comment, Need, NeedResponse, Participation, Pluim
 from platform_core.contributions import Contribution
 from platform_core.extensions import db
-from trajectories.models import Attendance, Feedback, Meeting, Outcome
+from trajectories.models import Feedback, Outcome
 
 from .models import (
     EPOCH,

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from werkzeug.security import generate_password_hash
 
+from ambassadors.models import Attendance
 from credits.models import StandingOptIn
 from initiatives.models import ContactMessage, Initiative
 from initiatives.services import set_visibility
@@ -26,7 +27,6 @@ from platform_core.extensions import db
 from platform_core.models import Consent, RecoveryCode, User, UserRole, utcnow
 from platform_core.policy import require
 from platform_core.spatial import begin_write, lock_row
-from trajectories.models import Attendance
 
 from . import archive
 from .models import DataExport

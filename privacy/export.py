@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from ambassadors.models import Attendance, Meeting
 from challenges.models import Challenge, ChallengeMessage, ChallengeSupport
 from credits.models import CreditEvent, StandingOptIn
 from initiatives.models import ContactMessage, Initiative, InitiativeImage
@@ -27,7 +28,7 @@ from participation.models import (
 )
 from platform_core.extensions import db
 from platform_core.models import Consent, User
-from trajectories.models import Attendance, Feedback, Framing, Meeting, Outcome
+from trajectories.models import Feedback, Framing, Outcome
 
 SECTIONS = {
     "account": "Account",

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
 
+from ambassadors.models import Attendance, Meeting
 from initiatives.models import Initiative
 from platform_core.accounts import twofactor
 from platform_core.accounts.sessions import end_session
@@ -32,7 +33,6 @@ from platform_core.models import record_consent, utcnow
 from platform_core.pagecache import for_visitors
 from platform_core.policy import load, public, requires
 from platform_core.urls import safe_next
-from trajectories.models import Attendance, Meeting
 
 from . import archive, bp
 from .declarations import ACTIVITIES, BASIS, register_rows
@@ -205,7 +205,7 @@ def erase_attendance_view(meeting_id: int, attendance_id: int):
         abort(404)
     erase_attendance_name(current_user, item)
     flash(_("De naam is gewist."), "success")
-    return redirect(url_for("trajectories.meeting", meeting_id=item.meeting_id))
+    return redirect(url_for("ambassadors.meeting", meeting_id=item.meeting_id))
 
 
 @bp.route("/archief")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from ambassadors.models import Meeting
+from ambassadors.services import attendance_total
 from initiatives.models import Initiative
 from participation.models import Comment, Participation, Pluim
 from platform_core.disclosure import suppress
 from platform_core.extensions import db
-from trajectories.ambassadors import attendance_total
-from trajectories.models import Feedback, Meeting, Outcome, Stage, StageChange, Stakeholder, Trajectory
+from trajectories.models import Feedback, Outcome, Stage, StageChange, Stakeholder, Trajectory
 
 LISTED = 100  # texts per group; the rest are counted
 

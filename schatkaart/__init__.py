@@ -15,6 +15,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+import ambassadors
 import challenges
 import council
 import credits
@@ -89,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         initiatives.bp,
         participation.bp,
         trajectories.bp,
+        ambassadors.bp,
         reports.bp,
         challenges.bp,
         credits.bp,

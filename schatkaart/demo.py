@@ -16,6 +16,7 @@ from geoalchemy2.shape import to_shape
 from shapely.geometry import Point, box, mapping
 from sqlalchemy import func, select
 
+from ambassadors.services import create_meeting, make_ambassador, register_attendance
 from council.sources import rebuild
 from initiatives.models import ENDED_STATUSES, Initiative, Theme
 from initiatives.services import InitiativeInput, create_initiative, create_theme
@@ -27,7 +28,6 @@ from platform_core import transaction
 from platform_core.accounts.services import find_user, register_user
 from platform_core.extensions import db
 from platform_core.models import User
-from trajectories.ambassadors import create_meeting, make_ambassador, register_attendance
 from trajectories.framing import add_framing
 from trajectories.municipality import post_feedback
 from trajectories.outcomes import report_outcome

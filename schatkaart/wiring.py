@@ -16,6 +16,8 @@ the order they were connected), and ``tests/test_wiring.py`` fails when they do 
 
 from __future__ import annotations
 
+import ambassadors.queries
+import ambassadors.rules
 import challenges.rules
 import council.receivers
 import council.rules
@@ -29,16 +31,25 @@ import trajectories.rules
 from initiatives.signals import detail_page, gallery_page
 from platform_core import policy
 from trajectories.queries import MUNICIPALITY_PART, municipality_part
+from trajectories.signals import trajectory_page
 
 #: the pages lower packages offer for others to add to, by name (``page_sections`` in templates)
-PAGE_HOOKS = {hook.name: hook for hook in (detail_page, gallery_page)}
+PAGE_HOOKS = {hook.name: hook for hook in (detail_page, gallery_page, trajectory_page)}
 
 #: the receivers' modules, in the order they run for every signal (the lock order)
 RECEIVER_ORDER = (participation.receivers, council.receivers, credits.receivers, privacy.receivers)
 
 
 #: the packages that declare permission rules (platform_core.policy's registry)
-RULE_PACKAGES = (policy, initiatives.rules, participation.rules, challenges.rules, trajectories.rules, council.rules)
+RULE_PACKAGES = (
+    policy,
+    initiatives.rules,
+    participation.rules,
+    challenges.rules,
+    trajectories.rules,
+    ambassadors.rules,
+    council.rules,
+)
 
 
 def wire() -> None:
@@ -57,4 +68,7 @@ def wire() -> None:
     detail_page.section("main", "trajectories/_initiative_stakeholders.html", 40)
     detail_page.section("after-facts", "participation/_initiative_comments.html", 10)
     gallery_page.add(participation.receivers.followable, 10, ("followable",))
+    # the trajectory page: its meetings (ambassadors)
+    trajectory_page.add(ambassadors.queries.meetings_of, 10, ambassadors.queries.TRAJECTORY_MEETINGS)
+    trajectory_page.section("after-initiatives", "ambassadors/_trajectory_meetings.html", 10)
     privacy.archive.register()

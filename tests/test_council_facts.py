@@ -8,6 +8,7 @@ import pytest
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
+from ambassadors.services import create_meeting, register_attendance
 from council.models import OUTCOME_CODES, ContributionFact, InitiativeFact, PersonSummary
 from council.services import Scope, dashboard
 from council.sources import rebuild, verify
@@ -23,7 +24,6 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from tests.conftest import initiative_input
 from tests.factories import cast as make_cast
-from trajectories.ambassadors import create_meeting, register_attendance
 from trajectories.municipality import post_feedback
 from trajectories.outcomes import report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory

@@ -16,6 +16,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from ambassadors.services import create_meeting, make_ambassador, register_attendance
 from challenges.services import ChallengeInput, file_challenge
 from initiatives.images import add_image
 from initiatives.models import Initiative
@@ -30,7 +31,6 @@ from platform_core.storage import storage
 from platform_core.transaction import unit_of_work
 from tests.conftest import csrf_token, login
 from tests.imagefiles import sample_png
-from trajectories.ambassadors import create_meeting, make_ambassador, register_attendance
 from trajectories.municipality import log_blocker
 from trajectories.services import create_trajectory
 
@@ -150,14 +150,14 @@ ROUTE_RULES = {
     "participation.unsubscribe": "public",
     "trajectories.add_stakeholder_view": "map_stakeholders",
     "trajectories.add_trajectory_framing": "speak_for_municipality",
-    "trajectories.ambassadors_admin": "administer",
-    "trajectories.assisted": "act_as_ambassador",
+    "ambassadors.ambassadors_admin": "administer",
+    "ambassadors.assisted": "act_as_ambassador",
     "trajectories.close": "administer",
     "trajectories.create": "administer",
     "trajectories.detail": "public",
     "trajectories.index": "public",
-    "trajectories.meeting": "organise_in",
-    "trajectories.new_meeting": "organise",
+    "ambassadors.meeting": "organise_in",
+    "ambassadors.new_meeting": "organise",
     "trajectories.next_initiative_stage": "close_initiative",
     "trajectories.next_stage": "administer",
     "trajectories.outcome": "close_initiative",
@@ -358,10 +358,10 @@ SECRETS = {
 
 @pytest.fixture
 def secrets_world(app, world):
+    from ambassadors.models import Meeting
+    from ambassadors.services import register_attendance
     from participation.models import Comment
     from participation.services import delete_comment
-    from trajectories.ambassadors import register_attendance
-    from trajectories.models import Meeting
 
     ids, params = world["ids"], world["params"]
     with app.app_context(), unit_of_work():

@@ -24,7 +24,7 @@ ROLE_NAMES_ALLOWED = RULE_FILES | {
     "platform_core/models.py",  # the roles and their labels
     "platform_core/config.py",  # which roles need a second factor (configuration)
     "schatkaart/demo.py",  # the demo's accounts are given their roles
-    "trajectories/ambassadors.py",  # making someone an ambassador grants the role
+    "ambassadors/services.py",  # making someone an ambassador grants the role
     "platform_core/accounts/services.py",  # accounts are made with, and granted, roles
     "platform_core/accounts/cli.py",  # the same, from the command line
 }

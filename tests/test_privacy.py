@@ -257,9 +257,9 @@ def _everywhere(needle: str) -> list[str]:
 
 
 def test_an_ambassadors_assisted_entry_can_be_erased_on_request(app, client, make_user, runner):
+    from ambassadors.services import assisted_entry, make_ambassador
     from maps.models import Area
     from tests.conftest import initiative_input
-    from trajectories.ambassadors import assisted_entry, make_ambassador
 
     amir = make_user("amir@example.nl", name="Amir")
     admin = make_user("beheer@gemeente.nl", roles=("admin",))

@@ -9,6 +9,14 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from ambassadors.models import Meeting
+from ambassadors.services import (
+    assisted_entry,
+    attendance_total,
+    create_meeting,
+    make_ambassador,
+    register_attendance,
+)
 from initiatives.models import Initiative
 from maps.models import Area
 from participation.models import Comment, Notification
@@ -19,15 +27,8 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 from platform_core.workdays import add_working_days, easter, holidays, working_days_between
-from trajectories.ambassadors import (
-    assisted_entry,
-    attendance_total,
-    create_meeting,
-    make_ambassador,
-    register_attendance,
-)
 from trajectories.framing import add_framing, framing_for
-from trajectories.models import Framing, Meeting, Trajectory
+from trajectories.models import Framing, Trajectory
 from trajectories.municipality import (
     expected_answer_by,
     log_blocker,

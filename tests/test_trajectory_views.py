@@ -7,6 +7,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select, text
 
+from ambassadors.models import Meeting
+from ambassadors.services import make_ambassador
 from council.sources import rebuild
 from initiatives.models import Initiative
 from maps.models import Area
@@ -15,8 +17,7 @@ from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from trajectories.ambassadors import make_ambassador
-from trajectories.models import Feedback, Meeting, Trajectory
+from trajectories.models import Feedback, Trajectory
 from trajectories.services import create_trajectory, place_in_trajectory
 
 from .conftest import login, post_form
@@ -363,8 +364,8 @@ def test_the_participation_report_shows_who_what_and_what_was_done_without_small
     """Participatieverslag: involvement (under 5 suppressed), meetings with attendance, the stakeholder
     field with who is missing, what was said (grouped, no names), feedback and outcome; as a page,
     an HTML file and a CSV annex."""
+    from ambassadors.services import create_meeting, register_attendance
     from participation.services import join, post_comment
-    from trajectories.ambassadors import create_meeting, register_attendance
     from trajectories.municipality import post_feedback
     from trajectories.outcomes import add_stakeholder, report_outcome
 

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("trajectories", __name__)
 
-from . import meeting_views, municipality_views, queries, views  # noqa: F401
+from . import municipality_views, queries, views  # noqa: F401

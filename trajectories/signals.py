@@ -6,6 +6,8 @@ listeners (declared in schatkaart/wiring.py) write only their own package's rows
 
 from blinker import Namespace
 
+from platform_core.wiring import PageHook
+
 _signals = Namespace()
 
 #: sender: the Initiative, placed in a trajectory (``assisted``: entered by an ambassador).
@@ -19,3 +21,7 @@ outcome_reported = _signals.signal("outcome-reported")
 
 #: sender: the Framing row (flushed): a new text, or the next version of one.
 framing_added = _signals.signal("framing-added")
+
+#: The trajectory page, for packages above to add to (its meetings, from ``ambassadors``).
+#: Called with the Trajectory. Read-only: runs inside the page's read transaction.
+trajectory_page = PageHook("trajectory-detail", "The page of one co-creation trajectory.")

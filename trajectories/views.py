@@ -20,17 +20,15 @@ from platform_core.policy import can, load, public, requires
 from platform_core.validation import ValidationFailed, apply_errors
 
 from . import bp
-from .ambassadors import (
-    attendance_total,
-)
 from .forms import (
     FramingForm,
     SummaryForm,
     TrajectoryForm,
 )
 from .framing import add_framing, framing_for
-from .models import FRAMING_KINDS, OUTCOMES, Framing, Meeting, Outcome, Trajectory
+from .models import FRAMING_KINDS, OUTCOMES, Framing, Outcome, Trajectory
 from .services import advance_stage, close_trajectory, create_trajectory
+from .signals import trajectory_page
 from .view_helpers import areas, first_error
 
 # --- trajectories ------------------------------------------------------------------------------
@@ -84,9 +82,6 @@ def detail(trajectory_id: int):
         o.initiative_id: o
         for o in db.session.scalars(select(Outcome).where(Outcome.initiative_id.in_([i.id for i in items])))
     }
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.trajectory_id == t.id).order_by(Meeting.starts_at)
-    ).all()
     municipality = current_municipality()
     boxes = [bounds_of(a.display_geojson) for a in t.areas] or [bounds_of(municipality.area.display_geojson)]
     bounds = [
@@ -106,13 +101,12 @@ def detail(trajectory_id: int):
         t=t,
         items=items,
         outcomes=outcomes,
-        meetings=meetings,
         parts=render_parts(m),
         framing=framing,
         area_framing=area_framing,
         framing_labels=FRAMING_KINDS,
         outcome_labels=OUTCOMES,
-        attendance_total=attendance_total,
+        **trajectory_page.context(t),
         summary_form=SummaryForm(),
         is_admin=can("administer"),
         framing_form=_framing_form(t),

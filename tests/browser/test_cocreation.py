@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from ambassadors.services import make_ambassador
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from trajectories.ambassadors import make_ambassador
 
 from ..conftest import PASSWORD
 from .conftest import axe_violations, browser_login

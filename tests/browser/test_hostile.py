@@ -10,13 +10,13 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from ambassadors.services import create_meeting, make_ambassador, register_attendance
 from maps.models import Area, Municipality
 from participation.moderation import flag
 from participation.services import add_need, join, post_comment
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from trajectories.ambassadors import create_meeting, make_ambassador, register_attendance
 from trajectories.framing import add_framing
 from trajectories.municipality import log_blocker, post_feedback
 from trajectories.outcomes import add_stakeholder, report_outcome

@@ -10,13 +10,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from ambassadors.services import create_meeting
 from maps.models import Area
 from participation.models import Comment
 from participation.moderation import flag
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from trajectories.ambassadors import create_meeting
 
 from ..conftest import PASSWORD
 from .conftest import browser_login, wait_until

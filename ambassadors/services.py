@@ -19,15 +19,10 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import can, require
 from platform_core.spatial import begin_write
-from platform_core.validation import PermissionDenied, ValidationFailed
+from platform_core.validation import PermissionDenied, ValidationFailed, text_field
+from trajectories.models import Trajectory
 
-from .fields import text_field
-from .models import (
-    AmbassadorArea,
-    Attendance,
-    Meeting,
-    Trajectory,
-)
+from .models import AmbassadorArea, Attendance, Meeting
 
 # --- ambassadors, assisted entry, meetings ------------------------------------------------------
 

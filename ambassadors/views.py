@@ -14,9 +14,18 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import can, find, load, requires
 from platform_core.validation import PermissionDenied, ValidationFailed, apply_errors
+from trajectories.models import Trajectory
+from trajectories.view_helpers import areas
 
 from . import bp
-from .ambassadors import (
+from .forms import (
+    AmbassadorForm,
+    AssistedForm,
+    AttendanceForm,
+    MeetingForm,
+)
+from .models import AmbassadorArea, Meeting
+from .services import (
     ambassador_area_ids,
     assisted_entry,
     attendance_total,
@@ -24,14 +33,6 @@ from .ambassadors import (
     make_ambassador,
     register_attendance,
 )
-from .forms import (
-    AmbassadorForm,
-    AssistedForm,
-    AttendanceForm,
-    MeetingForm,
-)
-from .models import AmbassadorArea, Meeting, Trajectory
-from .view_helpers import areas
 
 # --- ambassadors and meetings --------------------------------------------------------------------
 
@@ -47,7 +48,7 @@ def assisted():
         except PermissionDenied as exc:
             raise ValidationFailed({"location": _("Deze plek ligt buiten uw buurten als ambassadeur.")}) from exc
 
-    return initiative_editor(form, None, save=save, template="trajectories/assisted.html")
+    return initiative_editor(form, None, save=save, template="ambassadors/assisted.html")
 
 
 @bp.route("/bijeenkomsten/nieuw", methods=["GET", "POST"])
@@ -75,7 +76,7 @@ def new_meeting():
         else:
             flash(_("De bijeenkomst is aangemaakt. Registreer hier wie er waren."), "success")
             return redirect(url_for(".meeting", meeting_id=meeting.id))
-    return render_template("trajectories/meeting_new.html", form=form), 400 if form.errors else 200
+    return render_template("ambassadors/meeting_new.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/bijeenkomsten/<int:meeting_id>", methods=["GET", "POST"])
@@ -97,7 +98,7 @@ def meeting(meeting_id: int):
             flash(_("Aanwezigheid geregistreerd."), "success")
             return redirect(url_for(".meeting", meeting_id=item.id))
     return render_template(
-        "trajectories/meeting.html",
+        "ambassadors/meeting.html",
         item=item,
         form=form,
         total=attendance_total(item),
@@ -128,4 +129,4 @@ def ambassadors_admin():
         .join(Area, Area.id == AmbassadorArea.area_id)
         .order_by(User.display_name, Area.name)
     ).all()
-    return render_template("trajectories/ambassadors_admin.html", form=form, rows=rows), 400 if form.errors else 200
+    return render_template("ambassadors/ambassadors_admin.html", form=form, rows=rows), 400 if form.errors else 200

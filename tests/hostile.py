@@ -185,7 +185,7 @@ def corpus() -> list[str]:
 
 
 #: what evaluating any of TEMPLATES would produce: none of these may appear where one is shown
-EVALUATED = [str(1337 * n) for n in range(3, 14)] + ["uid=", "7777777"]
+EVALUATED = [str(1337 * n) for n in range(3, 14)] + ["uid=0(", "gid=0(", "7777777"]
 
 
 def fit(text: str, low: int, high: int) -> str:

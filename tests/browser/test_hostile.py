@@ -5,6 +5,7 @@ requests to another origin, uncaught script errors, and maps that failed to star
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, datetime
 
 import pytest
@@ -23,10 +24,14 @@ from trajectories.outcomes import add_stakeholder, report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory
 
 from ..conftest import INSIDE, PASSWORD
-from ..hostile import corpus, fit
+from ..hostile import EVALUATED, corpus, fit
 from .conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.both_databases]
+
+# A template evaluated inside the corpus's "Geveltuin {} in de straat" wrapper would read
+# "Geveltuin 4011 in de straat": specific enough that no id or count on a page can look like it.
+EVALUATED_IN_WRAPPER = re.compile("Geveltuin (?:" + "|".join(a for a in EVALUATED if a.isdigit()) + ") in de straat")
 
 WATCH = """
 window.__xss = [];
@@ -182,6 +187,11 @@ def test_hostile_text_never_runs_for_anyone(app, browser, live_server, make_user
             ran = page.evaluate("() => window.__xss")
             if ran:
                 problems.append(f"{role} {path}: {ran[:3]}")
+            # every field holds template syntax with arithmetic: no page may show its answer
+            text = page.evaluate("() => document.body.innerText + ' ' + document.title")
+            evaluated = EVALUATED_IN_WRAPPER.findall(text) + [s for s in ("uid=0(", "gid=0(", "7777777") if s in text]
+            if evaluated:
+                problems.append(f"{role} {path}: shows {evaluated[:3]}: something evaluated a template")
             maps = page.evaluate(
                 "() => [...document.querySelectorAll('.map-canvas')]"
                 ".map(m => m.classList.contains('leaflet-container'))"

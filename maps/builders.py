@@ -43,7 +43,8 @@ class MapParts:
 @dataclass
 class MapSpec:
     """One map as data. ``layers`` are dicts with ``kind`` ``geojson`` (a FeatureCollection,
-    a style, and the property shown as tooltip) or ``marker`` (a point and its title)."""
+    a style, and ``label``: the feature property shown as its label, as text) or ``marker`` (a
+    point and its title)."""
 
     name: str
     center: tuple[float, float]
@@ -62,16 +63,16 @@ class MapSpec:
             for a in areas
         ]
         if features:
-            self.geojson(features, name=name, style=style or OUTLINE_STYLE, tooltip="name")
+            self.geojson(features, name=name, style=style or OUTLINE_STYLE, label="name")
         return self
 
-    def geojson(self, features: list[dict], name: str, style: dict, tooltip: str | None = None) -> MapSpec:
+    def geojson(self, features: list[dict], name: str, style: dict, label: str | None = None) -> MapSpec:
         self.layers.append(
             {
                 "kind": "geojson",
                 "name": name,
                 "style": style,
-                "tooltip": tooltip,
+                "label": label,
                 "data": {"type": "FeatureCollection", "features": features},
             }
         )

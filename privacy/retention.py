@@ -29,8 +29,6 @@ from platform_core.urls import public_url
 from .erasure import erase_account
 from .models import DataExport
 
-STAFF = STAFF_ROLES
-
 
 def _days(key: str) -> timedelta:
     return timedelta(days=current_app.config[key])
@@ -62,7 +60,7 @@ def purge(now: datetime | None = None, batch: int = 500) -> dict[str, int]:
 
 
 def _staff():
-    return select(UserRole.user_id).where(UserRole.role.in_(STAFF))
+    return select(UserRole.user_id).where(UserRole.role.in_(STAFF_ROLES))
 
 
 def _inactive_accounts(now: datetime, batch: int) -> dict[str, int]:

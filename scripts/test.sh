@@ -13,8 +13,7 @@ if [ -z "${TEST_POSTGRES_URL:-}" ]; then
   TEST_POSTGRES_URL=$(bash scripts/pg.sh | tail -n 1)
 fi
 echo "==> pytest on SQLite + SpatiaLite (with the browser tests)"
-TEST_DATABASE=sqlite .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" \
-  -m "not postgresql_only" "$@"
+TEST_DATABASE=sqlite .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" "$@"
 echo "==> pytest on PostgreSQL + PostGIS (the browser tests marked both_databases)"
 TEST_DATABASE=postgresql TEST_POSTGRES_URL="$TEST_POSTGRES_URL" \
   .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" -m "not browser or both_databases" "$@"

@@ -360,3 +360,14 @@ def map_spec(html: str, name: str) -> dict:
     found = re.findall(rf'<script type="application/json" id="{re.escape(name)}-data"[^>]*>(.*?)</script>', html, re.S)
     assert len(found) == 1, f"one map {name} on the page"
     return json.loads(found[0])
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked ``postgresql_only`` need a database server (they end its connections): on
+    SQLite they are deselected, reported as such, never run and skipped."""
+    if os.environ.get("TEST_DATABASE", "sqlite") == "postgresql":
+        return
+    dropped = [item for item in items if item.get_closest_marker("postgresql_only")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql_only")]

@@ -137,7 +137,7 @@ def _framing_layer(m: MapSpec, t: Trajectory) -> list[tuple[Area, Framing]]:
         )
     if features:
         style = {"color": "#b34700", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.08}
-        m.geojson(features, name="Kaders", style=style, tooltip="kader")
+        m.geojson(features, name="Kaders", style=style, label="kader")
     return sorted(listed, key=lambda pair: (pair[0].name, pair[1].kind))
 
 

@@ -28,7 +28,7 @@
         layer = L.geoJSON(item.data, {
           style: function () { return item.style; },
           onEachFeature: function (feature, shape) {
-            if (item.tooltip) textTooltip(shape, feature.properties[item.tooltip]);
+            if (item.label) textTooltip(shape, feature.properties[item.label]);
           }
         });
       } else if (item.kind === "marker") {

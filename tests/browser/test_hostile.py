@@ -1,6 +1,13 @@
 """Nothing a resident types runs: the hostile corpus through every user-text field, each page
 rendered in Chromium as each role. Counted: calls to alert/confirm/prompt/print, CSP violations,
-requests to another origin, uncaught script errors, and maps that failed to start. All must be 0."""
+requests to another origin, uncaught script errors, and maps that failed to start. All must be 0.
+
+And every text shown as typed: each field that is not Markdown (needs, offers, stakeholders, the
+municipality's answer, blockers, outcomes, addresses, meetings and their guests, reports of
+comments, the trajectory) carries a label of its own in front of its payload, and the page that
+shows it, to each role that may see it, must hold it character for character (HTML collapses
+white space; nothing else may change). tests/browser/test_shown_as_typed.py does the same for
+titles, map tooltips and popups, lists, exports, buurt names and codes, criteria and names."""
 
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ from sqlalchemy import select
 from ambassadors.services import create_meeting, make_ambassador, register_attendance
 from maps.models import Area, Municipality
 from participation.moderation import flag
-from participation.services import add_need, join, post_comment
+from participation.services import add_need, join, post_comment, respond_to_need
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -42,6 +49,39 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__xss.push("CSP " + e.violatedDirective + " " + e.blockedURI);
 });
 """
+
+# The page's text as a reader gets it, without CSS: text nodes, with a line break at each block
+# element and <br>; scripts, styles and templates left out (their text is data, not shown).
+VISIBLE_TEXT = """() => {
+  const out = [];
+  const block = /^(P|DIV|LI|DD|DT|H[1-6]|TR|TD|TH|BLOCKQUOTE|BR|SECTION|ARTICLE|UL|OL|DL|FIGCAPTION|Q)$/;
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) out.push(child.data);
+      else if (child.nodeType === Node.ELEMENT_NODE && !/^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT)$/.test(child.tagName)) {
+        const isBlock = block.test(child.tagName);
+        if (isBlock) out.push("\\n");
+        walk(child);
+        if (isBlock) out.push("\\n");
+      }
+    }
+  };
+  walk(document.body);
+  return out.join("");
+}"""
+
+
+def mark(label: str, payload: str, low: int, high: int) -> str:
+    """A payload with a label of its own in front, so that each field's text occurs once on a page
+    and a check finds this field's copy, not the same payload typed into another field."""
+    return fit(f"[{label}] {payload}", low, high)
+
+
+def _flat(text: str) -> str:
+    """Text as a page can show it: HTML collapses runs of white space (line breaks included) and
+    the parser turns NUL into U+FFFD; every other character must be there as typed."""
+    return " ".join(text.replace("\x00", "\ufffd").split())
+
 
 ROLES = {
     "visitor": None,
@@ -75,7 +115,7 @@ def _build(app, make_user, strings: list[str]) -> dict:
                 title=fit(s, 3, 120),
                 summary=fit(strings[(i + 1) % len(strings)], 10, 300),
                 description=fit(strings[(i + 2) % len(strings)], 0, 10000),
-                address=fit(s, 0, 200),
+                address=mark(f"adres {i}", s, 0, 200),
                 lat=lat,
                 lon=lon,
             )
@@ -84,9 +124,9 @@ def _build(app, make_user, strings: list[str]) -> dict:
         admin, cs = get(User, ids["admin"]), get(User, ids["civil_servant"])
         trajectory = create_trajectory(
             admin,
-            fit(strings[5], 3, 120),
-            fit(strings[6], 10, 500),
-            fit(strings[7], 2, 120),
+            mark("traject", strings[5], 3, 120),
+            mark("vraag", strings[6], 10, 500),
+            mark("eigenaar", strings[7], 2, 120),
             date(2026, 1, 1),
             date(2026, 12, 31),
         )
@@ -104,28 +144,65 @@ def _build(app, make_user, strings: list[str]) -> dict:
             post_comment(
                 target, fit(s, 2, 2000), author_name=fit(strings[i + 1], 1, 80), author_email=f"a{i}@example.nl"
             )
+        flags, offers, needs, stakeholders = [], {}, [], []
         for i, s in enumerate(strings[:20]):
-            flag("comment", comments[i].id, fit(s, 3, 1000), people[i % len(people)])
-            join(people[i], items[i + 1], fit(strings[i + 2], 0, 500))
-            add_need(owner, target, fit(s, 3, 120), fit(strings[i + 3], 0, 1000))
-            add_stakeholder(owner, target, fit(s, 2, 120), "groep", i % 2 == 0, fit(strings[i + 4], 0, 500))
-        post_feedback(cs, target, fit(strings[10], 5, 5000), fit(strings[11], 2, 120))
-        log_blocker(cs, target, fit(strings[12], 3, 1000), fit(strings[13], 2, 120))
+            flags.append(flag("comment", comments[i].id, mark(f"melding {i}", s, 3, 1000), people[i % len(people)]))
+            offers[items[i + 1].id] = join(people[i], items[i + 1], mark(f"aanbod {i}", strings[i + 2], 0, 500))
+            needs.append(add_need(owner, target, mark(f"oproep {i}", s, 3, 120), mark(f"uitleg {i}", strings[i + 3], 0, 1000)))
+            stakeholders.append(
+                add_stakeholder(owner, target, mark(f"partij {i}", s, 2, 120), "groep", i % 2 == 0, mark(f"noot {i}", strings[i + 4], 0, 300))
+            )
+        responses = [respond_to_need(people[i], needs[i], mark(f"hulp {i}", strings[i + 30], 2, 500)) for i in range(5)]
+        feedback = post_feedback(cs, target, mark("reactie", strings[10], 5, 5000), mark("afdeling", strings[11], 2, 120))
+        blocker = log_blocker(cs, target, mark("knelpunt", strings[12], 3, 1000), mark("bij", strings[13], 2, 120))
         meeting = create_meeting(
-            cs, fit(strings[14], 3, 120), datetime(2026, 12, 1, 19, 30), fit(strings[15], 2, 200), area.id
+            cs, mark("bijeenkomst", strings[14], 3, 120), datetime(2026, 12, 1, 19, 30), mark("plaats", strings[15], 2, 200), area.id
         )
-        for s in strings[:15]:
-            register_attendance(cs, meeting, name=fit(s, 1, 80))
-        report_outcome(owner, target, "gerealiseerd", fit(strings[16], 5, 4000), date(2026, 6, 1))
+        attendance = [register_attendance(cs, meeting, name=mark(f"gast {i}", s, 1, 80)) for i, s in enumerate(strings[:15])]
+        outcome = report_outcome(owner, target, "gerealiseerd", mark("uitkomst", strings[16], 5, 4000), date(2026, 6, 1))
         for i, s in enumerate(strings[17:21]):  # pictures: alternative text on the page and in the map popup
             add_image(owner, items[i] if i else target, sample_png(), fit(s, 5, 250))
         db.session.scalar(select(Municipality)).open_data_published = True
+        db.session.flush()
+        # what each page must show, as stored (the services trim and cut to length), to whom
+        target_page = f"/initiatieven/{target.id}"
+        everyone = [
+            *[(f"need {n.id} title", n.title) for n in needs],
+            *[(f"need {n.id} description", n.description) for n in needs if n.description],
+            *[(f"stakeholder {s.id}", s.name) for s in stakeholders],
+            *[(f"stakeholder {s.id} note", s.note) for s in stakeholders if s.note],
+            ("feedback", feedback.body),
+            ("feedback department", feedback.department),
+            ("outcome", outcome.reason),
+            ("address", target.address),
+        ]
+        shown = {(role, target_page): everyone for role in ROLES}
+        blockers = [("blocker", blocker.description), ("blocker department", blocker.department)]  # not public
+        shown[("civil_servant", target_page)] = everyone + blockers
+        offered = [(f"offer on need {r.need_id}", r.message) for r in responses]
+        shown[("initiator", target_page)] = everyone + blockers + offered
+        for item_id in [i.id for i in items[1:4]]:
+            offer = offers[item_id]
+            shown[("initiator", f"/initiatieven/{item_id}")] = [(f"offer {offer.id}", offer.offer)] if offer.offer else []
+        shown[("civil_servant", f"/bijeenkomsten/{meeting.id}")] = [
+            ("meeting title", meeting.title),
+            ("meeting place", meeting.place),
+            *[(f"attendee {a.id}", a.name) for a in attendance],
+        ]
+        shown[("moderator", "/redactie")] = [(f"flag {f.id}", f.reason) for f in flags]
+        for role in ROLES:
+            shown[(role, f"/trajecten/{trajectory.id}")] = [
+                ("trajectory title", trajectory.title),
+                ("trajectory question", trajectory.question),
+                ("trajectory department", trajectory.department),
+            ]
         return {
             "ids": ids,
             "target": target.id,
             "items": [i.id for i in items[:6]],
             "trajectory": trajectory.id,
             "meeting": meeting.id,
+            "shown": shown,
         }
 
 
@@ -160,7 +237,7 @@ def test_hostile_text_never_runs_for_anyone(app, browser, live_server, make_user
     assert len(strings) >= 150
     world = _build(app, make_user, strings)
     problems: list[str] = []
-    visits = 0
+    visits = checked = 0
     for role, account in ROLES.items():
         context = browser.new_context(base_url=live_server, locale="nl-NL", viewport={"width": 1280, "height": 900})
         context.add_init_script(WATCH)
@@ -198,10 +275,17 @@ def test_hostile_text_never_runs_for_anyone(app, browser, live_server, make_user
             )
             if not all(maps):
                 problems.append(f"{role} {path}: a map did not start")
+            expected = world["shown"].get((role, path), [])
+            if expected:
+                text = _flat(page.evaluate(VISIBLE_TEXT))
+                problems += [f"{role} {path}: {what} {typed!r} not shown as typed" for what, typed in expected
+                             if _flat(typed) not in text]  # fmt: skip
+                checked += len(expected)
         if errors:
             problems.append(f"{role}: script errors {errors[:3]}")
         if [u for u in foreign if not u.startswith("http://127.0.0.1:9/")]:  # the tile server is expected
             problems.append(f"{role}: requests to other origins {foreign[:3]}")
         context.close()
     assert visits >= 100
-    assert problems == []
+    assert checked >= 200, checked
+    assert problems == [], "\n".join(problems)

@@ -148,18 +148,37 @@ def _build(app, make_user, strings: list[str]) -> dict:
         for i, s in enumerate(strings[:20]):
             flags.append(flag("comment", comments[i].id, mark(f"melding {i}", s, 3, 1000), people[i % len(people)]))
             offers[items[i + 1].id] = join(people[i], items[i + 1], mark(f"aanbod {i}", strings[i + 2], 0, 500))
-            needs.append(add_need(owner, target, mark(f"oproep {i}", s, 3, 120), mark(f"uitleg {i}", strings[i + 3], 0, 1000)))
+            needs.append(
+                add_need(owner, target, mark(f"oproep {i}", s, 3, 120), mark(f"uitleg {i}", strings[i + 3], 0, 1000))
+            )
             stakeholders.append(
-                add_stakeholder(owner, target, mark(f"partij {i}", s, 2, 120), "groep", i % 2 == 0, mark(f"noot {i}", strings[i + 4], 0, 300))
+                add_stakeholder(
+                    owner,
+                    target,
+                    mark(f"partij {i}", s, 2, 120),
+                    "groep",
+                    i % 2 == 0,
+                    mark(f"noot {i}", strings[i + 4], 0, 300),
+                )
             )
         responses = [respond_to_need(people[i], needs[i], mark(f"hulp {i}", strings[i + 30], 2, 500)) for i in range(5)]
-        feedback = post_feedback(cs, target, mark("reactie", strings[10], 5, 5000), mark("afdeling", strings[11], 2, 120))
+        feedback = post_feedback(
+            cs, target, mark("reactie", strings[10], 5, 5000), mark("afdeling", strings[11], 2, 120)
+        )
         blocker = log_blocker(cs, target, mark("knelpunt", strings[12], 3, 1000), mark("bij", strings[13], 2, 120))
         meeting = create_meeting(
-            cs, mark("bijeenkomst", strings[14], 3, 120), datetime(2026, 12, 1, 19, 30), mark("plaats", strings[15], 2, 200), area.id
+            cs,
+            mark("bijeenkomst", strings[14], 3, 120),
+            datetime(2026, 12, 1, 19, 30),
+            mark("plaats", strings[15], 2, 200),
+            area.id,
         )
-        attendance = [register_attendance(cs, meeting, name=mark(f"gast {i}", s, 1, 80)) for i, s in enumerate(strings[:15])]
-        outcome = report_outcome(owner, target, "gerealiseerd", mark("uitkomst", strings[16], 5, 4000), date(2026, 6, 1))
+        attendance = [
+            register_attendance(cs, meeting, name=mark(f"gast {i}", s, 1, 80)) for i, s in enumerate(strings[:15])
+        ]
+        outcome = report_outcome(
+            owner, target, "gerealiseerd", mark("uitkomst", strings[16], 5, 4000), date(2026, 6, 1)
+        )
         for i, s in enumerate(strings[17:21]):  # pictures: alternative text on the page and in the map popup
             add_image(owner, items[i] if i else target, sample_png(), fit(s, 5, 250))
         db.session.scalar(select(Municipality)).open_data_published = True
@@ -183,7 +202,9 @@ def _build(app, make_user, strings: list[str]) -> dict:
         shown[("initiator", target_page)] = everyone + blockers + offered
         for item_id in [i.id for i in items[1:4]]:
             offer = offers[item_id]
-            shown[("initiator", f"/initiatieven/{item_id}")] = [(f"offer {offer.id}", offer.offer)] if offer.offer else []
+            shown[("initiator", f"/initiatieven/{item_id}")] = (
+                [(f"offer {offer.id}", offer.offer)] if offer.offer else []
+            )
         shown[("civil_servant", f"/bijeenkomsten/{meeting.id}")] = [
             ("meeting title", meeting.title),
             ("meeting place", meeting.place),

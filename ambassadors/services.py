@@ -29,7 +29,9 @@ from .models import AmbassadorArea, Attendance, Meeting
 
 def make_ambassador(admin: User, user: User, area_ids: list[int]) -> None:
     require(admin, "administer")
-    areas = list(db.session.scalars(select(Area).where(Area.id.in_(area_ids), Area.level.in_(("wijk", "buurt")))))
+    areas = list(
+        db.session.scalars(select(Area).where(Area.id.in_(area_ids), Area.level.in_(("district", "neighbourhood"))))
+    )
     if not areas:
         raise ValidationFailed({"areas": _("Kies minstens één wijk of buurt.")})
     grant_role(user, "ambassador")

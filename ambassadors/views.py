@@ -57,7 +57,7 @@ def new_meeting():
     form = MeetingForm()
     allowed = ambassador_area_ids(current_user)
     everywhere = can("speak_for_municipality")
-    buurten = [a for a in areas() if a.level == "buurt" and (everywhere or a.id in allowed)]
+    buurten = [a for a in areas() if a.level == "neighbourhood" and (everywhere or a.id in allowed)]
     form.area_id.choices = [(str(a.id), a.name) for a in buurten]
     open_trajectories = db.session.scalars(select(Trajectory).where(Trajectory.closed_at.is_(None))).all()
     form.trajectory_id.choices = [("", "—"), *[(str(t.id), t.title) for t in open_trajectories]]

@@ -32,8 +32,8 @@ from platform_core import transaction  # noqa: E402
 
 START = datetime(2025, 1, 6, 9, 0)
 DAYS = 700
-TYPES = ["initiatief", "zelfbeheer", "participatie", "leefbaarheidsinitiatief"]
-STATUSES = ["idee", "in_voorbereiding", "in_uitvoering", "afgerond", "gestopt"]
+TYPES = ["initiative", "self_management", "participation", "liveability"]
+STATUSES = ["idea", "preparing", "in_progress", "completed", "stopped"]
 
 
 def _copy(table, rows: list[dict]) -> None:
@@ -116,7 +116,8 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
         transaction.commit()
         trajectories = [r[0] for r in db.session.execute(text("SELECT id FROM trajectory ORDER BY id"))]
         buurten = [
-            (a.id, a.display_geojson) for a in db.session.query(Area).filter(Area.level == "buurt").order_by(Area.id)
+            (a.id, a.display_geojson)
+            for a in db.session.query(Area).filter(Area.level == "neighbourhood").order_by(Area.id)
         ]
         centres = {}
         for area_id, geojson in buurten:
@@ -138,7 +139,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
                     "description": "",
                     "description_html": "",
                     "type": TYPES[i % 4],
-                    "municipal_role": "geen",
+                    "municipal_role": "none",
                     "status": rng.choice(STATUSES),
                     "geom": f"SRID=4326;POINT({x} {y})",
                     "point": f"SRID=4326;POINT({x} {y})",
@@ -166,7 +167,7 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
                 " geom, point, geom_type, lon, lat, area_id, owner_id, budget_requested, budget_granted,"
                 " budget_spent, created_at, updated_at, last_activity_at, visibility, trajectory_id,"
                 " first_response_at, first_response_hours, first_response_workdays, participants_count,"
-                " comments_count, pluim_count) VALUES (:title, :summary, '', '', :type, 'geen', :status,"
+                " comments_count, pluim_count) VALUES (:title, :summary, '', '', :type, 'none', :status,"
                 " GeomFromEWKT(:geom), GeomFromEWKT(:point), 'POINT', :lon, :lat, :area_id, :owner_id,"
                 " :budget_requested, :budget_granted, :budget_spent, :created_at, :updated_at, :last_activity_at,"
                 " 'published', :trajectory_id, :first_response_at, :first_response_hours,"
@@ -299,14 +300,14 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
             [
                 {
                     "initiative_id": it[0],
-                    "kind": rng.choice(["gerealiseerd", "beleid", "overgedragen", "gestopt"]),
+                    "kind": rng.choice(["realised", "policy", "handed_over", "stopped"]),
                     "reason": "Zo is het gegaan.",
                     "decided_on": (it[1] + timedelta(days=60)).date(),
                     "reported_by_id": it[2],
                     "created_at": it[1] + timedelta(days=60),
                 }
                 for it in items
-                if it[3] in ("afgerond", "gestopt") and rng.random() < 0.6
+                if it[3] in ("completed", "stopped") and rng.random() < 0.6
             ],
         )
         credit_seen, credit_rows = set(), []
@@ -335,7 +336,7 @@ def combinations(app) -> list[tuple[str, str]]:
 
     with app.app_context():
         trajectory = db.session.execute(text("SELECT min(id) FROM trajectory")).scalar()
-        wijk = db.session.execute(text("SELECT min(code) FROM area WHERE level = 'wijk'")).scalar()
+        wijk = db.session.execute(text("SELECT min(code) FROM area WHERE level = 'district'")).scalar()
         buurt = db.session.execute(
             text(
                 "SELECT a.code FROM area a JOIN initiative i ON i.area_id = a.id GROUP BY a.code ORDER BY count(*) DESC"
@@ -345,18 +346,18 @@ def combinations(app) -> list[tuple[str, str]]:
     return [
         ("geen filter", ""),
         ("traject", f"traject={trajectory}"),
-        ("wijk", f"area={wijk}"),
-        ("buurt", f"area={buurt}"),
+        ("district", f"area={wijk}"),
+        ("neighbourhood", f"area={buurt}"),
         ("thema", f"thema={theme}"),
         ("soort", "type=zelfbeheer"),
         ("periode: een maand", "van=2025-06-01&tot=2025-06-30"),
         ("periode: een jaar", "van=2025-01-01&tot=2025-12-31"),
-        ("traject + wijk + soort", f"traject={trajectory}&area={wijk}&type=initiatief"),
+        ("traject + wijk + soort", f"traject={trajectory}&area={wijk}&type=initiative"),
         ("thema + periode", f"thema={theme}&van=2025-03-01&tot=2025-08-31"),
         ("soort + periode", "type=participatie&van=2025-01-01&tot=2025-12-31"),
         (
             "alles",
-            f"traject={trajectory}&area={buurt}&thema={theme}&type=initiatief&van=2025-01-01&tot=2026-06-30",
+            f"traject={trajectory}&area={buurt}&thema={theme}&type=initiative&van=2025-01-01&tot=2026-06-30",
         ),
     ]
 

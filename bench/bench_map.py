@@ -55,11 +55,11 @@ def seed_geography() -> None:
     from maps.sample_geography import all_levels
     from maps.services import import_boundaries
     from platform_core.extensions import db
-    from schatkaart.demo import SHARED_UTRECHT, seed_themes
+    from schatkaart.demo import SHARED_FILES, SHARED_UTRECHT, seed_themes
 
     if db.session.query(Municipality).count() == 0:
-        for level in ("gemeente", "wijk", "buurt"):
-            src = SHARED_UTRECHT / f"{level}.geojson"
+        for level in ("municipality", "district", "neighbourhood"):
+            src = SHARED_UTRECHT / SHARED_FILES[level]
             import_boundaries(src if src.exists() else all_levels()[level], level)
         seed_themes()
 
@@ -93,7 +93,7 @@ def seed(app, count: int) -> None:
             inside = shapely.contains_xy(boundary, cx, cy)
             xs.extend(cx[inside].tolist())
             ys.extend(cy[inside].tolist())
-        types = ["initiatief", "zelfbeheer", "participatie", "leefbaarheidsinitiatief"]
+        types = ["initiative", "self_management", "participation", "liveability"]
         r = random.Random(1)
         rows = [
             {
@@ -104,13 +104,13 @@ def seed(app, count: int) -> None:
                 "y": ys[i],
                 "o": owner,
                 "wkt": f"POINT({xs[i]} {ys[i]})",
-                "st": r.choice(["idee", "in_uitvoering"]),
+                "st": r.choice(["idea", "in_progress"]),
             }
             for i in range(count)
         ]
         stmt = text(
             "INSERT INTO initiative (title, summary, description, description_html, type, municipal_role, status,"
-            " geom, point, geom_type, lon, lat, owner_id, created_at, updated_at) VALUES (:t, :s, '', '', :ty, 'geen',"
+            " geom, point, geom_type, lon, lat, owner_id, created_at, updated_at) VALUES (:t, :s, '', '', :ty, 'none',"
             " :st, ST_GeomFromText(:wkt, 4326), ST_GeomFromText(:wkt, 4326), 'POINT', :x, :y, :o,"
             " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
         )
@@ -136,7 +136,7 @@ def naive_map_size(app, count: int) -> int:
 
     with app.test_request_context("/"):
         rows = db.session.execute(text("SELECT id, title, lon, lat FROM initiative LIMIT :n"), {"n": count}).all()
-        m = base_map("kaart", (52.09, 5.12), 12).outlines(areas_by_level("buurt"))
+        m = base_map("kaart", (52.09, 5.12), 12).outlines(areas_by_level("neighbourhood"))
         for _id, title, lon, lat in rows:
             m.marker(lat, lon, title)
         parts = render_parts(m)

@@ -118,7 +118,7 @@ def main() -> None:
             InitiativeInput(
                 title="Het drukste plan van de stad",
                 summary="Iedereen praat erover, dus er komen veel reacties.",
-                type="initiatief",
+                type="initiative",
                 lat=52.095,
                 lon=5.100,
             ),

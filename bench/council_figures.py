@@ -26,10 +26,10 @@ SCOPES = {
     "no filter": cs.Scope(),
     "trajectory": cs.Scope(trajectory_id=1),
     "theme": cs.Scope(theme_id=1),
-    "type": cs.Scope(type="zelfbeheer"),
+    "type": cs.Scope(type="self_management"),
     "one month": cs.Scope(start=date(2025, 6, 1), end=date(2025, 6, 30)),
     "one year": cs.Scope(start=date(2025, 1, 1), end=date(2025, 12, 31)),
-    "type + year": cs.Scope(type="participatie", start=date(2025, 1, 1), end=date(2025, 12, 31)),
+    "type + year": cs.Scope(type="participation", start=date(2025, 1, 1), end=date(2025, 12, 31)),
     "theme + half a year": cs.Scope(theme_id=1, start=date(2025, 3, 1), end=date(2025, 8, 31)),
 }
 
@@ -38,8 +38,8 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "bench", "TESTING": True})
     out = {}
     with app.app_context():
-        wijk = db.session.execute(text("SELECT min(code) FROM area WHERE level = 'wijk'")).scalar()
-        scopes = {**SCOPES, "wijk": cs.Scope(area=wijk)}
+        wijk = db.session.execute(text("SELECT min(code) FROM area WHERE level = 'district'")).scalar()
+        scopes = {**SCOPES, "district": cs.Scope(area=wijk)}
         for name, scope in scopes.items():
             cs.dashboard(scope)
             samples = []

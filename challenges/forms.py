@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from .models import CHALLENGERS, DECISIONS
 
@@ -24,7 +24,7 @@ class ChallengeForm(FlaskForm):
         description=_l("Bijvoorbeeld buren, een bewonersvereniging of ondernemers. Anderen kunnen ook online steunen."),
     )
     challenger = RadioField(
-        _l("Wie dient de uitdaging in?"), choices=list(CHALLENGERS.items()), default="inwoner", validate_choice=False
+        _l("Wie dient de uitdaging in?"), choices=list(CHALLENGERS.items()), default="individual", validate_choice=False
     )
     organisation = StringField(
         _l("Naam van de groep of organisatie"), description=_l("Niet nodig als u alleen indient.")
@@ -53,7 +53,9 @@ class AgreementForm(FlaskForm):
 
 
 class TermsForm(FlaskForm):
-    challenge_who = StringField(_l("Wie mag uitdagen"), description=_l("Met komma's: inwoner, groep, organisatie."))
+    challenge_who = SelectMultipleField(
+        _l("Wie mag uitdagen"), choices=list(CHALLENGERS.items()), validate_choice=False
+    )
     challenge_criteria = TextAreaField(
         _l("Criteria, één per regel"),
         description=_l("Leeg: beter, goedkoper, dichter bij de buurt en haalbaar (de standaardcriteria, vertaald)."),

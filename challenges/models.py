@@ -14,21 +14,21 @@ from platform_core.extensions import db
 from platform_core.models import User, utcnow
 
 CHALLENGERS = {
-    "inwoner": _l("Een inwoner"),
-    "groep": _l("Een groep bewoners"),
-    "organisatie": _l("Een buurtorganisatie of maatschappelijke organisatie"),
+    "individual": _l("Een inwoner"),
+    "group": _l("Een groep bewoners"),
+    "organisation": _l("Een buurtorganisatie of maatschappelijke organisatie"),
 }
 STATES = {
-    "ingediend": _l("Ingediend, wacht op ontvangstbevestiging"),
-    "in_behandeling": _l("In behandeling"),
-    "besloten": _l("Besloten"),
+    "submitted": _l("Ingediend, wacht op ontvangstbevestiging"),
+    "in_review": _l("In behandeling"),
+    "decided": _l("Besloten"),
 }
 DECISIONS = {
-    "toegekend": _l("Toegekend"),
-    "deels": _l("Deels toegekend"),
-    "afgewezen": _l("Afgewezen"),
+    "granted": _l("Toegekend"),
+    "partly": _l("Deels toegekend"),
+    "refused": _l("Afgewezen"),
 }
-VERDICTS = {"voldoet": _l("Voldoet"), "deels": _l("Voldoet deels"), "niet": _l("Voldoet niet")}
+VERDICTS = {"meets": _l("Voldoet"), "partly": _l("Voldoet deels"), "fails": _l("Voldoet niet")}
 
 
 class Challenge(db.Model):
@@ -53,7 +53,7 @@ class Challenge(db.Model):
     criteria: Mapped[str] = mapped_column(Text)  # one criterion per line
     ack_due_at: Mapped[datetime] = mapped_column(DateTime)
     decide_due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    state: Mapped[str] = mapped_column(String(16), default="ingediend", index=True)
+    state: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The assessment against the criteria: "criterion<TAB>verdict<TAB>note" per line.

@@ -67,7 +67,7 @@ def file_challenge(actor: User, data: ChallengeInput) -> Challenge:
         allowed = ", ".join(str(CHALLENGERS[c]).lower() for c in now_terms.who)
         errors["challenger"] = _("In deze gemeente mag dit: %(who)s.", who=allowed)
     organisation = (data.organisation or "").strip()[:120] or None
-    if data.challenger in ("groep", "organisatie") and not organisation:
+    if data.challenger in ("group", "organisation") and not organisation:
         errors["organisation"] = _("Vul de naam van de groep of organisatie in.")
     try:
         budget = parse_budget(data.budget_needed)
@@ -76,7 +76,7 @@ def file_challenge(actor: User, data: ChallengeInput) -> Challenge:
         budget = None
     area = None
     if data.area_code:
-        area = db.session.scalar(select(Area).where(Area.code == data.area_code, Area.level == "buurt"))
+        area = db.session.scalar(select(Area).where(Area.code == data.area_code, Area.level == "neighbourhood"))
         if area is None:
             errors["area_code"] = _("Kies een buurt uit de lijst.")
     linked = None
@@ -99,7 +99,7 @@ def file_challenge(actor: User, data: ChallengeInput) -> Challenge:
         **clean,
         budget_needed=budget,
         challenger=data.challenger,
-        organisation=organisation if data.challenger != "inwoner" else None,
+        organisation=organisation if data.challenger != "individual" else None,
         owner_id=actor.id,
         area_id=area.id if area else None,
         lon=lon,
@@ -121,7 +121,7 @@ def support(actor: User, challenge: Challenge) -> bool:
     """Back a challenge (co-sign). Returns False when this person already did; counted once, also when
     two clicks arrive at once."""
     require(actor, "support_challenge", challenge)
-    if challenge.state == "besloten":
+    if challenge.state == "decided":
         raise ValidationFailed({"support": _("Over deze uitdaging is al besloten.")})
     begin_write(db.session)
     try:
@@ -159,7 +159,7 @@ def acknowledge(actor: User, challenge: Challenge) -> None:
     if challenge.acknowledged_at is not None:
         return  # already acknowledged (two civil servants at once): once is enough
     challenge.acknowledged_at = utcnow()
-    challenge.state = "in_behandeling"
+    challenge.state = "in_review"
     db.session.flush()
     challenge_step.send(challenge, step="acknowledged")
     _tell(
@@ -177,7 +177,7 @@ def post_message(actor: User, challenge: Challenge, body: str) -> ChallengeMessa
     """A question from the municipality or an answer from the challenger."""
     require(actor, "discuss_challenge", challenge)
     body = text_field(body, "body", 2, 3000)
-    if challenge.state == "besloten":
+    if challenge.state == "decided":
         raise ValidationFailed({"body": _("Over deze uitdaging is al besloten.")})
     from_municipality = can("decide_challenge", challenge, user=actor) and actor.id != challenge.owner_id
     begin_write(db.session)
@@ -194,7 +194,7 @@ def post_message(actor: User, challenge: Challenge, body: str) -> ChallengeMessa
 def assess(actor: User, challenge: Challenge, verdicts: dict[str, tuple[str, str]]) -> None:
     """The assessment against the criteria as they stood at filing: a verdict for each, with a note."""
     require(actor, "decide_challenge", challenge)
-    if challenge.state == "besloten":
+    if challenge.state == "decided":
         raise ValidationFailed({"assessment": _("Over deze uitdaging is al besloten.")})
     lines = []
     for i, criterion in enumerate(challenge.criteria_list):
@@ -208,7 +208,7 @@ def assess(actor: User, challenge: Challenge, verdicts: dict[str, tuple[str, str
     challenge.assessment = "\n".join(lines)
     if challenge.acknowledged_at is None:
         challenge.acknowledged_at = utcnow()
-    challenge.state = "in_behandeling"
+    challenge.state = "in_review"
     db.session.flush()
     challenge_step.send(challenge, step="assessed")
 
@@ -223,12 +223,12 @@ def decide(actor: User, challenge: Challenge, decision: str, reason: str) -> Non
     begin_write(db.session)
     lock_row(db.session, Challenge, challenge.id)
     db.session.refresh(challenge)
-    if challenge.state == "besloten":
+    if challenge.state == "decided":
         raise ValidationFailed({"decision": _("Over deze uitdaging is al besloten.")})
     now = utcnow()
     challenge.decision, challenge.decision_reason = decision, reason
     challenge.decided_at, challenge.decided_by_id = now, actor.id
-    challenge.state = "besloten"
+    challenge.state = "decided"
     if challenge.acknowledged_at is None:
         challenge.acknowledged_at = now
     db.session.flush()
@@ -243,7 +243,7 @@ def decide(actor: User, challenge: Challenge, decision: str, reason: str) -> Non
 def convert_to_zelfbeheer(actor: User, challenge: Challenge, agreement: str) -> Initiative:
     """A granted challenge becomes a zelfbeheer initiative of its challenger, with the agreement."""
     require(actor, "decide_challenge", challenge)
-    if challenge.decision not in ("toegekend", "deels"):
+    if challenge.decision not in ("granted", "partly"):
         raise ValidationFailed({"agreement": _("Alleen een toegekende uitdaging wordt een zelfbeheerinitiatief.")})
     if challenge.initiative_id is not None:
         raise ValidationFailed({"agreement": _("Deze uitdaging is al een zelfbeheerinitiatief.")})
@@ -257,10 +257,10 @@ def convert_to_zelfbeheer(actor: User, challenge: Challenge, agreement: str) -> 
             title=challenge.title,
             summary=challenge.task[:300],  # filed with at least 10 characters, as a summary needs
             description=f"{challenge.motivation}\n\n**{_('Afspraak over zelfbeheer')}**\n\n{agreement}",
-            type="zelfbeheer",
+            type="self_management",
             lat=challenge.lat,
             lon=challenge.lon,
-            status="in_voorbereiding",
+            status="preparing",
             budget_requested=challenge.budget_needed,
         ),
     )
@@ -278,7 +278,7 @@ def waiting(now: datetime) -> list[dict]:
     """Challenges waiting for the municipality, each against its own term: acknowledgement, then decision."""
     out = []
     for challenge in db.session.scalars(
-        select(Challenge).where(Challenge.state != "besloten").order_by(Challenge.decide_due_at).limit(500)
+        select(Challenge).where(Challenge.state != "decided").order_by(Challenge.decide_due_at).limit(500)
     ):
         acknowledging = challenge.acknowledged_at is None
         due = challenge.ack_due_at if acknowledging else challenge.decide_due_at
@@ -310,7 +310,7 @@ def figures(start: datetime | None = None, end: datetime | None = None) -> dict:
     out = {"filed": 0, "decided": 0, "in_time": 0, "open": 0, "by_decision": dict.fromkeys(DECISIONS, 0)}
     for state, decision, in_time, n in rows:
         out["filed"] += n
-        if state == "besloten":
+        if state == "decided":
             out["decided"] += n
             out["in_time"] += n if in_time else 0
             out["by_decision"][decision] = out["by_decision"].get(decision, 0) + n

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 
 from platform_core import settings
+from platform_core.codes import current as current_code
 from platform_core.i18n import N_
 
 from .models import CHALLENGERS
@@ -31,7 +32,8 @@ class Terms:
 
 
 def current() -> Terms:
-    who = tuple(code for code in settings.get("challenge_who").split(",") if code in CHALLENGERS)
+    chosen = (current_code("challenger", code.strip()) for code in settings.get("challenge_who").split(","))
+    who = tuple(code for code in chosen if code in CHALLENGERS)
     return Terms(
         who=who or tuple(CHALLENGERS),
         criteria=tuple(line.strip() for line in settings.get("challenge_criteria").splitlines() if line.strip())

@@ -70,7 +70,7 @@ def index():
 def new():
     form = ChallengeForm()
     form.area_code.choices = [("", _("— kies een buurt —"))] + [
-        (a.code, a.name) for a in areas_by_level("buurt", names_only=True)
+        (a.code, a.name) for a in areas_by_level("neighbourhood", names_only=True)
     ]
     current = terms.current()
     form.challenger.choices = [(code, label) for code, label in CHALLENGERS.items() if code in current.who]
@@ -208,10 +208,14 @@ def geojson():
 @requires("administer")
 def admin_terms():
     names = ["challenge_who", "challenge_criteria", "challenge_ack_days", "challenge_decision_days", "challenge_public"]
-    form = TermsForm(data={name: settings.get(name) for name in names} if request.method == "GET" else None)
+    stored = {name: settings.get(name) for name in names}
+    stored["challenge_who"] = [code for code in stored["challenge_who"].split(",") if code]
+    form = TermsForm(data=stored if request.method == "GET" else None)
     if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in names}
+        values["challenge_who"] = ",".join(values["challenge_who"] or [])
         try:
-            settings.save(current_user, {name: getattr(form, name).data for name in names})
+            settings.save(current_user, values)
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         else:

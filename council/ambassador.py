@@ -87,7 +87,7 @@ NEWCOMER_VERBS = {
 def ambassador():
     area_ids = ambassador_area_ids(current_user)
     areas = db.session.scalars(
-        select(Area).where(Area.id.in_(area_ids), Area.level == "buurt").order_by(Area.name)
+        select(Area).where(Area.id.in_(area_ids), Area.level == "neighbourhood").order_by(Area.name)
     ).all()
     recent = db.session.scalars(
         apply_filters(select(Initiative), Filters())

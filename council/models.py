@@ -19,10 +19,10 @@ EPOCH = date(2000, 1, 1)
 KINDS = {kind.value: kind.label for kind in Contribution}
 KIND_CODES = {kind.label: kind.value for kind in Contribution}
 # Stable small codes for the initiative types (append new types, never renumber).
-TYPE_CODES = {"participatie": 1, "zelfbeheer": 2, "initiatief": 3, "leefbaarheidsinitiatief": 4}
-STATUS_CODES = {"idee": 1, "in_voorbereiding": 2, "in_uitvoering": 3, "afgerond": 4, "gestopt": 5}
-OUTCOME_CODES = {"gerealiseerd": 1, "beleid": 2, "overgedragen": 3, "gestopt": 4}
-ENDED = (STATUS_CODES["afgerond"], STATUS_CODES["gestopt"])
+TYPE_CODES = {"participation": 1, "self_management": 2, "initiative": 3, "liveability": 4}
+STATUS_CODES = {"idea": 1, "preparing": 2, "in_progress": 3, "completed": 4, "stopped": 5}
+OUTCOME_CODES = {"realised": 1, "policy": 2, "handed_over": 3, "stopped": 4}
+ENDED = (STATUS_CODES["completed"], STATUS_CODES["stopped"])
 
 
 def day_number(value: date | datetime) -> int:

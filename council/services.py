@@ -275,7 +275,7 @@ def dashboard(scope: Scope, norm_days: int = 5) -> dict:
 
 def per_area(scope: Scope, placed: dict[int, list[int]], people: dict) -> list[dict]:
     """Per buurt: initiatives, budget spent, people who contributed there (suppressed under 5), per 1,000."""
-    buurten = select(Area.id).where(Area.level == "buurt")
+    buurten = select(Area.id).where(Area.level == "neighbourhood")
     if scope.area:
         buurten = buurten.where(Area.id.in_(area_ids(scope.area) or [-1]))
     areas = db.session.scalars(

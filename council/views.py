@@ -153,8 +153,8 @@ def index():
         outcomes=OUTCOMES,
         trajectories=db.session.scalars(select(Trajectory).order_by(Trajectory.title)).all(),
         themes=db.session.scalars(select(Theme).order_by(Theme.name)).all(),
-        wijken=areas_by_level("wijk", names_only=True),
-        buurten=areas_by_level("buurt", names_only=True),
+        wijken=areas_by_level("district", names_only=True),
+        buurten=areas_by_level("neighbourhood", names_only=True),
     )
 
 

@@ -31,7 +31,7 @@ class InitiativeForm(FlaskForm):
     )
     type = SelectField(_l("Soort initiatief"), choices=[])
     theme_ids = MultiCheckboxField(_l("Thema's"), coerce=int, choices=[])
-    status = SelectField(_l("Status"), choices=list(STATUSES.items()), default="idee")
+    status = SelectField(_l("Status"), choices=list(STATUSES.items()), default="idea")
     address = StringField(
         _l("Adres of plek"),
         description=_l("Typ een adres, postcode of buurt. Of klik op de kaart."),

@@ -46,7 +46,7 @@ def map_parts(municipality) -> MapParts:
     built = _BUILT.get(key)
     if built is None:
         bounds = bounds_of(municipality.area.display_geojson)
-        spec = base_map("kaart", centre_of(bounds), 12, bounds).outlines(areas_by_level("buurt"))
+        spec = base_map("kaart", centre_of(bounds), 12, bounds).outlines(areas_by_level("neighbourhood"))
         built = render_parts(spec, nonce=False)
         if len(_BUILT) > 16:  # old versions of the boundaries
             _BUILT.clear()
@@ -80,8 +80,8 @@ def treasure_map():
         types=TYPES,
         type_explanations=TYPE_EXPLANATIONS,
         themes=theme_tree(),
-        wijken=areas_by_level("wijk", names_only=True),
-        buurten=areas_by_level("buurt", names_only=True),
+        wijken=areas_by_level("district", names_only=True),
+        buurten=areas_by_level("neighbourhood", names_only=True),
         address=address,
         found=found,
         gallery_url=url_for("initiatives.gallery", **filters.as_args()),

@@ -54,39 +54,39 @@ class Labels(Mapping):
 
 
 TYPES = {
-    "participatie": _l("Participatie"),
-    "zelfbeheer": _l("Zelfbeheer"),
-    "initiatief": _l("Initiatief"),
-    "leefbaarheidsinitiatief": _l("Leefbaarheidsinitiatief"),
+    "participation": _l("Participatie"),
+    "self_management": _l("Zelfbeheer"),
+    "initiative": _l("Initiatief"),
+    "liveability": _l("Leefbaarheidsinitiatief"),
 }
 TYPE_EXPLANATIONS = {
-    "participatie": _l("De gemeente is eigenaar van het project. Bewoners denken en praten mee."),
-    "zelfbeheer": _l(
+    "participation": _l("De gemeente is eigenaar van het project. Bewoners denken en praten mee."),
+    "self_management": _l(
         "De grond is van de gemeente. Bewoners richten een plek in en onderhouden die, met een beheerafspraak."
     ),
-    "initiatief": _l("Een plan van bewoners of anderen. De gemeente heeft in principe geen rol."),
-    "leefbaarheidsinitiatief": _l(
+    "initiative": _l("Een plan van bewoners of anderen. De gemeente heeft in principe geen rol."),
+    "liveability": _l(
         "Een plan dat (mede) betaald wordt uit het leefbaarheidsbudget. Op de kaart staat hoeveel geld er is besteed."
     ),
 }
 TYPES = Labels("type", TYPES)
 TYPE_EXPLANATIONS = Labels("type_explanation", TYPE_EXPLANATIONS)
 MUNICIPAL_ROLES = {
-    "eigenaar": _l("Eigenaar / regisseur"),
+    "owner": _l("Eigenaar / regisseur"),
     "partner": _l("Partner"),
-    "financier": _l("Financier"),
-    "geen": _l("Geen rol"),
+    "funder": _l("Financier"),
+    "none": _l("Geen rol"),
 }
 STATUSES = {
-    "idee": _l("Idee"),
-    "in_voorbereiding": _l("In voorbereiding"),
-    "in_uitvoering": _l("In uitvoering"),
-    "afgerond": _l("Afgerond"),
-    "gestopt": _l("Gestopt"),
+    "idea": _l("Idee"),
+    "preparing": _l("In voorbereiding"),
+    "in_progress": _l("In uitvoering"),
+    "completed": _l("Afgerond"),
+    "stopped": _l("Gestopt"),
 }
 #: An initiative reaches these only by reporting its outcome with a reason (closing the loop).
-ENDED_STATUSES = ("afgerond", "gestopt")
-LINK_KINDS = ("website", "facebook", "youtube", "anders")
+ENDED_STATUSES = ("completed", "stopped")
+LINK_KINDS = ("website", "facebook", "youtube", "other")
 
 initiative_theme = Table(
     "initiative_theme",
@@ -132,8 +132,8 @@ class Initiative(db.Model):
     # Folded Dutch stems of title, summary and description (initiatives.search), for search.
     search_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     type: Mapped[str] = mapped_column(String(30), index=True)
-    municipal_role: Mapped[str] = mapped_column(String(20), default="geen")
-    status: Mapped[str] = mapped_column(String(20), default="idee")
+    municipal_role: Mapped[str] = mapped_column(String(20), default="none")
+    status: Mapped[str] = mapped_column(String(20), default="idea")
     # The shape as placed (point or area) and one representative point for the map.
     geom = mapped_column(Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False)
     point = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)

@@ -20,7 +20,9 @@ _filters = [
         "name": "type",
         "in": "query",
         "schema": {"type": "string"},
-        "description": "Comma-separated: participatie, zelfbeheer, initiatief, leefbaarheidsinitiatief",
+        "description": "Comma-separated: participation, self_management, initiative, liveability"
+        " (the Dutch codes used until 2026-12 - participatie, zelfbeheer, initiatief, leefbaarheidsinitiatief -"
+        " are still understood)",
     },
     {
         "name": "theme",

@@ -70,7 +70,7 @@ def _form_input(form: InitiativeForm) -> InitiativeInput:
         address=form.address.data,
         links=form.links.data or "",
         budget_requested=form.budget_requested.data,
-        status=form.status.data or "idee",
+        status=form.status.data or "idea",
         contact_name=form.contact_name.data,
         contact_email=form.contact_email.data,
         by_municipality=bool(form.by_municipality.data),
@@ -141,7 +141,7 @@ def initiative_editor(
                 apply_errors(form, exc.errors)
                 form.location_error = exc.errors.get("location")
     bounds = _bounds(municipality)
-    spec = base_map("kaart-plek", centre_of(bounds), 13, bounds).outlines(areas_by_level("buurt"))
+    spec = base_map("kaart-plek", centre_of(bounds), 13, bounds).outlines(areas_by_level("neighbourhood"))
     status = 400 if form.is_submitted() and (form.errors or getattr(form, "location_error", None)) else 200
     return render_template(
         template,

@@ -24,6 +24,7 @@ from sqlalchemy import Select, func, or_, select, text
 
 from maps.geocoder import local_sources
 from maps.models import Area
+from platform_core.codes import current
 from platform_core.extensions import db
 from platform_core.models import utcnow
 from platform_core.policy import MAX_ID
@@ -73,7 +74,7 @@ class Filters:
     @classmethod
     def from_args(cls, args) -> Filters:
         raw_types = [t for v in args.getlist("type") for t in v.split(",")]
-        types = [t for t in raw_types if t in TYPES]
+        types = [t for t in (current("type", t) for t in raw_types) if t in TYPES]  # shared links may use old codes
         q = (args.get("q") or "").strip()[:100] or None
         sort = args.get("sort") if args.get("sort") in SORTS else ("relevantie" if q else "nieuw")
         if sort == "relevantie" and not q:
@@ -123,7 +124,7 @@ def area_ids(code_or_id: str) -> list[int]:
     areas = db.session.scalars(stmt).all()
     ids: list[int] = []
     for area in areas:
-        if area.level == "buurt":
+        if area.level == "neighbourhood":
             ids.append(area.id)
         else:
             ids += db.session.scalars(select(Area.id).where(Area.parent_id == area.id)).all()

@@ -44,7 +44,7 @@ class InitiativeInput:
     address: str | None = None
     links: str = ""
     budget_requested: str | int | None = None
-    status: str = "idee"
+    status: str = "idea"
     contact_name: str | None = None
     contact_email: str | None = None
     # A civil servant placing a project of the municipality's own (ignored for anyone else).

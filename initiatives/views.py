@@ -71,8 +71,8 @@ def gallery():
         filters=filters,
         types=TYPES,
         themes=theme_tree(),
-        wijken=areas_by_level("wijk", names_only=True),
-        buurten=areas_by_level("buurt", names_only=True),
+        wijken=areas_by_level("district", names_only=True),
+        buurten=areas_by_level("neighbourhood", names_only=True),
         map_url=url_for("maps.treasure_map", **filters.as_args()),
     )
 

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import click
 
+from platform_core.codes import LEGACY, current
 from platform_core.transaction import unit_of_work
 from platform_core.validation import ValidationFailed
 
 from . import bp
+from .models import LEVELS
 from .services import import_boundaries, import_population
 
 
 @bp.cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--level", type=click.Choice(["gemeente", "wijk", "buurt"]), required=True)
+@click.option(
+    "--level",
+    type=click.Choice([*LEVELS, *LEGACY["level"]]),
+    required=True,
+    help="municipality, district or neighbourhood (gemeente, wijk and buurt are understood too)",
+)
 @click.option("--code-field", help="Property holding the code (detected when omitted).")
 @click.option("--name-field", help="Property holding the name (detected when omitted).")
 def geo_import(path: str, level: str, code_field: str | None, name_field: str | None) -> None:
     """Import GeoJSON areas: validates, repairs and simplifies for display."""
+    level = current("level", level)
     try:
         with unit_of_work():
             report = import_boundaries(path, level, code_field, name_field)

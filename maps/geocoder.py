@@ -96,7 +96,7 @@ def local_search(query: str, limit: int) -> list[dict]:
     results: list[dict] = []
     areas = db.session.execute(
         select(Area.name, Area.level, func.ST_X(func.ST_Centroid(Area.geom)), func.ST_Y(func.ST_Centroid(Area.geom)))
-        .where(func.lower(Area.name).like(like), Area.level != "gemeente")
+        .where(func.lower(Area.name).like(like), Area.level != "municipality")
         .order_by(Area.level, Area.name)
         .limit(limit)
     ).all()

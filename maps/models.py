@@ -12,8 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from platform_core.extensions import db
 from platform_core.models import utcnow
 
-LEVELS = ("gemeente", "wijk", "buurt")
-LEVEL_LABELS = {"gemeente": _l("gemeente"), "wijk": _l("wijk"), "buurt": _l("buurt")}
+LEVELS = ("municipality", "district", "neighbourhood")
+LEVEL_LABELS = {"municipality": _l("gemeente"), "district": _l("wijk"), "neighbourhood": _l("buurt")}
 
 
 class Area(db.Model):
@@ -21,7 +21,7 @@ class Area(db.Model):
     __table_args__ = (UniqueConstraint("level", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    level: Mapped[str] = mapped_column(String(10), index=True)
+    level: Mapped[str] = mapped_column(String(16), index=True)
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(120))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)

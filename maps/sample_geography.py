@@ -80,4 +80,4 @@ def buurten() -> dict:
 
 
 def all_levels() -> dict[str, dict]:
-    return {"gemeente": gemeente(), "wijk": wijken(), "buurt": buurten()}
+    return {"municipality": gemeente(), "district": wijken(), "neighbourhood": buurten()}

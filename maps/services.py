@@ -76,9 +76,9 @@ def _display_geojson(geom) -> str:
 
 
 def _parent_for(level: str, code_parent: str | None, geom) -> Area | None:
-    if level == "gemeente":
+    if level == "municipality":
         return None
-    parent_level = "gemeente" if level == "wijk" else "wijk"
+    parent_level = "municipality" if level == "district" else "district"
     if code_parent:
         found = db.session.scalar(select(Area).where(Area.level == parent_level, Area.code == code_parent))
         if found:
@@ -134,7 +134,7 @@ def import_boundaries(
         area.display_geojson = _display_geojson(geom)
         db.session.flush()
         area.parent = _parent_for(level, _pick(props, PARENT_KEYS, None), geom)
-        if level == "gemeente":
+        if level == "municipality":
             municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
             if municipality is None:
                 municipality = Municipality(code=code, name=name[:120], area=area)
@@ -166,7 +166,7 @@ def require_municipality() -> Municipality:
     municipality = current_municipality()
     if municipality is None:
         raise ValidationFailed(
-            {"location": "Er is nog geen gemeente ingesteld (flask geo import ... --level gemeente)."}
+            {"location": "Er is nog geen gemeente ingesteld (flask geo import ... --level municipality)."}
         )
     return municipality
 
@@ -175,11 +175,11 @@ def neighbourhood_for(geom) -> Area | None:
     """The buurt containing the point; the nearest one when it falls in a gap between outlines."""
     pt = func.ST_GeomFromText(geom.representative_point().wkt, 4326)
     area = db.session.scalar(
-        select(Area).where(Area.level == "buurt", func.ST_Intersects(Area.geom, pt)).order_by(Area.id).limit(1)
+        select(Area).where(Area.level == "neighbourhood", func.ST_Intersects(Area.geom, pt)).order_by(Area.id).limit(1)
     )
     if area is None:
         area = db.session.scalar(
-            select(Area).where(Area.level == "buurt").order_by(func.ST_Distance(Area.geom, pt)).limit(1)
+            select(Area).where(Area.level == "neighbourhood").order_by(func.ST_Distance(Area.geom, pt)).limit(1)
         )
     return area
 
@@ -194,7 +194,9 @@ def import_population(path: str | Path) -> tuple[int, list[str]]:
                 population = int((row.get("population") or "").strip())
             except ValueError as exc:
                 raise ValidationFailed({"file": f"population for {code!r} is not a whole number"}) from exc
-            areas = db.session.scalars(select(Area).where(Area.code == code, Area.level.in_(("wijk", "buurt")))).all()
+            areas = db.session.scalars(
+                select(Area).where(Area.code == code, Area.level.in_(("district", "neighbourhood")))
+            ).all()
             if not areas:
                 unknown.append(code)
             for area in areas:

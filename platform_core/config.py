@@ -97,7 +97,7 @@ def load_config(instance_path: Path) -> dict:
         # The municipality answers within this many working days (co-creation norm).
         "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
         # The right to challenge: defaults for the settings an administrator can change.
-        "CHALLENGE_WHO": env("CHALLENGE_WHO", "inwoner,groep,organisatie"),
+        "CHALLENGE_WHO": env("CHALLENGE_WHO", "individual,group,organisation"),
         # One per line; empty: the built-in criteria (challenges.terms.DEFAULT_CRITERIA), translated.
         "CHALLENGE_CRITERIA": env("CHALLENGE_CRITERIA", ""),
         "CHALLENGE_ACK_DAYS": env("CHALLENGE_ACK_DAYS", "10"),

@@ -13,25 +13,25 @@ from . import settings
 from .i18n import language
 
 TERMS: dict[str, tuple[object, object]] = {
-    "participatie": (
+    "participation": (
         _l("Participatie"),
         _l(
             "De gemeente maakt een plan en vraagt bewoners mee te denken en mee te praten. Het plan "
             "blijft van de gemeente."
         ),
     ),
-    "zelfbeheer": (
+    "self_management": (
         _l("Zelfbeheer"),
         _l(
             "De grond is van de gemeente, maar bewoners richten de plek in en zorgen ervoor. Dat "
             "spreken ze af in een beheerafspraak."
         ),
     ),
-    "initiatief": (
+    "initiative": (
         _l("Initiatief"),
         _l("Een plan van bewoners, een club of een bedrijf. Zij doen het zelf; de gemeente heeft meestal geen rol."),
     ),
-    "leefbaarheidsinitiatief": (
+    "liveability": (
         _l("Leefbaarheidsinitiatief"),
         _l(
             "Een plan voor een prettigere buurt, (deels) betaald uit het leefbaarheidsbudget van de "

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .codes import current
 from .extensions import db
 from .policy import require
 from .transaction import rollback
@@ -37,13 +38,13 @@ KEYS: dict[str, tuple[str | None, str]] = {
     "dpo_contact": ("PRIVACY_DPO_CONTACT", ""),
     "mail_sender": ("MAIL_SENDER", ""),
     # The right to challenge (challenges.terms): who, criteria, terms in working days, public or not.
-    "challenge_who": ("CHALLENGE_WHO", "inwoner,groep,organisatie"),
+    "challenge_who": ("CHALLENGE_WHO", "individual,group,organisation"),
     "challenge_criteria": ("CHALLENGE_CRITERIA", ""),
     "challenge_ack_days": ("CHALLENGE_ACK_DAYS", "10"),
     "challenge_decision_days": ("CHALLENGE_DECISION_DAYS", "40"),
     "challenge_public": ("CHALLENGE_PUBLIC", "1"),
 }
-CHALLENGE_WHO = ("inwoner", "groep", "organisatie")
+CHALLENGE_WHO = ("individual", "group", "organisation")
 LABEL_KEY = re.compile(r"^(type|type_explanation)\.[a-z_]+\.(nl|en)$")
 
 
@@ -93,7 +94,7 @@ def store(key: str, value: str) -> None:
 
 
 def label(key: str) -> str | None:
-    """An administrator's wording for a type label or explanation (``type.zelfbeheer.nl``)."""
+    """An administrator's wording for a type label or explanation (``type.self_management.nl``)."""
     return _all().get(key) or None
 
 
@@ -118,6 +119,9 @@ def validate(values: dict[str, str]) -> dict[str, str]:
         value = (value or "").strip()
         if key not in KEYS and not LABEL_KEY.match(key):
             continue
+        if LABEL_KEY.match(key):  # a file written before the codes were English: type.zelfbeheer.nl
+            kind, code, lang = key.split(".")
+            key = f"{kind}.{current('type', code)}.{lang}"
         if key in ("colour_primary", "colour_link") and value:
             if not HEX.match(value):
                 errors[key] = _("Vul een kleur in als #RRGGBB, bijvoorbeeld #1f5fa8.")
@@ -135,7 +139,7 @@ def validate(values: dict[str, str]) -> dict[str, str]:
             errors[key] = _("Vul een aantal werkdagen in van 1 tot en met 260.")
             continue
         if key == "challenge_who" and value:
-            chosen = [code.strip() for code in value.split(",") if code.strip()]
+            chosen = [current("challenger", code.strip().lower()) for code in value.split(",") if code.strip()]
             if not chosen or any(code not in CHALLENGE_WHO for code in chosen):
                 errors[key] = _("Kies wie mag uitdagen: inwoners, groepen en/of organisaties.")
                 continue

@@ -5,6 +5,8 @@ resident is named. Each list is bounded; the report says how many more there wer
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ambassadors.models import Meeting
@@ -13,7 +15,7 @@ from initiatives.models import Initiative
 from participation.models import Comment, Participation, Pluim
 from platform_core.disclosure import suppress
 from platform_core.extensions import db
-from trajectories.models import Feedback, Outcome, Stage, StageChange, Stakeholder, Trajectory
+from trajectories.models import OUTCOMES, Feedback, Outcome, Stage, StageChange, Stakeholder, Trajectory
 
 LISTED = 100  # texts per group; the rest are counted
 
@@ -133,35 +135,48 @@ def trajectory_report(t: Trajectory) -> dict:
     }
 
 
+#: what each figure of "involved" is called, as on the page
+INVOLVED_LABELS = {
+    "initiatives": _l("Initiatieven in het traject"),
+    "joined": _l("Mensen die zich aanmeldden om mee te doen"),
+    "commenters": _l("Mensen die reageerden"),
+    "comments": _l("Reacties"),
+    "pluimen": _l("Pluimen"),
+}
+
+
 def csv_rows(report: dict) -> list[list]:
-    """The CSV annex: one row per figure or text, in the order of the report."""
-    rows: list[list] = [["onderdeel", "wat", "waarde", "datum"]]
+    """The CSV annex: one row per figure or text, in the order of the report, in the reader's
+    language (labels, never stored codes)."""
+    few = _("minder dan 5")
+    rows: list[list] = [[_("onderdeel"), _("wat"), _("waarde"), _("datum")]]
     for key, value in report["involved"].items():
-        rows.append(["betrokken", key, "minder dan 5" if value is None else value, ""])
+        rows.append([_("betrokken"), str(INVOLVED_LABELS.get(key, key)), few if value is None else value, ""])
     for m in report["meetings"]:
-        shown = "minder dan 5" if m["attendance"] is None else m["attendance"]
-        rows.append(["bijeenkomst", m["meeting"].title, shown, m["meeting"].starts_at.date().isoformat()])
+        shown = few if m["attendance"] is None else m["attendance"]
+        rows.append([_("bijeenkomst"), m["meeting"].title, shown, m["meeting"].starts_at.date().isoformat()])
     for s in report["stakeholders"]:
-        rows.append(["krachtenveld", s.name, "betrokken" if s.involved else "ontbreekt", ""])
+        rows.append([_("krachtenveld"), s.name, _("betrokken") if s.involved else _("ontbreekt"), ""])
     for group in ("questions", "reactions"):
         for said in report["said"][group]["items"]:
             rows.append(
                 [
-                    "vraag aan de gemeente" if group == "questions" else "reactie",
+                    _("vraag aan de gemeente") if group == "questions" else _("reactie"),
                     said["body"],
                     said["replies"],
                     said["day"].date().isoformat(),
                 ]
             )
     for f in report["feedback"]:
-        rows.append(["reactie gemeente", f.body, f.department, f.created_at.date().isoformat()])
+        rows.append([_("reactie gemeente"), f.body, f.department, f.created_at.date().isoformat()])
     if report["kind"] == "initiative":
         for name, when in report["stages"]:
-            rows.append(["fase", name, "", when.date().isoformat()])
+            rows.append([_("fase"), name, "", when.date().isoformat()])
         if report["outcome"]:
             o = report["outcome"]
-            rows.append(["uitkomst", o.kind, o.reason, o.decided_on.isoformat()])
+            rows.append([_("uitkomst"), str(OUTCOMES.get(o.kind, o.kind)), o.reason, o.decided_on.isoformat()])
     else:
         for row in report["initiatives"]:
-            rows.append(["initiatief", row["item"].title, row["comments"], row["item"].created_at.date().isoformat()])
+            day = row["item"].created_at.date().isoformat()
+            rows.append([_("initiatief"), row["item"].title, row["comments"], day])
     return rows

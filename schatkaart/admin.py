@@ -183,7 +183,7 @@ def logo(logo_name: str):
 @bp.cli.command("load")
 @click.argument("path")
 def load_settings(path: str) -> None:
-    """Load settings from a JSON file (automated installs): {"site_name": …, "type.zelfbeheer.en": …}."""
+    """Load settings from a JSON file (automated installs): {"site_name": …, "type.self_management.en": …}."""
     from platform_core.models import User
     from platform_core.transaction import unit_of_work
 

@@ -34,6 +34,8 @@ from trajectories.outcomes import report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory
 
 SHARED_UTRECHT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "utrecht"
+#: the files of the CBS extract in ../shared/data/utrecht, per level of our areas
+SHARED_FILES = {"municipality": "gemeente.geojson", "district": "wijk.geojson", "neighbourhood": "buurt.geojson"}
 DEMO_PASSWORD = "zonnige-buurt-demo"  # noqa: S105  (printed by make demo on purpose)
 DEMO_ACCOUNTS = [
     ("bewoner@demo.schatkaart.nl", "Sanne de Vries", "resident"),
@@ -89,101 +91,101 @@ IDEAS = [
     (
         "Geveltuinen in de {street}",
         "Geveltuinen",
-        "initiatief",
+        "initiative",
         "Bewoners van de {street} maken samen geveltuintjes. Meer groen, minder hitte en een praatje op de stoep.",
     ),
     (
         "Buurtmoestuin {buurt}",
         "Moestuinen",
-        "zelfbeheer",
+        "self_management",
         "Op het braakliggende stuk grond in {buurt} beginnen we een moestuin die iedereen mag gebruiken.",
     ),
     (
         "Repair Café {buurt}",
         "Ontmoeting",
-        "initiatief",
+        "initiative",
         "Eens per maand repareren vrijwilligers kapotte spullen. Samen koffie drinken hoort erbij.",
     ),
     (
         "Speeltuin {street} opknappen",
         "Speelplekken",
-        "leefbaarheidsinitiatief",
+        "liveability",
         "De speeltuin aan de {street} is versleten. Ouders en kinderen bedenken samen een nieuw ontwerp.",
     ),
     (
         "Boomspiegels adopteren in {buurt}",
         "Bomen en plantsoenen",
-        "zelfbeheer",
+        "self_management",
         "Bewoners nemen het onderhoud van boomspiegels over en zaaien bloemen voor bijen en vlinders.",
     ),
     (
         "Samen de {street} autoluw",
         "Verkeer",
-        "participatie",
+        "participation",
         "De gemeente wil de {street} veiliger maken. Denk mee over snelheid, parkeren en ruimte voor fietsers.",
     ),
     (
         "Buurtkamer {buurt}",
         "Ontmoeting",
-        "leefbaarheidsinitiatief",
+        "liveability",
         "Een plek waar buren elkaar ontmoeten: koffieochtend, taalles en een spelletjesmiddag.",
     ),
     (
         "Zwerfvuilprikkers {buurt}",
         "Afval en zwerfvuil",
-        "initiatief",
+        "initiative",
         "Elke eerste zaterdag van de maand ruimen we samen zwerfvuil op. Prikstokken liggen klaar.",
     ),
     (
         "Regentonnen en tegels eruit in {buurt}",
         "Klimaatadaptatie",
-        "participatie",
+        "participation",
         "Samen met de gemeente maken we de buurt klaar voor hevige buien: tegels eruit, groen erin.",
     ),
     (
         "Energiecoöperatie {buurt}",
         "Energie",
-        "initiatief",
+        "initiative",
         "Zonnepanelen op het dak van de school, met en voor de buurt. Wie denkt er mee?",
     ),
     (
         "Burenhulp {street}",
         "Burenhulp",
-        "initiatief",
+        "initiative",
         "Boodschappen doen, een lamp vervangen of samen wandelen: buren helpen elkaar in de {street}.",
     ),
     (
         "Muurschildering {street}",
         "Kunst en cultuur",
-        "leefbaarheidsinitiatief",
+        "liveability",
         "Jongeren uit {buurt} ontwerpen een muurschildering voor de kale muur aan de {street}.",
     ),
     (
         "Sportveldje {buurt} in zelfbeheer",
         "Sport en bewegen",
-        "zelfbeheer",
+        "self_management",
         "Bewoners onderhouden het trapveldje en organiseren toernooien in de zomer.",
     ),
     (
         "Koffie voor ouderen in {buurt}",
         "Eenzaamheid",
-        "initiatief",
+        "initiative",
         "Elke dinsdag koffie en een praatje voor buurtgenoten die weinig mensen zien.",
     ),
     (
         "Plantsoen {street} vergroenen",
         "Bomen en plantsoenen",
-        "participatie",
+        "participation",
         "De gemeente vernieuwt het plantsoen aan de {street}. Bewoners kiezen mee welke bomen en planten er komen.",
     ),
 ]
 ROLE_FOR_TYPE = {
-    "participatie": "eigenaar",
-    "zelfbeheer": "partner",
-    "leefbaarheidsinitiatief": "financier",
-    "initiatief": "geen",
+    "participation": "owner",
+    "self_management": "partner",
+    "liveability": "funder",
+    "initiative": "none",
 }
-STATUS_CHOICES = ["idee", "idee", "in_voorbereiding", "in_uitvoering", "in_uitvoering", "afgerond", "gestopt"]
+STATUS_CHOICES = ["idea", "idea", "preparing", "in_progress", "in_progress", "completed", "stopped"]
 EPOCH = datetime(2025, 1, 6, 9, 0)
 
 
@@ -191,12 +193,12 @@ def _geography() -> Iterator[str]:
     if current_municipality() is not None:
         return
     if (SHARED_UTRECHT / "gemeente.geojson").exists():
-        sources = {lvl: SHARED_UTRECHT / f"{lvl}.geojson" for lvl in ("gemeente", "wijk", "buurt")}
+        sources = {lvl: SHARED_UTRECHT / name for lvl, name in SHARED_FILES.items()}
         label = "Utrecht (../shared/data/utrecht)"
     else:
         sources = all_levels()
         label = "Voorbeeldstad (own sample geography)"
-    for level in ("gemeente", "wijk", "buurt"):
+    for level in ("municipality", "district", "neighbourhood"):
         report = import_boundaries(sources[level], level)
         yield f"  {level}: {report.created} areas ({report.repaired} repaired)"
     yield f"Municipality: {label}"
@@ -251,7 +253,7 @@ def seed(count: int = 300) -> Iterator[str]:
 
 def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
     rng = random.Random(2026)
-    buurten = list(db.session.scalars(select(Area).where(Area.level == "buurt").order_by(Area.code)))
+    buurten = list(db.session.scalars(select(Area).where(Area.level == "neighbourhood").order_by(Area.code)))
     shapes = {a.id: to_shape(a.geom) for a in buurten}
     themes = {t.name: t for t in db.session.scalars(select(Theme))}
     municipality = current_municipality()
@@ -262,7 +264,7 @@ def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
         street = rng.choice(STREETS)
         point = _random_point(rng, shapes[buurt.id])
         area_geojson = None
-        if type_ == "zelfbeheer":
+        if type_ == "self_management":
             d = rng.uniform(0.0002, 0.0005)
             square = box(point.x - d, point.y - d / 1.6, point.x + d, point.y + d / 1.6)
             if boundary.contains(square):
@@ -285,23 +287,21 @@ def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
             area_geojson=area_geojson,
             address=f"{street} {rng.randint(1, 140)}",
             links="https://www.example.org/buurt" if n % 7 == 0 else "",
-            budget_requested=rng.randrange(500, 7500, 250) if type_ == "leefbaarheidsinitiatief" else None,
+            budget_requested=rng.randrange(500, 7500, 250) if type_ == "liveability" else None,
             status=rng.choice(STATUS_CHOICES),
         )
         ended = data.status if data.status in ENDED_STATUSES else None
         if ended:  # an initiative ends only with an outcome and its reason (closing the loop)
-            data.status = "in_uitvoering"
+            data.status = "in_progress"
         item = create_initiative(owner, data)
-        if ended == "afgerond":
-            report_outcome(
-                owner, item, "gerealiseerd", "Het is gelukt: de buurt heeft het samen gedaan.", date(2026, 9, 1)
-            )
+        if ended == "completed":
+            report_outcome(owner, item, "realised", "Het is gelukt: de buurt heeft het samen gedaan.", date(2026, 9, 1))
         elif ended:
-            report_outcome(owner, item, "gestopt", "Er waren te weinig handen om het vol te houden.", date(2026, 9, 1))
+            report_outcome(owner, item, "stopped", "Er waren te weinig handen om het vol te houden.", date(2026, 9, 1))
         item.municipal_role = ROLE_FOR_TYPE[type_]
         if item.budget_requested:
             item.budget_granted = item.budget_requested - rng.randrange(0, 3) * 250
-            item.budget_spent = item.budget_granted if item.status == "afgerond" else item.budget_granted // 2
+            item.budget_spent = item.budget_granted if item.status == "completed" else item.budget_granted // 2
         item.created_at = item.updated_at = EPOCH + timedelta(days=n * 2, hours=rng.randrange(0, 9))
         item.last_activity_at = item.created_at
         if n < count - 8:  # history: the municipality answered all but the newest few
@@ -324,7 +324,7 @@ def _co_creation(accounts: list[User], neighbours: list[User]) -> Iterator[str]:
 
     rng = random.Random(7)
     _resident, ambassador, civil, _moderator, _council, admin = accounts
-    wijk = db.session.scalar(select(Area).where(Area.level == "wijk").order_by(Area.code))
+    wijk = db.session.scalar(select(Area).where(Area.level == "district").order_by(Area.code))
     make_ambassador(admin, ambassador, [wijk.id])
     trajectory = create_trajectory(
         admin,
@@ -336,8 +336,8 @@ def _co_creation(accounts: list[User], neighbours: list[User]) -> Iterator[str]:
         [wijk.id],
     )
     add_framing(civil, "trajectory", trajectory.id, "budget", "Voor plannen in dit traject samen.", 25000)
-    add_framing(civil, "trajectory", trajectory.id, "kan_niet", "Parkeerplaatsen blijven: dat besloot de raad in 2025.")
-    add_framing(civil, "trajectory", trajectory.id, "raad", "De raad bespreekt de uitkomst in juni 2027.")
+    add_framing(civil, "trajectory", trajectory.id, "cannot", "Parkeerplaatsen blijven: dat besloot de raad in 2025.")
+    add_framing(civil, "trajectory", trajectory.id, "council_plan", "De raad bespreekt de uitkomst in juni 2027.")
     buurt_ids = set(db.session.scalars(select(Area.id).where(Area.parent_id == wijk.id)))
     in_wijk = list(
         db.session.scalars(select(Initiative).where(Initiative.area_id.in_(buurt_ids)).order_by(Initiative.id))
@@ -353,9 +353,9 @@ def _co_creation(accounts: list[User], neighbours: list[User]) -> Iterator[str]:
             post_feedback(
                 civil, item, "Mooi initiatief. We denken graag mee over de plek en de vergunning.", "Stadsbeheer"
             )
-        if item.status == "afgerond":
+        if item.status == "completed":
             report_outcome(
-                owner, item, "gerealiseerd", "Het is gelukt: de buurt heeft het samen aangelegd.", date(2026, 10, 1)
+                owner, item, "realised", "Het is gelukt: de buurt heeft het samen aangelegd.", date(2026, 10, 1)
             )
     meeting = create_meeting(
         ambassador,

@@ -324,7 +324,7 @@ def initiative_input(**overrides):
         "title": "Geveltuinen in de Kanaalstraat",
         "summary": "Bewoners maken samen geveltuintjes voor meer groen in de straat.",
         "description": "We zoeken **buren** met groene vingers.",
-        "type": "initiatief",
+        "type": "initiative",
         "lat": INSIDE[0],
         "lon": INSIDE[1],
         "address": "Kanaalstraat 10",

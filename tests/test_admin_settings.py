@@ -122,9 +122,9 @@ def test_types_reworded_in_both_languages(app, admin_client):
         admin_client,
         "/beheer/soorten",
         {
-            "type.zelfbeheer.nl": "Buurtbeheer",
-            "type.zelfbeheer.en": "Community stewardship",
-            "type_explanation.zelfbeheer.nl": "Bewoners zorgen samen voor een stuk grond van de gemeente.",
+            "type.self_management.nl": "Buurtbeheer",
+            "type.self_management.en": "Community stewardship",
+            "type_explanation.self_management.nl": "Bewoners zorgen samen voor een stuk grond van de gemeente.",
         },
     )
     assert response.status_code == 302
@@ -134,7 +134,7 @@ def test_types_reworded_in_both_languages(app, admin_client):
     assert "Bewoners zorgen samen voor een stuk grond" in html
     visitor.post("/taal", data={"csrf_token": csrf_token(visitor, "/"), "lang": "en"})
     assert "Community stewardship" in visitor.get("/initiatieven").get_data(as_text=True)
-    post_form(admin_client, "/beheer/soorten", {"type.zelfbeheer.nl": ""})
+    post_form(admin_client, "/beheer/soorten", {"type.self_management.nl": ""})
     assert "Zelfbeheer" in app.test_client().get("/").get_data(as_text=True)  # back to the default
 
 
@@ -158,17 +158,17 @@ def test_themes_and_sub_themes_are_added_on_the_page(app, admin_client):
 
 def test_boundaries_are_imported_on_the_page(app, admin_client):
     token = csrf_token(admin_client, "/beheer/grenzen")
-    data = json.dumps(all_levels()["wijk"]).encode()
+    data = json.dumps(all_levels()["district"]).encode()
     response = admin_client.post(
         "/beheer/grenzen",
-        data={"csrf_token": token, "level": "wijk", "file": (io.BytesIO(data), "wijken.geojson")},
+        data={"csrf_token": token, "level": "district", "file": (io.BytesIO(data), "wijken.geojson")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 200
     assert "De grenzen zijn ingelezen." in response.get_data(as_text=True)
     broken = admin_client.post(
         "/beheer/grenzen",
-        data={"csrf_token": token, "level": "wijk", "file": (io.BytesIO(b"{niet json"), "x.geojson")},
+        data={"csrf_token": token, "level": "district", "file": (io.BytesIO(b"{niet json"), "x.geojson")},
         content_type="multipart/form-data",
     )
     assert broken.status_code == 400
@@ -234,7 +234,7 @@ def test_a_boundary_code_longer_than_the_column_is_reported_not_crashed_on(app, 
     token = csrf_token(admin_client, "/beheer/grenzen")
     response = admin_client.post(
         "/beheer/grenzen",
-        data={"csrf_token": token, "level": "wijk", "file": (io.BytesIO(_boundary_file("W" * 21)), "w.geojson")},
+        data={"csrf_token": token, "level": "district", "file": (io.BytesIO(_boundary_file("W" * 21)), "w.geojson")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 200

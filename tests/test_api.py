@@ -31,12 +31,12 @@ def spread(app, place, make_user):
                 title=f"Spoorzicht plan {i}",
                 lat=52.092 + i * 0.0008,
                 lon=5.097 + i * 0.0006,
-                type="zelfbeheer" if i % 3 == 0 else "initiatief",
+                type="self_management" if i % 3 == 0 else "initiative",
                 theme_ids=(moestuin,) if i < 2 else (),
             )
         )
     for i in range(3):
-        ids.append(place(owner, title=f"Oost plan {i}", lat=52.10 + i * 0.001, lon=5.16, type="participatie"))
+        ids.append(place(owner, title=f"Oost plan {i}", lat=52.10 + i * 0.001, lon=5.16, type="participation"))
     return ids
 
 
@@ -76,9 +76,9 @@ def test_filters_by_type_theme_area_and_keyword(client, spread):
 
 
 def test_gallery_shows_the_same_results_as_the_map(client, spread):
-    api = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=18&type=zelfbeheer"))
+    api = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=18&type=self_management"))
     api_ids = {f["properties"]["id"] for f in api["features"]}
-    html = client.get("/initiatieven?type=zelfbeheer").get_data(as_text=True)
+    html = client.get("/initiatieven?type=self_management").get_data(as_text=True)
     gallery_ids = {int(i) for i in re.findall(r'href="/initiatieven/(\d+)"', html)}
     assert gallery_ids == api_ids
     assert "3 initiatieven gevonden." in html
@@ -180,5 +180,5 @@ def test_gallery_count_is_bounded_and_asks_for_a_filter_beyond_it(client, spread
     assert "Pagina 3 van 3" in last
     assert "Dit zijn de eerste 5." in last
     assert 'rel="next"' not in last
-    narrowed = client.get("/initiatieven?type=participatie").get_data(as_text=True)
+    narrowed = client.get("/initiatieven?type=participation").get_data(as_text=True)
     assert "3 initiatieven gevonden." in narrowed

@@ -47,13 +47,13 @@ def test_the_map_api_answers_304_until_the_map_changes(client, place):
 def test_the_map_page_is_built_once_and_each_page_gets_its_own_nonce(app, client):
     map_views._BUILT.clear()
     first = client.get("/").get_data(as_text=True)
-    second = client.get("/?lat=52.09&lon=5.11&z=15&type=zelfbeheer").get_data(as_text=True)
+    second = client.get("/?lat=52.09&lon=5.11&z=15&type=self_management").get_data(as_text=True)
     assert len(map_views._BUILT) == 1  # the map's data did not depend on the request
     nonces = [set(re.findall(r'<script[^>]* nonce="([^"]+)"', page)) for page in (first, second)]
     assert len(nonces[0]) == len(nonces[1]) == 1
     assert nonces[0] != nonces[1]
     assert 'data-view="52.09,5.11,15"' in second
     with app.app_context(), unit_of_work():  # new boundaries: the page is built again
-        import_boundaries(all_levels()["buurt"], "buurt")
+        import_boundaries(all_levels()["neighbourhood"], "neighbourhood")
     client.get("/")
     assert len(map_views._BUILT) == 2

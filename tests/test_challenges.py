@@ -53,7 +53,7 @@ def _input(**kw) -> ChallengeInput:
         "needs": "Gereedschap, een container en jaarlijks 4.000 euro.",
         "support": "Bewonersvereniging Spoorzicht en 20 buren.",
         "budget_needed": "4000",
-        "challenger": "groep",
+        "challenger": "group",
         "organisation": "Bewonersvereniging Spoorzicht",
         "area_code": "BU03440001",
     }
@@ -82,7 +82,7 @@ def test_filing_checks_every_field_in_dutch_and_saves_nothing_on_error(app, peop
                     task="kort",
                     motivation="",
                     needs="",
-                    challenger="groep",
+                    challenger="group",
                     organisation="",
                     budget_needed="veel",
                     area_code="XX",
@@ -107,7 +107,7 @@ def test_terms_come_from_the_settings_and_stay_with_the_challenge(app, people):
         settings.save(
             u(people["admin"]),
             {
-                "challenge_who": "organisatie",
+                "challenge_who": "organisation",
                 "challenge_ack_days": "5",
                 "challenge_decision_days": "20",
                 "challenge_criteria": "Goedkoper\nMeer draagvlak",
@@ -115,10 +115,10 @@ def test_terms_come_from_the_settings_and_stay_with_the_challenge(app, people):
         )
     with app.app_context():
         with pytest.raises(ValidationFailed) as caught:
-            file_challenge(u(people["anna"]), _input(challenger="inwoner", area_code=_area_code()))
+            file_challenge(u(people["anna"]), _input(challenger="individual", area_code=_area_code()))
         assert "organisatie" in caught.value.errors["challenger"]
         transaction.rollback()
-    cid = _file(app, people, challenger="organisatie")
+    cid = _file(app, people, challenger="organisation")
     with app.app_context(), unit_of_work():
         challenge = db.session.get(Challenge, cid)
         assert challenge.criteria_list == ["Goedkoper", "Meer draagvlak"]
@@ -161,14 +161,14 @@ def test_from_filing_to_zelfbeheer_with_the_queue_council_and_record(app, client
             with pytest.raises(PermissionDenied):
                 post_message(u(people["bas"]), challenge, "Mag ik ook iets vragen?")
             with pytest.raises(ValidationFailed):
-                decide(u(people["civil"]), challenge, "toegekend", "Eerst beoordelen hoort erbij, dus dit faalt.")
+                decide(u(people["civil"]), challenge, "granted", "Eerst beoordelen hoort erbij, dus dit faalt.")
             with pytest.raises(ValidationFailed) as caught:
                 assess(u(people["civil"]), challenge, {})
             assert "verdict-0" in caught.value.errors
-            verdicts = dict.fromkeys(challenge.criteria_list, ("voldoet", "Goed onderbouwd"))
-            verdicts[challenge.criteria_list[1]] = ("deels", "Iets duurder in het eerste jaar")
+            verdicts = dict.fromkeys(challenge.criteria_list, ("meets", "Goed onderbouwd"))
+            verdicts[challenge.criteria_list[1]] = ("partly", "Iets duurder in het eerste jaar")
             assess(u(people["civil"]), challenge, verdicts)
-            decide(u(people["civil"]), challenge, "deels", "Het onderhoud mag, het snoeien van bomen blijft bij ons.")
+            decide(u(people["civil"]), challenge, "partly", "Het onderhoud mag, het snoeien van bomen blijft bij ons.")
         assert [e for e in response_queue() if e.get("challenge")] == []
         anna_told = db.session.scalars(select(Notification.text).filter_by(user_id=people["anna"])).all()
         bas_told = db.session.scalars(select(Notification.text).filter_by(user_id=people["bas"])).all()
@@ -183,14 +183,14 @@ def test_from_filing_to_zelfbeheer_with_the_queue_council_and_record(app, client
             )
             initiative_id = initiative.id
         item = db.session.get(Initiative, initiative_id)
-        assert (item.type, item.owner_id, item.budget_requested) == ("zelfbeheer", people["anna"], 4000)
+        assert (item.type, item.owner_id, item.budget_requested) == ("self_management", people["anna"], 4000)
         assert "de gemeente snoeit" in item.description
         with pytest.raises(ValidationFailed):
             convert_to_zelfbeheer(u(people["civil"]), db.session.get(Challenge, cid), "Nog een keer hetzelfde doen.")
         transaction.rollback()
         counted = figures()
         assert (counted["filed"], counted["decided"], counted["in_time"]) == (1, 1, 1)
-        assert counted["by_decision"]["deels"] == 1
+        assert counted["by_decision"]["partly"] == 1
         from council.services import Scope, dashboard
 
         assert dashboard(Scope())["challenges"] == counted  # the council review counts them
@@ -228,7 +228,7 @@ def test_a_challenge_that_is_not_public_is_only_for_its_filer_and_the_municipali
 def test_filing_through_the_form_shows_errors_next_to_the_fields(app, client, people):
     login(client, "anna@example.nl")
     resp = post_form(
-        client, "/uitdaagrecht/nieuw", {"title": "Park", "challenger": "inwoner"}, token_from="/uitdaagrecht/nieuw"
+        client, "/uitdaagrecht/nieuw", {"title": "Park", "challenger": "individual"}, token_from="/uitdaagrecht/nieuw"
     )
     assert resp.status_code == 400
     html = resp.get_data(as_text=True)
@@ -245,7 +245,7 @@ def test_filing_through_the_form_shows_errors_next_to_the_fields(app, client, pe
             "task": "Het beheer van buurthuis De Speeldoos.",
             "motivation": "Wij zijn er elke dag en kennen iedereen die er komt; wij doen het met vrijwilligers.",
             "needs": "De sleutels en een huurcontract.",
-            "challenger": "inwoner",
+            "challenger": "individual",
             "area_code": code,
         },
         token_from="/uitdaagrecht/nieuw",

@@ -56,7 +56,7 @@ def known(app, make_user, place):
         report_outcome(
             db.session.get(User, ids["owner"]),
             db.session.get(Initiative, a),
-            "gerealiseerd",
+            "realised",
             "De tuin is er gekomen met de buurt.",
             date(2026, 11, 20),
         )
@@ -66,7 +66,7 @@ def known(app, make_user, place):
         item_a.record_first_response(datetime(2026, 11, 9, 9))  # Fri -> Mon
         item_b.created_at = datetime(2026, 11, 10, 10)
         item_b.record_first_response(datetime(2026, 11, 10, 20))
-        item_b.status = "gestopt"
+        item_b.status = "stopped"
         item_a.budget_granted, item_a.budget_spent = 900, 850
         db.session.flush()
         rebuild(db.session.connection())
@@ -79,7 +79,7 @@ def test_figures_on_a_known_dataset(app, known):
     with app.app_context(), unit_of_work():
         f = dashboard(Scope(trajectory_id=known["t"]))
     assert f["initiatives"] == 2
-    assert f["by_type"] == {"initiatief": 2}
+    assert f["by_type"] == {"initiative": 2}
     assert f["participants"] == 6  # the initiator and five neighbours
     assert f["contributions"]["meedoen"] == 5
     assert f["response"]["median_hours"] == 41.0  # 72 h (a weekend between) and 10 h
@@ -88,7 +88,7 @@ def test_figures_on_a_known_dataset(app, known):
     assert f["response"]["share_norm"] == 1.0  # Friday 9:00 to Monday 9:00 is one working day
     assert f["interaction"] == 0.5  # only the garden had residents and the municipality talking
     assert f["closing_the_loop"] == 0.5  # two ended, one with an outcome reported
-    assert f["by_outcome"] == {"gerealiseerd": 1}
+    assert f["by_outcome"] == {"realised": 1}
     assert f["budget"] == {"requested": 1000, "granted": 900, "spent": 850}
     assert f["concentration"] == 0.25  # the most active 10% (one person: the initiator, 2 of 8 contributions)
 
@@ -255,7 +255,7 @@ def test_people_per_buurt_and_answer_times_with_a_period_and_a_filter(app, known
     """The same people per buurt and answer times whether a period, a type or nothing narrows them
     (tests/test_council_cube.py compares every combination with a plain count)."""
     with app.app_context(), unit_of_work():
-        for scope in (Scope(start=date(2026, 1, 1)), Scope(type="initiatief"), Scope()):
+        for scope in (Scope(start=date(2026, 1, 1)), Scope(type="initiative"), Scope()):
             f = dashboard(scope)
             people = {r["area"].name: r["participants"] for r in f["per_area"]}
             assert people["Spoorzicht"] == 6  # the initiator and five neighbours

@@ -46,7 +46,7 @@ def facts(app, place):
     rng = random.Random(7)
     real = [place(title=f"Initiatief {n}") for n in range(6)]
     with app.app_context():
-        buurten = db.session.scalars(select(Area.id).where(Area.level == "buurt")).all()
+        buurten = db.session.scalars(select(Area.id).where(Area.level == "neighbourhood")).all()
         themes = db.session.scalars(select(Theme.id).order_by(Theme.id)).all()[:4]
         db.session.execute(initiative_theme.delete())
         links = {(i, t) for i in real for t in rng.sample(themes, rng.randint(0, 2))}
@@ -139,7 +139,7 @@ def plain_count(scope: Scope, norm_days: int = 5) -> dict:
         for kind, codes in (("type", TYPE_CODES), ("status", STATUS_CODES), ("outcome", OUTCOME_CODES))
     }
     in_norm = sum(1 for row in initiatives if row.response_workdays is not None and row.response_workdays <= norm_days)
-    buurten = db.session.scalars(select(Area.id).where(Area.level == "buurt")).all()
+    buurten = db.session.scalars(select(Area.id).where(Area.level == "neighbourhood")).all()
     ids = {row.initiative_id for row in initiatives}
     links = db.session.execute(select(initiative_theme.c.initiative_id, initiative_theme.c.theme_id)).all()
     theme_names = dict(db.session.execute(select(Theme.id, Theme.name)).all())
@@ -183,13 +183,13 @@ def plain_count(scope: Scope, norm_days: int = 5) -> dict:
 def test_every_filter_combination_gives_what_a_plain_count_gives(app, facts):
     """Trajectory, area (a buurt or a whole wijk), theme, type and period, alone and together."""
     with app.app_context():
-        wijk = db.session.scalar(select(Area.code).where(Area.level == "wijk").order_by(Area.code))
+        wijk = db.session.scalar(select(Area.code).where(Area.level == "district").order_by(Area.code))
         buurt = db.session.scalar(select(Area.code).where(Area.id == facts["buurten"][0]))
     choices = {
         "trajectory_id": [None, 1, 3, 999],
         "area": [None, wijk, buurt, "GEEN"],
         "theme_id": [None, *facts["themes"][:2]],
-        "type": [None, "zelfbeheer", "onbekend"],
+        "type": [None, "self_management", "onbekend"],
         "period": [
             (None, None),
             (date(2025, 6, 1), date(2025, 6, 30)),

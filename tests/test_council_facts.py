@@ -92,9 +92,9 @@ def test_every_write_keeps_the_facts_exact(app, people, place):
 
         # The municipality answers and the initiator reports what became of it.
         post_feedback(get(User, people["civil"]), item, "Mooi plan, wij denken mee.", "Stadsbeheer")
-        report_outcome(owner, item, "gerealiseerd", "De moestuin is er.", date(2026, 6, 1))
+        report_outcome(owner, item, "realised", "De moestuin is er.", date(2026, 6, 1))
         row = db.session.get(InitiativeFact, item_id)
-        assert (row.two_way, row.outcome, row.area_id) == (1, OUTCOME_CODES["gerealiseerd"], haven.id)
+        assert (row.two_way, row.outcome, row.area_id) == (1, OUTCOME_CODES["realised"], haven.id)
         exact()
 
         decide(get(User, people["mod"]), "initiative", item_id, "hide", "Dubbel geplaatst")

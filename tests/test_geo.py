@@ -16,6 +16,7 @@ from maps.services import import_boundaries, neighbourhood_for
 from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.validation import ValidationFailed
+from schatkaart.demo import SHARED_FILES
 
 from .conftest import INSIDE, OUTSIDE
 
@@ -25,15 +26,15 @@ UTRECHT = Path(__file__).resolve().parents[2] / "shared" / "data" / "utrecht"
 def test_sample_municipality_has_hierarchy(ctx):
     municipality = db.session.scalar(select(Municipality))
     assert municipality.name == "Voorbeeldstad"
-    buurten = db.session.scalars(select(Area).where(Area.level == "buurt")).all()
+    buurten = db.session.scalars(select(Area).where(Area.level == "neighbourhood")).all()
     assert len(buurten) == 12
     # buurten hang under their wijk (by WIJKKODE), wijken under the gemeente (spatially)
-    assert {b.parent.level for b in buurten} == {"wijk"}
+    assert {b.parent.level for b in buurten} == {"district"}
     assert {b.parent.parent.code for b in buurten} == {municipality.area.code}
 
 
 def test_display_outline_is_simplified_and_rounded(ctx):
-    area = db.session.scalar(select(Area).where(Area.level == "gemeente"))
+    area = db.session.scalar(select(Area).where(Area.level == "municipality"))
     display = json.loads(area.display_geojson)
     decimals = [len(n.split(".")[1]) for n in re.findall(r"\d+\.\d+", area.display_geojson)]
     assert max(decimals) <= 5
@@ -54,7 +55,7 @@ def test_import_repairs_self_intersecting_polygon_and_reports_skips(ctx):
             {"type": "Feature", "properties": {"code": "T3"}, "geometry": None},
         ],
     }
-    report = import_boundaries(data, "wijk")
+    report = import_boundaries(data, "district")
     assert (report.created, report.repaired) == (1, 1)
     assert len(report.skipped) == 2
     area = db.session.scalar(select(Area).where(Area.code == "T1"))
@@ -65,7 +66,7 @@ def test_import_repairs_self_intersecting_polygon_and_reports_skips(ctx):
 
 def test_import_rejects_non_feature_collections(ctx):
     with pytest.raises(ValidationFailed):
-        import_boundaries({"type": "Feature"}, "buurt")
+        import_boundaries({"type": "Feature"}, "neighbourhood")
 
 
 def test_cli_imports_any_geojson_with_code_and_name(app, tmp_path):
@@ -80,7 +81,7 @@ def test_cli_imports_any_geojson_with_code_and_name(app, tmp_path):
     other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
     files = {}
     for level, data in all_levels().items():
-        path = UTRECHT / f"{level}.geojson"
+        path = UTRECHT / SHARED_FILES[level]
         if not path.exists():
             path = tmp_path / f"{level}.geojson"
             path.write_text(json.dumps(data))
@@ -88,18 +89,18 @@ def test_cli_imports_any_geojson_with_code_and_name(app, tmp_path):
     with other.app_context():
         upgrade()
     runner = other.test_cli_runner()
-    for level in ("gemeente", "wijk", "buurt"):
+    for level in ("municipality", "district", "neighbourhood"):
         result = runner.invoke(args=["geo", "import", str(files[level]), "--level", level])
         assert result.exit_code == 0, result.output
         assert f"{level}:" in result.output
     with other.app_context():
-        buurten = db.session.scalars(select(Area).where(Area.level == "buurt")).all()
-        expected = len(json.loads(files["buurt"].read_text())["features"])
+        buurten = db.session.scalars(select(Area).where(Area.level == "neighbourhood")).all()
+        expected = len(json.loads(files["neighbourhood"].read_text())["features"])
         assert len(buurten) == expected
         assert all(b.parent is not None for b in buurten)
     # importing again updates instead of duplicating
-    result = runner.invoke(args=["geo", "import", str(files["buurt"]), "--level", "buurt"])
-    assert f"buurt: 0 created, {expected} updated" in result.output
+    result = runner.invoke(args=["geo", "import", str(files["neighbourhood"]), "--level", "neighbourhood"])
+    assert f"neighbourhood: 0 created, {expected} updated" in result.output
     with other.app_context():
         db.engine.dispose()
 
@@ -147,4 +148,4 @@ def test_bad_locations_get_a_clear_message(lat, lon, area, message):
 
 def test_point_in_a_gap_between_outlines_gets_the_nearest_neighbourhood(ctx):
     # The sample's outer ring is a polygon; a point just outside all buurten but near one
-    assert neighbourhood_for(Point(5.0545, 52.09)).level == "buurt"
+    assert neighbourhood_for(Point(5.0545, 52.09)).level == "neighbourhood"

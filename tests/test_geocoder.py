@@ -53,7 +53,7 @@ def test_falls_back_to_our_own_names_when_pdok_is_down(app, client, place):
 def test_neighbourhood_names_are_found_when_pdok_knows_nothing(client):
     data = json_of(client.get("/api/geocode?q=Bloemenbuurt"))
     assert data["source"] == "local"
-    assert data["results"][0]["type"] == "buurt"
+    assert data["results"][0]["type"] == "neighbourhood"
 
 
 def test_too_short_query_is_a_400(client):
@@ -92,8 +92,8 @@ def _place_form(client, address: str):
             "title": "Bankje op de hoek",
             "summary": "Een bankje om even te zitten.",
             "description": "",
-            "type": "initiatief",
-            "status": "idee",
+            "type": "initiative",
+            "status": "idea",
             "lat": "",
             "lon": "",
             "address": address,

@@ -48,7 +48,7 @@ def test_zelfbeheer_area_is_stored_as_polygon_with_a_representative_point(app, m
     }
     with app.app_context(), unit_of_work():
         item = create_initiative(
-            db.session.get(User, uid), initiative_input(type="zelfbeheer", area_geojson=json.dumps(square))
+            db.session.get(User, uid), initiative_input(type="self_management", area_geojson=json.dumps(square))
         )
         assert item.is_area
         assert 5.100 < item.lon < 5.101
@@ -63,7 +63,7 @@ def test_an_area_is_shown_as_an_area_on_the_map_and_the_detail_map_fits_it(app, 
     }
     with app.app_context(), unit_of_work():
         owner = db.session.get(User, uid)
-        area_id = create_initiative(owner, initiative_input(type="zelfbeheer", area_geojson=json.dumps(square))).id
+        area_id = create_initiative(owner, initiative_input(type="self_management", area_geojson=json.dumps(square))).id
         point_id = create_initiative(owner, initiative_input(title="Een bankje op een punt")).id
     data = client.get("/api/initiatives?bbox=5.095,52.09,5.105,52.10&zoom=16").get_json()
     shown = {f["properties"]["id"]: f["properties"] for f in data["features"]}
@@ -138,7 +138,7 @@ def test_only_the_initiator_edits_not_even_the_municipality(app, make_user, plac
 def test_civil_servants_place_initiatives_through_the_same_flow(app, client, make_user):
     make_user("petra@gemeente.nl", roles=("civil_servant",))
     login(client, "petra@gemeente.nl")
-    resp = post_form(client, "/initiatieven/nieuw", _form(type="participatie"), follow_redirects=True)
+    resp = post_form(client, "/initiatieven/nieuw", _form(type="participation"), follow_redirects=True)
     assert "Uw initiatief staat op de kaart" in resp.get_data(as_text=True)
 
 
@@ -147,8 +147,8 @@ def _form(**overrides) -> dict:
         "title": "Buurtmoestuin Spoorzicht",
         "summary": "Een moestuin voor en door de buurt, op het veldje achter de school.",
         "description": "Iedereen mag meedoen.",
-        "type": "zelfbeheer",
-        "status": "idee",
+        "type": "self_management",
+        "status": "idea",
         "lat": str(INSIDE[0]),
         "lon": str(INSIDE[1]),
         "address": "",
@@ -338,29 +338,29 @@ def test_ending_an_initiative_needs_an_outcome_with_a_reason(app, client, make_u
     uid = make_user("sanne@example.nl")
     login(client, "sanne@example.nl")
     # Not when placing, not when editing: the form does not offer it and the service refuses it.
-    assert post_form(client, "/initiatieven/nieuw", _form(status="afgerond")).status_code == 400
+    assert post_form(client, "/initiatieven/nieuw", _form(status="completed")).status_code == 400
     assert _count(app) == 0
     assert post_form(client, "/initiatieven/nieuw", _form()).status_code == 302
     with app.app_context():
         item_id = db.session.scalar(select(Initiative.id))
     page = client.get(f"/initiatieven/{item_id}/bewerken").get_data(as_text=True)
-    assert 'value="afgerond"' not in page
-    assert 'value="gestopt"' not in page
-    assert post_form(client, f"/initiatieven/{item_id}/bewerken", _form(status="gestopt")).status_code == 400
+    assert 'value="completed"' not in page
+    assert 'value="stopped"' not in page
+    assert post_form(client, f"/initiatieven/{item_id}/bewerken", _form(status="stopped")).status_code == 400
     with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, item_id)
         with pytest.raises(ValidationFailed) as refused:
-            update_initiative(db.session.get(User, uid), item, initiative_input(status="afgerond"))
+            update_initiative(db.session.get(User, uid), item, initiative_input(status="completed"))
         assert "Afronden" in refused.value.errors["status"]
     with app.app_context():
-        assert db.session.get(Initiative, item_id).status == "idee"
+        assert db.session.get(Initiative, item_id).status == "idea"
     # Reporting the outcome with its reason ends it; editing later keeps the ended status on offer.
     with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, item_id)
         report_outcome(
-            db.session.get(User, uid), item, "gerealiseerd", "De tuin ligt er en wordt gebruikt.", date(2026, 6, 1)
+            db.session.get(User, uid), item, "realised", "De tuin ligt er en wordt gebruikt.", date(2026, 6, 1)
         )
     with app.app_context():
-        assert db.session.get(Initiative, item_id).status == "afgerond"
-    assert 'value="afgerond"' in client.get(f"/initiatieven/{item_id}/bewerken").get_data(as_text=True)
-    assert post_form(client, f"/initiatieven/{item_id}/bewerken", _form(status="afgerond")).status_code == 302
+        assert db.session.get(Initiative, item_id).status == "completed"
+    assert 'value="completed"' in client.get(f"/initiatieven/{item_id}/bewerken").get_data(as_text=True)
+    assert post_form(client, f"/initiatieven/{item_id}/bewerken", _form(status="completed")).status_code == 302

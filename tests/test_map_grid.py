@@ -31,7 +31,7 @@ def _in_step(app) -> None:
 def street(app, place, make_user):
     owner = make_user("straat@example.nl")
     ids = [place(owner, title=f"Plan {i}", lat=52.092 + i * 0.0004, lon=5.097 + i * 0.0003) for i in range(6)]
-    ids.append(place(owner, title="Speeltuin", type="zelfbeheer", lat=52.10, lon=5.16))
+    ids.append(place(owner, title="Speeltuin", type="self_management", lat=52.10, lon=5.16))
     return {"owner": owner, "ids": ids}
 
 
@@ -43,7 +43,7 @@ def test_every_write_keeps_the_grid_in_step(app, client, street, make_user):
         owner = db.session.get(User, street["owner"])
         with unit_of_work():  # moved across the city and given another type
             update_initiative(
-                owner, db.session.get(Initiative, first), initiative_input(lat=52.101, lon=5.15, type="participatie")
+                owner, db.session.get(Initiative, first), initiative_input(lat=52.101, lon=5.15, type="participation")
             )
         _in_step(app)
         with unit_of_work():
@@ -67,8 +67,8 @@ def test_clusters_count_every_initiative_and_a_lone_one_is_itself(client, street
         assert _total(data) == 7, zoom
     data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=13"))
     lone = [f["properties"] for f in data["features"] if not f["properties"].get("cluster")]
-    assert {"title": "Speeltuin", "type": "zelfbeheer", "id": street["ids"][-1]}.items() <= lone[0].items()
-    assert json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=13&type=zelfbeheer"))["features"] == [
+    assert {"title": "Speeltuin", "type": "self_management", "id": street["ids"][-1]}.items() <= lone[0].items()
+    assert json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=13&type=self_management"))["features"] == [
         f for f in data["features"] if f["properties"].get("id") == street["ids"][-1]
     ]
 

@@ -76,7 +76,7 @@ def _seed_first(connection) -> None:
             "INSERT INTO initiative (id, title, summary, description, description_html, type, municipal_role,"
             " status, geom, point, geom_type, lon, lat, area_id, owner_id, created_at, updated_at) VALUES"
             " (1, 'Moestuinen in de Proefbuurt', 'Samen groente kweken', 'Wij zoeken tuiniers.', '<p>x</p>',"
-            " 'initiatief', 'geen', 'idee', ST_GeomFromText('POINT(5.1 52.095)', 4326),"
+            " 'zelfbeheer', 'geen', 'idee', ST_GeomFromText('POINT(5.1 52.095)', 4326),"
             " ST_GeomFromText('POINT(5.1 52.095)', 4326), 'point', 5.1, 52.095, 2, 1, :now, :now)"
         ),
         {"now": now},
@@ -100,6 +100,22 @@ def _seed_taking_part(connection) -> None:
     )
 
 
+def _seed_dutch_settings(connection) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO site_setting (key, value) VALUES ('type.zelfbeheer.nl', 'Buurtbeheer'),"
+            " ('challenge_who', 'inwoner,organisatie')"
+        )  # fmt: skip
+    )
+
+
+def _settings(connection) -> dict:
+    rows = connection.execute(
+        text("SELECT key, value FROM site_setting WHERE key LIKE 'type.%' OR key = 'challenge_who'")
+    )
+    return dict(rows.all())
+
+
 def test_every_revision_upgrades_with_data_and_downgrades_one_step(app, fresh_database):
     from flask_migrate import downgrade, upgrade
 
@@ -121,6 +137,9 @@ def test_every_revision_upgrades_with_data_and_downgrades_one_step(app, fresh_da
             if revision == "0002":  # (undoing 0002 drops its tables: the data comes after)
                 with db.engine.begin() as connection:
                     _seed_taking_part(connection)
+            if revision == "0020":  # the last revision with Dutch codes: what an administrator set
+                with db.engine.begin() as connection:
+                    _seed_dutch_settings(connection)
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT title FROM initiative")).scalars().all() == [
                 "Moestuinen in de Proefbuurt"
@@ -134,6 +153,24 @@ def test_every_revision_upgrades_with_data_and_downgrades_one_step(app, fresh_da
             assert stems
             assert "moestuin" in stems
             assert connection.execute(text("SELECT count(*) FROM schema_rebuild_pending")).scalar() == 0
+            # stored codes in one language (0021): the rows written with Dutch codes read English
+            codes = "SELECT type, municipal_role, status FROM initiative"
+            assert connection.execute(text(codes)).one() == ("self_management", "none", "idea")
+            levels = text("SELECT level FROM area ORDER BY id")
+            assert connection.execute(levels).scalars().all() == ["municipality", "neighbourhood"]
+            assert _settings(connection) == {
+                "type.self_management.nl": "Buurtbeheer",
+                "challenge_who": "individual,organisation",
+            }
+        downgrade(revision="0020")  # and back, exactly as they were
+        with db.engine.connect() as connection:
+            assert connection.execute(text(codes)).one() == ("zelfbeheer", "geen", "idee")
+            assert connection.execute(levels).scalars().all() == ["gemeente", "buurt"]
+            assert _settings(connection) == {
+                "type.zelfbeheer.nl": "Buurtbeheer",
+                "challenge_who": "inwoner,organisatie",
+            }
+        upgrade()
         from council.sources import verify
 
         with db.engine.connect() as connection:

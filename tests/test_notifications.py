@@ -212,7 +212,7 @@ def test_status_change_reaches_followers_but_not_the_initiator(app, scene):
     with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, scene["item"])
         join(_user(scene["henk"]), item)
-        update_initiative(_user(scene["owner"]), item, initiative_input(title=item.title, status="in_uitvoering"))
+        update_initiative(_user(scene["owner"]), item, initiative_input(title=item.title, status="in_progress"))
         rows = db.session.execute(
             select(Notification.user_id, Notification.text).where(Notification.kind == "status")
         ).all()

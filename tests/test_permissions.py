@@ -191,7 +191,7 @@ def world(app, make_user, place):
     hidden = place(ids["initiator"], title="Dubbel geplaatst plan")
     with app.app_context(), unit_of_work():
         get = db.session.get
-        other_buurt = db.session.scalar(select(Area).where(Area.level == "buurt", Area.name != "Spoorzicht"))
+        other_buurt = db.session.scalar(select(Area).where(Area.level == "neighbourhood", Area.name != "Spoorzicht"))
         make_ambassador(get(User, ids["admin"]), get(User, ids["ambassador"]), [other_buurt.id])
         initiative = db.session.get(Initiative, item)
         comment = post_comment(initiative, "Goed idee, ik help mee.", get(User, ids["resident"]))
@@ -225,7 +225,7 @@ def world(app, make_user, place):
                 task="Het beheer van buurthuis De Speeldoos.",
                 motivation="Wij zijn er elke dag en doen het met twintig vrijwilligers uit de buurt.",
                 needs="De sleutels en een huurcontract.",
-                challenger="inwoner",
+                challenger="individual",
             ),
         )
         db.session.scalar(select(Municipality)).open_data_published = True

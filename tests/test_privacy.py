@@ -71,7 +71,7 @@ def test_contributions_framing_feedback_outcomes_and_moderation_go_on_the_record
     with app.app_context():
         with unit_of_work():
             report_outcome(db.session.get(User, town["sanne"]), db.session.get(Initiative, town["item"]),
-                           "gerealiseerd", "De moestuin is aangelegd en wordt onderhouden.", date.today())  # fmt: skip
+                           "realised", "De moestuin is aangelegd en wordt onderhouden.", date.today())  # fmt: skip
         kinds = _kinds()
         assert kinds["initiative.placed"] == 1
         assert kinds["comment.published"] == 2
@@ -265,7 +265,7 @@ def test_an_ambassadors_assisted_entry_can_be_erased_on_request(app, client, mak
     admin = make_user("beheer@gemeente.nl", roles=("admin",))
     with app.app_context():
         with unit_of_work():
-            areas = db.session.scalars(select(Area.id).where(Area.level == "buurt")).all()
+            areas = db.session.scalars(select(Area.id).where(Area.level == "neighbourhood")).all()
             make_ambassador(db.session.get(User, admin), db.session.get(User, amir), list(areas))
         with unit_of_work():
             item = assisted_entry(db.session.get(User, amir), "Mevrouw Bakker", "Mondeling akkoord op 3 maart",

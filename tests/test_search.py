@@ -28,7 +28,7 @@ def plans(place, make_user):
         "speeltuintje": put("Een speeltuintje voor de kleintjes"),
         "cooperatie": put("Coöperatie voor zonnestroom in Lombok", "Zonnepanelen op de daken van de buurt."),
         "bankjes": put("Bankjes langs de singel", "Meer plekken om te zitten, ook een moestuin-bankje."),
-        "anders": put("Fietsenstalling bij het station"),
+        "other": put("Fietsenstalling bij het station"),
     }
 
 

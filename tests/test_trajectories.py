@@ -142,14 +142,12 @@ def test_framing_is_typed_versioned_and_only_by_civil_servants(app, cast):
             add_framing(u(cast["civil"]), "trajectory", t.id, "budget", "Er is geld")  # amount missing
         add_framing(u(cast["civil"]), "trajectory", t.id, "budget", "Voor het hele traject", 40000)
         add_framing(u(cast["civil"]), "trajectory", t.id, "budget", "Na de begroting iets meer", 45000)
-        add_framing(
-            u(cast["civil"]), "trajectory", t.id, "kan_niet", "Geen parkeerplaatsen weghalen: raadsbesluit 2025."
-        )
+        add_framing(u(cast["civil"]), "trajectory", t.id, "cannot", "Geen parkeerplaatsen weghalen: raadsbesluit 2025.")
         current = framing_for("trajectory", t.id)
-        assert {(f.kind, f.version, f.amount) for f in current} == {("budget", 2, 45000), ("kan_niet", 1, None)}
+        assert {(f.kind, f.version, f.amount) for f in current} == {("budget", 2, 45000), ("cannot", 1, None)}
         assert len(framing_for("trajectory", t.id, current_only=False)) == 3
-        area = db.session.scalar(select(Area).where(Area.level == "buurt"))
-        add_framing(u(cast["civil"]), "area", area.id, "regels", "Hier ligt een leiding: niet graven.")
+        area = db.session.scalar(select(Area).where(Area.level == "neighbourhood"))
+        add_framing(u(cast["civil"]), "area", area.id, "rules", "Hier ligt een leiding: niet graven.")
         assert db.session.scalar(select(Framing).where(Framing.target_type == "area")).author_id == cast["civil"]
 
 
@@ -172,13 +170,13 @@ def test_municipal_role_per_initiative_and_stage(app, cast):
         t = _trajectory(cast)
         item = db.session.get(Initiative, cast["item"])
         place_in_trajectory(u(cast["owner"]), item, t)
-        set_municipal_role(u(cast["civil"]), item, "partner", "faciliterend")
-        set_municipal_role(u(cast["civil"]), item, "financier", "regisserend", stage=t.stages[3])
+        set_municipal_role(u(cast["civil"]), item, "partner", "facilitating")
+        set_municipal_role(u(cast["civil"]), item, "funder", "directing", stage=t.stages[3])
         assert db.session.get(Initiative, cast["item"]).municipal_role == "partner"
         with pytest.raises(ValidationFailed):
             set_municipal_role(u(cast["civil"]), item, "baas")
         with pytest.raises(PermissionDenied):
-            set_municipal_role(u(cast["owner"]), item, "geen")
+            set_municipal_role(u(cast["owner"]), item, "none")
         stage_name = t.stages[3].name
     # Everyone sees the role per stage on the initiative's page, as it was set.
     page = app.test_client().get(f"/initiatieven/{cast['item']}").get_data(as_text=True)
@@ -189,7 +187,7 @@ def test_municipal_role_per_initiative_and_stage(app, cast):
 def test_facilitation_and_blockers(app, cast):
     with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, cast["item"])
-        offer_facilitation(u(cast["civil"]), item, "ruimte", "De zaal van het wijkbureau op dinsdagavond")
+        offer_facilitation(u(cast["civil"]), item, "room", "De zaal van het wijkbureau op dinsdagavond")
         offer_facilitation(u(cast["civil"]), item, "budget", "Voor plantmateriaal", 750)
         with pytest.raises(ValidationFailed):
             offer_facilitation(u(cast["civil"]), item, "budget", "Te veel", 100000)
@@ -327,15 +325,15 @@ def test_only_admins_make_ambassadors(app, cast):
 def test_stakeholder_field_with_the_municipality_separately(app, cast):
     with app.app_context(), unit_of_work():
         item = db.session.get(Initiative, cast["item"])
-        add_stakeholder(u(cast["owner"]), item, "Woningcorporatie Mitros", "organisatie", involved=True)
+        add_stakeholder(u(cast["owner"]), item, "Woningcorporatie Mitros", "organisation", involved=True)
         join(u(cast["henk"]), item)
         add_stakeholder(
-            u(cast["henk"]), item, "Jongeren uit de buurt", "groep", involved=False, note="Nog niet bereikt"
+            u(cast["henk"]), item, "Jongeren uit de buurt", "group", involved=False, note="Nog niet bereikt"
         )
-        municipal = add_stakeholder(u(cast["civil"]), item, "Gemeente: wijkbureau", "rol")
+        municipal = add_stakeholder(u(cast["civil"]), item, "Gemeente: wijkbureau", "role")
         assert municipal.is_municipality is True
         with pytest.raises(PermissionDenied):
-            add_stakeholder(u(cast["amb"]), item, "Ik", "rol")
+            add_stakeholder(u(cast["amb"]), item, "Ik", "role")
 
 
 def test_outcome_closes_the_loop_for_everyone_involved(app, client, cast):
@@ -343,11 +341,11 @@ def test_outcome_closes_the_loop_for_everyone_involved(app, client, cast):
         item = db.session.get(Initiative, cast["item"])
         join(u(cast["henk"]), item)
         with pytest.raises(PermissionDenied):
-            report_outcome(u(cast["henk"]), item, "gerealiseerd", "Klaar en mooi geworden", date.today())
+            report_outcome(u(cast["henk"]), item, "realised", "Klaar en mooi geworden", date.today())
         with pytest.raises(ValidationFailed):
-            report_outcome(u(cast["owner"]), item, "gerealiseerd", "Kort", date.today() + timedelta(days=3))
-        report_outcome(u(cast["civil"]), item, "beleid", "Het idee staat nu in het groenplan 2027-2030.", date.today())
-        assert db.session.get(Initiative, cast["item"]).status == "afgerond"
+            report_outcome(u(cast["owner"]), item, "realised", "Kort", date.today() + timedelta(days=3))
+        report_outcome(u(cast["civil"]), item, "policy", "Het idee staat nu in het groenplan 2027-2030.", date.today())
+        assert db.session.get(Initiative, cast["item"]).status == "completed"
         told = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "outcome")))
         assert {cast["owner"], cast["henk"]} <= told
     html = client.get(f"/initiatieven/{cast['item']}").get_data(as_text=True)

@@ -138,7 +138,7 @@ def test_initiator_sees_when_to_expect_an_answer(client, cast):
 def test_panel_records_role_facilitation_blocker_and_framing(app, client, cast):
     login(client, "petra@gemeente.nl")
     panel = f"/initiatieven/{cast['item']}/gemeente"
-    post_form(client, panel, {"rol-role": "partner", "rol-scale": "faciliterend", "rol-stage_id": "", "action": "role"})
+    post_form(client, panel, {"rol-role": "partner", "rol-scale": "facilitating", "rol-stage_id": "", "action": "role"})
     post_form(
         client,
         panel,
@@ -152,7 +152,7 @@ def test_panel_records_role_facilitation_blocker_and_framing(app, client, cast):
         panel,
         {
             "kader-target": f"initiative:{cast['item']}",
-            "kader-kind": "kan_niet",
+            "kader-kind": "cannot",
             "kader-body": "Geen bomen op de leiding.",
             "action": "framing",
         },
@@ -226,8 +226,8 @@ def test_ambassador_enters_an_initiative_for_a_resident(app, client, cast):
         "consent_note": "Mondeling akkoord op 20-11",
         "title": "Bankje bij de bushalte",
         "summary": "Een bankje zodat ouderen kunnen zitten.",
-        "type": "initiatief",
-        "status": "idee",
+        "type": "initiative",
+        "status": "idea",
         "lat": "52.095",
         "lon": "5.100",
         "save": "1",
@@ -245,7 +245,7 @@ def test_outcome_and_stakeholders_from_the_initiative_page(app, client, cast):
     post_form(
         client,
         f"{page}/krachtenveld",
-        {"name": "Jongerenwerk", "kind": "organisatie", "involved": "0"},
+        {"name": "Jongerenwerk", "kind": "organisation", "involved": "0"},
         token_from=page,
     )
     assert "Jongerenwerk" in client.get(page).get_data(as_text=True)
@@ -253,7 +253,7 @@ def test_outcome_and_stakeholders_from_the_initiative_page(app, client, cast):
         client,
         f"{page}/uitkomst",
         {
-            "kind": "gerealiseerd",
+            "kind": "realised",
             "reason": "De tuin is aangelegd en wordt onderhouden.",
             "decided_on": date.today().isoformat(),
         },
@@ -263,7 +263,7 @@ def test_outcome_and_stakeholders_from_the_initiative_page(app, client, cast):
     assert "Wat is er met je inbreng gebeurd?" in html
     assert "De tuin is aangelegd" in html
     with app.app_context(), unit_of_work():
-        assert db.session.scalar(text("SELECT status FROM initiative")) == "afgerond"
+        assert db.session.scalar(text("SELECT status FROM initiative")) == "completed"
 
 
 def test_initiative_moves_to_its_next_stage_and_earns_the_stage_credit(app, client, cast):
@@ -289,7 +289,7 @@ def test_area_framing_is_drawn_on_the_trajectory_map(app, client, cast):
         area = db.session.scalar(select(Area).where(Area.name == "Spoorzicht"))
         t = _trajectory(cast, [area.id])
         add_framing(
-            db.session.get(User, cast["civil"]), "area", area.id, "regels", "Hier ligt een gasleiding <niet graven>"
+            db.session.get(User, cast["civil"]), "area", area.id, "rules", "Hier ligt een gasleiding <niet graven>"
         )
         tid = t.id
     html = client.get(f"/trajecten/{tid}").get_data(as_text=True)
@@ -320,7 +320,7 @@ def test_civil_servant_frames_the_trajectory_and_its_stage_from_its_page(app, cl
     post_form(
         client,
         f"{page}/kaders",
-        {"target": f"stage:{stage_id}", "kind": "besluit", "body": "De wethouder besluit in maart."},
+        {"target": f"stage:{stage_id}", "kind": "decision", "body": "De wethouder besluit in maart."},
         token_from=page,
     )
     html = client.get(page).get_data(as_text=True)
@@ -385,12 +385,12 @@ def test_the_participation_report_shows_who_what_and_what_was_done_without_small
         meeting.initiative_id = item.id
         register_attendance(civil, meeting, name="Gast Een")
         add_stakeholder(
-            db.session.get(User, cast["owner"]), item, "Woningcorporatie Mitros", "organisatie", False, "nog benaderen"
+            db.session.get(User, cast["owner"]), item, "Woningcorporatie Mitros", "organisation", False, "nog benaderen"
         )
         report_outcome(
             db.session.get(User, cast["owner"]),
             item,
-            "gerealiseerd",
+            "realised",
             "De tuin is aangelegd en open.",
             date(2026, 11, 1),
         )
@@ -411,7 +411,9 @@ def test_the_participation_report_shows_who_what_and_what_was_done_without_small
     assert download.headers["Content-Disposition"].startswith("attachment; filename=participatieverslag-initiatief")
     assert "Mag dit op gemeentegrond?" in download.get_data(as_text=True)
     annex = client.get(f"/initiatieven/{item_id}/participatieverslag.csv").get_data(as_text=True)
-    assert "betrokken,joined,6," in annex
-    assert "betrokken,commenters,minder dan 5," in annex
+    # in the reader's language, with the page's labels: no stored code or English key in a Dutch annex
+    assert "betrokken,Mensen die zich aanmeldden om mee te doen,6," in annex
+    assert "betrokken,Mensen die reageerden,minder dan 5," in annex
+    assert not {"joined", "commenters", "realised"} & {cell for row in annex.splitlines() for cell in row.split(",")}
     assert "vraag aan de gemeente,Mag dit op gemeentegrond?" in annex
-    assert "uitkomst,gerealiseerd,De tuin is aangelegd en open.,2026-11-01" in annex
+    assert "uitkomst,Gerealiseerd,De tuin is aangelegd en open.,2026-11-01" in annex

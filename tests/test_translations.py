@@ -186,7 +186,7 @@ def test_each_person_hears_in_their_own_language(app, client, make_user, place, 
         from initiatives.models import Initiative
         from trajectories.outcomes import report_outcome
 
-        report_outcome(db.session.get(User, owner), db.session.get(Initiative, item), "gerealiseerd",
+        report_outcome(db.session.get(User, owner), db.session.get(Initiative, item), "realised",
                        "The garden is there and neighbours keep it.", date.today())  # fmt: skip
         texts = dict(
             db.session.execute(

@@ -16,33 +16,33 @@ from platform_core.models import User, utcnow
 DEFAULT_STAGES = ["verkennen", "ideeën", "plan", "uitvoering", "evaluatie"]
 FRAMING_KINDS = {
     "budget": _l("Beschikbaar budget"),
-    "kan": _l("Wat kan"),
-    "kan_niet": _l("Wat niet kan, en waarom"),
-    "regels": _l("Wettelijke en ruimtelijke kaders"),
-    "besluit": _l("Wie beslist, en wanneer"),
-    "raad": _l("Wat de raad met de uitkomst doet"),
+    "can": _l("Wat kan"),
+    "cannot": _l("Wat niet kan, en waarom"),
+    "rules": _l("Wettelijke en ruimtelijke kaders"),
+    "decision": _l("Wie beslist, en wanneer"),
+    "council_plan": _l("Wat de raad met de uitkomst doet"),
 }
 FRAMING_TARGETS = ("trajectory", "stage", "area", "initiative")
 ROLES = MUNICIPAL_ROLES  # one table: the municipality's role on an initiative, and per stage
 ROLE_SCALE = {
-    "normerend": _l("Normerend"),
-    "regisserend": _l("Regisserend"),
-    "faciliterend": _l("Faciliterend"),
-    "deelnemend": _l("Deelnemend"),
-    "loslatend": _l("Loslatend"),
+    "regulating": _l("Normerend"),
+    "directing": _l("Regisserend"),
+    "facilitating": _l("Faciliterend"),
+    "taking_part": _l("Deelnemend"),
+    "letting_go": _l("Loslatend"),
 }
 FACILITATION_KINDS = {
-    "ruimte": _l("Vergaderruimte"),
-    "buitendienst": _l("Inzet buitendienst"),
+    "room": _l("Vergaderruimte"),
+    "field_crew": _l("Inzet buitendienst"),
     "budget": _l("Klein eenmalig budget"),
 }
 OUTCOMES = {
-    "gerealiseerd": _l("Gerealiseerd"),
-    "beleid": _l("Opgenomen in beleid"),
-    "overgedragen": _l("Overgedragen"),
-    "gestopt": _l("Gestopt"),
+    "realised": _l("Gerealiseerd"),
+    "policy": _l("Opgenomen in beleid"),
+    "handed_over": _l("Overgedragen"),
+    "stopped": _l("Gestopt"),
 }
-STAKEHOLDER_KINDS = {"organisatie": _l("Organisatie"), "groep": _l("Groep"), "rol": _l("Rol")}
+STAKEHOLDER_KINDS = {"organisation": _l("Organisatie"), "group": _l("Groep"), "role": _l("Rol")}
 
 trajectory_area = Table(
     "trajectory_area",

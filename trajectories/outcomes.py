@@ -80,7 +80,7 @@ def report_outcome(actor: User, initiative: Initiative, kind: str, reason: str, 
         )
         db.session.add(outcome)
     outcome.kind, outcome.reason, outcome.decided_on, outcome.reported_by_id = kind, reason, decided_on, actor_id
-    initiative.status = "gestopt" if kind == "gestopt" else "afgerond"
+    initiative.status = "stopped" if kind == "stopped" else "completed"
     initiative.last_activity_at = utcnow()
     db.session.flush()
     signals.outcome_reported.send(outcome, initiative=initiative)

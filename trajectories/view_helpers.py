@@ -12,7 +12,9 @@ from platform_core.validation import ValidationFailed
 
 def areas() -> list[Area]:
     return list(
-        db.session.scalars(select(Area).where(Area.level.in_(("wijk", "buurt"))).order_by(Area.level, Area.name))
+        db.session.scalars(
+            select(Area).where(Area.level.in_(("district", "neighbourhood"))).order_by(Area.level, Area.name)
+        )
     )
 
 

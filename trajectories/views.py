@@ -89,7 +89,7 @@ def detail(trajectory_id: int):
         [max(b[1][0] for b in boxes), max(b[1][1] for b in boxes)],
     ]
     m = base_map("kaart-traject", centre_of(bounds), 12, bounds)
-    m.outlines(t.areas or [a for a in areas() if a.level == "buurt"], name="Gebied")
+    m.outlines(t.areas or [a for a in areas() if a.level == "neighbourhood"], name="Gebied")
     for item in items:
         m.marker(item.lat, item.lon, item.title)
     area_framing = _framing_layer(m, t)

@@ -31,7 +31,7 @@ def test_a_challenge_from_filing_to_decision_and_zelfbeheer(browser, live_server
     assert "binnen 10 werkdagen" in page.inner_text("main")  # the configured terms, before filing
     page.click("text=Dien een uitdaging in")
     page.fill("#title", "Wij onderhouden het Spoorpark zelf")
-    page.check("input[name=challenger][value=groep]")
+    page.check("input[name=challenger][value=group]")
     page.click("main button[type=submit]")
     page.wait_for_selector("#task-fout")
     assert "Vul de naam van de groep of organisatie in." in page.inner_text("#organisation-fout")
@@ -68,17 +68,17 @@ def test_a_challenge_from_filing_to_decision_and_zelfbeheer(browser, live_server
     petra.wait_for_selector("text=Uw bericht staat bij de uitdaging.")
     petra.click("button:has-text('Besluit vastleggen')")  # nothing chosen: said next to the choice
     petra.wait_for_selector("#bs-decision-fout:has-text('Kies het besluit.')")
-    petra.check("input[name=bs-decision][value=toegekend]")
+    petra.check("input[name=bs-decision][value=granted]")
     petra.fill("#bs-reason", "Alles in orde, de buurt staat erachter en het is goedkoper.")
     petra.click("button:has-text('Besluit vastleggen')")  # not yet assessed: said, nothing decided
     petra.wait_for_selector("text=Beoordeel de uitdaging eerst aan de hand van de criteria.")
     assert petra.input_value("#bs-reason").startswith("Alles in orde")  # what was typed stays
     for i in range(4):
-        petra.check(f"input[name=verdict-{i}][value=voldoet]")
+        petra.check(f"input[name=verdict-{i}][value=meets]")
         petra.fill(f"#note-{i}", "Goed onderbouwd")
     petra.click("button:has-text('Beoordeling opslaan')")
     petra.wait_for_selector("text=De beoordeling is opgeslagen.")
-    petra.check("input[name=bs-decision][value=deels]")
+    petra.check("input[name=bs-decision][value=partly]")
     petra.fill("#bs-reason", "Het onderhoud mag; het snoeien van bomen blijft bij de gemeente.")
     petra.click("button:has-text('Besluit vastleggen')")
     petra.wait_for_selector("text=Het besluit is vastgelegd en openbaar.")
@@ -109,7 +109,9 @@ def test_an_area_is_drawn_as_an_area_on_the_treasure_map(page, place, make_user)
         "type": "Polygon",
         "coordinates": [[[5.100, 52.095], [5.102, 52.095], [5.102, 52.096], [5.100, 52.096], [5.100, 52.095]]],
     }
-    place(make_user("buur@example.nl"), title="Speelveld beheren", type="zelfbeheer", area_geojson=json.dumps(square))
+    place(
+        make_user("buur@example.nl"), title="Speelveld beheren", type="self_management", area_geojson=json.dumps(square)
+    )
     page.goto("/?lat=52.0955&lon=5.101&z=17")
     page.wait_for_selector("#treasure-map[data-state=ready]")
     outline = page.locator("path.initiative-area")

@@ -126,13 +126,13 @@ def _build(app, make_user, strings: list[str]) -> dict:
             admin,
             mark("traject", strings[5], 3, 120),
             mark("vraag", strings[6], 10, 500),
-            mark("eigenaar", strings[7], 2, 120),
+            mark("owner", strings[7], 2, 120),
             date(2026, 1, 1),
             date(2026, 12, 31),
         )
         place_in_trajectory(cs, target, trajectory)
-        add_framing(cs, "trajectory", trajectory.id, "kan", fit(strings[8], 5, 4000))
-        add_framing(cs, "initiative", target.id, "kan_niet", fit(strings[9], 5, 4000))
+        add_framing(cs, "trajectory", trajectory.id, "can", fit(strings[8], 5, 4000))
+        add_framing(cs, "initiative", target.id, "cannot", fit(strings[9], 5, 4000))
         area = db.session.get(Area, target.area_id)
         make_ambassador(admin, get(User, ids["ambassador"]), [area.id])
         people = [get(User, n) for n in neighbours]
@@ -156,7 +156,7 @@ def _build(app, make_user, strings: list[str]) -> dict:
                     owner,
                     target,
                     mark(f"partij {i}", s, 2, 120),
-                    "groep",
+                    "group",
                     i % 2 == 0,
                     mark(f"noot {i}", strings[i + 4], 0, 300),
                 )
@@ -176,9 +176,7 @@ def _build(app, make_user, strings: list[str]) -> dict:
         attendance = [
             register_attendance(cs, meeting, name=mark(f"gast {i}", s, 1, 80)) for i, s in enumerate(strings[:15])
         ]
-        outcome = report_outcome(
-            owner, target, "gerealiseerd", mark("uitkomst", strings[16], 5, 4000), date(2026, 6, 1)
-        )
+        outcome = report_outcome(owner, target, "realised", mark("uitkomst", strings[16], 5, 4000), date(2026, 6, 1))
         for i, s in enumerate(strings[17:21]):  # pictures: alternative text on the page and in the map popup
             add_image(owner, items[i] if i else target, sample_png(), fit(s, 5, 250))
         db.session.scalar(select(Municipality)).open_data_published = True

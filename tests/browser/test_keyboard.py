@@ -129,7 +129,7 @@ def test_record_attendance_and_read_the_council_review_with_the_keyboard(app, pa
     make_user("raad@gemeente.nl", roles=("council",), name="Raadslid")
     place(make_user("olga@example.nl"), title="Speeltuin")
     with app.app_context(), unit_of_work():
-        area = db.session.scalar(select(Area).where(Area.level == "buurt"))
+        area = db.session.scalar(select(Area).where(Area.level == "neighbourhood"))
         meeting = create_meeting(
             db.session.get(User, petra), "Buurtavond", datetime(2026, 12, 1, 19, 30), "Buurthuis", area.id
         )

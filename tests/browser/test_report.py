@@ -33,8 +33,8 @@ def test_an_initiator_opens_prints_and_downloads_the_participation_report(app, p
         question = post_comment(item, "Mag dit op gemeentegrond?", db.session.get(User, neighbours[0]))
         question.to_municipality = True
         post_feedback(db.session.get(User, civil), item, "Ja, met een beheerafspraak.", "Vastgoed", answers=question)
-        add_stakeholder(db.session.get(User, owner), item, "Woningcorporatie", "organisatie", False)
-        report_outcome(db.session.get(User, owner), item, "gerealiseerd", "De tuin is aangelegd.", date(2026, 11, 1))
+        add_stakeholder(db.session.get(User, owner), item, "Woningcorporatie", "organisation", False)
+        report_outcome(db.session.get(User, owner), item, "realised", "De tuin is aangelegd.", date(2026, 11, 1))
     page.goto(f"/initiatieven/{item_id}")
     page.click("#verslag-link")
     page.wait_for_selector("h1:has-text('Participatieverslag: Groene binnentuin')")

@@ -101,14 +101,14 @@ def test_hostile_text_is_shown_exactly_as_typed_everywhere(app, browser, live_se
                                        date_of(2026, 1, 1), date_of(2026, 12, 31))  # fmt: skip
         place_in_trajectory(cs, target, trajectory)
         area_framing = fit(TEMPLATES[1] + " " + INJECTIONS[0], 5, 4000)
-        add_framing(cs, "area", target.area_id, "regels", area_framing)
+        add_framing(cs, "area", target.area_id, "rules", area_framing)
         trajectory.areas.append(get(Area, target.area_id))
         report = import_boundaries(
             {
                 "type": "FeatureCollection",
                 "features": [_buurt(c, n, w) for c, n, w in zip(BUURT_CODES, BUURT_NAMES, west, strict=True)],
             },
-            "buurt",
+            "neighbourhood",
         )
         assert report.created == len(BUURT_NAMES), report
         site_name = fit(TEMPLATES[10] + " <b>Kaart</b>", 1, 60)
@@ -134,7 +134,7 @@ def test_hostile_text_is_shown_exactly_as_typed_everywhere(app, browser, live_se
         )
     finally:
         with app.app_context(), unit_of_work():  # the session's municipality as it was
-            db.session.execute(delete(Area).where(Area.code.in_(BUURT_CODES), Area.level == "buurt"))
+            db.session.execute(delete(Area).where(Area.code.in_(BUURT_CODES), Area.level == "neighbourhood"))
             settings.store(BOUNDARIES_VERSION, "na-de-test")
 
 

@@ -19,7 +19,7 @@ def spread(place, make_user):
         place(owner, title=f"Spoorzicht plan {i}", lat=52.092 + i * 0.0008, lon=5.097 + i * 0.0006) for i in range(9)
     ]
     ids += [
-        place(owner, title=f"Oost plan {i}", lat=52.10 + i * 0.001, lon=5.16, type="participatie") for i in range(3)
+        place(owner, title=f"Oost plan {i}", lat=52.10 + i * 0.001, lon=5.16, type="participation") for i in range(3)
     ]
     return ids
 
@@ -38,7 +38,7 @@ def test_map_shows_clusters_and_markers_from_the_api(page, spread):
     assert page.locator(".initiative-marker").count() >= 1
     assert page.locator("#in-beeld a", has_text="Spoorzicht plan").count() >= 1
 
-    page.goto("/?type=participatie")
+    page.goto("/?type=participation")
     page.wait_for_selector("#treasure-map[data-state=ready]")
     assert page.get_attribute("#treasure-map", "data-count") == "3"
 
@@ -57,7 +57,7 @@ def test_resident_places_an_initiative_by_clicking_the_map(page, make_user):
     page.goto("/initiatieven/nieuw")
     page.fill("#title", "Bankje bij de speeltuin")
     page.fill("#summary", "Een bankje zodat ouders bij de speeltuin kunnen zitten.")
-    page.select_option("#type", "initiatief")
+    page.select_option("#type", "initiative")
     page.locator("#place-map .map-canvas").click()  # the centre of the municipality
     page.wait_for_selector("#gekozen-plek:has-text('Gekozen plek')")
     page.click("button[name=save]")
@@ -124,7 +124,7 @@ def test_the_popup_shows_what_a_leefbaarheidsinitiatief_spent(app, page, place, 
     from platform_core.extensions import db
     from platform_core.transaction import unit_of_work
 
-    item = place(make_user("buur@example.nl"), title="Bloembakken Kanaalstraat", type="leefbaarheidsinitiatief")
+    item = place(make_user("buur@example.nl"), title="Bloembakken Kanaalstraat", type="liveability")
     with app.app_context(), unit_of_work():
         db.session.get(Initiative, item).budget_spent = 1500
     page.goto("/?lat=52.0952&lon=5.1004&z=17")

@@ -19,7 +19,7 @@ lint:
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/lint-imports
-	$(VENV)/bandit -q -ll -r platform_core maps initiatives participation challenges trajectories ambassadors reports credits council privacy schatkaart wsgi.py
+	$(VENV)/bandit -q -ll -r platform_core maps initiatives participation challenges trajectories response ambassadors reports credits council privacy schatkaart wsgi.py
 
 format:
 	$(VENV)/ruff format .

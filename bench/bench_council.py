@@ -70,7 +70,8 @@ def seed(app, initiatives: int, contributions: int, people: int) -> dict:
     from platform_core.extensions import db
     from platform_core.models import User, UserRole
     from platform_core.workdays import working_days_between
-    from trajectories.models import Feedback, Outcome, Trajectory
+    from response.models import Feedback
+    from trajectories.models import Outcome, Trajectory
 
     rng = random.Random(11)
     with app.app_context():

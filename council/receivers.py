@@ -8,6 +8,7 @@ from participation import signals as participation_signals
 from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.extensions import db
 from platform_core.wiring import Receivers
+from response import signals as response_signals
 from trajectories import signals as trajectory_signals
 
 from . import maintenance
@@ -45,7 +46,7 @@ def _in_trajectory(initiative, **_kw) -> None:
     maintenance.redimension(db.session.connection(), [initiative.id])
 
 
-@receivers.on(trajectory_signals.feedback_given)
+@receivers.on(response_signals.feedback_given)
 @receivers.on(trajectory_signals.outcome_reported)
 def _answered(_row, initiative, **_kw) -> None:
     maintenance.refresh_initiative_row(db.session.connection(), initiative.id)

@@ -11,7 +11,8 @@ from initiatives.models import Initiative
 from participation.models import Comment, Need, NeedResponse, Participation, Pluim
 from platform_core.contributions import Contribution
 from platform_core.extensions import db
-from trajectories.models import Feedback, Outcome
+from response.models import Feedback
+from trajectories.models import Outcome
 
 from .models import (
     EPOCH,

@@ -21,7 +21,8 @@ from platform_core.csvfile import csv_response
 from platform_core.extensions import db, limiter
 from platform_core.i18n import language
 from platform_core.policy import can, load, public, requires
-from trajectories.models import OUTCOMES, Blocker, Feedback, Framing, Outcome, Trajectory
+from response.models import Blocker, Feedback
+from trajectories.models import OUTCOMES, Framing, Outcome, Trajectory
 
 from . import bp
 from .services import Scope, dashboard, initiative_scope, initiatives_in

@@ -7,6 +7,7 @@ from initiatives import signals as initiative_signals
 from participation import signals as participation_signals
 from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.wiring import Receivers
+from response import signals as response_signals
 from trajectories import signals as trajectory_signals
 
 from .services import award, reverse
@@ -57,7 +58,7 @@ def _stage(change, initiative, **_kw) -> None:
     award(initiative.owner_id, initiative.trajectory_id, "stage_reached", "stage_change", change.id)
 
 
-@receivers.on(trajectory_signals.feedback_given)
+@receivers.on(response_signals.feedback_given)
 def _feedback(feedback, initiative, timely: bool = False, **_kw) -> None:
     if timely:
         award(feedback.author_id, initiative.trajectory_id, "timely_feedback", "feedback", feedback.id)

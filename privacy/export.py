@@ -28,7 +28,8 @@ from participation.models import (
 )
 from platform_core.extensions import db
 from platform_core.models import Consent, User
-from trajectories.models import Feedback, Framing, Outcome
+from response.models import Feedback
+from trajectories.models import Framing, Outcome
 
 SECTIONS = {
     "account": "Account",

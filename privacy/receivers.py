@@ -10,6 +10,7 @@ from participation.models import Comment
 from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.extensions import db
 from platform_core.wiring import Receivers
+from response import signals as response_signals
 from trajectories import signals as trajectory_signals
 
 from .archive import record
@@ -100,7 +101,7 @@ def _framing(framing, **_kw) -> None:
     record("framing.added", "framing", framing.id, payload, words)
 
 
-@receivers.on(trajectory_signals.feedback_given)
+@receivers.on(response_signals.feedback_given)
 def _feedback(feedback, initiative, **_kw) -> None:
     payload = {
         "initiative_id": initiative.id,

@@ -15,7 +15,8 @@ from initiatives.models import Initiative
 from participation.models import Comment, Participation, Pluim
 from platform_core.disclosure import suppress
 from platform_core.extensions import db
-from trajectories.models import OUTCOMES, Feedback, Outcome, Stage, StageChange, Stakeholder, Trajectory
+from response.models import Feedback
+from trajectories.models import OUTCOMES, Outcome, Stage, StageChange, Stakeholder, Trajectory
 
 LISTED = 100  # texts per group; the rest are counted
 

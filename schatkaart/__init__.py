@@ -24,6 +24,7 @@ import maps
 import participation
 import privacy
 import reports
+import response
 import trajectories
 from initiatives.search import highlight
 from participation.text import render_plain
@@ -90,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         initiatives.bp,
         participation.bp,
         trajectories.bp,
+        response.bp,
         ambassadors.bp,
         reports.bp,
         challenges.bp,

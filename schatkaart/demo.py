@@ -28,8 +28,8 @@ from platform_core import transaction
 from platform_core.accounts.services import find_user, register_user
 from platform_core.extensions import db
 from platform_core.models import User
+from response.services import post_feedback
 from trajectories.framing import add_framing
-from trajectories.municipality import post_feedback
 from trajectories.outcomes import report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory
 

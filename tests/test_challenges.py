@@ -30,7 +30,7 @@ from platform_core.validation import PermissionDenied, ValidationFailed
 from platform_core.workdays import working_days_between
 from privacy.archive import entries_about
 from privacy.archive import verify as archive_verify
-from trajectories.municipality import response_queue
+from response.services import response_queue
 
 from .conftest import login, post_form
 from .factories import cast as make_cast

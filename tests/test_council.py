@@ -16,7 +16,7 @@ from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from trajectories.municipality import post_feedback
+from response.services import post_feedback
 from trajectories.outcomes import report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory
 

@@ -22,9 +22,9 @@ from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
+from response.services import post_feedback
 from tests.conftest import initiative_input
 from tests.factories import cast as make_cast
-from trajectories.municipality import post_feedback
 from trajectories.outcomes import report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory
 

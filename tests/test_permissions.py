@@ -29,9 +29,9 @@ from platform_core.models import User
 from platform_core.policy import declared_rule
 from platform_core.storage import storage
 from platform_core.transaction import unit_of_work
+from response.services import log_blocker
 from tests.conftest import csrf_token, login
 from tests.imagefiles import sample_png
-from trajectories.municipality import log_blocker
 from trajectories.services import create_trajectory
 
 ACTORS = ("visitor", "resident", "initiator", "ambassador", "civil_servant", "moderator", "council", "admin")
@@ -161,15 +161,15 @@ ROUTE_RULES = {
     "trajectories.next_initiative_stage": "close_initiative",
     "trajectories.next_stage": "administer",
     "trajectories.outcome": "close_initiative",
-    "trajectories.panel": "answer_initiative",
-    "trajectories.queue": "speak_for_municipality",
+    "response.panel": "answer_initiative",
+    "response.queue": "speak_for_municipality",
     "reports.initiative_report_page": "view",
     "reports.initiative_report_file": "view",
     "reports.initiative_report_csv": "view",
     "reports.trajectory_report_page": "public",
     "reports.trajectory_report_file": "public",
     "reports.trajectory_report_csv": "public",
-    "trajectories.solve": "speak_for_municipality",
+    "response.solve": "speak_for_municipality",
 }
 # Run last: they change who may do what (joining makes a participant; logging out, a visitor).
 LAST = ("participation.join_view", "accounts.logout")
@@ -328,7 +328,7 @@ def test_hidden_content_accepts_nothing_from_anyone(app, world, actor):
         tried.append(endpoint)
         assert _refused(response, actor), f"{endpoint} on hidden content as {actor}: {response.status_code}"
     assert {"participation.join_view", "participation.pluim_view", "participation.follow_view"} <= set(tried)
-    assert {"trajectories.panel", "trajectories.outcome"} <= set(tried)
+    assert {"response.panel", "trajectories.outcome"} <= set(tried)
 
 
 _TARGETED = ("participation.pluim_view", "participation.follow_view")

@@ -24,9 +24,9 @@ from platform_core.models import Consent, User, utcnow
 from platform_core.transaction import unit_of_work
 from privacy import archive
 from privacy.models import ArchiveEntry, ArchiveErasable
+from response.services import post_feedback
 from tests.conftest import PASSWORD, csrf_token, login, post_form
 from trajectories.framing import add_framing
-from trajectories.municipality import post_feedback
 from trajectories.outcomes import report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory
 

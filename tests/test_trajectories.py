@@ -27,9 +27,7 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 from platform_core.workdays import add_working_days, easter, holidays, working_days_between
-from trajectories.framing import add_framing, framing_for
-from trajectories.models import Framing, Trajectory
-from trajectories.municipality import (
+from response.services import (
     expected_answer_by,
     log_blocker,
     offer_facilitation,
@@ -38,6 +36,8 @@ from trajectories.municipality import (
     set_municipal_role,
     solve_blocker,
 )
+from trajectories.framing import add_framing, framing_for
+from trajectories.models import Framing, Trajectory
 from trajectories.outcomes import add_stakeholder, report_outcome
 from trajectories.services import advance_stage, close_trajectory, create_trajectory, place_in_trajectory
 

@@ -17,7 +17,8 @@ from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from trajectories.models import Feedback, Trajectory
+from response.models import Feedback
+from trajectories.models import Trajectory
 from trajectories.services import create_trajectory, place_in_trajectory
 
 from .conftest import login, post_form
@@ -366,7 +367,7 @@ def test_the_participation_report_shows_who_what_and_what_was_done_without_small
     an HTML file and a CSV annex."""
     from ambassadors.services import create_meeting, register_attendance
     from participation.services import join, post_comment
-    from trajectories.municipality import post_feedback
+    from response.services import post_feedback
     from trajectories.outcomes import add_stakeholder, report_outcome
 
     item_id = cast["item"]

@@ -102,11 +102,19 @@ def test_the_initiative_page_names_places_not_packages(app):
     from initiatives.signals import detail_page
 
     page = (Path(__file__).resolve().parent.parent / "templates/initiatives/detail.html").read_text()
-    for package in ("participation/", "trajectories/", "challenges/", "credits/", "council/", "privacy/"):
-        assert f'"{package}' not in page
-        assert f"'{package}" not in page
+    above = ("participation", "challenges", "trajectories", "response", "ambassadors", "reports", "credits", "council",
+             "privacy")  # fmt: skip
+    for package in above:  # neither their templates nor their pages
+        assert f'"{package}/' not in page
+        assert f"'{package}/" not in page
+        assert f"url_for('{package}." not in page
+    assert detail_page.sections("toolbar") == [
+        "response/_initiative_toolbar.html",
+        "trajectories/_initiative_toolbar.html",
+        "participation/_initiative_toolbar.html",
+    ]
     assert detail_page.sections("main") == [
-        "trajectories/_initiative_municipality.html",
+        "response/_initiative_municipality.html",
         "participation/_initiative_join.html",
         "participation/_initiative_needs.html",
         "trajectories/_initiative_stakeholders.html",

@@ -14,8 +14,6 @@ _signals = Namespace()
 placed_in_trajectory = _signals.signal("placed-in-trajectory")
 #: sender: the StageChange row (flushed); ``initiative``.
 stage_reached = _signals.signal("stage-reached")
-#: sender: the Feedback row (flushed); ``initiative``; ``timely``: within the response norm.
-feedback_given = _signals.signal("feedback-given")
 #: sender: the Outcome row (flushed); ``initiative``; ``actor_id``.
 outcome_reported = _signals.signal("outcome-reported")
 

@@ -25,8 +25,8 @@ from participation.services import add_need, join, post_comment, respond_to_need
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
+from response.services import log_blocker, post_feedback
 from trajectories.framing import add_framing
-from trajectories.municipality import log_blocker, post_feedback
 from trajectories.outcomes import add_stakeholder, report_outcome
 from trajectories.services import create_trajectory, place_in_trajectory
 

@@ -13,7 +13,7 @@ from participation.services import join, post_comment
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
-from trajectories.municipality import post_feedback
+from response.services import post_feedback
 from trajectories.outcomes import add_stakeholder, report_outcome
 
 from .conftest import axe_violations

@@ -1,4 +1,4 @@
-"""The municipality on an initiative: official feedback (its response), its role, facilitation,
+"""The municipality's response to an initiative: official feedback, its role, facilitation,
 blockers, and the response-time queue. Only civil servants speak for the municipality."""
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from platform_core.policy import require
 from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import ValidationFailed
 from platform_core.workdays import add_working_days, working_days_between
+from trajectories.fields import text_field
+from trajectories.models import Stage
 
 from . import signals
-from .fields import text_field
 from .models import (
     FACILITATION_KINDS,
     ROLE_SCALE,
@@ -32,7 +33,6 @@ from .models import (
     Facilitation,
     Feedback,
     MunicipalRole,
-    Stage,
 )
 
 # --- feedback, roles, facilitation, blockers ------------------------------------------------

@@ -1,5 +1,5 @@
-"""The municipality on an initiative: the civil servants' panel, the response queue, blockers,
-stages, the stakeholder field and outcomes."""
+"""The civil servants' panel on an initiative (answer, role, facilitation, framing, blockers),
+solving a blocker, and the response queue."""
 
 from __future__ import annotations
 
@@ -13,32 +13,15 @@ from participation.models import Comment
 from platform_core.extensions import db
 from platform_core.policy import find, load, requires
 from platform_core.validation import ValidationFailed, apply_errors
+from trajectories.forms import FramingForm, SummaryForm
+from trajectories.framing import add_framing
+from trajectories.models import Stage
+from trajectories.view_helpers import first_error
 
 from . import bp
-from .forms import (
-    BlockerForm,
-    FacilitationForm,
-    FeedbackForm,
-    FramingForm,
-    OutcomeForm,
-    RoleForm,
-    SummaryForm,
-)
-from .framing import add_framing
-from .models import ROLE_SCALE, ROLES, Blocker, Stage
-from .municipality import (
-    log_blocker,
-    offer_facilitation,
-    post_feedback,
-    response_queue,
-    set_municipal_role,
-    solve_blocker,
-)
-from .outcomes import add_stakeholder, report_outcome
-from .services import move_initiative_stage
-from .view_helpers import first_error
-
-# --- the municipality on an initiative ---------------------------------------------------------------
+from .forms import BlockerForm, FacilitationForm, FeedbackForm, RoleForm
+from .models import ROLE_SCALE, ROLES, Blocker
+from .services import log_blocker, offer_facilitation, post_feedback, response_queue, set_municipal_role, solve_blocker
 
 
 @bp.route("/initiatieven/<int:initiative_id>/gemeente", methods=["GET", "POST"])
@@ -89,7 +72,7 @@ def panel(initiative_id: int):
             apply_errors(form, exc.errors)
     blockers = db.session.scalars(select(Blocker).filter_by(initiative_id=item.id).order_by(Blocker.id)).all()
     return render_template(
-        "trajectories/panel.html",
+        "response/panel.html",
         item=item,
         forms=forms,
         question=question,
@@ -97,20 +80,6 @@ def panel(initiative_id: int):
         roles=ROLES,
         scale=ROLE_SCALE,
     ), 400 if any(f.errors for f in forms.values()) else 200
-
-
-@bp.post("/initiatieven/<int:initiative_id>/volgende-fase")
-@requires("close_initiative", Initiative)
-def next_initiative_stage(initiative_id: int):
-    item = load(Initiative, initiative_id)
-    if SummaryForm().validate_on_submit():
-        try:
-            stage = move_initiative_stage(current_user, item)
-        except ValidationFailed as exc:
-            first_error(exc)
-        else:
-            flash(_("Het initiatief is nu in de fase ‘%(s)s’.", s=stage.name), "success")
-    return redirect(url_for("initiatives.detail", initiative_id=item.id))
 
 
 @bp.post("/knelpunten/<int:blocker_id>/opgelost")
@@ -130,43 +99,4 @@ def solve(blocker_id: int):
 @bp.route("/gemeente/wachtrij")
 @requires("speak_for_municipality")
 def queue():
-    return render_template(
-        "trajectories/queue.html", queue=response_queue(), norm=current_app.config["RESPONSE_NORM_DAYS"]
-    )
-
-
-@bp.post("/initiatieven/<int:initiative_id>/krachtenveld")
-@requires("map_stakeholders", Initiative)
-def add_stakeholder_view(initiative_id: int):
-    item = load(Initiative, initiative_id)
-    if SummaryForm().validate_on_submit():
-        try:
-            add_stakeholder(
-                current_user,
-                item,
-                request.form.get("name", ""),
-                request.form.get("kind", ""),
-                request.form.get("involved") != "0",
-                request.form.get("note", ""),
-            )
-        except ValidationFailed as exc:
-            first_error(exc)
-        else:
-            flash(_("Toegevoegd aan het krachtenveld."), "success")
-    return redirect(url_for("initiatives.detail", initiative_id=item.id) + "#krachtenveld")
-
-
-@bp.route("/initiatieven/<int:initiative_id>/uitkomst", methods=["GET", "POST"])
-@requires("close_initiative", Initiative)
-def outcome(initiative_id: int):
-    item = load(Initiative, initiative_id)
-    form = OutcomeForm()
-    if form.validate_on_submit():
-        try:
-            report_outcome(current_user, item, form.kind.data, form.reason.data, form.decided_on.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        else:
-            flash(_("De uitkomst staat bij het initiatief. Iedereen die meedeed krijgt bericht."), "success")
-            return redirect(url_for("initiatives.detail", initiative_id=item.id))
-    return render_template("trajectories/outcome.html", item=item, form=form), 400 if form.errors else 200
+    return render_template("response/queue.html", queue=response_queue(), norm=current_app.config["RESPONSE_NORM_DAYS"])

@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import requests
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from platform_core.extensions import db
 
@@ -92,12 +92,15 @@ local_sources: list = []
 def local_search(query: str, limit: int) -> list[dict]:
     """Neighbourhood/district names, and the names the registered local sources know."""
 
-    like = f"%{query.strip().lower()}%"
+    wanted = query.strip().lower()
+    like = f"%{wanted}%"
     results: list[dict] = []
+    exact = case((func.lower(Area.name) == wanted, 0), else_=1)
+    finest = case((Area.level == "neighbourhood", 0), else_=1)  # a buurt before the wijk of the same name
     areas = db.session.execute(
         select(Area.name, Area.level, func.ST_X(func.ST_Centroid(Area.geom)), func.ST_Y(func.ST_Centroid(Area.geom)))
         .where(func.lower(Area.name).like(like), Area.level != "municipality")
-        .order_by(Area.level, Area.name)
+        .order_by(exact, finest, Area.name)
         .limit(limit)
     ).all()
     results += [{"label": n, "type": lvl, "lon": x, "lat": y, "source": "local"} for n, lvl, x, y in areas]

@@ -1,0 +1,164 @@
+"""The treasure map on real places (issue 27): the real Utrecht boundaries (111 buurten) and a
+municipality the test makes itself elsewhere, in another shape and size (tests/places.py).
+
+With the real boundaries, the map's opening zoom animation swallowed the jump to the requested
+view: a shared ``?lat=&lon=&z=`` link or an address search left the map city-wide while the
+page said "De kaart toont Lombok-oost". The small fictional municipality never showed it. Each
+place gets an installation of its own (a database, the real migrations, the boundary import a
+municipality runs), served by a live server, and Chromium opens it as a resident would."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pytest
+from shapely.geometry import shape
+from werkzeug.serving import make_server
+
+from ..places import generated, utrecht
+
+pytestmark = pytest.mark.browser
+
+PLACES = {"utrecht": utrecht, "generated": generated}
+
+
+@dataclass
+class Place:
+    name: str
+    levels: dict
+    url: str
+
+    def buurten(self) -> list[tuple[str, object]]:
+        """(name, shape) of three buurten far apart: the first, middle and last in code order."""
+        feats = sorted(self.levels["neighbourhood"]["features"], key=lambda f: str(_code(f)))
+        chosen = [feats[0], feats[len(feats) // 2], feats[-1]]
+        return [(_name(f), shape(f["geometry"])) for f in chosen]
+
+
+def _code(feature) -> str:
+    p = feature["properties"]
+    return p.get("KODE") or p.get("code")
+
+
+def _name(feature) -> str:
+    p = feature["properties"]
+    return (p.get("NAAM") or p.get("name")).strip()
+
+
+@pytest.fixture(scope="module", params=sorted(PLACES))
+def place(request, tmp_path_factory, pdok_server):
+    from flask_migrate import upgrade
+
+    from maps.services import import_boundaries
+    from platform_core import transaction
+    from platform_core.extensions import db
+    from schatkaart import create_app
+    from schatkaart.demo import seed_themes
+
+    name, levels = PLACES[request.param]()
+    folder = tmp_path_factory.mktemp(request.param)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'place.db'}",
+            "PDOK_LOCATIESERVER_URL": pdok_server,
+            "GEOCODER_TIMEOUT": 2.0,
+            "TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+            "SECRET_KEY": "test-secret",
+            "IMAGE_FOLDER": str(folder / "images"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+        for level in ("municipality", "district", "neighbourhood"):
+            report = import_boundaries(levels[level], level)
+            assert report.created == len(levels[level]["features"]), (level, report)
+        seed_themes()
+        transaction.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield Place(name, levels, f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    server.server_close()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _view(page) -> dict:
+    return page.evaluate(
+        """() => { const m = window.Schatkaart.maps["kaart"]; const c = m.getCenter();
+             return {lat: c.lat, lon: c.lng, zoom: m.getZoom(), url: location.search}; }"""
+    )
+
+
+def _settled(page) -> dict:
+    """The view once the map has loaded its markers and any animation would have ended."""
+    page.wait_for_selector("#treasure-map[data-state=ready]", state="attached")
+    page.wait_for_timeout(700)  # longer than Leaflet's zoom and pan animations (250 ms)
+    return _view(page)
+
+
+@pytest.fixture
+def resident(browser, place):
+    context = browser.new_context(base_url=place.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def test_the_map_opens_on_the_whole_municipality(resident, place):
+    resident.goto("/")
+    view = _settled(resident)
+    bounds = resident.evaluate(
+        """() => { const b = window.Schatkaart.maps["kaart"].getBounds();
+             return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"""
+    )
+    outline = shape(place.levels["municipality"]["features"][0]["geometry"])
+    minx, miny, maxx, maxy = outline.bounds
+    # the whole municipality is in view, and the view is not the whole country
+    assert bounds[0] <= minx + 0.01, (bounds, outline.bounds)
+    assert bounds[2] >= maxx - 0.01, (bounds, outline.bounds)
+    assert bounds[1] <= miny + 0.01, (bounds, outline.bounds)
+    assert bounds[3] >= maxy - 0.01, (bounds, outline.bounds)
+    assert view["zoom"] >= 10
+    outlines = resident.evaluate("() => window.Schatkaart.layers['kaart:Buurten'].getLayers().length")
+    assert outlines == len(place.levels["neighbourhood"]["features"])
+
+
+def test_a_shared_link_opens_exactly_where_it_points(resident, place):
+    for name, outline in place.buurten():
+        point = outline.representative_point()
+        resident.goto(f"/?lat={point.y:.5f}&lon={point.x:.5f}&z=16")
+        view = _settled(resident)
+        assert view["zoom"] == 16, (name, view)
+        assert abs(view["lat"] - point.y) < 1e-4, (name, view, point)
+        assert abs(view["lon"] - point.x) < 1e-4, (name, view, point)
+        assert "z=16" in view["url"], view["url"]  # and the address bar says so, to share on
+        assert f"lat={point.y:.5f}" in view["url"], view["url"]
+
+
+def test_searching_a_buurt_moves_the_map_to_it(resident, place):
+    resident.goto("/")
+    _settled(resident)
+    for name, outline in place.buurten():
+        resident.fill("#adres", name)
+        resident.press("#adres", "Enter")
+        resident.wait_for_load_state()
+        status = resident.inner_text(".address-search [role=status]")
+        assert f"De kaart toont {name}" in status, status
+        view = _settled(resident)
+        assert view["zoom"] == 15, (name, view)
+        centre = shape({"type": "Point", "coordinates": [view["lon"], view["lat"]]})
+        assert outline.buffer(0.002).contains(centre), (name, view, outline.bounds)
+        # the buurt itself is in view: the map moved there and stayed
+        in_view = resident.evaluate(
+            "([x, y]) => window.Schatkaart.maps['kaart'].getBounds().contains([y, x])",
+            [outline.representative_point().x, outline.representative_point().y],
+        )
+        assert in_view, (name, view)

@@ -6,7 +6,7 @@ from .models import CHALLENGERS, DECISIONS
 
 
 class ChallengeForm(FlaskForm):
-    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘Wij onderhouden het Julianapark zelf’."))
+    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘Wij onderhouden het buurtpark zelf’."))
     task = TextAreaField(
         _l("Welke taak van de gemeente wilt u overnemen?"),
         description=_l("Bijvoorbeeld het onderhoud van een park, of het beheer van een buurthuis."),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 import orjson
 from flask import Response, abort, jsonify, request
 from geoalchemy2.shape import to_shape
 
+from maps.builders import bounds_of
 from maps.geocoder import geocode
 from maps.geometry import to_geojson
 from maps.services import current_municipality
@@ -89,4 +92,16 @@ def geocode_view():
 @public
 @for_visitors
 def openapi():
-    return jsonify(SPEC)
+    """The description, with an example bounding box in this municipality (not a fixed city)."""
+    spec = copy.deepcopy(SPEC)
+    municipality = current_municipality()
+    if municipality is not None:
+        (south, west), (north, east) = bounds_of(municipality.area.display_geojson)
+        x, y = (west + east) / 2, (south + north) / 2
+        example = f"{x - 0.015:.2f},{y - 0.01:.2f},{x + 0.015:.2f},{y + 0.01:.2f}"
+        for path in spec["paths"].values():
+            for operation in path.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("name") == "bbox":
+                        parameter["schema"]["example"] = example
+    return jsonify(spec)

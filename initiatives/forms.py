@@ -22,9 +22,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class InitiativeForm(FlaskForm):
-    title = StringField(
-        _l("Titel"), description=_l("Kort en duidelijk, bijvoorbeeld ‘Geveltuinen in de Kanaalstraat’.")
-    )
+    title = StringField(_l("Titel"), description=_l("Kort en duidelijk, bijvoorbeeld ‘Geveltuinen in onze straat’."))
     summary = TextAreaField(_l("Korte beschrijving"), description=_l("Eén of twee zinnen (10 tot 300 tekens)."))
     description = TextAreaField(
         _l("Uitleg"), description=_l("Vertel meer: wat, waarom, wie doet er mee? U mag *Markdown* gebruiken.")

@@ -65,11 +65,14 @@ def treasure_map():
     lat, lon, zoom = map_view_state()
     address = (request.args.get("adres") or "").strip()[:100]
     found: list[dict] = []
+    choices: list[dict] = []
     if address:
-        found, _source = geocode(address, municipality.name)
-        if found:
+        found, source = geocode(address, municipality.name)
+        if source == "bag-suggestions" or (source == "bag" and len(found) > 1):
+            choices, found = found, []  # more than one place, or a guess at the spelling: the resident chooses
+        elif found:
             # Our own names (PDOK unreachable or unknowing) show their place, said as such.
-            zoom = 17 if found[0].get("source") == "pdok" else 15
+            zoom = {"bag": 18, "pdok": 17}.get(found[0].get("source"), 15)
             lat, lon = found[0]["lat"], found[0]["lon"]
     parts = map_parts(municipality)
     return render_template(
@@ -84,6 +87,8 @@ def treasure_map():
         buurten=areas_by_level("neighbourhood", names_only=True),
         address=address,
         found=found,
+        choices=choices,
+        suggested=source == "bag-suggestions" if address else False,
         gallery_url=url_for("initiatives.gallery", **filters.as_args()),
         view={"lat": lat, "lon": lon, "zoom": zoom or 16} if lat is not None and lon is not None else None,
     )

@@ -24,7 +24,8 @@ from shapely.geometry import shape
 
 from platform_core.security import csp_nonce
 
-OUTLINE_STYLE = {"color": "#5b3c88", "weight": 1.5, "fillOpacity": 0.04}
+# the colour is the municipality's own (--accent, static/css/site.css paints .area-outline with it)
+OUTLINE_STYLE = {"color": "#5b3c88", "weight": 1.5, "fillOpacity": 0.04, "className": "area-outline"}
 AREA_STYLE = {"color": "#b34700", "weight": 3, "fillOpacity": 0.15}
 
 

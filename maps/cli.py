@@ -45,3 +45,44 @@ def geo_population(path: str) -> None:
     click.echo(f"population set for {updated} areas")
     for code in unknown:
         click.echo(f"  unknown area code {code}", err=True)
+
+
+@bp.cli.group("addresses")
+def addresses_group() -> None:
+    """BAG addresses held locally, so that addresses are found without PDOK."""
+
+
+@addresses_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def addresses_import(path: str) -> None:
+    """Read the BAG address extract (NLExtract's bagadres CSV, ';'-separated, RD New x/y) and keep
+    the addresses inside the municipality, replacing those held before."""
+    from geoalchemy2.shape import to_shape
+    from shapely import prepared
+    from shapely.geometry import Point
+
+    from .addresses import import_addresses
+    from .services import current_municipality
+
+    municipality = current_municipality()
+    if municipality is None:
+        raise click.ClickException("Er is nog geen gemeente: importeer eerst de grenzen (flask geo import).")
+    outline = prepared.prep(to_shape(municipality.area.geom).buffer(0.001))
+
+    def inside(lon: float, lat: float) -> bool:
+        return outline.contains(Point(lon, lat))
+
+    def progress(read: int) -> None:
+        click.echo(f"  {read} regels gelezen", err=True)
+
+    try:
+        with unit_of_work():
+            report = import_addresses(path, inside, progress)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"Het adressenbestand is niet ingelezen: {exc}") from exc
+    click.echo(
+        f"{report.stored} adressen opgeslagen uit {report.read} regels; {report.outside} buiten de gemeente,"
+        f" {len(report.skipped)} overgeslagen."
+    )
+    for reason in report.skipped:
+        click.echo(f"  overgeslagen: {reason}", err=True)

@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select
 
 from platform_core.extensions import db
 
+from . import addresses
 from .models import Area
 
 _POINT = re.compile(r"POINT\(\s*([-\d.]+)\s+([-\d.]+)\s*\)")
@@ -110,10 +111,14 @@ def local_search(query: str, limit: int) -> list[dict]:
 
 
 def geocode(query: str, municipality_name: str | None = None, limit: int = 5) -> tuple[list[dict], str]:
-    """Return (results, source) where source is 'pdok', 'cache' or 'local'."""
+    """Return (results, source): 'bag' (the addresses held locally), 'bag-suggestions' (held
+    addresses on streets spelled nearly so), 'pdok', 'cache' or 'local' (buurt and street names)."""
     key = _normalise(query)
     if len(key) < 2:
         return [], "local"
+    held, exact = addresses.search(query, limit)
+    if held:
+        return held, "bag" if exact else "bag-suggestions"
     cached = _cached(f"{municipality_name}|{key}")
     if cached is not None:
         return cached, "cache"

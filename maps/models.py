@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from geoalchemy2 import Geometry
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from platform_core.extensions import db
@@ -47,3 +47,30 @@ class Municipality(db.Model):
     # The open-data export is public only once an administrator publishes it.
     open_data_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     area: Mapped[Area] = relationship()
+
+
+class Address(db.Model):
+    """An address of the BAG (Basisregistratie Adressen en Gebouwen), imported with
+    ``flask geo addresses import``: found offline by postcode and number, or street and number."""
+
+    __tablename__ = "address"
+    __table_args__ = (
+        Index("ix_address_postcode_number", "postcode", "number"),
+        Index("ix_address_street_number", "street_key", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postcode: Mapped[str] = mapped_column(String(6))  # 3511AB: upper case, no space
+    number: Mapped[int] = mapped_column(Integer)
+    letter: Mapped[str] = mapped_column(String(1), default="")
+    addition: Mapped[str] = mapped_column(String(4), default="")
+    street: Mapped[str] = mapped_column(String(80))
+    street_key: Mapped[str] = mapped_column(String(80))  # folded: lower case, no accents or punctuation
+    place: Mapped[str] = mapped_column(String(80))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+    @property
+    def label(self) -> str:
+        suffix = self.letter + (f"-{self.addition}" if self.addition else "")
+        return f"{self.street} {self.number}{suffix}, {self.postcode[:4]} {self.postcode[4:]} {self.place}"

@@ -105,8 +105,9 @@ def load_config(instance_path: Path) -> dict:
         "CHALLENGE_PUBLIC": env("CHALLENGE_PUBLIC", "1"),
         "FACILITATION_BUDGET_MAX": int(env("FACILITATION_BUDGET_MAX", "2500")),
         # Privacy (AVG): who is responsible, who to ask, which statement residents agreed to.
-        "PRIVACY_CONTROLLER": env("PRIVACY_CONTROLLER", "Gemeente Utrecht"),
-        "PRIVACY_CONTROLLER_ADDRESS": env("PRIVACY_CONTROLLER_ADDRESS", "Postbus 16200, 3500 CE Utrecht"),
+        # empty: "Gemeente <name of the imported municipality>" (schatkaart/wiring.py); never a fixed one
+        "PRIVACY_CONTROLLER": env("PRIVACY_CONTROLLER", ""),
+        "PRIVACY_CONTROLLER_ADDRESS": env("PRIVACY_CONTROLLER_ADDRESS", ""),
         "PRIVACY_CONTACT": env("PRIVACY_CONTACT", "privacy@schatkaart.local"),
         "PRIVACY_DPO_NAME": env("PRIVACY_DPO_NAME", "Functionaris gegevensbescherming"),
         "PRIVACY_DPO_CONTACT": env("PRIVACY_DPO_CONTACT", "fg@schatkaart.local"),

@@ -10,6 +10,7 @@ inaccessible. Automated installs load the same settings from a JSON file (``flas
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
@@ -67,14 +68,27 @@ def _all() -> dict[str, str]:
     return g.site_settings
 
 
+#: defaults worked out from what is installed (the municipality's name), registered by the
+#: packages that know it (schatkaart/wiring.py); used when neither Beheer nor the environment set one
+DERIVED: dict[str, Callable[[], str]] = {}
+
+
 def get(key: str) -> str:
     stored = _all().get(key)
     if stored:
         return stored
     config_key, default = KEYS.get(key, (None, ""))
-    if config_key and has_app_context():
-        return current_app.config.get(config_key) or default
+    if config_key and has_app_context() and current_app.config.get(config_key):
+        return current_app.config[config_key]
+    if key in DERIVED and has_app_context():
+        return DERIVED[key]() or default
     return default
+
+
+#: what this installation is: "demo" (made by ``flask demo seed`` on a database without accounts)
+#: or "real" (its first administrator made by ``flask users first-admin``). Demo data is only ever
+#: added to a demo: it brings staff with a published password.
+INSTALLATION = "installation"
 
 
 def stored(key: str) -> str | None:

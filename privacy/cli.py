@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from sqlalchemy import select
 
 from initiatives.models import Initiative
+from platform_core import settings
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
@@ -66,7 +66,7 @@ def register_command(fmt: str) -> None:
     if fmt == "json":
         click.echo(
             json.dumps(
-                {"controller": current_app.config["PRIVACY_CONTROLLER"], "activities": rows},
+                {"controller": settings.get("privacy_controller"), "activities": rows},
                 ensure_ascii=False,
                 indent=2,
             )
@@ -102,5 +102,5 @@ def archive_verify(package: Path | None, expect_head: str | None) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def archive_export(directory: Path) -> None:
     """Write the record as JSON Lines with a manifest of SHA-256 checksums (for an e-depot)."""
-    manifest = archive.export(directory, current_app.config.get("PRIVACY_CONTROLLER", ""))
+    manifest = archive.export(directory, settings.get("privacy_controller"))
     click.echo(f"{manifest['entries']} entries written to {directory} (head {manifest['head']['hash']})")

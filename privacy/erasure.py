@@ -27,6 +27,7 @@ from platform_core.extensions import db
 from platform_core.models import Consent, RecoveryCode, User, UserRole, utcnow
 from platform_core.policy import require
 from platform_core.spatial import begin_write, lock_row
+from trajectories.models import TrajectoryRequest
 
 from . import archive
 from .models import DataExport
@@ -70,6 +71,7 @@ def erase_account(actor: User, user: User, keep_contributions: bool = True) -> d
             report["initiatives_withdrawn"] += 1
     db.session.execute(update(Participation).where(Participation.user_id == uid).values(offer=None))
     db.session.execute(update(NeedResponse).where(NeedResponse.user_id == uid).values(message=""))
+    db.session.execute(update(TrajectoryRequest).where(TrajectoryRequest.asked_by_id == uid).values(message=""))
     db.session.execute(update(Flag).where(Flag.reporter_id == uid).values(reporter_id=None))
     # Other people's notifications that carry this person's name or words (joined, offered, replied).
     db.session.execute(delete(Notification).where(Notification.actor_id == uid))

@@ -7,6 +7,7 @@ from challenges import signals as challenge_signals
 from initiatives import signals as initiative_signals
 from participation import signals as participation_signals
 from participation.models import Comment
+from platform_core.accounts import staff as staff_signals
 from platform_core.contributions import Contribution, ContributionEvent
 from platform_core.extensions import db
 from platform_core.wiring import Receivers
@@ -157,3 +158,14 @@ def _challenge(challenge, step: str, **_kw) -> None:
     if step == "converted":
         payload.update(initiative_id=challenge.initiative_id, agreement=challenge.agreement)
     record(f"challenge.{step}", "challenge", challenge.id, payload, words)
+
+
+@receivers.on(staff_signals.people_changed)
+def _people(user, actor=None, change: str = "", role: str | None = None, **_kw) -> None:
+    """Who holds which role, and whose account was switched off, is on the public record."""
+    payload = {"change": change, "role": role}
+    words = {
+        "name": (user.display_name, user.id),
+        "admin_name": (actor.display_name, actor.id) if actor else (None, None),
+    }
+    record(f"people.{change}", "user", user.id, payload, words)

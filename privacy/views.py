@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 
 from ambassadors.models import Attendance, Meeting
 from initiatives.models import Initiative
+from platform_core import settings
 from platform_core.accounts import twofactor
 from platform_core.accounts.sessions import end_session
 from platform_core.csvfile import csv_response
@@ -85,7 +86,7 @@ def register_csv():
 @bp.route("/privacy/verwerkingsregister.json")
 @public
 def register_json():
-    return jsonify({"controller": current_app.config["PRIVACY_CONTROLLER"], "activities": register_rows()})
+    return jsonify({"controller": settings.get("privacy_controller"), "activities": register_rows()})
 
 
 @bp.route("/privacy/toestemming", methods=["GET", "POST"])

@@ -42,7 +42,7 @@ from platform_core.pagecache import register_page_cache
 from platform_core.security import CleanRequest, register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
 
-from . import admin, wiring
+from . import admin, people, wiring  # noqa: F401 (people: its pages on the admin blueprint)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,7 +133,10 @@ def demo_group() -> None:
 @with_appcontext
 def demo_seed(count: int) -> None:
     """Load the demo municipality, themes, one account per role and initiatives."""
-    from .demo import seed
+    from .demo import NotADemo, seed
 
-    for line in seed(count):
-        click.echo(line)
+    try:
+        for line in seed(count):
+            click.echo(line)
+    except NotADemo as exc:
+        raise click.ClickException(str(exc)) from exc

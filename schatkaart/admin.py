@@ -33,7 +33,9 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer", cli_group="settings")
 
 
 class SettingsForm(FlaskForm):
-    site_name = StringField(_l("Naam van de site"), description=_l("Bijvoorbeeld ‘Schatkaart Utrecht’."))
+    site_name = StringField(
+        _l("Naam van de site"), description=_l("Bijvoorbeeld ‘Schatkaart’ met de naam van de gemeente erachter.")
+    )
     colour_primary = StringField(
         _l("Hoofdkleur (kopbalk)"), description=_l("Als #RRGGBB. Witte tekst erop moet goed leesbaar blijven.")
     )
@@ -47,7 +49,7 @@ class SettingsForm(FlaskForm):
     dpo_name = StringField(_l("Functionaris gegevensbescherming"))
     dpo_contact = StringField(_l("E-mailadres van de functionaris gegevensbescherming"))
     mail_sender = StringField(
-        _l("Afzender van e-mail"), description=_l("Bijvoorbeeld ‘Schatkaart Utrecht <noreply@utrecht.nl>’.")
+        _l("Afzender van e-mail"), description=_l("Bijvoorbeeld ‘Schatkaart <noreply@gemeente.nl>’.")
     )
 
 

@@ -24,10 +24,10 @@ from maps.models import Area
 from maps.sample_geography import all_levels
 from maps.services import current_municipality, import_boundaries
 from participation.services import join, post_comment
-from platform_core import transaction
+from platform_core import settings, transaction
 from platform_core.accounts.services import find_user, register_user
 from platform_core.extensions import db
-from platform_core.models import User
+from platform_core.models import User, utcnow
 from response.services import post_feedback
 from trajectories.framing import add_framing
 from trajectories.outcomes import report_outcome
@@ -37,6 +37,16 @@ SHARED_UTRECHT = Path(__file__).resolve().parent.parent.parent / "shared" / "dat
 #: the files of the CBS extract in ../shared/data/utrecht, per level of our areas
 SHARED_FILES = {"municipality": "gemeente.geojson", "district": "wijk.geojson", "neighbourhood": "buurt.geojson"}
 DEMO_PASSWORD = "zonnige-buurt-demo"  # noqa: S105  (printed by make demo on purpose)
+# Demo staff have their second factor from the start (this published secret, printed too): a
+# demo administrator is never a password away from whoever logs in first.
+DEMO_TOTP_SECRET = "DEMOSCHATKAARTDEMOSCHATKAART2345"  # noqa: S105  (printed on purpose)
+STAFF = {"civil_servant", "moderator", "council", "admin"}
+
+
+class NotADemo(RuntimeError):
+    """``flask demo seed`` on an installation that was not made as a demo."""
+
+
 DEMO_ACCOUNTS = [
     ("bewoner@demo.schatkaart.nl", "Sanne de Vries", "resident"),
     ("ambassadeur@demo.schatkaart.nl", "Mohamed el Amrani", "ambassador"),
@@ -219,7 +229,25 @@ def _slug(name: str) -> str:
 
 
 def _account(email: str, name: str, role: str) -> User:
-    return find_user(email) or register_user(email, DEMO_PASSWORD, name, consent=True, roles=(role,), confirmed=True)
+    user = find_user(email) or register_user(email, DEMO_PASSWORD, name, consent=True, roles=(role,), confirmed=True)
+    if role in STAFF and user.totp_enabled_at is None:
+        user.totp_secret, user.totp_enabled_at = DEMO_TOTP_SECRET, utcnow()
+    return user
+
+
+def _only_on_a_demo() -> None:
+    """A database without accounts becomes a demo; one made otherwise is never given demo data."""
+    kind = settings.stored(settings.INSTALLATION)
+    if kind == "demo":
+        return
+    others = select(func.count()).select_from(User).where(User.email.not_like("%@demo.schatkaart.nl"))
+    if kind is None and db.session.scalar(others) == 0:  # empty, or a demo made before the mark existed
+        settings.store(settings.INSTALLATION, "demo")
+        return
+    raise NotADemo(
+        "Deze installatie is niet als demo aangemaakt: flask demo seed voegt hier niets toe (de demo maakt"
+        " beheerders met een openbaar wachtwoord). Gebruik een lege database voor de demo."
+    )
 
 
 def _random_point(rng: random.Random, geom) -> Point:
@@ -232,6 +260,7 @@ def _random_point(rng: random.Random, geom) -> Point:
 
 
 def seed(count: int = 300) -> Iterator[str]:
+    _only_on_a_demo()
     yield from _geography()
     seed_themes()
     accounts = [_account(*a) for a in DEMO_ACCOUNTS]
@@ -248,7 +277,7 @@ def seed(count: int = 300) -> Iterator[str]:
     yield f"Demo accounts (password: {DEMO_PASSWORD}):"
     for email, _name, role in DEMO_ACCOUNTS:
         yield f"  {role:<14} {email}"
-    yield "Staff accounts set up an authenticator app (TOTP) on their first login; the page shows how."
+    yield f"Staff accounts ask for a code from an authenticator app: add the demo secret {DEMO_TOTP_SECRET} to it."
 
 
 def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
@@ -344,7 +373,7 @@ def _co_creation(accounts: list[User], neighbours: list[User]) -> Iterator[str]:
     )
     for i, item in enumerate(in_wijk[:25]):
         owner = db.session.get(User, item.owner_id)
-        place_in_trajectory(owner, item, trajectory)
+        place_in_trajectory(civil, item, trajectory)  # the municipality's call (initiators ask)
         for person in rng.sample(neighbours, 3):
             if person.id != item.owner_id:
                 join(person, item, rng.choice(["Ik kan sjouwen", "Ik heb gereedschap", None]))

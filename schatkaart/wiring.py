@@ -16,6 +16,8 @@ the order they were connected), and ``tests/test_wiring.py`` fails when they do 
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import ambassadors.queries
 import ambassadors.rules
 import challenges.rules
@@ -29,7 +31,8 @@ import privacy.archive
 import privacy.receivers
 import trajectories.rules
 from initiatives.signals import detail_page, gallery_page
-from platform_core import policy
+from maps.services import current_municipality
+from platform_core import policy, settings
 from response.queries import RESPONSE_PART, response_part
 from trajectories.queries import TRAJECTORY_PART, trajectory_part
 from trajectories.signals import trajectory_page
@@ -69,6 +72,7 @@ def wire() -> None:
     detail_page.section("toolbar", "response/_initiative_toolbar.html", 10)
     detail_page.section("toolbar", "trajectories/_initiative_toolbar.html", 20)
     detail_page.section("toolbar", "participation/_initiative_toolbar.html", 30)
+    detail_page.section("main", "trajectories/_initiative_join_trajectory.html", 5)
     detail_page.section("main", "response/_initiative_municipality.html", 10)
     detail_page.section("main", "participation/_initiative_join.html", 20)
     detail_page.section("main", "participation/_initiative_needs.html", 30)
@@ -80,3 +84,10 @@ def wire() -> None:
     trajectory_page.add(ambassadors.queries.meetings_of, 10, ambassadors.queries.TRAJECTORY_MEETINGS)
     trajectory_page.section("after-initiatives", "ambassadors/_trajectory_meetings.html", 10)
     privacy.archive.register()
+    # what the municipality is called where nobody set it otherwise: from its imported boundaries
+    settings.DERIVED["privacy_controller"] = _controller
+
+
+def _controller() -> str:
+    municipality = current_municipality()
+    return _("Gemeente %(name)s", name=municipality.name) if municipality else ""

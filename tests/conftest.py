@@ -24,6 +24,8 @@ from platform_core import transaction
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
     "site_setting",
+    "trajectory_request",
+    "address",
     "challenge_message",
     "challenge_support",
     "challenge",

@@ -46,3 +46,23 @@ def trajectory(actor, title: str = "Groen 2027", year: int = 2027):
     return create_trajectory(
         actor, title, "Hoe maken we het groener?", "Stadsbeheer", date(year, 1, 1), date(year, 12, 31)
     )
+
+
+def placed(initiative, trajectory) -> None:
+    """Put an initiative in a trajectory as the municipality does: a civil servant places it
+    (``planner@gemeente.nl``, made the first time). Inside the caller's unit of work."""
+    from sqlalchemy import select
+
+    from platform_core.accounts.services import register_user
+    from platform_core.extensions import db
+    from platform_core.models import User
+    from trajectories.services import place_in_trajectory
+
+    from .conftest import PASSWORD
+
+    planner = db.session.scalar(select(User).where(User.email == "planner@gemeente.nl"))
+    if planner is None:
+        planner = register_user(
+            "planner@gemeente.nl", PASSWORD, "Planner", consent=True, roles=("civil_servant",), confirmed=True
+        )
+    place_in_trajectory(planner, initiative, trajectory)

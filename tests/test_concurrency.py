@@ -25,7 +25,9 @@ from privacy.archive import verify as archive_verify
 from privacy.models import ArchiveEntry
 from tests.conftest import INSIDE, PASSWORD
 from tests.servers import gunicorn as start_gunicorn
-from trajectories.services import create_trajectory, place_in_trajectory
+from trajectories.services import create_trajectory
+
+from .factories import placed
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = 8
@@ -83,7 +85,7 @@ def crowd(app, make_user, place):
         )
         for item_id in [shared, *own]:
             item = db.session.get(Initiative, item_id)
-            place_in_trajectory(item.owner, item, trajectory)
+            placed(item, trajectory)
     return {"shared": shared, "own": dict(zip(people, own, strict=True)), "people": people}
 
 

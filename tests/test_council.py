@@ -18,9 +18,10 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from response.services import post_feedback
 from trajectories.outcomes import report_outcome
-from trajectories.services import create_trajectory, place_in_trajectory
+from trajectories.services import create_trajectory
 
 from .conftest import login
+from .factories import placed
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def known(app, make_user, place):
             date(2026, 12, 31),
         )
         for item_id in (a, b):
-            place_in_trajectory(db.session.get(User, ids["owner"]), db.session.get(Initiative, item_id), t)
+            placed(db.session.get(Initiative, item_id), t)
         for j in joiners:
             join(db.session.get(User, j), db.session.get(Initiative, a))
         post_comment(db.session.get(Initiative, a), "Ik help mee", db.session.get(User, joiners[0]))

@@ -26,7 +26,9 @@ from response.services import post_feedback
 from tests.conftest import initiative_input
 from tests.factories import cast as make_cast
 from trajectories.outcomes import report_outcome
-from trajectories.services import create_trajectory, place_in_trajectory
+from trajectories.services import create_trajectory
+
+from .factories import placed
 
 
 def exact() -> dict:
@@ -81,7 +83,7 @@ def test_every_write_keeps_the_facts_exact(app, people, place):
             date(2026, 1, 1),
             date(2026, 12, 31),
         )
-        place_in_trajectory(owner, item, trajectory)
+        placed(item, trajectory)
         haven = db.session.scalar(select(Area).where(Area.name == "Havenbuurt"))
         spot = to_shape(haven.geom).representative_point()
         update_initiative(owner, item, initiative_input(title="Moestuin", lat=spot.y, lon=spot.x))

@@ -20,10 +20,11 @@ from platform_core.models import User, utcnow
 from platform_core.spatial import begin_write
 from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
-from trajectories.services import create_trajectory, place_in_trajectory
+from trajectories.services import create_trajectory
 
 from .conftest import login, post_form
 from .factories import cast as make_cast
+from .factories import placed
 
 
 def u(uid):
@@ -44,7 +45,7 @@ def world(app, make_user, place):
             date(2027, 1, 1),
             date(2027, 12, 31),
         )
-        place_in_trajectory(u(ids["owner"]), db.session.get(Initiative, ids["item"]), t)
+        placed(db.session.get(Initiative, ids["item"]), t)
         ids["t"] = t.id
     return ids
 

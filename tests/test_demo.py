@@ -72,7 +72,10 @@ def test_demo_has_one_account_per_role_and_prints_how_to_log_in(app, runner, cli
         for user in db.session.scalars(select(User)):
             roles |= user.role_names
     assert roles == {"resident", "ambassador", "civil_servant", "moderator", "council", "admin"}
-    from .conftest import login
+    from schatkaart.demo import DEMO_TOTP_SECRET
 
+    from .conftest import TOTP_SECRETS, login
+
+    TOTP_SECRETS["ambtenaar@demo.schatkaart.nl"] = DEMO_TOTP_SECRET  # printed by the seed
     resp = login(client, "ambtenaar@demo.schatkaart.nl", "zonnige-buurt-demo")
     assert resp.status_code == 302

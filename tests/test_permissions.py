@@ -32,6 +32,7 @@ from platform_core.transaction import unit_of_work
 from response.services import log_blocker
 from tests.conftest import csrf_token, login
 from tests.imagefiles import sample_png
+from trajectories.placement import ask_to_join
 from trajectories.services import create_trajectory
 
 ACTORS = ("visitor", "resident", "initiator", "ambassador", "civil_servant", "moderator", "council", "admin")
@@ -53,6 +54,8 @@ EXPECTED = {
     "own_comment": {"resident"},
     "speak_for_municipality": {"civil_servant"},
     "answer_initiative": {"civil_servant"},
+    "place_in_trajectory": {"civil_servant"},
+    "ask_for_trajectory": {"initiator"},
     "act_as_ambassador": {"ambassador"},
     "organise": {"ambassador", "civil_servant"},
     "organise_in": {"civil_servant"},
@@ -68,6 +71,9 @@ EXPECTED = {
 ROUTE_RULES = {
     "admin.boundaries": "administer",
     "admin.index": "administer",
+    "admin.people": "administer",
+    "admin.person_role": "administer",
+    "admin.person_active": "administer",
     "admin.logo": "public",
     "admin.site_settings": "administer",
     "admin.themes": "administer",
@@ -170,10 +176,21 @@ ROUTE_RULES = {
     "reports.trajectory_report_file": "public",
     "reports.trajectory_report_csv": "public",
     "response.solve": "speak_for_municipality",
+    "trajectories.place_view": "place_in_trajectory",
+    "trajectories.ask_view": "ask_for_trajectory",
+    "trajectories.decide_view": "speak_for_municipality",
 }
 # Run last: they change who may do what (joining makes a participant; logging out, a visitor).
 LAST = ("participation.join_view", "accounts.logout")
-ROUTES_ON_CONTENT = ("take_part", "comment", "contact", "answer_initiative", "close_initiative")
+ROUTES_ON_CONTENT = (
+    "take_part",
+    "comment",
+    "contact",
+    "answer_initiative",
+    "close_initiative",
+    "place_in_trajectory",
+    "ask_for_trajectory",
+)
 
 
 @pytest.fixture
@@ -217,6 +234,7 @@ def world(app, make_user, place):
         storage().put(logo_name, sample_png())
         settings.save(get(User, ids["admin"]), {"logo": logo_name})
         blocker = log_blocker(get(User, ids["civil_servant"]), initiative, "Vergunning duurt lang", "Vergunningen")
+        asked = ask_to_join(get(User, ids["initiator"]), initiative, trajectory, "Past bij het groenplan.")
         decide(get(User, ids["moderator"]), "initiative", hidden, "hide", "Dubbel geplaatst")
         challenge = file_challenge(
             get(User, ids["initiator"]),
@@ -236,6 +254,8 @@ def world(app, make_user, place):
             "meeting_id": meeting.id,
             "trajectory_id": trajectory.id,
             "blocker_id": blocker.id,
+            "request_id": asked.id,
+            "user_id": ids["resident"],
             "challenge_id": challenge.id,
             "attendance_id": attendance.id,
             "image_id": image.id,

@@ -27,6 +27,7 @@ ROLE_NAMES_ALLOWED = RULE_FILES | {
     "ambassadors/services.py",  # making someone an ambassador grants the role
     "platform_core/accounts/services.py",  # accounts are made with, and granted, roles
     "platform_core/accounts/cli.py",  # the same, from the command line
+    "platform_core/accounts/staff.py",  # an administrator invites staff in a role, gives and takes roles
 }
 
 

@@ -28,7 +28,9 @@ from response.services import post_feedback
 from tests.conftest import PASSWORD, csrf_token, login, post_form
 from trajectories.framing import add_framing
 from trajectories.outcomes import report_outcome
-from trajectories.services import create_trajectory, place_in_trajectory
+from trajectories.services import create_trajectory
+
+from .factories import placed
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def town(app, make_user, place):
         trajectory = create_trajectory(u("admin"), "Groen", "Hoe maken we het groener?", "Stadsbeheer",
                                        date(2026, 1, 1), date(2026, 12, 31))  # fmt: skip
         item = db.session.get(Initiative, ids["item"])
-        place_in_trajectory(u("sanne"), item, trajectory)
+        placed(item, trajectory)
         join(u("henk"), item, offer="Ik heb een kruiwagen")
         ids["kept"] = post_comment(item, "Henk schrijft: wat een mooi plan", u("henk")).id
         ids["rude"] = post_comment(item, "Henk scheldt hier even", u("henk")).id

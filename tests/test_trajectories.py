@@ -39,10 +39,11 @@ from response.services import (
 from trajectories.framing import add_framing, framing_for
 from trajectories.models import Framing, Trajectory
 from trajectories.outcomes import add_stakeholder, report_outcome
-from trajectories.services import advance_stage, close_trajectory, create_trajectory, place_in_trajectory
+from trajectories.services import advance_stage, close_trajectory, create_trajectory
 
 from .conftest import initiative_input
 from .factories import cast as make_cast
+from .factories import placed
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_trajectory_lifecycle_with_default_stages(app, cast):
         t = _trajectory(cast)
         assert [s.name for s in t.stages] == ["verkennen", "ideeën", "plan", "uitvoering", "evaluatie"]
         assert t.current_stage.name == "verkennen"
-        place_in_trajectory(u(cast["owner"]), db.session.get(Initiative, cast["item"]), t)
+        placed(db.session.get(Initiative, cast["item"]), t)
         join(u(cast["henk"]), db.session.get(Initiative, cast["item"]))
         for expected in ["ideeën", "plan", "uitvoering", "evaluatie"]:
             assert advance_stage(u(cast["admin"]), t).name == expected
@@ -169,7 +170,7 @@ def test_municipal_role_per_initiative_and_stage(app, cast):
     with app.app_context(), unit_of_work():
         t = _trajectory(cast)
         item = db.session.get(Initiative, cast["item"])
-        place_in_trajectory(u(cast["owner"]), item, t)
+        placed(item, t)
         set_municipal_role(u(cast["civil"]), item, "partner", "facilitating")
         set_municipal_role(u(cast["civil"]), item, "funder", "directing", stage=t.stages[3])
         assert db.session.get(Initiative, cast["item"]).municipal_role == "partner"

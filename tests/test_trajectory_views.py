@@ -19,10 +19,11 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from response.models import Feedback
 from trajectories.models import Trajectory
-from trajectories.services import create_trajectory, place_in_trajectory
+from trajectories.services import create_trajectory
 
 from .conftest import login, post_form
 from .factories import cast as make_cast
+from .factories import placed
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_admin_creates_a_trajectory_and_its_page_shows_question_stages_and_initi
     assert resp.status_code == 302
     with app.app_context(), unit_of_work():
         t = db.session.scalar(select(Trajectory))
-        place_in_trajectory(db.session.get(User, cast["owner"]), db.session.get(Initiative, cast["item"]), t)
+        placed(db.session.get(Initiative, cast["item"]), t)
         tid = t.id
     html = client.get(f"/trajecten/{tid}").get_data(as_text=True)
     assert "Hoe maken we de buurt samen groener?" in html
@@ -270,7 +271,7 @@ def test_outcome_and_stakeholders_from_the_initiative_page(app, client, cast):
 def test_initiative_moves_to_its_next_stage_and_earns_the_stage_credit(app, client, cast):
     with app.app_context(), unit_of_work():
         t = _trajectory(cast)
-        place_in_trajectory(db.session.get(User, cast["owner"]), db.session.get(Initiative, cast["item"]), t)
+        placed(db.session.get(Initiative, cast["item"]), t)
     login(client, "olga@example.nl")
     page = f"/initiatieven/{cast['item']}"
     assert "fase van dit initiatief: verkennen" in client.get(page).get_data(as_text=True)

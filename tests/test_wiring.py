@@ -114,6 +114,7 @@ def test_the_initiative_page_names_places_not_packages(app):
         "participation/_initiative_toolbar.html",
     ]
     assert detail_page.sections("main") == [
+        "trajectories/_initiative_join_trajectory.html",
         "response/_initiative_municipality.html",
         "participation/_initiative_join.html",
         "participation/_initiative_needs.html",

@@ -14,7 +14,7 @@ from .models import FRAMING_KINDS, OUTCOMES
 
 
 class TrajectoryForm(FlaskForm):
-    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘Groen in Zuilen 2027’."))
+    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘Groen in de wijk 2027’."))
     question = TextAreaField(_l("De vraag aan de buurt"))
     department = StringField(_l("Afdeling die eigenaar is"))
     starts_on = DateField(_l("Begint op"), validators=[Optional()])

@@ -5,9 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from initiatives.models import Initiative
 from maps.models import Area
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
@@ -94,6 +107,28 @@ class Framing(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     author: Mapped[User] = relationship()
+
+
+class TrajectoryRequest(db.Model):
+    """An initiator's request for their initiative to join a trajectory; a civil servant accepts
+    (placing it) or declines with a reason, and the initiator hears either way."""
+
+    __tablename__ = "trajectory_request"
+    __table_args__ = (Index("ix_trajectory_request_open", "trajectory_id", "decided_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"))
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    message: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    accepted: Mapped[bool | None] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(500))
+
+    initiative: Mapped[Initiative] = relationship()
+    trajectory: Mapped[Trajectory] = relationship()
 
 
 class Stakeholder(db.Model):

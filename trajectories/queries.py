@@ -12,10 +12,12 @@ from platform_core.policy import can
 from .framing import framing_for
 from .models import FRAMING_KINDS, OUTCOMES, STAKEHOLDER_KINDS, Outcome, Stage, Stakeholder, Trajectory
 from .outcomes import is_member
+from .placement import open_trajectories, request_of
 
 #: what trajectory_part adds to the initiative page (initiatives.signals.detail_page)
 TRAJECTORY_PART = ("trajectory", "initiative_stage", "framing", "stakeholders", "outcome", "is_civil",
-                   "framing_labels", "outcome_labels", "stakeholder_labels", "is_member")  # fmt: skip
+                   "framing_labels", "outcome_labels", "stakeholder_labels", "is_member", "joinable",
+                   "trajectory_request")  # fmt: skip
 
 
 def trajectory_part(item: Initiative, user: User | None = None, **_kw) -> dict:
@@ -43,4 +45,13 @@ def initiative_context(item: Initiative, user: User | None) -> dict:
         "outcome_labels": OUTCOMES,
         "stakeholder_labels": STAKEHOLDER_KINDS,
         "is_member": is_member(user, item),
+        **_joining(item, user),
     }
+
+
+def _joining(item: Initiative, user: User | None) -> dict:
+    """For a civil servant or the initiator only: the trajectories it can join, and its request."""
+    if not (can("place_in_trajectory", item, user=user) or can("ask_for_trajectory", item, user=user)):
+        return {"joinable": None, "trajectory_request": None}
+    joinable = [t for t in open_trajectories(item) if t.id != item.trajectory_id]
+    return {"joinable": joinable, "trajectory_request": request_of(item.id)}

@@ -13,6 +13,9 @@ def register() -> None:
     define("answer_initiative", lambda u, o: has(u, "civil_servant") and published(o), login=True)
     # outcomes and stages go on the public record: only for published initiatives
     define("close_initiative", _close, login=True)
+    # which initiatives take part in a trajectory is the municipality's call; its initiator asks
+    define("place_in_trajectory", lambda u, o: has(u, "civil_servant") and published(o), login=True)
+    define("ask_for_trajectory", lambda u, o: published(o) and owns(u, o), login=True)
     define("map_stakeholders", lambda u, o: _close(u, o) or (logged_in(u) and is_member(u, o)), login=True)
 
 

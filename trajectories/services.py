@@ -125,8 +125,9 @@ def close_trajectory(admin: User, trajectory: Trajectory, summary: str) -> Traje
 
 
 def place_in_trajectory(actor: User, initiative: Initiative, trajectory: Trajectory | None) -> None:
-    """The initiator (or a civil servant) puts an initiative in a trajectory, in its current stage."""
-    require(actor, "close_initiative", initiative)
+    """A civil servant puts an initiative in a trajectory, in its current stage (``None``: out of it).
+    The checks a person's request goes through are in trajectories/placement.py."""
+    require(actor, "place_in_trajectory", initiative)
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
     initiative.trajectory_id = trajectory.id if trajectory else None

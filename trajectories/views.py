@@ -27,6 +27,7 @@ from .forms import (
 )
 from .framing import add_framing, framing_for
 from .models import FRAMING_KINDS, OUTCOMES, Framing, Outcome, Trajectory
+from .placement import requests_waiting
 from .services import advance_stage, close_trajectory, create_trajectory
 from .signals import trajectory_page
 from .view_helpers import areas, first_error
@@ -98,6 +99,7 @@ def detail(trajectory_id: int):
         framing += framing_for("stage", t.current_stage_id)
     return render_template(
         "trajectories/detail.html",
+        requests=requests_waiting(t.id) if can("speak_for_municipality") else [],
         t=t,
         items=items,
         outcomes=outcomes,

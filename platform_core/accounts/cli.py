@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 
 from ..transaction import unit_of_work
 from ..validation import ValidationFailed
@@ -25,6 +26,47 @@ def users_create(email: str, roles: tuple[str, ...], name: str | None, password:
     except ValidationFailed as exc:
         raise click.ClickException("; ".join(exc.errors.values())) from exc
     click.echo(f"created {user.email} with roles {', '.join(sorted(user.role_names))}")
+
+
+@bp.cli.command("first-admin")
+@click.argument("email")
+@click.option("--name", default=None, help="Display name (defaults to the part before @).")
+def users_first_admin(email: str, name: str | None) -> None:
+    """The first administrator of a new installation: prints a one-time link to choose a password.
+
+    The only command a new municipality runs after setting up; everything else is done in the
+    browser. The account has no usable password until the link is used, and, being staff, sets
+    up its second factor (an authenticator app) at its first login. Refused once an
+    administrator exists: the administrators invite the others from Beheer."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from .. import settings
+    from ..extensions import db
+    from ..models import UserRole
+    from ..urls import public_url
+    from .tokens import reset_token
+
+    try:
+        with unit_of_work():
+            if db.session.scalar(select(UserRole.user_id).where(UserRole.role == "admin").limit(1)) is not None:
+                raise click.ClickException(
+                    "Er is al een beheerder. Nieuwe beheerders en medewerkers nodigt een beheerder uit in Beheer."
+                )
+            if settings.stored(settings.INSTALLATION) is None:
+                settings.store(settings.INSTALLATION, "real")
+            unusable = secrets.token_urlsafe(32) + "Aa1!"
+            user = register_user(
+                email, unusable, name or email.split("@")[0], consent=True, roles=("admin",), confirmed=True
+            )
+            link = public_url("accounts.reset_password", token=reset_token(user))
+    except ValidationFailed as exc:
+        raise click.ClickException("; ".join(str(v) for v in exc.errors.values())) from exc
+    minutes = current_app.config["RESET_TOKEN_MINUTES"]
+    click.echo(f"Beheerder {user.email} aangemaakt. Kies binnen {minutes} minuten een wachtwoord via deze link:")
+    click.echo(f"  {link}")
+    click.echo("Bij de eerste keer inloggen stelt u een authenticator-app in (tweede stap). De rest doet u in Beheer.")
 
 
 def _user_or_fail(email: str):

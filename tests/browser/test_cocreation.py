@@ -12,6 +12,7 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 
 from ..conftest import PASSWORD
+from ..factories import placed
 from .conftest import axe_violations, browser_login
 
 pytestmark = pytest.mark.browser
@@ -69,7 +70,7 @@ def test_my_credits_show_every_event_with_its_reason(app, page, make_user, place
     from datetime import date
 
     from initiatives.models import Initiative
-    from trajectories.services import create_trajectory, place_in_trajectory
+    from trajectories.services import create_trajectory
 
     admin = make_user("beheer@gemeente.nl", roles=("admin",))
     owner = make_user("olga@example.nl", name="Olga")
@@ -84,7 +85,7 @@ def test_my_credits_show_every_event_with_its_reason(app, page, make_user, place
             date(2027, 1, 1),
             date(2027, 12, 31),
         )
-        place_in_trajectory(db.session.get(User, owner), db.session.get(Initiative, item_id), t)
+        placed(db.session.get(Initiative, item_id), t)
         trajectory_id = t.id
     browser_login(page, "henk@example.nl", PASSWORD)
     page.goto(f"/initiatieven/{item_id}")

@@ -1,0 +1,203 @@
+"""Addresses offline: the BAG held locally, imported from the public extract, searched before PDOK.
+
+The import reads the BAG address extract as NLExtract writes it (``bagadres.csv`` /
+``bagadres-full.csv``): semicolon-separated, a header row, the columns ``openbareruimte``,
+``huisnummer``, ``huisletter``, ``huisnummertoevoeging``, ``postcode``, ``woonplaats`` and the
+point in RD New (``x``, ``y``, EPSG:28992), which pyproj turns into longitude and latitude. Other
+columns are ignored. Addresses outside the municipality's outline are left out (and counted).
+
+Search understands what people type: a postcode with or without its space, with or without a
+house number ("3511 AB", "3511AB 12"); a street and number, with a letter or addition and a place
+("Oudegracht 1", "Oudegracht 158bis, Utrecht"); and small misspellings of the street ("Oudegrcht
+1"), answered as suggestions. Several matches are all returned: the resident chooses.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select
+
+from platform_core.extensions import db
+
+from .models import Address
+
+REQUIRED = ("openbareruimte", "huisnummer", "postcode", "woonplaats", "x", "y")
+_NUMBER = r"(\d{1,5})\s*([a-zA-Z](?![a-zA-Z0-9]))?(?:[\s-]*([a-zA-Z0-9]{1,4}))?"  # 1, 1A, 1 a, 158bis, 12-2
+_POSTCODE = re.compile(r"^\s*(\d{4})\s*([a-zA-Z]{2})(?![a-zA-Z])\s*(?:" + _NUMBER + r")?\s*$")
+_STREET = re.compile(r"^\s*(.+?)\s+" + _NUMBER + r"\s*$")
+BATCH = 5000
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and punctuation off, one space: "Sint-Jacobsstraat" = "sint jacobsstraat"."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    stored: int = 0
+    outside: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def import_addresses(
+    source: str | Path | io.TextIOBase, inside: Callable[[float, float], bool], progress: Callable[[int], None]
+) -> ImportReport:
+    """Replace the held addresses with those in the extract that lie inside the municipality."""
+    from pyproj import Transformer
+
+    rd = Transformer.from_crs(28992, 4326, always_xy=True)
+    report = ImportReport()
+    handle = open(source, encoding="utf-8-sig", newline="") if isinstance(source, str | Path) else source  # noqa: SIM115
+    with handle:
+        reader = csv.DictReader(handle, delimiter=";")
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(
+                f"kolommen ontbreken: {', '.join(missing)} (verwacht: het BAG-adressenbestand, ';' gescheiden)"
+            )
+        db.session.execute(delete(Address))
+        batch: list[dict] = []
+        for row in reader:
+            report.read += 1
+            try:
+                record = _record(row, rd)
+            except (ValueError, KeyError) as exc:
+                if len(report.skipped) < 20:
+                    report.skipped.append(f"regel {report.read + 1}: {exc}")
+                continue
+            if not inside(record["lon"], record["lat"]):
+                report.outside += 1
+                continue
+            batch.append(record)
+            if len(batch) >= BATCH:
+                report.stored += _flush(batch)
+                progress(report.read)
+        report.stored += _flush(batch)
+    return report
+
+
+def _record(row: dict, rd) -> dict:
+    postcode = re.sub(r"\s+", "", row["postcode"] or "").upper()
+    if not re.fullmatch(r"\d{4}[A-Z]{2}", postcode):
+        raise ValueError(f"postcode {row['postcode']!r}")
+    street = (row["openbareruimte"] or "").strip()
+    if not street:
+        raise ValueError("geen straatnaam")
+    lon, lat = rd.transform(float(row["x"].replace(",", ".")), float(row["y"].replace(",", ".")))
+    return {
+        "postcode": postcode,
+        "number": int(row["huisnummer"]),
+        "letter": (row.get("huisletter") or "").strip()[:1].upper(),
+        "addition": (row.get("huisnummertoevoeging") or "").strip()[:4].upper(),
+        "street": street[:80],
+        "street_key": fold(street)[:80],
+        "place": (row["woonplaats"] or "").strip()[:80],
+        "lon": round(lon, 7),
+        "lat": round(lat, 7),
+    }
+
+
+def _flush(batch: list[dict]) -> int:
+    if batch:
+        db.session.execute(insert(Address), batch)
+    count = len(batch)
+    batch.clear()
+    return count
+
+
+def held() -> bool:
+    return db.session.scalar(select(Address.id).limit(1)) is not None
+
+
+def search(query: str, limit: int = 8) -> tuple[list[dict], bool]:
+    """(results, exact): addresses matching the query; ``exact`` False when they are suggestions
+    for a street that was not found as typed."""
+    query, place = _without_place(query)
+    postcode = _POSTCODE.match(query)
+    if postcode:
+        digits, letters, number, letter, addition = postcode.groups()
+        code = f"{digits}{letters.upper()}"
+        if not number:  # a postcode is a stretch of street: the map goes to its middle
+            lon, lat, place = db.session.execute(
+                select(func.avg(Address.lon), func.avg(Address.lat), func.min(Address.place)).where(
+                    Address.postcode == code
+                )
+            ).one()
+            if lon is None:
+                return [], True
+            return [{"label": f"{digits} {letters.upper()} {place}", "type": "postcode", "lon": lon, "lat": lat,
+                     "source": "bag"}], True  # fmt: skip
+        stmt = select(Address).where(Address.postcode == code)
+        return _found(_narrow(stmt, number, letter, addition), limit), True
+    street = _STREET.match(query)
+    if not street:
+        return [], True
+    name, number, letter, addition = street.groups()
+    key = fold(name)
+    stmt = _narrow(select(Address).where(Address.street_key == key), number, letter, addition)
+    if place:
+        stmt = stmt.where(func.lower(Address.place) == place.strip().lower())
+    found = _found(stmt, limit)
+    if found:
+        return found, True
+    # a small misspelling: the nearest street names held, each at this number
+    names = _streets_like(key)
+    if not names:
+        return [], True
+    stmt = _narrow(select(Address).where(Address.street_key.in_(names)), number, letter, addition)
+    return _found(stmt, limit), False
+
+
+def _without_place(query: str) -> tuple[str, str | None]:
+    """The place held at the end comes off: "Oudegracht 1, Utrecht", "3511 AB Utrecht"."""
+    text = query.strip().rstrip(",").strip()
+    if "," in text:
+        head, tail = text.rsplit(",", 1)
+        return head.strip(), tail.strip() or None
+    folded = fold(text)
+    for (place,) in db.session.execute(select(Address.place).distinct()):
+        key = fold(place)
+        if key and folded.endswith(" " + key):
+            return text[: len(text) - len(place)].strip(), place
+    return text, None
+
+
+def _narrow(stmt, number: str | None, letter: str | None, addition: str | None):
+    if number:
+        stmt = stmt.where(Address.number == int(number))
+        if letter or addition:
+            stmt = stmt.where(Address.letter == (letter or "").upper(), Address.addition == (addition or "").upper())
+        else:  # "Oudegracht 1" is number 1 itself when it exists, not also 1A and 1-BIS
+            plain = stmt.where(Address.letter == "", Address.addition == "")
+            if db.session.scalar(plain.with_only_columns(Address.id).limit(1)) is not None:
+                return plain
+    return stmt
+
+
+def _found(stmt, limit: int) -> list[dict]:
+    rows = db.session.scalars(
+        stmt.order_by(Address.street, Address.number, Address.letter, Address.addition).limit(limit)
+    )
+    return [{"label": a.label, "type": "adres", "lon": a.lon, "lat": a.lat, "source": "bag"} for a in rows]
+
+
+def _streets_like(key: str) -> list[str]:
+    """Street names within a small edit distance of what was typed (same first letter: a typo
+    rarely hits the first one, and it keeps the candidates to one letter's streets)."""
+    if len(key) < 4:
+        return []
+    candidates = db.session.scalars(
+        select(Address.street_key).where(Address.street_key.like(f"{key[0]}%")).distinct()
+    ).all()
+    return difflib.get_close_matches(key, candidates, n=3, cutoff=0.82)

@@ -60,6 +60,10 @@ class TermsForm(FlaskForm):
         _l("Criteria, één per regel"),
         description=_l("Leeg: beter, goedkoper, dichter bij de buurt en haalbaar (de standaardcriteria, vertaald)."),
     )
+    challenge_criteria_en = TextAreaField(
+        _l("De criteria in het Engels, één per regel, in dezelfde volgorde"),
+        description=_l("Leeg: Engelstaligen lezen de Nederlandse criteria."),
+    )
     challenge_ack_days = StringField(_l("Ontvangstbevestiging binnen (werkdagen)"))
     challenge_decision_days = StringField(_l("Besluit binnen (werkdagen)"))
     challenge_public = SelectField(

@@ -9,7 +9,7 @@ from flask_babel import gettext
 
 from platform_core import settings
 from platform_core.codes import current as current_code
-from platform_core.i18n import N_
+from platform_core.i18n import N_, language
 
 from .models import CHALLENGERS
 
@@ -48,4 +48,11 @@ def criterion_label(criterion: str) -> str:
     """A criterion as shown: the built-in ones in the reader's language, an administrator's own
     exactly as written. Plain text, escaped by the template like any other (gettext inside a
     template returns markup, so a stored criterion must never go through ``_()`` there)."""
-    return gettext(criterion) if criterion in DEFAULT_CRITERIA else criterion
+    if criterion in DEFAULT_CRITERIA:
+        return gettext(criterion)
+    if language() == "en":  # the administrator's English wording, line for line
+        dutch = [line.strip() for line in settings.get("challenge_criteria").splitlines() if line.strip()]
+        english = [line.strip() for line in settings.get("challenge_criteria_en").splitlines() if line.strip()]
+        if criterion in dutch and len(english) == len(dutch):
+            return english[dutch.index(criterion)]
+    return criterion

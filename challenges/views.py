@@ -207,7 +207,14 @@ def geojson():
 @bp.route("/beheer/uitdaagrecht", methods=["GET", "POST"])
 @requires("administer")
 def admin_terms():
-    names = ["challenge_who", "challenge_criteria", "challenge_ack_days", "challenge_decision_days", "challenge_public"]
+    names = [
+        "challenge_who",
+        "challenge_criteria",
+        "challenge_criteria_en",
+        "challenge_ack_days",
+        "challenge_decision_days",
+        "challenge_public",
+    ]
     stored = {name: settings.get(name) for name in names}
     stored["challenge_who"] = [code for code in stored["challenge_who"].split(",") if code]
     form = TermsForm(data=stored if request.method == "GET" else None)

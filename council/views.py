@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from initiatives.models import STATUSES, TYPES, Initiative, Theme
 from maps.builders import MapParts, base_map, bounds_of, centre_of, for_page, render_parts
 from maps.services import areas_by_level, current_municipality
+from platform_core import settings
 from platform_core.csvfile import csv_response
 from platform_core.extensions import db, limiter
 from platform_core.i18n import language
@@ -129,7 +130,7 @@ def _choropleth(per_area: list[dict], metric: str) -> tuple[MapParts, dict]:
 @requires("read_council")
 def index():
     scope = scope_from_args()
-    figures = dashboard(scope, current_app.config["RESPONSE_NORM_DAYS"])
+    figures = dashboard(scope, settings.response_norm_days())
     metric = (
         request.args.get("kaart")
         if request.args.get("kaart") in ("participants", "per_1000", "initiatives", "spent")
@@ -203,7 +204,7 @@ def export_csv():
 @bp.route("/raad/export/buurten.csv")
 @requires("read_council")
 def export_areas_csv():
-    figures = dashboard(scope_from_args(), current_app.config["RESPONSE_NORM_DAYS"])
+    figures = dashboard(scope_from_args(), settings.response_norm_days())
     header = ["buurtcode", "buurt", "initiatieven", "deelnemers", "per_1000_inwoners", "besteed"]
     rows = (
         [
@@ -307,7 +308,7 @@ def _review_context(trajectory_id: int, after: int | None = None, limit: int | N
         feedback[row.initiative_id] = row  # the latest answer wins
     return {
         "t": t,
-        "f": dashboard(scope, current_app.config["RESPONSE_NORM_DAYS"]),
+        "f": dashboard(scope, settings.response_norm_days()),
         "items": items,
         "after": after,
         "next_after": items[-1].id if more else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import orjson
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, jsonify, render_template, request
 from geoalchemy2.shape import to_shape
 
 from maps.builders import bounds_of
@@ -92,6 +92,19 @@ def geocode_view():
 @public
 @for_visitors
 def openapi():
+    return jsonify(_spec())
+
+
+@api_bp.get("/docs")
+@public
+@for_visitors
+def docs():
+    """The API described for people: every path, its parameters and answers, from the same
+    OpenAPI description the machines read (rendered here: no script, no CDN)."""
+    return render_template("initiatives/api_docs.html", spec=_spec())
+
+
+def _spec() -> dict:
     """The description, with an example bounding box in this municipality (not a fixed city)."""
     spec = copy.deepcopy(SPEC)
     municipality = current_municipality()
@@ -104,4 +117,4 @@ def openapi():
                 for parameter in operation.get("parameters", []):
                     if parameter.get("name") == "bbox":
                         parameter["schema"]["example"] = example
-    return jsonify(spec)
+    return spec

@@ -89,6 +89,21 @@ def treasure_map():
         found=found,
         choices=choices,
         suggested=source == "bag-suggestions" if address else False,
-        gallery_url=url_for("initiatives.gallery", **filters.as_args()),
+        gallery_url=url_for("initiatives.gallery", **_list_args(filters, lat, lon)),
         view={"lat": lat, "lon": lon, "zoom": zoom or 16} if lat is not None and lon is not None else None,
     )
+
+
+def _list_args(filters: Filters, lat: float | None, lon: float | None) -> dict:
+    """The list link keeps the place: a view asked for (an address, a shared link) lists the
+    buurt it shows, unless a buurt or wijk was chosen already."""
+    args = filters.as_args()
+    if lat is not None and lon is not None and not filters.area:
+        from shapely.geometry import Point
+
+        from maps.services import neighbourhood_for
+
+        buurt = neighbourhood_for(Point(lon, lat))
+        if buurt is not None:
+            args["area"] = buurt.code
+    return args

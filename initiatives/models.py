@@ -104,9 +104,21 @@ class Theme(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    name_en: Mapped[str | None] = mapped_column(String(80))  # empty: English readers see the Dutch name
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)  # no longer offered; initiatives keep it
 
     parent: Mapped[Theme | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Theme]] = relationship(back_populates="parent", order_by="Theme.position")
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return self.name_en if self.name_en and language() == "en" else self.name
+
+    @property
+    def offered(self) -> list[Theme]:
+        """Its sub-themes that are still offered, in order."""
+        return [c for c in self.children if c.retired_at is None]
 
 
 class Initiative(db.Model):
@@ -181,6 +193,14 @@ class Initiative(db.Model):
     images: Mapped[list[InitiativeImage]] = relationship(
         cascade="all, delete-orphan", order_by="InitiativeImage.position", back_populates="initiative"
     )
+
+    @property
+    def reachable(self) -> bool:
+        """Whether the contact form reaches someone: an initiator who erased their account is gone."""
+        if self.contact_email:
+            return True
+        owner = self.owner
+        return owner is not None and owner.is_active_account and not owner.email.endswith("@invalid")
 
     @property
     def is_area(self) -> bool:

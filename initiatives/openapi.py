@@ -86,7 +86,8 @@ SPEC = {
                 ],
                 "responses": {
                     "200": {
-                        "description": "Matches with lon/lat; source is pdok, cache or local",
+                        "description": "Matches with lon/lat; source is bag (addresses held locally), bag-suggestions"
+                        " (a street spelled nearly so), pdok, cache or local (neighbourhood and street names)",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GeocodeResult"}}},
                     },
                     "400": _error,

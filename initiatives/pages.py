@@ -111,7 +111,10 @@ def initiative_editor(
     form: InitiativeForm, item: Initiative | None, save=None, template: str = "initiatives/edit.html"
 ):
     """The place/edit form; ``save`` overrides how a new initiative is created (assisted entry)."""
-    form.theme_ids.choices = [(c.id, f"{t.name} – {c.name}") for t in theme_tree() for c in [t, *t.children]]
+    offered = [(c.id, f"{t.label} – {c.label}") for t in theme_tree() for c in [t, *t.offered]]
+    # a retired theme the initiative has stays a choice, so saving the form keeps it
+    kept = [(c.id, c.label) for c in (item.themes if item else []) if c.id not in {o[0] for o in offered}]
+    form.theme_ids.choices = offered + kept
     # Ending is done with an outcome and its reason (the detail page's "Afronden"), not here.
     form.status.choices = [
         (key, label) for key, label in STATUSES.items() if key not in ENDED_STATUSES or (item and item.status == key)

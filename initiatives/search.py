@@ -107,13 +107,24 @@ def query_terms(q: str) -> list[str]:
 
 
 def fts_query(q: str) -> str:
-    """Turn free text into a safe FTS5 query: every word's stem must match as a prefix."""
-    return " ".join(f'"{t}"*' for t in query_terms(q))
+    """Turn free text into a safe FTS5 query: every word's stem must match as a prefix, of itself
+    or of a compound that ends in it ("tuin" also finds "moestuin" and "geveltuinen")."""
+    groups = [" OR ".join(f'"{t}"*' for t in alternatives) for alternatives in _expanded(q)]
+    return " AND ".join(f"({g})" if " OR " in g else g for g in groups)
 
 
 def ts_query(q: str) -> str:
     """The same for PostgreSQL: stems are \\w only, so nothing in them means anything to tsquery."""
-    return " & ".join(f"{t}:*" for t in query_terms(q))
+    return " & ".join("(" + " | ".join(f"{t}:*" for t in alternatives) + ")" for alternatives in _expanded(q))
+
+
+def _expanded(q: str) -> list[list[str]]:
+    """Each word of the question with the compounds the index holds that end in it."""
+    out = []
+    for t in query_terms(q):
+        compounds = [] if len(t) < 4 else [w for ws in vocabulary().values() for w in ws if w.endswith(t) and w != t]
+        out.append([t, *sorted(compounds)[:20]])
+    return out
 
 
 def area_ids(code_or_id: str) -> list[int]:
@@ -155,6 +166,17 @@ def apply_filters(stmt: Select, filters: Filters) -> Select:
 
 
 def keyword_clause(q: str):
+    """The text matches (every word), or the initiative is tagged with a theme whose name does
+    ("speelplek" finds what is tagged Speelplekken, whatever its text says)."""
+    clause = _text_clause(q)
+    themes = theme_ids_matching(q)
+    if themes:
+        tagged = select(initiative_theme.c.initiative_id).where(initiative_theme.c.theme_id.in_(themes))
+        clause = or_(clause, Initiative.id.in_(tagged))
+    return clause
+
+
+def _text_clause(q: str):
     if is_sqlite(db.session.get_bind()):
         match = fts_query(q)
         if not match:
@@ -166,6 +188,79 @@ def keyword_clause(q: str):
     if not query:
         return Initiative.id == -1
     return text(f"{PG_DOCUMENT} @@ to_tsquery('simple', :ts_q)").bindparams(ts_q=query)
+
+
+def theme_ids_matching(q: str) -> list[int]:
+    """Themes (with their sub-themes) whose name holds every word of the question, each as the
+    start of one of its words: "speelplek" -> Speelplekken, "groen" -> Groen en natuur and all
+    under it. Themes are few (dozens): their names are read, not indexed."""
+    wanted = query_terms(q)
+    if not wanted:
+        return []
+    rows = db.session.execute(select(Theme.id, Theme.name, Theme.name_en, Theme.parent_id)).all()
+    hits = {
+        tid
+        for tid, name, name_en, _parent in rows
+        if any(all(any(t.startswith(w) for t in terms(n)) for w in wanted) for n in (name, name_en) if n)
+    }
+    hits |= {tid for tid, _name, _en, parent in rows if parent in hits}
+    return sorted(hits)
+
+
+def suggestion(q: str) -> str | None:
+    """For a question that found nothing: the same question with each unknown word replaced by
+    the nearest word the published initiatives use ("moestuinn" -> "moestuin"), or None."""
+    import difflib
+
+    words = _WORD.findall(fold(q))[:10]
+    if not words:
+        return None
+    known = vocabulary()
+    changed, out = False, []
+    for word in words:
+        s = stem(word)
+        if any(k.startswith(s) for k in known.get(s[:1], ())) or len(word) < 4:
+            out.append(word)
+            continue
+        close = difflib.get_close_matches(s, known.get(s[:1], ()), n=1, cutoff=0.8)
+        if close:
+            out.append(close[0])
+            changed = True
+        else:
+            out.append(word)
+    return " ".join(out) if changed else None
+
+
+_VOCABULARY: dict = {"at": 0.0, "words": {}}
+
+
+def forget_vocabulary() -> None:
+    """Read the vocabulary afresh at the next search (tests; after a bulk import)."""
+    _VOCABULARY.update(at=0.0, words={})
+
+
+def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
+    """The stems the index holds, by first letter; read from the index itself (SQLite's FTS5
+    vocabulary, PostgreSQL's ts_stat) at most every five minutes per process."""
+    import time
+
+    if time.monotonic() - _VOCABULARY["at"] < max_age and _VOCABULARY["words"]:
+        return _VOCABULARY["words"]
+    if is_sqlite(db.session.get_bind()):
+        db.session.execute(
+            text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.initiative_vocab USING fts5vocab(main, initiative_fts, row)")
+        )
+        stems = db.session.scalars(text("SELECT term FROM temp.initiative_vocab")).all()
+    else:
+        stems = db.session.scalars(
+            text("SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', search_text) FROM initiative')")
+        ).all()
+    words: dict[str, list[str]] = {}
+    for s in stems:
+        if s and s.isalpha():
+            words.setdefault(s[:1], []).append(s)
+    _VOCABULARY.update(at=time.monotonic(), words=words)
+    return words
 
 
 def _rank(q: str):

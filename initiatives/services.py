@@ -9,13 +9,13 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from maps.geometry import ensure_inside, parse_location
 from maps.services import neighbourhood_for, require_municipality
 from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db
-from platform_core.models import User
+from platform_core.models import User, utcnow
 from platform_core.policy import can, require
 from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import ValidationFailed
@@ -267,7 +267,57 @@ def set_visibility(initiative: Initiative, visibility: str, hidden_reason: str |
 
 
 def theme_tree() -> list[Theme]:
-    return list(db.session.scalars(select(Theme).where(Theme.parent_id.is_(None)).order_by(Theme.position)))
+    """The main themes still offered, in order (their offered sub-themes: ``Theme.offered``)."""
+    stmt = select(Theme).where(Theme.parent_id.is_(None), Theme.retired_at.is_(None)).order_by(Theme.position)
+    return list(db.session.scalars(stmt))
+
+
+def update_theme(admin: User, theme: Theme, name: str, name_en: str) -> Theme:
+    """Rename a theme (its address, the slug in shared links, stays) and give it an English name."""
+    require(admin, "administer")
+    name, name_en = (name or "").strip(), (name_en or "").strip()
+    errors = {}
+    if not 2 <= len(name) <= 80:
+        errors["name"] = _("Geef het thema een naam van 2 tot 80 tekens.")
+    if name_en and not 2 <= len(name_en) <= 80:
+        errors["name_en"] = _("Geef de Engelse naam 2 tot 80 tekens, of laat hem leeg.")
+    taken = select(Theme.id).where(func.lower(Theme.name) == name.lower(), Theme.id != theme.id)
+    if not errors and db.session.scalar(taken):
+        errors["name"] = _("Er is al een thema met deze naam.")
+    if errors:
+        raise ValidationFailed(errors)
+    theme.name, theme.name_en = name, name_en or None
+    db.session.flush()
+    return theme
+
+
+def move_theme(admin: User, theme: Theme, step: int) -> None:
+    """One place up (-1) or down (+1) among its siblings."""
+    require(admin, "administer")
+    siblings = list(
+        db.session.scalars(
+            select(Theme)
+            .where(Theme.parent_id.is_(None) if theme.parent_id is None else Theme.parent_id == theme.parent_id)
+            .order_by(Theme.position, Theme.id)
+        )
+    )
+    index = siblings.index(theme)
+    other = index + step
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    db.session.flush()
+
+
+def retire_theme(admin: User, theme: Theme, retired: bool) -> None:
+    """A retired theme is no longer offered in forms and filters; initiatives keep it, and the
+    council's figures still count it. Its sub-themes go with it."""
+    require(admin, "administer")
+    when = utcnow() if retired else None
+    for t in [theme, *theme.children]:
+        t.retired_at = when
+    db.session.flush()
 
 
 def create_theme(name: str, slug: str, parent: Theme | None = None, position: int = 0) -> Theme:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import partial
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from maps.geometry import to_geojson
 from maps.services import areas_by_level
+from platform_core import settings
 from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
@@ -27,7 +29,7 @@ from . import bp
 from .forms import ContactForm, InitiativeForm
 from .models import TYPES, ContactMessage, Initiative
 from .pages import initiative_editor, render_detail
-from .search import Filters, apply_filters, order
+from .search import Filters, apply_filters, order, suggestion
 from .services import theme_tree
 from .signals import gallery_page
 
@@ -51,6 +53,13 @@ def gallery():
     base = apply_filters(select(Initiative), filters)
     # Counting is bounded: at most COUNT_CAP + 1 rows are read, however many match.
     total = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
+    typed = None
+    if not total and filters.q:  # a small typo: search what was meant, and say so
+        meant = suggestion(filters.q)
+        if meant:
+            typed, filters = filters.q, replace(filters, q=meant)
+            base = apply_filters(select(Initiative), filters)
+            total = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
     more = total > COUNT_CAP
     pages = max(1, (min(total, COUNT_CAP) + size - 1) // size)
     page = min(page, pages)
@@ -74,6 +83,7 @@ def gallery():
         wijken=areas_by_level("district", names_only=True),
         buurten=areas_by_level("neighbourhood", names_only=True),
         map_url=url_for("maps.treasure_map", **filters.as_args()),
+        typed=typed,
     )
 
 
@@ -126,6 +136,9 @@ def contact(initiative_id: int):
         except ValidationFailed as exc:
             form.email.errors = [exc.errors["email"]]
         else:
+            if not item.reachable:  # nothing is stored or sent, and the page says why
+                form.message.errors = [_("De initiatiefnemer is niet meer te bereiken via dit formulier.")]
+                return render_detail(item, status=400, contact_form=form)
             to = item.contact_email or item.owner.email
             db.session.add(
                 ContactMessage(
@@ -138,8 +151,9 @@ def contact(initiative_id: int):
             )
             with force_locale(item.owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):  # the reader's
                 body = _(
-                    "%(name)s stuurt u een bericht via Schatkaart over ‘%(title)s’:\n\n%(message)s\n\n"
+                    "%(name)s stuurt u een bericht via %(site)s over ‘%(title)s’:\n\n%(message)s\n\n"
                     "Antwoord op deze e-mail om %(name)s te bereiken. Wij hebben uw e-mailadres niet gedeeld.",
+                    site=settings.get("site_name"),
                     name=form.name.data,
                     title=item.title,
                     message=form.message.data,

@@ -59,6 +59,28 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
 
 
+def _outline_problem(geometry) -> str | None:
+    """What keeps a GeoJSON geometry from being an area's outline, said plainly; None when fine.
+    An open ring is refused, not closed for the author: it would replace a good outline with a
+    guess."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        return _("geen vlak maar %(kind)s; een grens is een (multi)polygoon.", kind=kind or _("niets"))
+    polygons = geometry.get("coordinates") or []
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    try:
+        for polygon in polygons:
+            for ring in polygon:
+                if len(ring) < 4:
+                    return _("een omtrek heeft minder dan drie hoeken.")
+                if list(ring[0][:2]) != list(ring[-1][:2]):
+                    return _("een omtrek is niet gesloten (het eerste en laatste punt verschillen).")
+    except (TypeError, IndexError):
+        return _("de coördinaten zijn geen lijst van ringen.")
+    return None
+
+
 def _pick(props: dict, keys: tuple[str, ...], override: str | None) -> str | None:
     if override:
         return None if props.get(override) is None else str(props[override]).strip()
@@ -96,16 +118,27 @@ def import_boundaries(
 ) -> ImportReport:
     """Upsert areas of one level from GeoJSON; a gemeente import also sets up the municipality."""
     if level not in LEVELS:
-        raise ValidationFailed({"level": f"level must be one of {', '.join(LEVELS)}"})
+        raise ValidationFailed({"level": _("Kies het niveau: gemeente, wijk of buurt.")})
     data = source if isinstance(source, dict) else json.loads(Path(source).read_text(encoding="utf-8"))
     features = data.get("features") if data.get("type") == "FeatureCollection" else None
     if not features:
-        raise ValidationFailed({"file": "not a GeoJSON FeatureCollection with features"})
+        raise ValidationFailed({"file": _("Dit is geen GeoJSON-bestand met vlakken (een FeatureCollection).")})
+    if level == "municipality" and len(features) > 1:  # a buurt file read as the municipality's outline
+        raise ValidationFailed(
+            {"file": _("Een gemeentegrens is één vlak; dit bestand heeft er %(n)s. Is het een wijk- of buurtbestand?",
+                       n=len(features))}
+        )  # fmt: skip
     report = ImportReport()
     for index, feature in enumerate(features):
         props = feature.get("properties") or {}
         code = _pick(props, CODE_KEYS, code_field)
         name = _pick(props, NAME_KEYS, name_field) or code
+        problem = _outline_problem(feature.get("geometry"))
+        if problem:
+            report.skipped.append(
+                _("Vlak %(n)s (%(code)s): %(problem)s", n=index + 1, code=code or "?", problem=problem)
+            )
+            continue
         try:
             geom = shape(feature["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError):

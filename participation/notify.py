@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select, update
 
 from initiatives.models import Initiative
+from platform_core import settings
 from platform_core.extensions import db
 from platform_core.mail import build_message, mail_sender, send_messages
 from platform_core.models import User, utcnow
@@ -148,7 +149,11 @@ def _deliver(notification_ids: list[int]) -> None:
         url = unsubscribe_url(user_id=user.id)
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             body = n.text + _link(n.initiative_id) + _footer(url)
-            messages.append(_with_unsubscribe(build_message(user.email, _("Nieuws van Schatkaart"), body), url))
+            messages.append(
+                _with_unsubscribe(
+                    build_message(user.email, _("Nieuws van %(site)s", site=settings.get("site_name")), body), url
+                )
+            )
     send_messages(messages)
     db.session.execute(
         update(Notification).where(Notification.id.in_([n.id for n in notifications])).values(emailed_at=utcnow())
@@ -179,12 +184,12 @@ class _DigestWords:
     def __init__(self, locale: str, period: str) -> None:
         with force_locale(locale):
             self.subject = str(
-                _("Uw dagelijkse overzicht van Schatkaart")
+                _("Uw dagelijkse overzicht van %(site)s", site=settings.get("site_name"))
                 if period == "daily"
-                else _("Uw wekelijkse overzicht van Schatkaart")
+                else _("Uw wekelijkse overzicht van %(site)s", site=settings.get("site_name"))
             )
             self.hello = _("Hallo %(name)s,")
-            self.intro = _("Dit gebeurde er op Schatkaart:")
+            self.intro = _("Dit gebeurde er op %(site)s:", site=settings.get("site_name"))
             self.footer = "\n\n-- \n" + _("Geen berichten meer ontvangen? Meld u met één klik af: %(url)s")
 
 

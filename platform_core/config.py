@@ -83,7 +83,7 @@ def load_config(instance_path: Path) -> dict:
             env("TWO_FACTOR_ROLES", "civil_servant,moderator,council,admin").replace(" ", "").split(",")
         ),
         # RFC 9116 security.txt: where to report a vulnerability, and until when that holds.
-        "SECURITY_CONTACT": env("SECURITY_CONTACT", "mailto:security@schatkaart.local"),
+        "SECURITY_CONTACT": env("SECURITY_CONTACT", ""),  # a default: Beheer sets it (settings)
         "SECURITY_TXT_EXPIRES": env("SECURITY_TXT_EXPIRES"),
         "SECURITY_POLICY_URL": env("SECURITY_POLICY_URL"),
         "HSTS_SECONDS": int(env("HSTS_SECONDS", "31536000")),
@@ -95,7 +95,7 @@ def load_config(instance_path: Path) -> dict:
         # The council's figures come from a snapshot of the facts read at most this long ago (0: every time).
         "COUNCIL_FIGURES_SECONDS": float(env("COUNCIL_FIGURES_SECONDS", "60")),
         # The municipality answers within this many working days (co-creation norm).
-        "RESPONSE_NORM_DAYS": int(env("RESPONSE_NORM_DAYS", "5")),
+        "RESPONSE_NORM_DAYS": env("RESPONSE_NORM_DAYS", "5"),  # a default: Beheer sets it (settings)
         # The right to challenge: defaults for the settings an administrator can change.
         "CHALLENGE_WHO": env("CHALLENGE_WHO", "individual,group,organisation"),
         # One per line; empty: the built-in criteria (challenges.terms.DEFAULT_CRITERIA), translated.

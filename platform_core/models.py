@@ -125,7 +125,9 @@ class Consent(db.Model):
 
 def record_consent(user: User) -> None:
     """The person agrees to the current privacy statement (kept with its version)."""
-    version = current_app.config["PRIVACY_STATEMENT_VERSION"]
+    from . import settings
+
+    version = settings.privacy_version()
     if user.consent_version == version:
         return
     user.consent_version = version

@@ -73,7 +73,7 @@ def security_txt() -> Response:
     cfg = current_app.config
     expires = cfg["SECURITY_TXT_EXPIRES"] or (datetime.now(UTC) + timedelta(days=180)).strftime("%Y-%m-%dT00:00:00Z")
     lines = [
-        f"Contact: {cfg['SECURITY_CONTACT']}",
+        f"Contact: {_contact()}",
         f"Expires: {expires}",
         "Preferred-Languages: nl, en",
         f"Canonical: {cfg['PUBLIC_URL'].rstrip('/')}/.well-known/security.txt",
@@ -81,3 +81,14 @@ def security_txt() -> Response:
     if cfg["SECURITY_POLICY_URL"]:
         lines.append(f"Policy: {cfg['SECURITY_POLICY_URL']}")
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+def _contact() -> str:
+    """Set in Beheer (or SECURITY_CONTACT); else the privacy contact; else security@ the site's host."""
+    from urllib.parse import urlsplit
+
+    from . import settings
+
+    privacy = settings.get("privacy_contact")
+    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+    return settings.get("security_contact") or (f"mailto:{privacy}" if privacy else f"mailto:security@{host}")

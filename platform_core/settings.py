@@ -38,9 +38,14 @@ KEYS: dict[str, tuple[str | None, str]] = {
     "dpo_name": ("PRIVACY_DPO_NAME", ""),
     "dpo_contact": ("PRIVACY_DPO_CONTACT", ""),
     "mail_sender": ("MAIL_SENDER", ""),
+    # what the municipality promises and publishes, set in Beheer (the environment gives defaults)
+    "response_norm_days": ("RESPONSE_NORM_DAYS", "5"),
+    "security_contact": ("SECURITY_CONTACT", ""),
+    "privacy_statement_version": ("PRIVACY_STATEMENT_VERSION", "2026-11"),
     # The right to challenge (challenges.terms): who, criteria, terms in working days, public or not.
     "challenge_who": ("CHALLENGE_WHO", "individual,group,organisation"),
     "challenge_criteria": ("CHALLENGE_CRITERIA", ""),
+    "challenge_criteria_en": ("CHALLENGE_CRITERIA_EN", ""),  # the same, in English, line for line
     "challenge_ack_days": ("CHALLENGE_ACK_DAYS", "10"),
     "challenge_decision_days": ("CHALLENGE_DECISION_DAYS", "40"),
     "challenge_public": ("CHALLENGE_PUBLIC", "1"),
@@ -161,18 +166,41 @@ def validate(values: dict[str, str]) -> dict[str, str]:
         if key == "challenge_public" and value not in ("", "0", "1"):
             errors[key] = _("Kies of uitdagingen openbaar zijn.")
             continue
-        if key == "challenge_criteria" and value:
+        if key == "challenge_criteria_en" and value:
+            dutch = values.get("challenge_criteria", get("challenge_criteria")) or ""
+            count = len([line for line in dutch.splitlines() if line.strip()])
+            if len([line for line in value.splitlines() if line.strip()]) != count:
+                errors[key] = _("Geef evenveel Engelse als Nederlandse criteria, in dezelfde volgorde.")
+                continue
+        if key in ("challenge_criteria", "challenge_criteria_en") and value:
             lines = [line.strip() for line in value.splitlines() if line.strip()]
             if len(lines) > 10 or any(len(line) > 200 for line in lines):
                 errors[key] = _("Geef hoogstens 10 criteria, één per regel, elk hoogstens 200 tekens.")
                 continue
             value = "\n".join(lines)
-        multiline = key in ("challenge_criteria", "privacy_controller_address") or key.startswith("type_explanation.")
+        multiline = key in (
+            "challenge_criteria",
+            "challenge_criteria_en",
+            "privacy_controller_address",
+        ) or key.startswith("type_explanation.")
         if not multiline and any(ch in value for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
             errors[key] = _("Gebruik één regel: een regelovergang hoort hier niet.")
             continue
         if key == "mail_sender" and value and not _valid_sender(value):
             errors[key] = _("Vul een afzender in als naam@gemeente.nl of als Naam <naam@gemeente.nl>.")
+            continue
+        if key == "response_norm_days" and value and (not value.isdigit() or not 1 <= int(value) <= 60):
+            errors[key] = _("Vul een aantal werkdagen in van 1 tot en met 60.")
+            continue
+        if (
+            key == "security_contact"
+            and value
+            and not re.fullmatch(r"(mailto:[^@\s]+@[^@\s]+\.[a-z]{2,}|https://\S+)", value)
+        ):
+            errors[key] = _("Vul een adres in als mailto:security@gemeente.nl of een https-link.")
+            continue
+        if key == "privacy_statement_version" and value and not re.fullmatch(r"[\w.-]{1,20}", value):
+            errors[key] = _("Een versie als 2027-01: letters, cijfers, punt en streepje, hoogstens 20 tekens.")
             continue
         if key == "site_name" and len(value) > 60:
             errors[key] = _("Houd de naam kort: hoogstens 60 tekens.")
@@ -221,3 +249,14 @@ def save(admin: object, values: dict[str, str]) -> None:
 def tokens() -> dict[str, str]:
     """Design tokens for this municipality, written into the page as CSS custom properties."""
     return {"--accent": get("colour_primary"), "--accent-dark": get("colour_link")}
+
+
+def response_norm_days() -> int:
+    """Working days within which the municipality answers an initiative (Beheer; RESPONSE_NORM_DAYS)."""
+    value = get("response_norm_days")
+    return int(value) if value.isdigit() else 5
+
+
+def privacy_version() -> str:
+    """The privacy statement's version: raising it asks everyone to agree again."""
+    return get("privacy_statement_version")

@@ -19,6 +19,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 
 from initiatives.models import ContactMessage
 from participation.models import Comment, Notification
+from platform_core import settings
 from platform_core.extensions import db
 from platform_core.mail import send_mail
 from platform_core.models import User, UserRole, utcnow
@@ -122,7 +123,7 @@ def _inactive_accounts(now: datetime, batch: int) -> dict[str, int]:
                 days=days,
                 url=public_url("accounts.login"),
             )
-            subject = _("Uw account op Schatkaart wordt verwijderd")
+            subject = _("Uw account op %(site)s wordt verwijderd", site=settings.get("site_name"))
         after_commit(partial(send_mail, user.email, subject, body))
     db.session.flush()
     return {"accounts_warned": len(to_warn), "accounts_erased": len(due), "unconfirmed_erased": len(unconfirmed)}

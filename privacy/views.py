@@ -61,7 +61,7 @@ def ask_consent_again():
     """The privacy statement changed since this person agreed: ask before anything else."""
     if not current_user.is_authenticated or request.endpoint in _CONSENT_FREE or request.endpoint is None:
         return None
-    if current_user.consent_version == current_app.config["PRIVACY_STATEMENT_VERSION"]:
+    if current_user.consent_version == settings.privacy_version():
         return None
     if request.blueprint == "api":
         return None

@@ -15,6 +15,7 @@ from initiatives.models import Initiative
 from participation.models import Comment
 from participation.notify import deliver_immediate, notify
 from participation.services import followers_of
+from platform_core import settings
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.policy import require
@@ -157,7 +158,7 @@ def solve_blocker(civil_servant: User, blocker: Blocker, solution: str) -> Block
 
 
 def norm_days() -> int:
-    return current_app.config["RESPONSE_NORM_DAYS"]
+    return settings.response_norm_days()
 
 
 def expected_answer_by(initiative: Initiative) -> datetime | None:

@@ -3,13 +3,14 @@ solving a blocker, and the response queue."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from initiatives.models import Initiative
 from participation.models import Comment
+from platform_core import settings
 from platform_core.extensions import db
 from platform_core.policy import find, load, requires
 from platform_core.validation import ValidationFailed, apply_errors
@@ -99,4 +100,4 @@ def solve(blocker_id: int):
 @bp.route("/gemeente/wachtrij")
 @requires("speak_for_municipality")
 def queue():
-    return render_template("response/queue.html", queue=response_queue(), norm=current_app.config["RESPONSE_NORM_DAYS"])
+    return render_template("response/queue.html", queue=response_queue(), norm=settings.response_norm_days())

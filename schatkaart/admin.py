@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from pathlib import Path
 
 import click
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
@@ -20,12 +21,12 @@ from wtforms import SelectField, StringField
 
 from initiatives.images import inspect
 from initiatives.models import TYPE_EXPLANATIONS, TYPES, Theme
-from initiatives.services import create_theme
+from initiatives.services import create_theme, move_theme, retire_theme, update_theme
 from maps.models import LEVEL_LABELS
 from maps.services import import_boundaries
 from platform_core import settings
 from platform_core.extensions import db
-from platform_core.policy import ADMIN_ROLE, public, require, requires
+from platform_core.policy import ADMIN_ROLE, load, public, require, requires
 from platform_core.storage import NAME, storage
 from platform_core.validation import ValidationFailed, apply_errors
 
@@ -50,6 +51,22 @@ class SettingsForm(FlaskForm):
     dpo_contact = StringField(_l("E-mailadres van de functionaris gegevensbescherming"))
     mail_sender = StringField(
         _l("Afzender van e-mail"), description=_l("Bijvoorbeeld ‘Schatkaart <noreply@gemeente.nl>’.")
+    )
+    response_norm_days = StringField(
+        _l("Reactietermijn van de gemeente, in werkdagen"),
+        description=_l(
+            "Binnen zoveel werkdagen reageert de gemeente op een initiatief; de wachtrij en de raad meten ermee."
+        ),
+    )
+    security_contact = StringField(
+        _l("Contact voor beveiligingsmeldingen"),
+        description=_l("Als mailto:security@gemeente.nl of een https-link; staat in /.well-known/security.txt."),
+    )
+    privacy_statement_version = StringField(
+        _l("Versie van de privacyverklaring"),
+        description=_l(
+            "Verhoog de versie als de verklaring inhoudelijk verandert: iedereen wordt dan opnieuw om akkoord gevraagd."
+        ),
     )
 
 
@@ -145,6 +162,32 @@ def themes():
     return render_template("admin/themes.html", form=form, top=top), 400 if form.errors else 200
 
 
+@bp.post("/themas/<int:theme_id>")
+@requires("administer")
+def theme_change(theme_id: int):
+    """Rename (and name in English), move up or down, retire or bring back one theme."""
+    theme = load(Theme, theme_id)
+    action = request.form.get("action")
+    if FlaskForm().validate_on_submit():
+        try:
+            if action == "naam":
+                update_theme(current_user, theme, request.form.get("name", ""), request.form.get("name_en", ""))
+                flash(_("Het thema heet nu ‘%(n)s’.", n=theme.name), "success")
+            elif action in ("omhoog", "omlaag"):
+                move_theme(current_user, theme, -1 if action == "omhoog" else 1)
+            elif action in ("buiten-gebruik", "weer-aan"):
+                retire_theme(current_user, theme, action == "buiten-gebruik")
+                done = (
+                    _("‘%(n)s’ wordt niet meer aangeboden; initiatieven houden het.")
+                    if action == "buiten-gebruik"
+                    else _("‘%(n)s’ wordt weer aangeboden.")
+                )
+                flash(done % {"n": theme.name}, "success")
+        except ValidationFailed as exc:
+            flash(" ".join(exc.errors.values()), "error")
+    return redirect(url_for(".themes") + f"#thema-{theme.id}")
+
+
 @bp.route("/grenzen", methods=["GET", "POST"])
 @requires("administer")
 def boundaries():
@@ -162,7 +205,10 @@ def boundaries():
         except ValidationFailed as exc:
             form.file.errors = [str(v) for v in exc.errors.values()]
         else:
-            flash(_("De grenzen zijn ingelezen."), "success")
+            if report.created + report.updated == 0:  # every outline was refused: nothing changed
+                form.file.errors = [_("Er is niets ingelezen: geen enkel vlak in dit bestand is bruikbaar.")]
+            else:
+                flash(_("De grenzen zijn ingelezen."), "success")
     return render_template("admin/boundaries.html", form=form, report=report), 400 if form.errors else 200
 
 
@@ -183,17 +229,32 @@ def logo(logo_name: str):
 
 
 @bp.cli.command("load")
-@click.argument("path")
-def load_settings(path: str) -> None:
-    """Load settings from a JSON file (automated installs): {"site_name": …, "type.self_management.en": …}."""
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def load_settings(path: Path) -> None:
+    """Load what Beheer sets from a file written by ``flask settings dump`` (or the settings alone:
+    {"site_name": …}); the whole file is checked first, and applied all or nothing."""
     from platform_core.models import User
     from platform_core.transaction import unit_of_work
 
-    with open(path, encoding="utf-8") as handle:
-        values = json.load(handle)
-    admin = db.session.scalar(select(User).join(User.roles).where(User.roles.any(role=ADMIN_ROLE)))
+    from .settings_file import SettingsFileError, load
+
+    admin = db.session.scalar(select(User).where(User.roles.any(role=ADMIN_ROLE)))
     if admin is None:
-        raise click.ClickException("create an administrator first (flask users create … --role admin)")
-    with unit_of_work():
-        settings.save(admin, {str(k): str(v) for k, v in values.items()})
-    click.echo(f"{len(values)} settings loaded")
+        raise click.ClickException("Er is nog geen beheerder: maak die eerst met flask users first-admin.")
+    try:
+        with unit_of_work():
+            done = load(admin, path)
+    except SettingsFileError as exc:
+        raise click.ClickException("Niets ingelezen:\n  " + "\n  ".join(exc.problems)) from exc
+    click.echo(f"{done['settings']} instellingen en {done['themes']} thema's ingelezen uit {path}.")
+
+
+@bp.cli.command("dump")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def dump_settings(path: Path) -> None:
+    """Write everything Beheer has set (settings, logo beside the file, themes) to a file that
+    ``flask settings load`` reads back."""
+    from .settings_file import dump
+
+    document = dump(path)
+    click.echo(f"{len(document['settings'])} instellingen en de thema's geschreven naar {path}.")

@@ -210,6 +210,7 @@ def app(tmp_path_factory, pdok_server, smtp_server):
 @pytest.fixture(autouse=True)
 def clean(app, smtp_server):
     """Every test starts with no users or initiatives, no rate-limit hits, empty caches."""
+    from initiatives.search import forget_vocabulary
     from maps.geocoder import clear_cache
     from platform_core.extensions import db, limiter
 
@@ -227,6 +228,7 @@ def clean(app, smtp_server):
         limiter.reset()
         app.extensions["council_figures"].clear()
     clear_cache()
+    forget_vocabulary()
     smtp_server.messages.clear()
     RecordedPDOK.requests.clear()
 

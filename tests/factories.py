@@ -66,3 +66,37 @@ def placed(initiative, trajectory) -> None:
             "planner@gemeente.nl", PASSWORD, "Planner", consent=True, roles=("civil_servant",), confirmed=True
         )
     place_in_trajectory(planner, initiative, trajectory)
+
+
+def installation(app, folder, **config):
+    """Another installation of Schatkaart, as a new municipality would have it: its own SQLite
+    database through the real migrations, nothing else in it; ``config`` adds to the defaults."""
+    from flask_migrate import upgrade
+
+    from schatkaart import create_app
+
+    folder.mkdir(parents=True, exist_ok=True)
+    other = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'installation.db'}",
+            "SECRET_KEY": "another-secret",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+            "MAIL_BACKEND": "log",
+            "TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+            "IMAGE_FOLDER": str(folder / "images"),
+            **config,
+        }
+    )
+    other.config["SPATIALITE_LIBRARY"] = app.config["SPATIALITE_LIBRARY"]
+    with other.app_context():
+        upgrade()
+    return other
+
+
+def dispose(other) -> None:
+    from platform_core.extensions import db
+
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()

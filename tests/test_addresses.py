@@ -8,6 +8,7 @@ PDOK is unreachable here on purpose: every address below is found without it."""
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from pyproj import Transformer
@@ -135,3 +136,14 @@ def test_without_held_addresses_the_buurt_names_still_answer(app, client):
         found, source = geocode("Spoorzicht", "Voorbeeldstad")
     assert source == "local"
     assert found[0]["label"] == "Spoorzicht"
+
+
+def test_the_list_link_keeps_the_place(app, held, client):
+    """The map's "as a list" link kept the filters but lost the place asked for (issue 27)."""
+    from maps.models import Area
+
+    page = client.get("/?adres=Oudegracht+3").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" id="gallery-link"', page).group(1)
+    with app.app_context():
+        code = db.session.scalar(select(Area.code).where(Area.name == "Spoorzicht"))
+    assert f"area={code}" in link.replace("&amp;", "&")

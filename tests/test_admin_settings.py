@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from initiatives.models import Theme
 from maps.sample_geography import all_levels
@@ -237,9 +237,160 @@ def test_a_boundary_code_longer_than_the_column_is_reported_not_crashed_on(app, 
         data={"csrf_token": token, "level": "district", "file": (io.BytesIO(_boundary_file("W" * 21)), "w.geojson")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # nothing usable in the file: said so, not "ingelezen"
     assert "Vlak 1: de code is langer dan 20 tekens." in response.get_data(as_text=True)
+    assert "Er is niets ingelezen" in response.get_data(as_text=True)
     from maps.models import Area
 
     with app.app_context():
         assert db.session.scalar(select(Area).where(Area.code == "W" * 21)) is None
+
+
+def _all_settings(**changed) -> dict:
+    from schatkaart.admin import SETTING_FIELDS
+
+    values = dict.fromkeys(SETTING_FIELDS, "")
+    values.update(changed)
+    return values
+
+
+def test_what_the_municipality_promises_is_set_in_beheer(app, admin_client, make_user):
+    """The response norm, the security contact and the privacy statement's version were
+    environment variables; now the functional administrator sets them (issue 27)."""
+    resident = app.test_client()
+    make_user("rosa@example.nl")
+    login(resident, "rosa@example.nl")
+    assert resident.get("/mijn").status_code == 200
+    saved = post_form(
+        admin_client,
+        "/beheer/instellingen",
+        _all_settings(
+            response_norm_days="7", security_contact="mailto:cert@noorderwold.nl", privacy_statement_version="2027-01"
+        ),
+    )
+    assert saved.status_code == 302
+    assert "Contact: mailto:cert@noorderwold.nl" in app.test_client().get("/.well-known/security.txt").get_data(
+        as_text=True
+    )
+    assert "Versie 2027-01" in app.test_client().get("/privacy").get_data(as_text=True)
+    # a new version: everyone who agreed to the old one is asked again before anything else
+    asked = resident.get("/mijn")
+    assert asked.status_code == 302
+    assert asked.headers["Location"].startswith("/privacy/toestemming")
+    with app.app_context():
+        assert settings.response_norm_days() == 7
+
+
+def test_a_wrong_promise_is_refused_next_to_its_field_and_nothing_is_saved(app, admin_client):
+    refused = post_form(
+        admin_client,
+        "/beheer/instellingen",
+        _all_settings(response_norm_days="0", security_contact="bel ons", site_name="Meedoen Noorderwold"),
+    )
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "Vul een aantal werkdagen in van 1 tot en met 60." in html
+    assert "Vul een adres in als mailto:security@gemeente.nl of een https-link." in html
+    with app.app_context():
+        assert settings.get("site_name") != "Meedoen Noorderwold"  # all or nothing
+        assert settings.response_norm_days() == 5
+
+
+def test_themes_are_renamed_named_in_english_reordered_and_retired(app, admin_client, place, make_user):
+    """Themes could only be added; now an administrator looks after them (issue 27). The themes
+    are the session's own: put back as they were afterwards."""
+    with app.app_context():
+        saved = [(t.id, t.name, t.name_en, t.position, t.retired_at) for t in db.session.scalars(select(Theme))]
+    try:
+        _look_after_themes(app, admin_client, place, make_user)
+    finally:
+        with app.app_context():
+            from platform_core.transaction import unit_of_work
+
+            with unit_of_work():
+                for theme_id, name, name_en, position, retired_at in saved:
+                    theme = db.session.get(Theme, theme_id)
+                    theme.name, theme.name_en, theme.position, theme.retired_at = name, name_en, position, retired_at
+
+
+def _look_after_themes(app, admin_client, place, make_user):
+    from initiatives.models import Initiative
+
+    with app.app_context():
+        moestuinen = db.session.scalar(select(Theme).where(Theme.name == "Moestuinen"))
+        groen = moestuinen.parent
+        before = [c.id for c in groen.children]
+        theme_id, slug = moestuinen.id, moestuinen.slug
+    item = place(make_user("tuinier@example.nl"), title="Moestuin bij de school")
+    with app.app_context():
+        from platform_core.transaction import unit_of_work
+
+        with unit_of_work():
+            tagged = db.session.get(Initiative, item)
+            tagged.themes.append(db.session.get(Theme, theme_id))
+    renamed = post_form(admin_client, f"/beheer/themas/{theme_id}",
+                        {"action": "naam", "name": "Buurtmoestuinen", "name_en": "Community vegetable gardens"},
+                        token_from="/beheer/themas", follow_redirects=True)  # fmt: skip
+    assert "Het thema heet nu ‘Buurtmoestuinen’." in renamed.get_data(as_text=True)
+    assert "Buurtmoestuinen" in app.test_client().get(f"/initiatieven?theme={slug}").get_data(as_text=True)
+    english = app.test_client()
+    english.post("/taal", data={"csrf_token": csrf_token(english, "/"), "lang": "en"})
+    assert "Community vegetable gardens" in english.get(f"/initiatieven/{item}").get_data(as_text=True)
+    # one place up among its siblings, in the filters too
+    post_form(admin_client, f"/beheer/themas/{theme_id}", {"action": "omhoog"}, token_from="/beheer/themas")
+    with app.app_context():
+        order = [c.id for c in db.session.get(Theme, groen.id).children]
+    assert order.index(theme_id) == before.index(theme_id) - 1
+    # retired: no longer offered in the forms and filters, still on the initiative
+    retired = post_form(admin_client, f"/beheer/themas/{theme_id}", {"action": "buiten-gebruik"},
+                        token_from="/beheer/themas", follow_redirects=True)  # fmt: skip
+    assert "‘Buurtmoestuinen’ wordt niet meer aangeboden; initiatieven houden het." in retired.get_data(as_text=True)
+    form = admin_client.get("/initiatieven/nieuw").get_data(as_text=True)
+    assert "Buurtmoestuinen" not in form
+    assert "Buurtmoestuinen" in app.test_client().get(f"/initiatieven/{item}").get_data(as_text=True)
+    empty_name = post_form(admin_client, f"/beheer/themas/{theme_id}", {"action": "naam", "name": "", "name_en": ""},
+                           token_from="/beheer/themas", follow_redirects=True)  # fmt: skip
+    assert "Geef het thema een naam van 2 tot 80 tekens." in empty_name.get_data(as_text=True)
+
+
+def _upload(admin_client, level: str, features: list) -> str:
+    token = csrf_token(admin_client, "/beheer/grenzen")
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    response = admin_client.post(
+        "/beheer/grenzen",
+        data={"csrf_token": token, "level": level, "file": (io.BytesIO(data), "grenzen.geojson")},
+        content_type="multipart/form-data",
+    )
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_a_boundary_file_that_does_not_fit_is_refused_in_plain_dutch(app, admin_client):
+    """A buurt file read as the municipality, a point, and an open outline for an existing buurt
+    (issue 27): each refused with its reason, and nothing replaced."""
+    from maps.models import Area, Municipality
+
+    buurten = all_levels()["neighbourhood"]["features"]
+    status, html = _upload(admin_client, "municipality", buurten)
+    assert status == 400
+    assert f"Een gemeentegrens is één vlak; dit bestand heeft er {len(buurten)}." in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Municipality)) == 1
+    point = {"type": "Feature", "properties": {"code": "0199", "name": "Punt"},
+             "geometry": {"type": "Point", "coordinates": [5.1, 52.09]}}  # fmt: skip
+    status, html = _upload(admin_client, "neighbourhood", [point])
+    assert status == 400
+    assert "Vlak 1 (0199): geen vlak maar Point" in html
+    assert "Er is niets ingelezen" in html
+    existing = buurten[0]
+    code = existing["properties"]["code"]
+    with app.app_context():
+        before = db.session.scalar(select(Area.display_geojson).where(Area.code == code, Area.level == "neighbourhood"))
+    open_ring = [[[5.0, 52.0], [5.3, 52.0], [5.3, 52.3], [5.0, 52.3]]]  # the first point is not repeated
+    broken = {"type": "Feature", "properties": {"code": code, "name": "Kapot"},
+              "geometry": {"type": "Polygon", "coordinates": open_ring}}  # fmt: skip
+    status, html = _upload(admin_client, "neighbourhood", [broken])
+    assert status == 400
+    assert "een omtrek is niet gesloten" in html
+    with app.app_context():
+        after = db.session.scalar(select(Area.display_geojson).where(Area.code == code, Area.level == "neighbourhood"))
+    assert after == before

@@ -12,9 +12,8 @@ import re
 import pytest
 from flask import Flask
 
-from platform_core.extensions import db
-
 from .conftest import PASSWORD, TOTP_SECRETS, csrf_token, login
+from .factories import dispose, installation
 from .places import generated
 
 ELSEWHERE = re.compile(r"Utrecht|Voorbeeldstad|Zuilen|Julianapark|Kanaalstraat|Lombok|Postbus 16200|3500 CE")
@@ -22,39 +21,25 @@ ELSEWHERE = re.compile(r"Utrecht|Voorbeeldstad|Zuilen|Julianapark|Kanaalstraat|L
 
 @pytest.fixture
 def noorderwold(tmp_path, app):
-    from flask_migrate import upgrade
-
     from maps.services import import_boundaries
     from platform_core import transaction
-    from schatkaart import create_app
 
-    other = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'noorderwold.db'}",
-            "SECRET_KEY": "noorderwold-secret",
-            "PUBLIC_URL": "https://meedoen.noorderwold.nl",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
-            "MAIL_BACKEND": "log",
-            "TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
-            "PDOK_LOCATIESERVER_URL": "http://127.0.0.1:9/pdok",
-            "GEOCODER_TIMEOUT": 0.5,
-            "IMAGE_FOLDER": str(tmp_path / "images"),
-        }
+    other = installation(
+        app,
+        tmp_path,
+        PUBLIC_URL="https://meedoen.noorderwold.nl",
+        PDOK_LOCATIESERVER_URL="http://127.0.0.1:9/pdok",
+        GEOCODER_TIMEOUT=0.5,
     )
-    other.config["SPATIALITE_LIBRARY"] = app.config["SPATIALITE_LIBRARY"]
     for key in ("PRIVACY_CONTROLLER", "PRIVACY_CONTROLLER_ADDRESS"):
         assert not other.config[key], f"{key} is set in this environment; the test needs the defaults"
     _name, levels = generated()
     with other.app_context():
-        upgrade()
         for level in ("municipality", "district", "neighbourhood"):
             import_boundaries(levels[level], level)
         transaction.commit()
     yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(other)
 
 
 def _pages(app: Flask) -> list[str]:

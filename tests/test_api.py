@@ -182,3 +182,16 @@ def test_gallery_count_is_bounded_and_asks_for_a_filter_beyond_it(client, spread
     assert 'rel="next"' not in last
     narrowed = client.get("/initiatieven?type=participation").get_data(as_text=True)
     assert "3 initiatieven gevonden." in narrowed
+
+
+def test_the_api_is_documented_for_people_on_a_page_of_its_own(client):
+    """The API 'documentation' was raw OpenAPI JSON; now a page renders it, with no script and
+    no CDN, from the same description (issue 27)."""
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for path in ("GET /api/initiatives", "GET /api/initiatives/{id}", "GET /api/geocode"):
+        assert f"<code>{path}</code>" in html
+    assert "<code>bbox</code>" in html
+    assert 'href="/api/openapi.json"' in html
+    assert '<script src="http' not in html

@@ -32,7 +32,7 @@ from privacy.archive import entries_about
 from privacy.archive import verify as archive_verify
 from response.services import response_queue
 
-from .conftest import login, post_form
+from .conftest import csrf_token, login, post_form
 from .factories import cast as make_cast
 
 
@@ -286,3 +286,26 @@ def test_criteria_an_administrator_writes_are_shown_as_text_on_the_public_pages(
     with app.app_context(), unit_of_work():  # the built-in criteria are still shown
         settings.save(u(people["admin"]), {"challenge_criteria": ""})
     assert "Goedkoper: het kost de gemeente niet meer" in client.get("/uitdaagrecht").get_data(as_text=True)
+
+
+def test_an_administrators_criteria_in_both_languages(app, client, people):
+    """Criteria an administrator writes were Dutch only; now each has its English line (issue 27)."""
+
+    login(client, "beheer@gemeente.nl")
+    terms = {"challenge_who": ["individual", "group"], "challenge_ack_days": "10", "challenge_decision_days": "40",
+             "challenge_public": "1", "challenge_criteria": "Zuinig met groen\nSamen met de buren"}  # fmt: skip
+    mismatch = post_form(client, "/beheer/uitdaagrecht", {**terms, "challenge_criteria_en": "Sparing with green"})
+    assert mismatch.status_code == 400
+    assert "Geef evenveel Engelse als Nederlandse criteria, in dezelfde volgorde." in mismatch.get_data(as_text=True)
+    saved = post_form(
+        client,
+        "/beheer/uitdaagrecht",
+        {**terms, "challenge_criteria_en": "Sparing with green\nTogether with neighbours"},
+    )
+    assert saved.status_code == 302
+    visitor = app.test_client()
+    assert "Samen met de buren" in visitor.get("/uitdaagrecht").get_data(as_text=True)
+    visitor.post("/taal", data={"csrf_token": csrf_token(visitor, "/"), "lang": "en"})
+    english = visitor.get("/uitdaagrecht").get_data(as_text=True)
+    assert "Together with neighbours" in english
+    assert "Samen met de buren" not in english

@@ -18,32 +18,15 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 
 from .conftest import PASSWORD, TOTP_SECRETS, csrf_token, login
+from .factories import dispose, installation
 
 
 @pytest.fixture
 def fresh(tmp_path, app):
     """An installation of its own: the real migrations on an empty database, nothing else."""
-    from flask_migrate import upgrade
-
-    from schatkaart import create_app
-
-    other = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.db'}",
-            "SECRET_KEY": "another-secret",
-            "PUBLIC_URL": "https://kaart.nieuwegemeente.nl",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
-            "MAIL_BACKEND": "log",
-        }
-    )
-    other.config["SPATIALITE_LIBRARY"] = app.config["SPATIALITE_LIBRARY"]
-    with other.app_context():
-        upgrade()
+    other = installation(app, tmp_path, PUBLIC_URL="https://kaart.nieuwegemeente.nl")
     yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(other)
 
 
 def test_the_first_administrator_from_one_command_then_the_browser(fresh):

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from ambassadors.services import create_meeting, make_ambassador, register_attendance
 from challenges.services import ChallengeInput, file_challenge
 from initiatives.images import add_image
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Theme
 from maps.models import Area, Municipality
 from participation.moderation import decide
 from participation.services import add_need, post_comment
@@ -72,6 +72,7 @@ ROUTE_RULES = {
     "admin.boundaries": "administer",
     "admin.index": "administer",
     "admin.people": "administer",
+    "admin.theme_change": "administer",
     "admin.person_role": "administer",
     "admin.person_active": "administer",
     "admin.logo": "public",
@@ -96,6 +97,7 @@ ROUTE_RULES = {
     "api.initiative": "public",
     "api.initiatives": "public",
     "api.openapi": "public",
+    "api.docs": "public",
     "challenges.admin_terms": "administer",
     "challenges.detail": "view_challenge",
     "challenges.geojson": "public",
@@ -256,6 +258,7 @@ def world(app, make_user, place):
             "blocker_id": blocker.id,
             "request_id": asked.id,
             "user_id": ids["resident"],
+            "theme_id": db.session.scalar(select(Theme.id).order_by(Theme.id)),
             "challenge_id": challenge.id,
             "attendance_id": attendance.id,
             "image_id": image.id,

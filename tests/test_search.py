@@ -81,3 +81,62 @@ def test_folding_stemming_and_marking_by_themselves():
     assert terms("moestuinen moestuintje Moestuin") == ["moestuin"] * 3
     marked = highlight("Speeltuinen & <b>spelen</b>", "speeltuin")
     assert str(marked) == "<mark>Speeltuinen</mark> &amp; &lt;b&gt;spelen&lt;/b&gt;"
+
+
+@pytest.fixture
+def tagged(app, place, make_user):
+    """Three initiatives tagged Speelplekken whose text never says so, one with a compound word."""
+    from initiatives.models import Initiative, Theme
+    from platform_core.extensions import db
+    from platform_core.transaction import unit_of_work
+
+    owner = make_user("tagger@example.nl")
+
+    def put(title: str, n: int) -> int:
+        plain = "Samen met de buren aan de slag, dit jaar nog."
+        return place(owner, title=title, summary=plain, description="", lat=INSIDE[0] + n * 0.0003, lon=INSIDE[1])
+
+    ids = {
+        "klimrek": put("Klimrek naast het plein", 0),
+        "trapveld": put("Trapveldje opknappen", 1),
+        "geveltuin": put("Geveltuinen langs de gracht", 2),
+        "bieb": put("Ruilbieb in de portiek", 3),
+    }
+    with app.app_context(), unit_of_work():
+        spelen = db.session.scalar(select_theme("Speelplekken"))
+        for key in ("klimrek", "trapveld"):
+            item = db.session.get(Initiative, ids[key])
+            item.themes.append(spelen)
+        assert isinstance(spelen, Theme)
+    return ids
+
+
+def select_theme(name: str):
+    from sqlalchemy import select
+
+    from initiatives.models import Theme
+
+    return select(Theme).where(Theme.name == name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("speelplek", {"klimrek", "trapveld"}),  # the theme's name finds what is tagged with it
+        ("speelplekken", {"klimrek", "trapveld"}),
+        ("spelen", {"klimrek", "trapveld"}),  # the main theme holds its sub-themes
+        ("tuin", {"geveltuin"}),  # a compound ends in the word looked for
+        ("geveltuin", {"geveltuin"}),
+    ],
+)
+def test_theme_names_and_compound_words_find_what_is_meant(client, tagged, typed, expected):
+    assert set(_found(client, typed)) == {tagged[k] for k in expected}
+
+
+def test_a_small_typo_searches_what_was_meant_and_says_so(client, tagged):
+    html = client.get("/initiatieven?q=trapvled").get_data(as_text=True)
+    assert "Niets gevonden voor ‘trapvled’. Dit zijn de resultaten voor ‘trapveld’." in html
+    assert set(_found(client, "trapvled")) == {tagged["trapveld"]}
+    nothing = client.get("/initiatieven?q=xylofoonorkest").get_data(as_text=True)
+    assert "Niets gevonden voor" not in nothing
+    assert _found(client, "xylofoonorkest") == []

@@ -42,6 +42,13 @@ def end_sessions(user: User) -> None:
     db.session.flush()
 
 
+def _site() -> str:
+    """The product's name as this municipality calls it (Beheer → site name), for mails."""
+    from .. import settings
+
+    return settings.get("site_name")
+
+
 def _mail_after_commit(to: str, subject: str, body: str) -> None:
     after_commit(lambda: send_mail_soon(to, subject, body))
 
@@ -105,9 +112,10 @@ def sign_up(email: str, password: str, display_name: str, consent: bool) -> None
         existing.email,
         _("Iemand probeerde een account te maken met uw e-mailadres"),
         _(
-            "Iemand (misschien uzelf) probeerde op Schatkaart een account te maken met dit "
+            "Iemand (misschien uzelf) probeerde op %(site)s een account te maken met dit "
             "e-mailadres. U hebt al een account.\n\nWachtwoord vergeten? Kies een nieuw: %(url)s\n\n"
             "Was u dit niet? Dan hoeft u niets te doen.",
+            site=_site(),
             url=public_url("accounts.forgot_password"),
         ),
     )
@@ -118,11 +126,12 @@ def send_confirmation(user: User) -> None:
     hours = current_app.config["CONFIRM_TOKEN_HOURS"]
     _mail_after_commit(
         user.email,
-        _("Bevestig uw e-mailadres voor Schatkaart"),
+        _("Bevestig uw e-mailadres voor %(site)s", site=_site()),
         _(
-            "Welkom bij Schatkaart, %(name)s!\n\nKlik op deze link om uw e-mailadres te bevestigen; "
+            "Welkom bij %(site)s, %(name)s!\n\nKlik op deze link om uw e-mailadres te bevestigen; "
             "daarna kunt u inloggen:\n%(url)s\n\nDe link werkt %(hours)s uur. Hebt u geen account "
             "gemaakt? Dan kunt u dit bericht negeren.",
+            site=_site(),
             name=user.display_name,
             url=url,
             hours=hours,
@@ -166,7 +175,7 @@ def request_password_reset(email: str) -> None:
     url = public_url("accounts.reset_password", token=tokens.reset_token(user))
     _mail_after_commit(
         user.email,
-        _("Een nieuw wachtwoord voor Schatkaart"),
+        _("Een nieuw wachtwoord voor %(site)s", site=_site()),
         _(
             "Hallo %(name)s,\n\nKies via deze link een nieuw wachtwoord:\n%(url)s\n\nDe link werkt "
             "%(minutes)s minuten en één keer. Hebt u dit niet gevraagd? Dan hoeft u niets te doen; "
@@ -187,7 +196,7 @@ def _set_password(user: User, password: str) -> None:
     end_sessions(user)
     _mail_after_commit(
         user.email,
-        _("Uw wachtwoord voor Schatkaart is gewijzigd"),
+        _("Uw wachtwoord voor %(site)s is gewijzigd", site=_site()),
         _(
             "Hallo %(name)s,\n\nUw wachtwoord is zojuist gewijzigd en u bent overal uitgelogd. "
             "Was u dit niet? Kies dan meteen een nieuw wachtwoord: %(url)s",

@@ -47,30 +47,19 @@ def _name(feature) -> str:
 
 
 @pytest.fixture(scope="module", params=sorted(PLACES))
-def place(request, tmp_path_factory, pdok_server):
-    from flask_migrate import upgrade
-
+def place(request, tmp_path_factory, pdok_server, app):
+    suite_app = app
     from maps.services import import_boundaries
     from platform_core import transaction
-    from platform_core.extensions import db
-    from schatkaart import create_app
     from schatkaart.demo import seed_themes
 
+    from ..factories import dispose, installation
+
     name, levels = PLACES[request.param]()
-    folder = tmp_path_factory.mktemp(request.param)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'place.db'}",
-            "PDOK_LOCATIESERVER_URL": pdok_server,
-            "GEOCODER_TIMEOUT": 2.0,
-            "TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
-            "SECRET_KEY": "test-secret",
-            "IMAGE_FOLDER": str(folder / "images"),
-        }
+    app = installation(
+        suite_app, tmp_path_factory.mktemp(request.param), PDOK_LOCATIESERVER_URL=pdok_server, GEOCODER_TIMEOUT=2.0
     )
     with app.app_context():
-        upgrade()
         for level in ("municipality", "district", "neighbourhood"):
             report = import_boundaries(levels[level], level)
             assert report.created == len(levels[level]["features"]), (level, report)
@@ -81,9 +70,7 @@ def place(request, tmp_path_factory, pdok_server):
     yield Place(name, levels, f"http://127.0.0.1:{server.server_port}")
     server.shutdown()
     server.server_close()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 def _view(page) -> dict:

@@ -165,11 +165,12 @@ def _without_place(query: str) -> tuple[str, str | None]:
     if "," in text:
         head, tail = text.rsplit(",", 1)
         return head.strip(), tail.strip() or None
-    folded = fold(text)
-    for (place,) in db.session.execute(select(Address.place).distinct()):
-        key = fold(place)
-        if key and folded.endswith(" " + key):
-            return text[: len(text) - len(place)].strip(), place
+    words = text.split()
+    for size in (3, 2, 1):  # a place is the last one to three words: look each candidate up by index
+        if len(words) > size:
+            candidate = " ".join(words[-size:])
+            if db.session.scalar(select(Address.id).where(func.lower(Address.place) == candidate.lower()).limit(1)):
+                return " ".join(words[:-size]), candidate
     return text, None
 
 
@@ -197,7 +198,11 @@ def _streets_like(key: str) -> list[str]:
     rarely hits the first one, and it keeps the candidates to one letter's streets)."""
     if len(key) < 4:
         return []
+    # a range on the indexed column (a LIKE would not use the index on SQLite)
+    first = key[0]
     candidates = db.session.scalars(
-        select(Address.street_key).where(Address.street_key.like(f"{key[0]}%")).distinct()
+        select(Address.street_key)
+        .where(Address.street_key >= first, Address.street_key < chr(ord(first) + 1))
+        .distinct()
     ).all()
     return difflib.get_close_matches(key, candidates, n=3, cutoff=0.82)

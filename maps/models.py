@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from geoalchemy2 import Geometry
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from platform_core.extensions import db
@@ -57,6 +57,7 @@ class Address(db.Model):
     __table_args__ = (
         Index("ix_address_postcode_number", "postcode", "number"),
         Index("ix_address_street_number", "street_key", "number"),
+        Index("ix_address_place", text("lower(place)")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

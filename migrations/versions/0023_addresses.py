@@ -30,9 +30,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_address_postcode_number", "address", ["postcode", "number"])
     op.create_index("ix_address_street_number", "address", ["street_key", "number"])
+    op.create_index("ix_address_place", "address", [sa.text("lower(place)")])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_address_place", table_name="address")
     op.drop_index("ix_address_street_number", table_name="address")
     op.drop_index("ix_address_postcode_number", table_name="address")
     op.drop_table("address")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -318,6 +320,21 @@ def retire_theme(admin: User, theme: Theme, retired: bool) -> None:
     for t in [theme, *theme.children]:
         t.retired_at = when
     db.session.flush()
+
+
+def fold_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def theme_slug(name: str) -> str:
+    """A new theme's address in links (``?theme=...``): its name in lower case and hyphens, made
+    unique; it stays when the theme is renamed, so shared links keep working."""
+    base = re.sub(r"[^a-z0-9]+", "-", fold_accents(name.lower())).strip("-")[:50] or "thema"
+    slug, n = base, 1
+    while db.session.scalar(select(Theme.id).where(Theme.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def create_theme(name: str, slug: str, parent: Theme | None = None, position: int = 0) -> Theme:

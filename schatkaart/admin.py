@@ -5,7 +5,6 @@ service; only the composition root sees them all."""
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from pathlib import Path
 
@@ -16,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import SelectField, StringField
 
 from initiatives.images import inspect
 from initiatives.models import TYPE_EXPLANATIONS, TYPES, Theme
-from initiatives.services import create_theme, move_theme, retire_theme, update_theme
+from initiatives.services import create_theme, move_theme, retire_theme, theme_slug, update_theme
 from maps.models import LEVEL_LABELS
 from maps.services import import_boundaries
 from platform_core import settings
@@ -136,10 +135,6 @@ def type_labels():
     return render_template("admin/types.html", rows=rows, errors=errors), 400 if errors else 200
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50] or "thema"
-
-
 @bp.route("/themas", methods=["GET", "POST"])
 @requires("administer")
 def themes():
@@ -148,15 +143,14 @@ def themes():
     form.parent_id.choices = [("", _("— een hoofdthema —")), *[(str(t.id), t.name) for t in top]]
     if form.validate_on_submit():
         name = (form.name.data or "").strip()
-        slug = _slug(name)
         if not 2 <= len(name) <= 80:
             form.name.errors = [_("Geef het thema een naam van 2 tot 80 tekens.")]
-        elif db.session.scalar(select(Theme.id).where(Theme.slug == slug)):
+        elif db.session.scalar(select(Theme.id).where(func.lower(Theme.name) == name.lower())):
             form.name.errors = [_("Er is al een thema met deze naam.")]
         else:
             require(current_user, "administer")
             parent = db.session.get(Theme, int(form.parent_id.data)) if form.parent_id.data.isdigit() else None
-            create_theme(name, slug, parent, position=len(parent.children) if parent else len(top))
+            create_theme(name, theme_slug(name), parent, position=len(parent.children) if parent else len(top))
             flash(_("Het thema ‘%(n)s’ is toegevoegd.", n=name), "success")
             return redirect(url_for(".themes"))
     return render_template("admin/themes.html", form=form, top=top), 400 if form.errors else 200

@@ -18,7 +18,6 @@ applied while any remains.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from sqlalchemy import select
 
 from initiatives.images import inspect
 from initiatives.models import Theme
-from initiatives.services import create_theme
+from initiatives.services import create_theme, theme_slug
 from platform_core import settings
 from platform_core.extensions import db
 from platform_core.storage import storage
@@ -42,10 +41,6 @@ class SettingsFileError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "thema"
 
 
 def read(path: Path) -> dict:
@@ -151,15 +146,13 @@ def _count(themes: list) -> int:
 
 
 def _apply_themes(themes: list, parent: Theme | None) -> None:
-    """Match by name (or the slug it makes), create what is missing; order, English name and
-    retirement as the file says. Themes the file does not name are left as they are."""
+    """Match by name, create what is missing; order, English name and retirement as the file
+    says. Themes the file does not name are left as they are."""
     for position, item in enumerate(themes):
         name = item["name"].strip()
-        theme = db.session.scalar(select(Theme).where(Theme.name == name)) or db.session.scalar(
-            select(Theme).where(Theme.slug == _slug(name))
-        )
+        theme = db.session.scalar(select(Theme).where(Theme.name == name))
         if theme is None:
-            theme = create_theme(name, _unique_slug(name), parent, position=position)
+            theme = create_theme(name, theme_slug(name), parent, position=position)
         theme.name, theme.parent, theme.position = name, parent, position
         theme.name_en = (item.get("name_en") or "").strip() or None
         retired = item.get("retired", False)
@@ -171,15 +164,6 @@ def _apply_themes(themes: list, parent: Theme | None) -> None:
             theme.retired_at = None
         db.session.flush()
         _apply_themes(item.get("children") or [], theme)
-
-
-def _unique_slug(name: str) -> str:
-    base, n = _slug(name), 1
-    slug = base
-    while db.session.scalar(select(Theme.id).where(Theme.slug == slug)):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def dump(path: Path) -> dict:

@@ -38,15 +38,12 @@ def users_first_admin(email: str, name: str | None) -> None:
     browser. The account has no usable password until the link is used, and, being staff, sets
     up its second factor (an authenticator app) at its first login. Refused once an
     administrator exists: the administrators invite the others from Beheer."""
-    import secrets
-
     from sqlalchemy import select
 
     from .. import settings
     from ..extensions import db
     from ..models import UserRole
-    from ..urls import public_url
-    from .tokens import reset_token
+    from .staff import account_with_link
 
     try:
         with unit_of_work():
@@ -56,11 +53,7 @@ def users_first_admin(email: str, name: str | None) -> None:
                 )
             if settings.stored(settings.INSTALLATION) is None:
                 settings.store(settings.INSTALLATION, "real")
-            unusable = secrets.token_urlsafe(32) + "Aa1!"
-            user = register_user(
-                email, unusable, name or email.split("@")[0], consent=True, roles=("admin",), confirmed=True
-            )
-            link = public_url("accounts.reset_password", token=reset_token(user))
+            user, link = account_with_link(email, name, "admin")
     except ValidationFailed as exc:
         raise click.ClickException("; ".join(str(v) for v in exc.errors.values())) from exc
     minutes = current_app.config["RESET_TOKEN_MINUTES"]

@@ -43,10 +43,7 @@ def invite(admin: User, email: str, name: str, role: str) -> tuple[User, bool]:
     if existing is not None:
         change_role(admin, existing, role, True)
         return existing, False
-    unusable = secrets.token_urlsafe(32) + "Aa1!"
-    user = register_user(email, unusable, name or (email or "").split("@")[0], consent=True, roles=(role,),
-                         confirmed=True)  # fmt: skip
-    link = public_url("accounts.reset_password", token=tokens.reset_token(user))
+    user, link = account_with_link(email, name, role)
     _mail_after_commit(
         user.email,
         _("Uw account voor %(site)s", site=_site()),
@@ -64,6 +61,16 @@ def invite(admin: User, email: str, name: str, role: str) -> tuple[User, bool]:
     )
     people_changed.send(user, actor=admin, change="role-granted", role=role)
     return user, True
+
+
+def account_with_link(email: str, name: str | None, role: str) -> tuple[User, str]:
+    """A confirmed account in ``role`` with no usable password, and the one-time link to choose
+    one (the password-reset link: it stops working once used). Staff set up their second factor
+    at the first login. For an invitation and for the first administrator alike."""
+    unusable = secrets.token_urlsafe(32) + "Aa1!"
+    user = register_user(email, unusable, name or (email or "").split("@")[0], consent=True, roles=(role,),
+                         confirmed=True)  # fmt: skip
+    return user, public_url("accounts.reset_password", token=tokens.reset_token(user))
 
 
 def change_role(admin: User, user: User, role: str, on: bool) -> None:

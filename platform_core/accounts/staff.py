@@ -17,7 +17,7 @@ from ..policy import require
 from ..urls import public_url
 from ..validation import ValidationFailed
 from . import tokens
-from .services import _mail_after_commit, find_user, grant_role, register_user, revoke_role, set_active
+from .services import _mail_after_commit, _site, find_user, grant_role, register_user, revoke_role, set_active
 
 _signals = Namespace()
 #: sender: the User changed; ``actor``: the administrator; ``change``: "role-granted",
@@ -101,9 +101,3 @@ def _last_admin(user: User) -> bool:
     others = select(func.count()).select_from(UserRole).join(User, User.id == UserRole.user_id)
     others = others.where(UserRole.role == "admin", UserRole.user_id != user.id, User.is_active_account.is_(True))
     return db.session.scalar(others) == 0
-
-
-def _site() -> str:
-    from .. import settings
-
-    return settings.get("site_name")

@@ -54,8 +54,8 @@ def main() -> None:
     )
     with app.app_context():
         upgrade()
+        from maps.boundaries import import_boundaries
         from maps.sample_geography import all_levels
-        from maps.services import import_boundaries
 
         if not db.session.execute(text("SELECT count(*) FROM area")).scalar():
             for level, data in all_levels().items():

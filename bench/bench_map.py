@@ -51,9 +51,9 @@ def timed(fn, runs: int) -> dict:
 
 def seed_geography() -> None:
     """Utrecht's boundaries from ../shared when present (else the sample municipality) and the themes."""
+    from maps.boundaries import import_boundaries
     from maps.models import Municipality
     from maps.sample_geography import all_levels
-    from maps.services import import_boundaries
     from platform_core.extensions import db
     from schatkaart.demo import SHARED_FILES, SHARED_UTRECHT, seed_themes
 

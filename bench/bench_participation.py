@@ -138,8 +138,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench.bench_digest import fresh_app
+    from maps.boundaries import import_boundaries
     from maps.sample_geography import all_levels
-    from maps.services import import_boundaries
     from schatkaart.demo import seed_themes
 
     app = fresh_app(args.database, TESTING=True)

@@ -127,8 +127,8 @@ def main() -> None:
     from sqlalchemy import text
 
     from initiatives import search
+    from maps.boundaries import import_boundaries
     from maps.sample_geography import all_levels
-    from maps.services import import_boundaries
     from platform_core.accounts.services import register_user
     from platform_core.extensions import db
     from platform_core.spatial import is_sqlite

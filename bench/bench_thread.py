@@ -30,8 +30,8 @@ def main() -> None:
     from sqlalchemy import text
 
     from initiatives.services import create_initiative
+    from maps.boundaries import import_boundaries
     from maps.sample_geography import all_levels
-    from maps.services import import_boundaries
     from platform_core import transaction
     from platform_core.accounts.services import register_user
     from platform_core.extensions import db

@@ -90,8 +90,8 @@ def main() -> None:
     create_app, seed_themes = _factory()
     from initiatives.models import Initiative
     from initiatives.services import InitiativeInput, create_initiative
+    from maps.boundaries import import_boundaries
     from maps.sample_geography import all_levels
-    from maps.services import import_boundaries
     from participation.models import Comment
     from participation.services import post_comment, toggle_pluim
     from platform_core.accounts.services import register_user

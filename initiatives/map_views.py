@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
+from maps.boundaries import boundaries_version
 from maps.builders import MapParts, base_map, bounds_of, centre_of, for_page, render_parts
 from maps.geocoder import geocode
-from maps.services import areas_by_level, boundaries_version, current_municipality
+from maps.services import areas_by_level, current_municipality
 from platform_core.i18n import language
 from platform_core.pagecache import for_visitors
 from platform_core.policy import public

@@ -9,8 +9,9 @@ from platform_core.transaction import unit_of_work
 from platform_core.validation import ValidationFailed
 
 from . import bp
+from .boundaries import import_boundaries
 from .models import LEVELS
-from .services import import_boundaries, import_population
+from .services import import_population
 
 
 @bp.cli.command("import")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -47,6 +48,28 @@ class Municipality(db.Model):
     # The open-data export is public only once an administrator publishes it.
     open_data_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     area: Mapped[Area] = relationship()
+
+
+class BoundaryImport(db.Model):
+    """One boundary file: ``preview`` (read, shown, nothing changed yet; ``source`` holds the
+    file), ``applied`` (``undo`` holds what it takes to go back) or ``undone``."""
+
+    __tablename__ = "boundary_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(10), default="applied")
+    source: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="{}")
+    undo: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def report(self) -> dict:
+        return json.loads(self.summary or "{}")
 
 
 class Address(db.Model):

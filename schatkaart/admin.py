@@ -21,8 +21,8 @@ from wtforms import SelectField, StringField
 from initiatives.images import inspect
 from initiatives.models import TYPE_EXPLANATIONS, TYPES, Theme
 from initiatives.services import create_theme, move_theme, retire_theme, theme_slug, update_theme
-from maps.models import LEVEL_LABELS
-from maps.services import import_boundaries
+from maps import boundaries as boundary_files
+from maps.models import LEVEL_LABELS, BoundaryImport
 from platform_core import settings
 from platform_core.extensions import db
 from platform_core.policy import ADMIN_ROLE, load, public, require, requires
@@ -185,25 +185,69 @@ def theme_change(theme_id: int):
 @bp.route("/grenzen", methods=["GET", "POST"])
 @requires("administer")
 def boundaries():
+    """Upload a boundary file: it is read and shown first (nothing changes), then applied."""
     form = BoundaryForm()
     form.level.choices = list(LEVEL_LABELS.items())
-    report = None
     if form.validate_on_submit():
+        upload = form.file.data
         try:
-            data = json.loads((form.file.data.read() if form.file.data else b"").decode("utf-8") or "null")
+            data = json.loads((upload.read() if upload else b"").decode("utf-8") or "null")
             if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
                 raise ValidationFailed({"file": _("Dit is geen GeoJSON FeatureCollection.")})
-            report = import_boundaries(data, form.level.data)
-        except (ValueError, UnicodeDecodeError):
+            record = boundary_files.preview(data, form.level.data, getattr(upload, "filename", "") or "")
+        except (ValueError, UnicodeDecodeError, RecursionError):
             form.file.errors = [_("Dit bestand kunnen we niet lezen als GeoJSON.")]
         except ValidationFailed as exc:
             form.file.errors = [str(v) for v in exc.errors.values()]
         else:
-            if report.created + report.updated == 0:  # every outline was refused: nothing changed
-                form.file.errors = [_("Er is niets ingelezen: geen enkel vlak in dit bestand is bruikbaar.")]
-            else:
-                flash(_("De grenzen zijn ingelezen."), "success")
-    return render_template("admin/boundaries.html", form=form, report=report), 400 if form.errors else 200
+            return redirect(url_for(".boundary_preview", import_id=record.id))
+    imports = boundary_files.recent()
+    latest = next((item for item in imports if item.status == "applied"), None)
+    return render_template(
+        "admin/boundaries.html",
+        form=form,
+        imports=imports,
+        latest=latest,
+        undo_problem=boundary_files.undo_problem(latest) if latest else None,
+        level_label=boundary_files.level_label,
+    ), 400 if form.errors else 200
+
+
+@bp.get("/grenzen/<int:import_id>")
+@requires("administer")
+def boundary_preview(import_id: int):
+    record = load(BoundaryImport, import_id)
+    if record.status != "preview":
+        return redirect(url_for(".boundaries"))
+    return render_template(
+        "admin/boundary_preview.html", record=record, report=record.report, level_label=boundary_files.level_label
+    )
+
+
+@bp.post("/grenzen/<int:import_id>")
+@requires("administer")
+def boundary_decide(import_id: int):
+    """Apply a previewed file, cancel it, or undo the latest applied import."""
+    record = load(BoundaryImport, import_id)
+    action = request.form.get("action")
+    if not FlaskForm().validate_on_submit() or action not in ("toepassen", "annuleren", "ongedaan-maken"):
+        abort(400)
+    try:
+        if action == "toepassen":
+            report = boundary_files.apply(record)
+            flash(_("De grenzen zijn ingelezen: %(c)s nieuw, %(u)s bijgewerkt.", c=report.created, u=report.updated),
+                  "success")  # fmt: skip
+        elif action == "annuleren":
+            boundary_files.cancel(record)
+            flash(_("Het bestand is niet ingelezen; er is niets veranderd."), "success")
+        else:
+            boundary_files.undo(record)
+            flash(
+                _("De import van %(file)s is ongedaan gemaakt.", file=record.file_name or _("het bestand")), "success"
+            )
+    except ValidationFailed as exc:
+        flash(" ".join(exc.errors.values()), "error")
+    return redirect(url_for(".boundaries"))
 
 
 @bp.route("/logo/<logo_name>")

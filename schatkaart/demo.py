@@ -20,9 +20,10 @@ from ambassadors.services import create_meeting, make_ambassador, register_atten
 from council.sources import rebuild
 from initiatives.models import ENDED_STATUSES, Initiative, Theme
 from initiatives.services import InitiativeInput, create_initiative, create_theme
+from maps.boundaries import import_boundaries
 from maps.models import Area
 from maps.sample_geography import all_levels
-from maps.services import current_municipality, import_boundaries
+from maps.services import current_municipality
 from participation.services import join, post_comment
 from platform_core import settings, transaction
 from platform_core.accounts.services import find_user, register_user

@@ -26,6 +26,7 @@ CONTENT_TABLES = [
     "site_setting",
     "trajectory_request",
     "address",
+    "boundary_import",
     "challenge_message",
     "challenge_support",
     "challenge",
@@ -169,8 +170,8 @@ def app(tmp_path_factory, pdok_server, smtp_server):
     from flask_migrate import upgrade
 
     from initiatives.models import Theme
+    from maps.boundaries import import_boundaries
     from maps.sample_geography import all_levels
-    from maps.services import import_boundaries
     from platform_core.extensions import db
     from schatkaart import create_app
     from schatkaart.demo import seed_themes

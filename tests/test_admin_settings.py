@@ -156,25 +156,6 @@ def test_themes_and_sub_themes_are_added_on_the_page(app, admin_client):
     assert "Regenwater opvangen" in html
 
 
-def test_boundaries_are_imported_on_the_page(app, admin_client):
-    token = csrf_token(admin_client, "/beheer/grenzen")
-    data = json.dumps(all_levels()["district"]).encode()
-    response = admin_client.post(
-        "/beheer/grenzen",
-        data={"csrf_token": token, "level": "district", "file": (io.BytesIO(data), "wijken.geojson")},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 200
-    assert "De grenzen zijn ingelezen." in response.get_data(as_text=True)
-    broken = admin_client.post(
-        "/beheer/grenzen",
-        data={"csrf_token": token, "level": "district", "file": (io.BytesIO(b"{niet json"), "x.geojson")},
-        content_type="multipart/form-data",
-    )
-    assert broken.status_code == 400
-    assert "GeoJSON" in broken.get_data(as_text=True)
-
-
 def test_automated_installs_load_settings_from_a_file(app, runner, make_user, tmp_path):
     make_user("beheer@gemeente.nl", roles=("admin",))
     path = tmp_path / "gemeente.json"

@@ -21,7 +21,7 @@ ELSEWHERE = re.compile(r"Utrecht|Voorbeeldstad|Zuilen|Julianapark|Kanaalstraat|L
 
 @pytest.fixture
 def noorderwold(tmp_path, app):
-    from maps.services import import_boundaries
+    from maps.boundaries import import_boundaries
     from platform_core import transaction
 
     other = installation(

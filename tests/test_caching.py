@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from initiatives import map_views
+from maps.boundaries import import_boundaries
 from maps.sample_geography import all_levels
-from maps.services import import_boundaries
 from platform_core.transaction import unit_of_work
 
 from .conftest import INSIDE

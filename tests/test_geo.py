@@ -10,9 +10,10 @@ import pytest
 from shapely.geometry import Point, shape
 from sqlalchemy import select
 
+from maps.boundaries import import_boundaries
 from maps.geometry import ensure_inside, parse_location
 from maps.models import Area, Municipality
-from maps.services import import_boundaries, neighbourhood_for
+from maps.services import neighbourhood_for
 from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.validation import ValidationFailed

@@ -20,7 +20,7 @@ from ambassadors.services import create_meeting, make_ambassador, register_atten
 from challenges.services import ChallengeInput, file_challenge
 from initiatives.images import add_image
 from initiatives.models import Initiative, Theme
-from maps.models import Area, Municipality
+from maps.models import Area, BoundaryImport, Municipality
 from participation.moderation import decide
 from participation.services import add_need, post_comment
 from platform_core import settings
@@ -70,6 +70,8 @@ EXPECTED = {
 # loosens its rule (or a new route) fails this test until the table says so.
 ROUTE_RULES = {
     "admin.boundaries": "administer",
+    "admin.boundary_preview": "administer",
+    "admin.boundary_decide": "administer",
     "admin.index": "administer",
     "admin.people": "administer",
     "admin.theme_change": "administer",
@@ -249,6 +251,11 @@ def world(app, make_user, place):
             ),
         )
         db.session.scalar(select(Municipality)).open_data_published = True
+        boundary_file = BoundaryImport(level="district", file_name="wijken.geojson", status="preview",
+                                       source='{"type": "FeatureCollection", "features": []}',
+                                       summary='{"created": [], "updated": [], "skipped": []}')  # fmt: skip
+        db.session.add(boundary_file)
+        db.session.flush()
         params = {
             "initiative_id": item,
             "comment_id": comment.id,
@@ -260,6 +267,7 @@ def world(app, make_user, place):
             "user_id": ids["resident"],
             "theme_id": db.session.scalar(select(Theme.id).order_by(Theme.id)),
             "challenge_id": challenge.id,
+            "import_id": boundary_file.id,
             "attendance_id": attendance.id,
             "image_id": image.id,
             "name": image.thumb_name,

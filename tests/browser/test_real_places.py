@@ -49,7 +49,7 @@ def _name(feature) -> str:
 @pytest.fixture(scope="module", params=sorted(PLACES))
 def place(request, tmp_path_factory, pdok_server, app):
     suite_app = app
-    from maps.services import import_boundaries
+    from maps.boundaries import import_boundaries
     from platform_core import transaction
     from schatkaart.demo import seed_themes
 

@@ -14,8 +14,8 @@ import json
 import pytest
 from sqlalchemy import delete, select
 
+from maps.boundaries import BOUNDARIES_VERSION, import_boundaries
 from maps.models import Area
-from maps.services import BOUNDARIES_VERSION, import_boundaries
 from platform_core import settings
 from platform_core.extensions import db
 from platform_core.models import User

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("participation", __name__, cli_group="notifications")
 
-from . import cli, views  # noqa: F401
+from . import accessibility, cli, views  # noqa: F401

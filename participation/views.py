@@ -413,13 +413,6 @@ def wegwijzer():
     return render_template("participation/wegwijzer.html", terms=TERMS)
 
 
-@bp.route("/toegankelijkheid")
-@public
-@for_visitors
-def accessibility():
-    return render_template("participation/accessibility.html")
-
-
 @bp.route("/huisregels")
 @public
 @for_visitors

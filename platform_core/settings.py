@@ -49,6 +49,22 @@ KEYS: dict[str, tuple[str | None, str]] = {
     "challenge_ack_days": ("CHALLENGE_ACK_DAYS", "10"),
     "challenge_decision_days": ("CHALLENGE_DECISION_DAYS", "40"),
     "challenge_public": ("CHALLENGE_PUBLIC", "1"),
+    # The accessibility statement (/toegankelijkheid): status A-D as DigiToegankelijk names them,
+    # the day it was drawn up, what does not work yet (one per line, English line for line), and
+    # where the independent research can be read. Empty limitations: the product's own list.
+    "accessibility_status": (None, "B"),
+    "accessibility_date": (None, ""),
+    "accessibility_limitations": (None, ""),
+    "accessibility_limitations_en": (None, ""),
+    "accessibility_report_url": (None, ""),
+}
+ACCESSIBILITY_STATUSES = ("A", "B", "C", "D")
+# Settings that are a list, one item per line: (most lines, longest line), and their English twin.
+LINE_LISTS = {
+    "challenge_criteria": (10, 200),
+    "challenge_criteria_en": (10, 200),
+    "accessibility_limitations": (12, 300),
+    "accessibility_limitations_en": (12, 300),
 }
 CHALLENGE_WHO = ("individual", "group", "organisation")
 LABEL_KEY = re.compile(r"^(type|type_explanation)\.[a-z_]+\.(nl|en)$")
@@ -166,23 +182,31 @@ def validate(values: dict[str, str]) -> dict[str, str]:
         if key == "challenge_public" and value not in ("", "0", "1"):
             errors[key] = _("Kies of uitdagingen openbaar zijn.")
             continue
-        if key == "challenge_criteria_en" and value:
-            dutch = values.get("challenge_criteria", get("challenge_criteria")) or ""
+        if key in LINE_LISTS and key.endswith("_en") and value:
+            dutch = values.get(key[:-3], get(key[:-3])) or ""
             count = len([line for line in dutch.splitlines() if line.strip()])
             if len([line for line in value.splitlines() if line.strip()]) != count:
-                errors[key] = _("Geef evenveel Engelse als Nederlandse criteria, in dezelfde volgorde.")
+                errors[key] = _("Geef evenveel Engelse als Nederlandse regels, in dezelfde volgorde.")
                 continue
-        if key in ("challenge_criteria", "challenge_criteria_en") and value:
+        if key in LINE_LISTS and value:
+            most, longest = LINE_LISTS[key]
             lines = [line.strip() for line in value.splitlines() if line.strip()]
-            if len(lines) > 10 or any(len(line) > 200 for line in lines):
-                errors[key] = _("Geef hoogstens 10 criteria, één per regel, elk hoogstens 200 tekens.")
+            if len(lines) > most or any(len(line) > longest for line in lines):
+                errors[key] = _(
+                    "Geef hoogstens %(n)s regels, één per regel, elk hoogstens %(c)s tekens.", n=most, c=longest
+                )
                 continue
             value = "\n".join(lines)
-        multiline = key in (
-            "challenge_criteria",
-            "challenge_criteria_en",
-            "privacy_controller_address",
-        ) or key.startswith("type_explanation.")
+        if key == "accessibility_status" and value not in ("", *ACCESSIBILITY_STATUSES):
+            errors[key] = _("Kies een status: A, B, C of D.")
+            continue
+        if key == "accessibility_date" and value and not _is_day(value):
+            errors[key] = _("Vul een datum in als 2027-01-31, niet later dan vandaag.")
+            continue
+        if key == "accessibility_report_url" and value and not re.fullmatch(r"https://[^\s<>\"']+", value):
+            errors[key] = _("Vul een https-link in, of laat het leeg.")
+            continue
+        multiline = key in (*LINE_LISTS, "privacy_controller_address") or key.startswith("type_explanation.")
         if not multiline and any(ch in value for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
             errors[key] = _("Gebruik één regel: een regelovergang hoort hier niet.")
             continue
@@ -212,6 +236,29 @@ def validate(values: dict[str, str]) -> dict[str, str]:
     if errors:
         raise ValidationFailed(errors)
     return clean
+
+
+def _is_day(value: str) -> bool:
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10 and day <= date.today()
+
+
+def lines(key: str) -> list[str]:
+    """A one-per-line setting as a list, in the reader's language: the English twin
+    (``<key>_en``) when the page is English and it was given line for line, else the Dutch."""
+    from .i18n import language
+
+    dutch = [line.strip() for line in get(key).splitlines() if line.strip()]
+    if language() == "en":
+        english = [line.strip() for line in get(f"{key}_en").splitlines() if line.strip()]
+        if len(english) == len(dutch):
+            return english
+    return dutch
 
 
 def _valid_sender(value: str) -> bool:

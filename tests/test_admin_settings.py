@@ -375,3 +375,46 @@ def test_a_boundary_file_that_does_not_fit_is_refused_in_plain_dutch(app, admin_
     with app.app_context():
         after = db.session.scalar(select(Area.display_geojson).where(Area.code == code, Area.level == "neighbourhood"))
     assert after == before
+
+
+def test_the_accessibility_statement_is_written_in_beheer_in_both_languages(app, admin_client):
+    """Status, date, limitations and the research were fixed text (issue 27)."""
+    before = app.test_client().get("/toegankelijkheid").get_data(as_text=True)
+    assert "heeft de datum van deze verklaring nog niet vastgelegd." in before  # no date made up
+    assert "Kaarten: de achtergrondkaart zelf is een afbeelding." in before  # the product's own list
+    values = {
+        "accessibility_status": "C",
+        "accessibility_date": "2026-12-01",
+        "accessibility_limitations": "Pdf-bijlagen bij trajecten zijn niet toegankelijk; vóór 1 maart 2027 in HTML.\n"
+        "Video's van bijeenkomsten hebben nog geen ondertitels.",
+        "accessibility_limitations_en": "PDF attachments to trajectories are not accessible; in HTML by 1 March 2027.\n"
+        "Videos of meetings have no subtitles yet.",
+        "accessibility_report_url": "https://noorderwold.nl/toegankelijkheid/onderzoek-2026.pdf",
+    }
+    saved = post_form(admin_client, "/beheer/toegankelijkheid", values, follow_redirects=True)
+    assert "De toegankelijkheidsverklaring is bijgewerkt." in saved.get_data(as_text=True)
+    dutch = app.test_client().get("/toegankelijkheid").get_data(as_text=True)
+    assert "<strong>Eerste maatregelen genomen</strong> (status C)" in dutch
+    assert "Deze verklaring is opgesteld op 01-12-2026 en wordt elk jaar bijgewerkt." in dutch
+    assert "<li>Video&#39;s van bijeenkomsten hebben nog geen ondertitels.</li>" in dutch
+    assert "Kaarten: de achtergrondkaart" not in dutch
+    assert 'href="https://noorderwold.nl/toegankelijkheid/onderzoek-2026.pdf"' in dutch
+    english = app.test_client()
+    english.post("/taal", data={"csrf_token": csrf_token(english, "/"), "lang": "en"})
+    page = english.get("/toegankelijkheid").get_data(as_text=True)
+    assert "<li>Videos of meetings have no subtitles yet.</li>" in page
+    assert "<strong>First measures taken</strong> (status C)" in page
+    # a wrong value is said next to its field, and nothing of the form is saved
+    wrong = post_form(
+        admin_client,
+        "/beheer/toegankelijkheid",
+        {**values, "accessibility_status": "B", "accessibility_date": "2099-01-01",
+         "accessibility_limitations_en": "Only one line.", "accessibility_report_url": "javascript:alert(1)"},
+    )  # fmt: skip
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 400
+    assert "Vul een datum in als 2027-01-31, niet later dan vandaag." in html
+    assert "Geef evenveel Engelse als Nederlandse regels, in dezelfde volgorde." in html
+    assert "Vul een https-link in, of laat het leeg." in html
+    with app.app_context():
+        assert settings.get("accessibility_status") == "C"

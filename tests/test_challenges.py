@@ -296,7 +296,7 @@ def test_an_administrators_criteria_in_both_languages(app, client, people):
              "challenge_public": "1", "challenge_criteria": "Zuinig met groen\nSamen met de buren"}  # fmt: skip
     mismatch = post_form(client, "/beheer/uitdaagrecht", {**terms, "challenge_criteria_en": "Sparing with green"})
     assert mismatch.status_code == 400
-    assert "Geef evenveel Engelse als Nederlandse criteria, in dezelfde volgorde." in mismatch.get_data(as_text=True)
+    assert "Geef evenveel Engelse als Nederlandse regels, in dezelfde volgorde." in mismatch.get_data(as_text=True)
     saved = post_form(
         client,
         "/beheer/uitdaagrecht",

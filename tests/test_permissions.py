@@ -148,6 +148,7 @@ ROUTE_RULES = {
     "participation.house_rules_view": "public",
     "participation.wegwijzer": "public",
     "participation.accessibility": "public",
+    "participation.admin_statement": "administer",
     "participation.join_view": "take_part",
     "participation.leave_view": "logged_in",
     "participation.mine": "logged_in",

@@ -4,7 +4,13 @@ The import reads the BAG address extract as NLExtract writes it (``bagadres.csv`
 ``bagadres-full.csv``): semicolon-separated, a header row, the columns ``openbareruimte``,
 ``huisnummer``, ``huisletter``, ``huisnummertoevoeging``, ``postcode``, ``woonplaats`` and the
 point in RD New (``x``, ``y``, EPSG:28992), which pyproj turns into longitude and latitude. Other
-columns are ignored. Addresses outside the municipality's outline are left out (and counted).
+columns are ignored. It reads the BAG GeoPackage as PDOK and the Kadaster publish it
+(``bag-light.gpkg``) just as well: the layers ``verblijfsobject`` (points), ``ligplaats`` and
+``standplaats`` (outlines, whose inner point is taken), with the columns ``openbare_ruimte_naam``,
+``huisnummer``, ``huisletter``, ``toevoeging``, ``postcode`` and ``woonplaats_naam``, geometry in
+the reference system ``gpkg_geometry_columns`` names (RD New). A GeoPackage is an SQLite file: it
+is read with the standard library, its geometry blobs (a GeoPackage header, then WKB) with
+shapely; no GDAL is needed. Addresses outside the municipality's outline are left out (and counted).
 
 Search understands what people type: a postcode with or without its space, with or without a
 house number ("3511 AB", "3511AB 12"); a street and number, with a letter or addition and a place
@@ -19,7 +25,7 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +64,36 @@ def import_addresses(
 
     rd = Transformer.from_crs(28992, 4326, always_xy=True)
     report = ImportReport()
+    if isinstance(source, str | Path) and _is_geopackage(Path(source)):
+        rows, unit = _geopackage_rows(Path(source)), "object"
+    else:
+        rows, unit = _csv_rows(source), "regel"
+    batch: list[dict] = []
+    first = True
+    for row in rows:
+        if first:  # the file is what it should be: only now are the held addresses replaced
+            db.session.execute(delete(Address))
+            first = False
+        report.read += 1
+        try:
+            record = _record(row, rd)
+        except (ValueError, KeyError, TypeError) as exc:
+            if len(report.skipped) < 20:
+                where = f"{unit} {report.read + (1 if unit == 'regel' else 0)}"
+                report.skipped.append(f"{where}: {exc}")
+            continue
+        if not inside(record["lon"], record["lat"]):
+            report.outside += 1
+            continue
+        batch.append(record)
+        if len(batch) >= BATCH:
+            report.stored += _flush(batch)
+            progress(report.read)
+    report.stored += _flush(batch)
+    return report
+
+
+def _csv_rows(source: str | Path | io.TextIOBase) -> Iterator[dict]:
     handle = open(source, encoding="utf-8-sig", newline="") if isinstance(source, str | Path) else source  # noqa: SIM115
     with handle:
         reader = csv.DictReader(handle, delimiter=";")
@@ -66,25 +102,86 @@ def import_addresses(
             raise ValueError(
                 f"kolommen ontbreken: {', '.join(missing)} (verwacht: het BAG-adressenbestand, ';' gescheiden)"
             )
-        db.session.execute(delete(Address))
-        batch: list[dict] = []
-        for row in reader:
-            report.read += 1
-            try:
-                record = _record(row, rd)
-            except (ValueError, KeyError) as exc:
-                if len(report.skipped) < 20:
-                    report.skipped.append(f"regel {report.read + 1}: {exc}")
-                continue
-            if not inside(record["lon"], record["lat"]):
-                report.outside += 1
-                continue
-            batch.append(record)
-            if len(batch) >= BATCH:
-                report.stored += _flush(batch)
-                progress(report.read)
-        report.stored += _flush(batch)
-    return report
+        yield from reader
+
+
+def _is_geopackage(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+# The GeoPackage's columns, as the CSV's rows name them
+GPKG_COLUMNS = {
+    "openbareruimte": ("openbare_ruimte_naam", "openbareruimte"),
+    "huisnummer": ("huisnummer",),
+    "huisletter": ("huisletter",),
+    "huisnummertoevoeging": ("toevoeging", "huisnummertoevoeging"),
+    "postcode": ("postcode",),
+    "woonplaats": ("woonplaats_naam", "woonplaats"),
+}
+GPKG_LAYERS = ("verblijfsobject", "ligplaats", "standplaats")
+
+
+def _geopackage_rows(path: Path) -> Iterator[dict]:
+    """Rows of the address layers of a BAG GeoPackage, as the CSV's rows (x, y in RD New)."""
+    import sqlite3
+
+    from pyproj import Transformer
+
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        try:
+            layers = connection.execute("SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise ValueError("dit is geen GeoPackage (de tabel gpkg_geometry_columns ontbreekt)") from exc
+        wanted = [(table, column, srs) for table, column, srs in layers if table.lower() in GPKG_LAYERS]
+        if not wanted:
+            raise ValueError("geen adreslagen: verwacht verblijfsobject, ligplaats of standplaats (de BAG-GeoPackage)")
+        for table, geometry_column, srs in wanted:
+            present = {row[1].lower(): row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}
+            chosen = {}
+            for name, options in GPKG_COLUMNS.items():
+                found = next((present[o] for o in options if o in present), None)
+                if found is None and name not in ("huisletter", "huisnummertoevoeging"):
+                    raise ValueError(f"laag {table}: kolom {options[0]} ontbreekt")
+                chosen[name] = found
+            to_rd = None if srs == 28992 else Transformer.from_crs(srs, 28992, always_xy=True)
+            columns = ", ".join(f'"{c}"' if c else "NULL" for c in chosen.values())
+            query = f'SELECT {columns}, "{geometry_column}" FROM "{table}"'  # nosec B608: names from the file's own schema
+            for values in connection.execute(query):
+                row = {
+                    name: "" if value is None else str(value) for name, value in zip(chosen, values[:-1], strict=True)
+                }
+                point = _gpkg_point(values[-1])
+                if point is None:
+                    row["x"] = row["y"] = ""
+                else:
+                    x, y = point if to_rd is None else to_rd.transform(*point)
+                    row["x"], row["y"] = str(x), str(y)
+                yield row
+    finally:
+        connection.close()
+
+
+ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _gpkg_point(blob: bytes | None) -> tuple[float, float] | None:
+    """The point of a GeoPackage geometry blob (header "GP", version, flags, srs id, envelope,
+    then WKB); for an outline, a point inside it."""
+    from shapely import wkb
+
+    if not blob or blob[:2] != b"GP" or len(blob) < 8:
+        return None
+    flags = blob[3]
+    if flags & 0b10000:  # an empty geometry
+        return None
+    start = 8 + ENVELOPE_BYTES.get((flags >> 1) & 0b111, 0)
+    geometry = wkb.loads(bytes(blob[start:]))
+    if geometry.is_empty:
+        return None
+    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+    return point.x, point.y
 
 
 def _record(row: dict, rd) -> dict:
@@ -94,6 +191,8 @@ def _record(row: dict, rd) -> dict:
     street = (row["openbareruimte"] or "").strip()
     if not street:
         raise ValueError("geen straatnaam")
+    if not row["x"] or not row["y"]:
+        raise ValueError("geen ligging")
     lon, lat = rd.transform(float(row["x"].replace(",", ".")), float(row["y"].replace(",", ".")))
     return {
         "postcode": postcode,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import click
 
 from platform_core.codes import LEGACY, current
@@ -56,7 +58,7 @@ def addresses_group() -> None:
 @addresses_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def addresses_import(path: str) -> None:
-    """Read the BAG address extract (NLExtract's bagadres CSV, ';'-separated, RD New x/y) and keep
+    """Read the BAG address extract (NLExtract's bagadres CSV, or the BAG GeoPackage) and keep
     the addresses inside the municipality, replacing those held before."""
     from geoalchemy2.shape import to_shape
     from shapely import prepared
@@ -79,10 +81,10 @@ def addresses_import(path: str) -> None:
     try:
         with unit_of_work():
             report = import_addresses(path, inside, progress)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, sqlite3.DatabaseError) as exc:
         raise click.ClickException(f"Het adressenbestand is niet ingelezen: {exc}") from exc
     click.echo(
-        f"{report.stored} adressen opgeslagen uit {report.read} regels; {report.outside} buiten de gemeente,"
+        f"{report.stored} adressen opgeslagen van {report.read} gelezen; {report.outside} buiten de gemeente,"
         f" {len(report.skipped)} overgeslagen."
     )
     for reason in report.skipped:

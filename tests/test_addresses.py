@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import csv
 import re
+import sqlite3
+import struct
 
 import pytest
 from pyproj import Transformer
+from shapely import wkb
+from shapely.geometry import Point
 from sqlalchemy import func, select
 
 from maps.geocoder import geocode
@@ -39,8 +43,11 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def extract(tmp_path):
+@pytest.fixture(params=["csv", "gpkg"])
+def extract(request, tmp_path):
+    """The same addresses as NLExtract's CSV and as the BAG GeoPackage: every lookup is tried on both."""
+    if request.param == "gpkg":
+        return _geopackage(tmp_path / "bag-light.gpkg")
     to_rd = Transformer.from_crs(4326, 28992, always_xy=True)
     path = tmp_path / "bagadres-full.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -55,6 +62,53 @@ def extract(tmp_path):
     return path
 
 
+def _gpkg_blob(geometry, srs_id: int = 28992) -> bytes:
+    """A GeoPackage geometry: "GP", version 0, flags (little endian, an xy envelope), srs id,
+    envelope, then WKB, as the GeoPackage standard (OGC 12-128r18, 2.1.3) writes it."""
+    minx, miny, maxx, maxy = geometry.bounds
+    header = b"GP" + bytes([0, 0b00000011]) + struct.pack("<i", srs_id) + struct.pack("<4d", minx, maxx, miny, maxy)
+    return header + wkb.dumps(geometry, byte_order=1)
+
+
+def _geopackage(path):
+    """The BAG GeoPackage's address layers (bag-light.gpkg): verblijfsobject points, and a
+    standplaats outline, in RD New, with the Kadaster's column names."""
+    to_rd = Transformer.from_crs(4326, 28992, always_xy=True)
+    db_file = sqlite3.connect(path)
+    db_file.executescript("""
+        CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY, organization TEXT,
+            organization_coordsys_id INTEGER, definition TEXT, description TEXT);
+        CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT, identifier TEXT,
+            description TEXT, last_change TEXT, min_x REAL, min_y REAL, max_x REAL, max_y REAL, srs_id INTEGER);
+        CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT,
+            srs_id INTEGER, z INTEGER, m INTEGER);
+        INSERT INTO gpkg_spatial_ref_sys VALUES ('Amersfoort / RD New', 28992, 'EPSG', 28992, '', '');
+    """)  # fmt: skip
+    columns = (
+        "fid INTEGER PRIMARY KEY, identificatie TEXT, openbare_ruimte_naam TEXT, huisnummer INTEGER, "
+        "huisletter TEXT, toevoeging TEXT, postcode TEXT, woonplaats_naam TEXT, status TEXT, geom BLOB"
+    )
+    for layer, kind in (("verblijfsobject", "POINT"), ("standplaats", "POLYGON")):
+        db_file.execute(f"CREATE TABLE {layer} ({columns})")
+        db_file.execute("INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES (?, 'features', 28992)",
+                        (layer,))  # fmt: skip
+        db_file.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 28992, 0, 0)", (layer, kind))
+    for i, (street, number, letter, addition, postcode, place, lon, lat) in enumerate(ROWS):
+        x, y = to_rd.transform(lon, lat)
+        # the last house of Lange Nieuwstraat is a standplaats: an outline, whose inner point is taken
+        layer, geometry = (
+            ("standplaats", Point(x, y).buffer(4)) if addition == "3" else ("verblijfsobject", Point(x, y))
+        )
+        db_file.execute(
+            f"INSERT INTO {layer} VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, 'in gebruik', ?)",
+            (f"0344010000{i:06d}", street, number, letter or None, addition or None, postcode or None, place,
+             _gpkg_blob(geometry)),
+        )  # fmt: skip
+    db_file.commit()
+    db_file.close()
+    return path
+
+
 @pytest.fixture
 def held(app, runner, extract):
     result = runner.invoke(args=["geo", "addresses", "import", str(extract)])
@@ -63,7 +117,7 @@ def held(app, runner, extract):
 
 
 def test_the_extract_is_read_transformed_and_kept_to_the_municipality(app, held):
-    assert "7 adressen opgeslagen uit 9 regels; 1 buiten de gemeente, 1 overgeslagen." in held.output
+    assert "7 adressen opgeslagen van 9 gelezen; 1 buiten de gemeente, 1 overgeslagen." in held.output
     assert "postcode ''" in held.output  # which line, and why
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Address)) == 7
@@ -80,6 +134,14 @@ def test_a_file_that_is_not_the_extract_is_refused_with_a_reason(app, runner, tm
     result = runner.invoke(args=["geo", "addresses", "import", str(wrong)])
     assert result.exit_code != 0
     assert "kolommen ontbreken" in result.output
+    roads = tmp_path / "wegen.gpkg"  # a GeoPackage, but not the BAG's
+    connection = sqlite3.connect(roads)
+    connection.executescript("CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, srs_id INT);"
+                             "INSERT INTO gpkg_geometry_columns VALUES ('wegvakken', 'geom', 28992);")  # fmt: skip
+    connection.close()
+    refused = runner.invoke(args=["geo", "addresses", "import", str(roads)])
+    assert refused.exit_code != 0
+    assert "geen adreslagen: verwacht verblijfsobject, ligplaats of standplaats" in refused.output
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,12 @@ def get(key: str) -> str:
     stored = _all().get(key)
     if stored:
         return stored
+    return default(key)
+
+
+def default(key: str) -> str:
+    """What ``key`` is when Beheer has not set it: the environment's value, else one worked out
+    from what is installed, else the product's own."""
     config_key, default = KEYS.get(key, (None, ""))
     if config_key and has_app_context() and current_app.config.get(config_key):
         return current_app.config[config_key]
@@ -157,6 +163,11 @@ def validate(values: dict[str, str]) -> dict[str, str]:
         if LABEL_KEY.match(key):  # a file written before the codes were English: type.zelfbeheer.nl
             kind, code, lang = key.split(".")
             key = f"{kind}.{current('type', code)}.{lang}"
+        elif value and value == default(key).strip():
+            # the default, left as the form showed it: nothing is stored, so the default keeps
+            # following the environment (and an operator's default is never refused here)
+            clean[key] = ""
+            continue
         if key in ("colour_primary", "colour_link") and value:
             if not HEX.match(value):
                 errors[key] = _("Vul een kleur in als #RRGGBB, bijvoorbeeld #1f5fa8.")

@@ -270,18 +270,9 @@ PASSWORD = "een-lang-wachtwoord"
 
 @pytest.fixture
 def make_user(app):
-    from platform_core.accounts.services import register_user
-    from platform_core.transaction import unit_of_work
+    from .factories import user_maker
 
-    def make(email: str = "sanne@example.nl", roles: tuple[str, ...] = ("resident",), name: str | None = None):
-        with app.app_context():
-            with unit_of_work():
-                user = register_user(
-                    email, PASSWORD, name or email.split("@")[0].title(), consent=True, roles=roles, confirmed=True
-                )
-            return user.id
-
-    return make
+    return user_maker(app)
 
 
 TOTP_SECRETS: dict[str, str] = {}  # what each staff member's authenticator app holds
@@ -341,19 +332,9 @@ def initiative_input(**overrides):
 @pytest.fixture
 def place(app, make_user):
     """Place an initiative through the service, as a user would."""
-    from initiatives.services import create_initiative
-    from platform_core.extensions import db
-    from platform_core.models import User
-    from platform_core.transaction import unit_of_work
+    from .factories import placer
 
-    def make(owner_id: int | None = None, **overrides) -> int:
-        with app.app_context():
-            owner = db.session.get(User, owner_id or make_user(f"owner{os.urandom(3).hex()}@example.nl"))
-            with unit_of_work():
-                initiative = create_initiative(owner, initiative_input(**overrides))
-            return initiative.id
-
-    return make
+    return placer(app, make_user)
 
 
 def json_of(response):

@@ -26,6 +26,47 @@ PERSONAS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
+def user_maker(app):
+    """``make(email, roles, name) -> id``: a confirmed account in ``app``'s database, made through
+    the service (the ``make_user`` fixture, for the suite's installation or any other)."""
+    from platform_core.accounts.services import register_user
+    from platform_core.transaction import unit_of_work
+
+    from .conftest import PASSWORD
+
+    def make(email: str = "sanne@example.nl", roles: tuple[str, ...] = ("resident",), name: str | None = None):
+        with app.app_context():
+            with unit_of_work():
+                user = register_user(
+                    email, PASSWORD, name or email.split("@")[0].title(), consent=True, roles=roles, confirmed=True
+                )
+            return user.id
+
+    return make
+
+
+def placer(app, make_user, **defaults):
+    """``make(owner_id, **overrides) -> id``: an initiative placed through the service, as a
+    resident would (the ``place`` fixture); ``defaults`` (a point, an address) suit another place."""
+    import os
+
+    from initiatives.services import create_initiative
+    from platform_core.extensions import db
+    from platform_core.models import User
+    from platform_core.transaction import unit_of_work
+
+    from .conftest import initiative_input
+
+    def make(owner_id: int | None = None, **overrides) -> int:
+        with app.app_context():
+            owner = db.session.get(User, owner_id or make_user(f"owner{os.urandom(3).hex()}@example.nl"))
+            with unit_of_work():
+                initiative = create_initiative(owner, initiative_input(**{**defaults, **overrides}))
+            return initiative.id
+
+    return make
+
+
 def the(key: str) -> str:
     """A persona's address."""
     return PERSONAS[key][0]

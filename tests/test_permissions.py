@@ -200,6 +200,13 @@ ROUTES_ON_CONTENT = (
 
 @pytest.fixture
 def world(app, make_user, place):
+    return build_world(app, make_user, place)
+
+
+def build_world(app, make_user, place) -> dict:
+    """One of everything a route can be about, in ``app``'s installation: its people by role,
+    an initiative with a comment, a need, an image, a meeting, a trajectory, a challenge, and a
+    hidden initiative. Returns their ids and the parameters every route takes."""
     ids = {
         "resident": make_user("rosa@example.nl"),
         "initiator": make_user("ilse@example.nl"),
@@ -213,9 +220,11 @@ def world(app, make_user, place):
     hidden = place(ids["initiator"], title="Dubbel geplaatst plan")
     with app.app_context(), unit_of_work():
         get = db.session.get
-        other_buurt = db.session.scalar(select(Area).where(Area.level == "neighbourhood", Area.name != "Spoorzicht"))
-        make_ambassador(get(User, ids["admin"]), get(User, ids["ambassador"]), [other_buurt.id])
         initiative = db.session.get(Initiative, item)
+        other_buurt = db.session.scalar(
+            select(Area).where(Area.level == "neighbourhood", Area.id != initiative.area_id).order_by(Area.id).limit(1)
+        )
+        make_ambassador(get(User, ids["admin"]), get(User, ids["ambassador"]), [other_buurt.id])
         comment = post_comment(initiative, "Goed idee, ik help mee.", get(User, ids["resident"]))
         need = add_need(get(User, ids["initiator"]), initiative, "Iemand met een zaag")
         meeting = create_meeting(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 
 import orjson
-from flask import Response, abort, jsonify, render_template, request
+from flask import Response, abort, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from geoalchemy2.shape import to_shape
 
 from maps.builders import bounds_of
@@ -15,6 +16,8 @@ from maps.services import current_municipality
 from platform_core.extensions import limiter
 from platform_core.pagecache import for_visitors
 from platform_core.policy import find, public, published
+from platform_core.timelimit import TooSlow, at_most
+from platform_core.transaction import rollback
 
 from . import api_bp
 from .map_queries import BadRequest, map_features, parse_bbox, parse_zoom
@@ -38,7 +41,13 @@ def initiatives():
         return jsonify({"error": str(exc), "status": 400}), 400
     # orjson: the GeoJSON for a neighbourhood holds ~1,000 features; the standard json
     # module spent longer on them than the database did (see BENCHMARKS.md).
-    body = orjson.dumps(map_features(bbox, zoom, Filters.from_args(request.args)))
+    try:
+        with at_most(current_app.config["SEARCH_SECONDS"]):
+            body = orjson.dumps(map_features(bbox, zoom, Filters.from_args(request.args)))
+    except TooSlow:
+        rollback()
+        message = _("Deze zoekvraag kost te veel tijd. Kies een kleiner gebied, een buurt of een thema erbij.")
+        return jsonify({"error": message, "status": 503}), 503, {"Retry-After": "5"}
     return Response(body, mimetype="application/geo+json")
 
 

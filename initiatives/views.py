@@ -22,14 +22,15 @@ from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
 from platform_core.pagecache import for_visitors
 from platform_core.policy import can, load, public, requires
-from platform_core.transaction import after_commit
+from platform_core.timelimit import TooSlow, at_most
+from platform_core.transaction import after_commit, rollback
 from platform_core.validation import ValidationFailed
 
 from . import bp
 from .forms import ContactForm, InitiativeForm
 from .models import TYPES, ContactMessage, Initiative
 from .pages import initiative_editor, render_detail
-from .search import Filters, apply_filters, order, suggestion
+from .search import Filters, apply_filters, results, suggestion
 from .services import theme_tree
 from .signals import gallery_page
 
@@ -50,25 +51,26 @@ def gallery():
     except ValueError:
         page = 1
     size = GALLERY_PAGE
-    base = apply_filters(select(Initiative), filters)
-    # Counting is bounded: at most COUNT_CAP + 1 rows are read, however many match.
-    total = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
-    typed = None
-    if not total and filters.q:  # a small typo: search what was meant, and say so
-        meant = suggestion(filters.q)
-        if meant:
-            typed, filters = filters.q, replace(filters, q=meant)
+    typed, too_slow, items, total = None, False, [], 0
+    try:
+        with at_most(current_app.config["SEARCH_SECONDS"]):
             base = apply_filters(select(Initiative), filters)
+            # Counting is bounded: at most COUNT_CAP + 1 rows are read, however many match.
             total = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
+            if not total and filters.q:  # a small typo: search what was meant, and say so
+                meant = suggestion(filters.q)
+                if meant:
+                    typed, filters = filters.q, replace(filters, q=meant)
+                    base = apply_filters(select(Initiative), filters)
+                    total = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
+            pages = max(1, (min(total, COUNT_CAP) + size - 1) // size)
+            page = min(page, pages)
+            loaded = (selectinload(Initiative.themes), selectinload(Initiative.area))
+            items = results(base, filters, (page - 1) * size, size, options=loaded)
+    except TooSlow:
+        rollback()  # nothing was written; the page says what to do instead
+        too_slow, items, total, page, pages = True, [], 0, 1, 1
     more = total > COUNT_CAP
-    pages = max(1, (min(total, COUNT_CAP) + size - 1) // size)
-    page = min(page, pages)
-    items = db.session.scalars(
-        order(base, filters)
-        .options(selectinload(Initiative.themes), selectinload(Initiative.area))
-        .limit(size)
-        .offset((page - 1) * size)
-    ).all()
     return render_template(
         "initiatives/gallery.html",
         **gallery_page.context(filters, user=current_user),
@@ -84,7 +86,8 @@ def gallery():
         buurten=areas_by_level("neighbourhood", names_only=True),
         map_url=url_for("maps.treasure_map", **filters.as_args()),
         typed=typed,
-    )
+        too_slow=too_slow,
+    ), 503 if too_slow else 200
 
 
 @bp.route("/<int:initiative_id>")

@@ -53,6 +53,8 @@ def load_config(instance_path: Path) -> dict:
         "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
         "PDOK_LOCATIESERVER_URL": env("PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"),
         "GEOCODER_TIMEOUT": float(env("GEOCODER_TIMEOUT", "2.5")),
+        # The longest the list or the map may search and filter for one request (platform_core.timelimit).
+        "SEARCH_SECONDS": float(env("SEARCH_SECONDS", "3")),
         "GEOCODER_CACHE_SECONDS": int(env("GEOCODER_CACHE_SECONDS", "86400")),
         "TILE_URL": env(
             "TILE_URL",

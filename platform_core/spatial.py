@@ -26,7 +26,9 @@ def engine_options(uri: str) -> dict[str, Any]:
         import sqlean
 
         return {"module": sqlean, "connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    # Every statement planned for its own values: a prepared statement's generic plan would treat
+    # a word in most initiatives like a rare one (psycopg prepares after five executions).
+    return {"pool_pre_ping": True, "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
 
 
 def is_sqlite(bind: Any) -> bool:

@@ -140,3 +140,58 @@ def test_a_small_typo_searches_what_was_meant_and_says_so(client, tagged):
     nothing = client.get("/initiatieven?q=xylofoonorkest").get_data(as_text=True)
     assert "Niets gevonden voor" not in nothing
     assert _found(client, "xylofoonorkest") == []
+
+
+@pytest.fixture
+def wadis(place, make_user):
+    """Six plans, oldest first; five say "wadi", in the title, the summary or both."""
+    owner = make_user("zoeker@example.nl")
+    texts = [
+        ("Wadi in het park", "Regenwater de grond in."),
+        ("Groen schoolplein", "Met een wadi en bomen."),
+        ("Wadi bij de school", "Samen graven."),
+        ("Regentonnen", "Een wadi is ook mogelijk."),
+        ("Wadi en wilgen", "Een wadi in de wijk."),
+        ("Bankjes", "Zonder water."),
+    ]
+    return [
+        place(owner, title=title, summary=summary, lat=INSIDE[0] + n * 0.0002, lon=INSIDE[1])
+        for n, (title, summary) in enumerate(texts)
+    ]
+
+
+def _pages(app, q: str, size: int) -> list[list[int]]:
+    from sqlalchemy import select
+
+    from initiatives.models import Initiative
+    from initiatives.search import Filters, apply_filters, results
+    from platform_core.extensions import db
+
+    with app.app_context():
+        filters = Filters(q=q, sort="relevantie")
+        base = apply_filters(select(Initiative), filters)
+        pages, offset = [], 0
+        while page := [i.id for i in results(base, filters, offset, size)]:
+            pages.append(page)
+            offset += size
+        db.session.rollback()
+    return pages
+
+
+def test_the_ranking_of_a_fixed_set_is_the_same_on_both_databases(app, wadis):
+    """Title before summary, both before either, ties newest first: bm25 on SQLite and ts_rank
+    on PostgreSQL put these the same way."""
+    ranked = [i for page in _pages(app, "wadi", 24) for i in page]
+    assert ranked[:3] == [wadis[4], wadis[2], wadis[0]]  # the word in the title (and the summary)
+    assert set(ranked[3:]) == {wadis[1], wadis[3]}  # in the summary only
+    assert wadis[5] not in ranked
+
+
+def test_only_the_newest_matches_are_ranked_and_none_is_lost(app, wadis, monkeypatch):
+    """With a window of three: the three newest matches ranked, the older ones after them newest
+    first, every match on exactly one page however the pages fall."""
+    from initiatives import search
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    assert _pages(app, "wadi", 2) == [[wadis[4], wadis[2]], [wadis[3], wadis[1]], [wadis[0]]]
+    assert _pages(app, "wadi", 4) == [[wadis[4], wadis[2], wadis[3], wadis[1]], [wadis[0]]]

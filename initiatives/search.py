@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Integer, Select, func, literal_column, or_, select, text
+from sqlalchemy import Select, column, func, literal_column, or_, select, table, text
 
 from maps.geocoder import local_sources
 from maps.models import Area
@@ -163,8 +163,30 @@ def apply_filters(stmt: Select, filters: Filters) -> Select:
     if filters.area:
         stmt = stmt.where(Initiative.area_id.in_(area_ids(filters.area) or [-1]))
     if filters.q:
-        stmt = stmt.where(keyword_clause(filters.q))
+        stmt = _keyword(stmt, filters.q)
     return stmt
+
+
+# SQLite's full-text table, joined on its rowid (the initiative's id); a statement that joins it
+# says so in its execution options, so "newest first" can follow the full-text index's own order.
+FTS = table("initiative_fts", column("rowid"))
+FTS_JOINED = "schatkaart_fts_joined"
+
+
+def _keyword(stmt: Select, q: str) -> Select:
+    """Only what matches the question. On SQLite a question no theme's name answers joins the
+    full-text table, so the database reads its matches as it needs them (a bounded count, a page)
+    instead of collecting every match of a word most initiatives use first."""
+    if is_sqlite(db.session.get_bind()) and not theme_ids_matching(q):
+        match = fts_query(q)
+        if not match:
+            return stmt.where(Initiative.id == -1)
+        return (
+            stmt.join(FTS, FTS.c.rowid == Initiative.id)
+            .where(text("initiative_fts MATCH :fts_q").bindparams(fts_q=match))
+            .execution_options(**{FTS_JOINED: True})
+        )
+    return stmt.where(keyword_clause(q))
 
 
 def keyword_clause(q: str):
@@ -282,48 +304,50 @@ def results(base: Select, filters: Filters, offset: int, size: int, options: tup
     and every page hold all of them."""
     if not (filters.sort == "relevantie" and filters.q):
         return list(db.session.scalars(order(base, filters).options(*options).limit(size).offset(offset)))
-    window = list(
-        db.session.scalars(base.with_only_columns(Initiative.id).order_by(Initiative.id.desc()).limit(RANK_WINDOW))
-    )
+    newest = FTS.c.rowid.desc() if base.get_execution_options().get(FTS_JOINED) else Initiative.id.desc()
+    window = list(db.session.scalars(base.with_only_columns(Initiative.id).order_by(newest).limit(RANK_WINDOW)))
     if not window:
         return []
     lowest = window[-1]
-    ranked = base.where(Initiative.id >= lowest)
-    if is_sqlite(db.session.get_bind()):
-        scores = (
-            text(
-                "SELECT rowid AS ranked_id, bm25(initiative_fts, 10.0, 3.0, 1.0) AS score FROM initiative_fts"
-                " WHERE initiative_fts MATCH :rank_q AND rowid >= :lowest"
-            )
-            .bindparams(rank_q=fts_query(filters.q) or '""', lowest=lowest)
-            .columns(ranked_id=Integer, score=Float)
-            .subquery("ranked")
-        )
-        ranked = ranked.outerjoin(scores, scores.c.ranked_id == Initiative.id)
-        score = func.coalesce(scores.c.score, 0.0)
-    else:
-        score = func.coalesce(
-            -func.ts_rank(literal_column("initiative.search_vector"), func.to_tsquery("simple", ts_query(filters.q))),
-            0.0,
-        )
-    page = list(
-        db.session.scalars(
-            ranked.order_by(score, Initiative.created_at.desc(), Initiative.id.desc())
-            .options(*options)
-            .limit(size)
-            .offset(offset)
-        )
-    )
+    score = _scores(filters.q, window)
+    ranked = sorted(window, key=lambda i: (-score.get(i, 0.0), -i))[offset : offset + size]
+    loaded = {
+        i.id: i for i in db.session.scalars(select(Initiative).where(Initiative.id.in_(ranked)).options(*options))
+    }
+    page = [loaded[i] for i in ranked if i in loaded]
     if len(page) == size or len(window) < RANK_WINDOW:
         return page  # a full page, or every match was ranked
     older = (
         base.where(Initiative.id < lowest)
-        .order_by(Initiative.id.desc())
+        .order_by(newest)
         .options(*options)
         .limit(size - len(page))
         .offset(max(0, offset - len(window)))
     )
     return page + list(db.session.scalars(older))
+
+
+def _scores(q: str, ids: list[int]) -> dict[int, float]:
+    """How well each of these initiatives matches, larger is better, each computed once from the
+    stored document: FTS5's bm25 (title ten times, summary three times the description) over the
+    matches in the window's id range on SQLite; ts_rank over ``search_vector`` (title weighted A)
+    on PostgreSQL."""
+    if is_sqlite(db.session.get_bind()):
+        rows = db.session.execute(
+            text(
+                "SELECT rowid, bm25(initiative_fts, 10.0, 3.0, 1.0) FROM initiative_fts"
+                " WHERE initiative_fts MATCH :rank_q AND rowid >= :lowest"
+            ),
+            {"rank_q": fts_query(q) or '""', "lowest": min(ids)},
+        )
+        return {rowid: -score for rowid, score in rows}  # bm25: smaller is better
+    rows = db.session.execute(
+        select(
+            Initiative.id,
+            func.ts_rank(literal_column("initiative.search_vector"), func.to_tsquery("simple", ts_query(q) or "x")),
+        ).where(Initiative.id.in_(ids))
+    )
+    return dict(rows.all())
 
 
 def order(stmt: Select, filters: Filters) -> Select:

@@ -2,8 +2,10 @@
 ranked by relevance as the list does by default, before and after the ranking change, at two
 sizes measured alternately (A, B, A, B) in one run.
 
-"before" ranks as the list did: one full-text match per matching row (SQLite: a correlated FTS5
-subquery for bm25; PostgreSQL: ts_rank over a tsvector parsed again from the text per row).
+"before" searches as the list did: every match collected first (``id IN (SELECT rowid ...)``), each
+then ranked by a full-text match of its own (SQLite: a correlated FTS5 subquery for bm25;
+PostgreSQL: ts_rank over a tsvector parsed again from the text per row; its match now reads the
+stored column, as the old expression index is gone after migration 0026).
 "after" is the list as it is now. Each question is the gallery's two statements: the bounded
 count (at most 1,001 rows) and the first page of 24, ordered by relevance. The page cache plays
 no part (the statements are run directly). A measurement that passes ``--cap`` seconds stops
@@ -99,14 +101,18 @@ def measure(word: str, rounds: int, cap: float, before: bool) -> dict:
     from initiatives.models import Initiative
     from platform_core.extensions import db
 
-    order = old_order if before else search.order
     walls, cpus, found, capped = [], [], 0, False
     for _ in range(rounds):
         w, c = time.perf_counter(), time.process_time()
         filters = search.Filters(q=word, sort="relevantie")
-        base = search.apply_filters(select(Initiative), filters)
-        found = db.session.scalar(select(func.count()).select_from(base.limit(1001).subquery()))
-        page = db.session.scalars(order(base, filters).limit(24)).all()
+        if before:  # every match collected (IN), then each ranked by its own full-text match
+            base = search.apply_filters(select(Initiative), search.Filters()).where(search.keyword_clause(word))
+            found = db.session.scalar(select(func.count()).select_from(base.limit(1001).subquery()))
+            page = db.session.scalars(old_order(base, filters).limit(24)).all()
+        else:
+            base = search.apply_filters(select(Initiative), filters)
+            found = db.session.scalar(select(func.count()).select_from(base.limit(1001).subquery()))
+            page = search.results(base, filters, 0, 24)
         assert page or not found
         walls.append((time.perf_counter() - w) * 1000)
         cpus.append((time.process_time() - c) * 1000)

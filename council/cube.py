@@ -188,6 +188,9 @@ class Holder:
         self.snapshot: Snapshot | None = None
         self.lock = threading.Lock()
         self.reading = False
+        # The first read of a process: one thread reads, the others that arrive meanwhile wait for
+        # it and share what it read (several first requests at once read one snapshot, not one each).
+        self.first = threading.Lock()
 
     def clear(self) -> None:
         with self.lock:
@@ -224,12 +227,17 @@ class Holder:
             return snapshot
         if snapshot is not None and seconds > 0:  # already being read
             return snapshot
-        fresh = read_fresh()
         if seconds > 0:
-            with self.lock:
-                if self.snapshot is None or fresh.taken > self.snapshot.taken:
-                    self.snapshot = fresh
-        return fresh
+            with self.first:
+                with self.lock:
+                    if self.snapshot is not None:  # read while this thread waited
+                        return self.snapshot
+                fresh = read_fresh()
+                with self.lock:
+                    if self.snapshot is None or fresh.taken > self.snapshot.taken:
+                        self.snapshot = fresh
+                return fresh
+        return read_fresh()  # figures read afresh for every request (COUNCIL_FIGURES_SECONDS = 0)
 
 
 def init_app(app: Flask) -> None:

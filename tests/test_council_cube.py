@@ -277,3 +277,31 @@ def test_a_failed_read_keeps_the_figures_there_were(app, place, monkeypatch):
     assert not holder.reading
     assert holder.snapshot is not None
     assert timedelta(0) <= cube.wall_clock() - holder.snapshot.read_at < timedelta(minutes=5)
+
+
+def test_several_first_requests_at_once_read_one_snapshot(app, place, monkeypatch):
+    """The first requests of a process arrive together (a worker just started): one reads the
+    figures, the others wait for that read and share it, none reads its own copy (issue 28)."""
+    import threading
+
+    monkeypatch.setitem(app.config, "COUNCIL_FIGURES_SECONDS", 60)
+    place(title="Eerste")
+    holder = app.extensions["council_figures"]
+    holder.clear()
+    start = threading.Barrier(6)
+    got: list = []
+
+    def first_request() -> None:
+        with app.app_context():
+            start.wait()
+            got.append(holder.get())
+
+    threads = [threading.Thread(target=first_request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(got) == 6
+    assert all(snapshot is got[0] for snapshot in got)  # one read, shared by all six
+    with app.app_context(), unit_of_work():
+        assert dashboard(Scope())["initiatives"] == 1

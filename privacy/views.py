@@ -59,7 +59,7 @@ _CONSENT_FREE = {
 @bp.before_app_request
 def ask_consent_again():
     """The privacy statement changed since this person agreed: ask before anything else."""
-    if not current_user.is_authenticated or request.endpoint in _CONSENT_FREE or request.endpoint is None:
+    if request.endpoint in _CONSENT_FREE or request.endpoint is None or not current_user.is_authenticated:
         return None
     if current_user.consent_version == settings.privacy_version():
         return None

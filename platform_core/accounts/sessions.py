@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -73,8 +73,8 @@ def end_session() -> None:
 
 
 def _enforce_timeouts() -> None:
-    if "_user_id" not in session:
-        return
+    if request.endpoint == "static" or "_user_id" not in session:
+        return  # a stylesheet or a script is the same for everyone: no account is loaded for it
     if current_user.is_authenticated and required_for(current_user) and not current_user.has_second_factor:
         end_session()  # a role that needs a second factor arrived while logged in without one
         flash(_("Voor uw rol is tweestapsverificatie nodig. Log opnieuw in om die in te stellen."), "info")

@@ -431,4 +431,6 @@ def rebuild_index(connection) -> int:
                     for i, t, s, d in chunk
                 ],
             )
+    if sqlite:  # one merged index, not the segments of a delete and a rewrite of every row
+        connection.execute(text("INSERT INTO initiative_fts(initiative_fts) VALUES ('optimize')"))
     return len(rows)

@@ -129,6 +129,8 @@ def load_config(instance_path: Path) -> dict:
         "IMAGE_STORAGE": env("IMAGE_STORAGE", "folder"),
         "IMAGE_FOLDER": env("IMAGE_FOLDER", str(instance_path / "images")),
         "IMAGE_MAX_BYTES": int(env("IMAGE_MAX_BYTES", str(8 * 1024 * 1024))),
+        # No request body is read beyond this (a boundary file, a photo): larger ones get a 413.
+        "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024))),
         "IMAGE_MAX_PIXELS": int(env("IMAGE_MAX_PIXELS", str(40_000_000))),
         "IMAGE_MAX_SIDE": int(env("IMAGE_MAX_SIDE", "10000")),
         "IMAGES_PER_INITIATIVE": int(env("IMAGES_PER_INITIATIVE", "5")),

@@ -8,6 +8,7 @@ import logging
 
 from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, PendingRollbackError, SQLAlchemyError
 
@@ -18,19 +19,20 @@ from .validation import PermissionDenied, ValidationFailed
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: "Het verzoek klopt niet. Probeer het opnieuw.",
-    403: "U mag dit niet doen.",
-    404: "Deze pagina bestaat niet (meer).",
-    405: "Dit kan zo niet.",
-    409: "Iemand anders veranderde dit net. Laad de pagina opnieuw en probeer het nog eens.",
-    429: "U doet dit te vaak achter elkaar. Wacht even en probeer het dan opnieuw.",
-    500: "Er ging iets mis bij ons. Probeer het later opnieuw.",
-    503: "De Schatkaart is even niet bereikbaar. Er is niets opgeslagen; probeer het over een paar minuten opnieuw.",
+    400: _l("Het verzoek klopt niet. Probeer het opnieuw."),
+    403: _l("U mag dit niet doen."),
+    404: _l("Deze pagina bestaat niet (meer)."),
+    405: _l("Dit kan zo niet."),
+    409: _l("Iemand anders veranderde dit net. Laad de pagina opnieuw en probeer het nog eens."),
+    413: _l("Dit bestand is te groot om te versturen. Kies een kleiner bestand of neem contact op met de beheerder."),
+    429: _l("U doet dit te vaak achter elkaar. Wacht even en probeer het dan opnieuw."),
+    500: _l("Er ging iets mis bij ons. Probeer het later opnieuw."),
+    503: _l("De website is even niet bereikbaar. Er is niets opgeslagen; probeer het over een paar minuten opnieuw."),
 }
 
 
 def _respond(code: int, message: str | None = None):
-    text = message or _(MESSAGES.get(code, MESSAGES[500]))
+    text = message or str(MESSAGES.get(code, MESSAGES[500]))
     if request.path.startswith("/api/"):
         return make_response(jsonify({"error": text, "status": code}), code)
     return make_response(render_template("error.html", code=code, message=text), code)

@@ -169,3 +169,27 @@ def test_the_command_line_import_can_be_undone_in_beheer(app, admin_client, runn
     ).get_data(as_text=True)
     with app.app_context():
         assert _area(NEW_CODE) is None
+
+
+def test_a_file_larger_than_any_request_may_be_is_refused_in_plain_words(app, admin_client):
+    token = csrf_token(admin_client, "/beheer/grenzen")
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    try:
+        huge = admin_client.post(
+            "/beheer/grenzen",
+            data={"csrf_token": token, "level": "district", "file": (io.BytesIO(b" " * 100_000), "groot.geojson")},
+            content_type="multipart/form-data",
+        )
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024
+    assert huge.status_code == 413
+    assert "Dit bestand is te groot om te versturen." in huge.get_data(as_text=True)
+
+
+def test_error_pages_speak_the_readers_language(app):
+    english = app.test_client()
+    english.post("/taal", data={"csrf_token": csrf_token(english, "/"), "lang": "en"})
+    missing = english.get("/bestaat-niet")
+    assert missing.status_code == 404
+    assert "This page does not exist (any more)." in missing.get_data(as_text=True)
+    assert "Deze pagina bestaat niet" not in missing.get_data(as_text=True)

@@ -4,13 +4,17 @@ comments (a tenth of them replies), through the real view.
 Usage: python bench/bench_thread.py --root DIR [--sizes 0,500,5000,50000] [--runs 7] [--database URL]
 (DIR: a checkout to measure; bench/thread.sh runs the commit before pages and this one. Without
 --database a fresh SQLite file; a PostgreSQL database given is emptied first.)
-Prints one JSON line per size: p50 and p95 in ms, and the page's size in KB.
+Every round requests every size once, as a visitor and logged in, so the sizes alternate and a
+change in the machine's load hits them alike. Prints the load average, then one JSON line per
+reader and size: p50 and p95 wall ms, p50 CPU ms, and the page's size in KB.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import statistics
 import sys
 import tempfile
@@ -98,20 +102,37 @@ def main() -> None:
             )
             items[size] = item.id
         transaction.commit()
-    client = app.test_client()
-    for size, item_id in items.items():
-        times, body = [], b""
-        client.get(f"/initiatieven/{item_id}")  # warm
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            response = client.get(f"/initiatieven/{item_id}")
-            times.append((time.perf_counter() - start) * 1000)
-            body = response.data
-            assert response.status_code == 200
-        times.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
-        result = {"comments": size, "p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1)}
-        print(json.dumps({**result, "kb": round(len(body) / 1024, 1)}))
+    with app.app_context():
+        register_user("lezer@example.nl", "een-lang-wachtwoord", "Lezer", consent=True, confirmed=True)
+        transaction.commit()
+    visitor, reader = app.test_client(), app.test_client()
+    page = reader.get("/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    login = {"csrf_token": token, "email": "lezer@example.nl", "password": "een-lang-wachtwoord"}
+    assert reader.post("/inloggen", data=login).status_code == 302
+    clients = {"visitor": visitor, "logged_in": reader}
+    print(json.dumps({"load_average": os.getloadavg()}))
+    samples: dict = {(who, size): ([], [], 0) for who in clients for size in items}
+    for client in clients.values():  # warm
+        for item_id in items.values():
+            client.get(f"/initiatieven/{item_id}")
+    for _ in range(args.runs):  # sizes alternate within every round: drift in load hits them alike
+        for who, client in clients.items():
+            for size, item_id in items.items():
+                wall, cpu = time.perf_counter(), time.process_time()
+                response = client.get(f"/initiatieven/{item_id}")
+                walls, cpus, _kb = samples[(who, size)]
+                walls.append((time.perf_counter() - wall) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
+                assert response.status_code == 200
+                samples[(who, size)] = (walls, cpus, len(response.data))
+    for (who, size), (walls, cpus, length) in samples.items():
+        walls.sort()
+        p95 = walls[max(0, int(len(walls) * 0.95) - 1)]
+        result = {"reader": who, "comments": size, "p50_ms": round(statistics.median(walls), 1),
+                  "p95_ms": round(p95, 1), "cpu_p50_ms": round(statistics.median(cpus), 1),
+                  "kb": round(length / 1024, 1)}  # fmt: skip
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,10 @@ from .search import Filters, apply_filters
 
 CLUSTER_BELOW_ZOOM = 15
 MAX_POINTS = 2000
+#: The most cells one clustered answer is read from: a box wider than this many cells at the
+#: zoom asked for is clustered at the zoom where it fits (a whole city asked for at zoom 16 gets
+#: city-sized clusters, not thousands of tiny ones), and the answer names that zoom.
+MAX_CELLS = 1024
 
 
 class BadRequest(ValueError):
@@ -154,8 +158,23 @@ def _singles(ids: list[int]) -> dict[int, tuple]:
     }
 
 
-def _collection(features: list[dict], clustered: bool) -> dict:
-    return {"type": "FeatureCollection", "features": features, "clustered": clustered, "truncated": False}
+def _collection(features: list[dict], clustered: bool, cell_zoom: int | None = None) -> dict:
+    out = {"type": "FeatureCollection", "features": features, "clustered": clustered, "truncated": False}
+    if cell_zoom is not None:
+        out["cell_zoom"] = cell_zoom  # the zoom whose grid cells the clusters are
+    return out
+
+
+def fitting_zoom(bbox, zoom: int) -> int:
+    """``zoom``, or the highest zoom below it at which the box spans at most ``MAX_CELLS`` cells."""
+    while zoom > 0:
+        size = cell_size(zoom)
+        columns = int((bbox[2] + 180.0) / size) - int((bbox[0] + 180.0) / size) + 1
+        rows = int((bbox[3] + 90.0) / size) - int((bbox[1] + 90.0) / size) + 1
+        if columns * rows <= MAX_CELLS:
+            break
+        zoom -= 1
+    return zoom
 
 
 def grid_features(bbox, zoom: int, filters: Filters) -> dict:
@@ -172,7 +191,7 @@ def grid_features(bbox, zoom: int, filters: Filters) -> dict:
         else:
             cell = [gx * size - 180.0, gy * size - 90.0, (gx + 1) * size - 180.0, (gy + 1) * size - 90.0]
             feats.append(_cluster_feature(int(n), lon, lat, cell))
-    return _collection(feats, True)
+    return _collection(feats, True, zoom)
 
 
 def live_features(bbox, zoom: int, filters: Filters) -> dict:
@@ -186,7 +205,7 @@ def live_features(bbox, zoom: int, filters: Filters) -> dict:
             feats.append(_point_feature(min_id, title, type_, ax, ay, thumb, spent))
         else:
             feats.append(_cluster_feature(n, ax, ay, [x1, y1, x2, y2]))
-    return _collection(feats, True)
+    return _collection(feats, True, zoom)
 
 
 def gridded(filters: Filters) -> bool:
@@ -194,9 +213,9 @@ def gridded(filters: Filters) -> bool:
 
 
 def map_features(bbox, zoom: int, filters: Filters) -> dict:
-    grid_zoom = min(zoom, max(map_grid.GRID_ZOOMS))
+    grid_zoom = fitting_zoom(bbox, min(zoom, max(map_grid.GRID_ZOOMS)))
     if zoom < CLUSTER_BELOW_ZOOM:
-        return grid_features(bbox, zoom, filters) if gridded(filters) else live_features(bbox, zoom, filters)
+        return grid_features(bbox, grid_zoom, filters) if gridded(filters) else live_features(bbox, grid_zoom, filters)
     if gridded(filters) and map_grid.count_in(bbox, grid_zoom, filters.types) > MAX_POINTS:
         return grid_features(bbox, grid_zoom, filters)
     rows = point_rows(bbox, filters)

@@ -105,6 +105,11 @@ SPEC = {
                     "type": {"const": "FeatureCollection"},
                     "clustered": {"type": "boolean"},
                     "truncated": {"type": "boolean"},
+                    "cell_zoom": {
+                        "type": "integer",
+                        "description": "When clustered: the zoom whose grid cells the clusters are. Lower than the "
+                        "zoom asked for when the box would span more than 1,024 cells at it.",
+                    },
                     "features": {
                         "type": "array",
                         "items": {

@@ -87,6 +87,23 @@ def test_a_box_with_too_many_points_answers_clusters_not_a_cut_list(app, client,
     assert len(data["features"]) == 7
 
 
+def test_a_wide_box_at_a_close_zoom_is_clustered_at_the_zoom_it_fits(app, client, street, monkeypatch):
+    """The whole country asked for at zoom 16 (thousands of cells wide): clusters from the zoom at
+    which the box spans at most MAX_CELLS cells, every initiative counted, and the answer says
+    which zoom that is (issue 28)."""
+    monkeypatch.setattr(map_queries, "MAX_POINTS", 3)
+    country = "3.2,50.7,7.3,53.6"
+    for query in ("", "&q=plan"):
+        data = json_of(client.get(f"/api/initiatives?bbox={country}&zoom=16{query}"))
+        assert data["clustered"] is True
+        assert data["cell_zoom"] < 16
+        assert map_queries.fitting_zoom((3.2, 50.7, 7.3, 53.6), 16) == data["cell_zoom"]
+        assert len(data["features"]) <= map_queries.MAX_CELLS
+        assert _total(data) == (7 if not query else 6)
+    city = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=11"))
+    assert city["cell_zoom"] == 11  # a box that fits keeps the zoom asked for
+
+
 def test_a_point_carries_only_what_its_marker_needs(client, street):
     data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17"))
     assert set(data["features"][0]["properties"]) <= {"id", "title", "type", "thumb", "spent"}

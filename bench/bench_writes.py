@@ -4,6 +4,10 @@
 The same script runs against another checkout (``--root``), so the code before and after a change
 is measured in one run on the same machine: ``bench/writes.sh`` does exactly that.
 
+Each size has an initiative of its own, and every round writes once at every size, so the sizes
+alternate and a change in the machine's load hits them alike; CPU time is reported beside wall
+time, and the load average with the figures.
+
 Usage: python bench/bench_writes.py --database URL [--root CHECKOUT] [--sizes 0,1000,10000,50000]
 """
 
@@ -12,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import statistics
 import sys
 import time
@@ -113,65 +118,65 @@ def main() -> None:
             people.append(register_user(f"buur{i}@bench.example", "bench-wachtwoord", f"Buur {i}", consent=True).id)
             transaction.commit()
         owner = db.session.get(User, people[0])
-        item = create_initiative(
-            owner,
-            InitiativeInput(
-                title="Het drukste plan van de stad",
-                summary="Iedereen praat erover, dus er komen veel reacties.",
-                type="initiative",
-                lat=52.095,
-                lon=5.100,
-            ),
-        )
-        transaction.commit()
-        item_id, have = item.id, 0
-        for size in [int(s) for s in args.sizes.split(",")]:
-            now = utcnow()
+        sizes = [int(s) for s in args.sizes.split(",")]
+        items = {}
+        now = utcnow()
+        for size in sizes:  # one initiative per size, each with its comments
+            item = create_initiative(
+                owner,
+                InitiativeInput(
+                    title=f"Een plan met {size} reacties",
+                    summary="Iedereen praat erover, dus er komen veel reacties.",
+                    type="initiative",
+                    lat=52.095,
+                    lon=5.100,
+                ),
+            )
+            db.session.flush()
             rows = [
-                {
-                    "initiative_id": item_id,
-                    "author_id": people[1 + n % WRITES],
-                    "author_name": "Buur",
-                    "body": f"Reactie {n}",
-                    "status": "published",
-                    "created_at": now,
-                    "notify_replies": False,
-                    "to_municipality": False,
-                    "pluim_count": 0,
-                }
-                for n in range(have, size)
-            ]
+                {"initiative_id": item.id, "author_id": people[1 + n % WRITES], "author_name": "Buur",
+                 "body": f"Reactie {n}", "status": "published", "created_at": now, "notify_replies": False,
+                 "to_municipality": False, "pluim_count": 0}
+                for n in range(size)
+            ]  # fmt: skip
             for start in range(0, len(rows), 5000):
                 db.session.execute(insert(Comment), rows[start : start + 5000])
             db.session.execute(
-                text("UPDATE initiative SET comments_count = :n WHERE id = :i"), {"n": size, "i": item_id}
+                text("UPDATE initiative SET comments_count = :n WHERE id = :i"), {"n": size, "i": item.id}
             )
-            _rebuild(db.session.connection())
-            transaction.commit()
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    conn.execute(text("VACUUM ANALYZE"))
-            have = size
-            figures = {}
-            for kind in ("comment", "pluim"):
-                times, written = [], []
-                for n in range(WRITES):
+            items[size] = item.id
+        _rebuild(db.session.connection())
+        transaction.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        out["load_average"] = os.getloadavg()
+        samples = {(kind, size): ([], [], []) for kind in ("comment", "pluim") for size in sizes}
+        for kind in ("comment", "pluim"):
+            for n in range(WRITES):  # every round writes once at every size: load drift hits them alike
+                for size in sizes:
                     db.session.remove()
                     person = db.session.get(User, people[1 + n])
                     start_rows = _rows_written(db)
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), time.process_time()
                     if kind == "comment":
-                        post_comment(db.session.get(Initiative, item_id), f"Nog een reactie {n}", person)
+                        post_comment(db.session.get(Initiative, items[size]), f"Nog een reactie {n}", person)
                     else:
-                        toggle_pluim(person, "initiative", item_id)
+                        toggle_pluim(person, "initiative", items[size])
                     end_rows = _rows_written(db)
                     transaction.commit()
+                    times, cpus, written = samples[(kind, size)]
                     times.append((time.perf_counter() - started) * 1000)
+                    cpus.append((time.process_time() - cpu) * 1000)
                     written.append(end_rows - start_rows)
-                have += WRITES if kind == "comment" else 0
+        for size in sizes:
+            figures = {}
+            for kind in ("comment", "pluim"):
+                times, cpus, written = samples[(kind, size)]
                 figures[kind] = {
                     "p50_ms": round(statistics.median(times), 2),
                     "p95_ms": round(percentile(times, 0.95), 2),
+                    "cpu_p50_ms": round(statistics.median(cpus), 2),
                     "rows_written_median": statistics.median(written),
                 }
             out["sizes"][size] = figures

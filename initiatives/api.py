@@ -14,7 +14,7 @@ from maps.geocoder import geocode
 from maps.geometry import to_geojson
 from maps.services import current_municipality
 from platform_core.extensions import limiter
-from platform_core.pagecache import for_visitors
+from platform_core.pagecache import for_everyone, for_visitors
 from platform_core.policy import find, public, published
 from platform_core.timelimit import TooSlow, at_most
 from platform_core.transaction import rollback
@@ -29,7 +29,7 @@ from .search import Filters
 @api_bp.get("/initiatives")
 @public
 @limiter.limit("600/minute")
-@for_visitors
+@for_everyone
 def initiatives():
     try:
         for name in ("bbox", "zoom"):
@@ -53,7 +53,7 @@ def initiatives():
 
 @api_bp.get("/initiatives/<int:initiative_id>")
 @public
-@for_visitors
+@for_everyone
 def initiative(initiative_id: int):
     item = find(Initiative, initiative_id)
     if item is None or not published(item):  # the API shows what everyone may see
@@ -99,7 +99,7 @@ def geocode_view():
 
 @api_bp.get("/openapi.json")
 @public
-@for_visitors
+@for_everyone
 def openapi():
     return jsonify(_spec())
 

@@ -149,11 +149,11 @@ class PageCache:
             while self.bytes > self.budget:
                 self.bytes -= len(self._entries.popitem(last=False)[1].body)
 
-    def keep(self, key: tuple, response: Response, generation: int, born: float) -> None:
+    def keep(self, key: tuple, response: Response, generation: int, born: float, everyone: bool = False) -> None:
         """Keep a view's answer, unless it is personal after all or not a plain complete page."""
         if response.status_code != 200 or response.direct_passthrough or response.is_streamed:
             return
-        if "_flashes" in session or "_user_id" in session:  # the view logged someone in or left a message
+        if not everyone and ("_flashes" in session or "_user_id" in session):  # a login or a message
             return
         control = response.headers.get("Cache-Control", "")
         if "no-store" in control or "private" in control or "Set-Cookie" in response.headers:
@@ -182,10 +182,12 @@ class PageCache:
             self.bytes = 0
 
 
-def _key() -> tuple | None:
+def _key(everyone: bool = False) -> tuple | None:
     """The cache key of this request, or None when it must be answered by its view."""
     if request.method not in ("GET", "HEAD"):
         return None
+    if everyone:  # the same answer whoever asks: who is logged in does not matter
+        return (request.host, request.path, request.query_string, language())
     if "_user_id" in session or "_flashes" in session:
         return None
     if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
@@ -196,11 +198,20 @@ def _key() -> tuple | None:
 def for_visitors(view: Callable) -> Callable:
     """Mark a page whose answer is the same for every visitor without an account. Put it below
     a rate limit: the limit counts answers from memory too."""
+    return _kept(view, everyone=False)
 
+
+def for_everyone(view: Callable) -> Callable:
+    """Mark an answer that is the same whoever asks, logged in or not (the map's public JSON: no
+    form, no nonce, nothing of the reader in it), so logged-in residents get it from memory too."""
+    return _kept(view, everyone=True)
+
+
+def _kept(view: Callable, everyone: bool) -> Callable:
     @wraps(view)
     def answer(*args, **kwargs):
         cache: PageCache | None = current_app.extensions.get("page_cache")
-        key = _key() if cache is not None else None
+        key = _key(everyone) if cache is not None else None
         if key is None:
             return view(*args, **kwargs)
         entry = cache.get(key)
@@ -208,7 +219,7 @@ def for_visitors(view: Callable) -> Callable:
             return entry.response()
         born_generation, born = g.get("page_cache_born") or (_generation, clock())
         response = current_app.make_response(view(*args, **kwargs))
-        cache.keep(key, response, born_generation, born)
+        cache.keep(key, response, born_generation, born, everyone)
         return response
 
     return answer

@@ -98,6 +98,26 @@ def test_logged_in_people_get_their_own_page_and_it_is_never_kept(app, make_user
     assert "U bent uitgelogd." not in app.test_client().get("/").get_data(as_text=True)
 
 
+def test_the_map_api_is_the_same_for_everyone_and_logged_in_residents_get_it_from_memory(app, make_user, place):
+    """The map's JSON holds nothing of its reader: a logged-in resident is answered from the same
+    memory as a visitor (issue 28), and a write still shows at once."""
+    make_user("sanne@example.nl", name="Sanne de Vries")
+    place(title="Eerste plan")
+    resident = app.test_client()
+    login(resident, "sanne@example.nl")
+    url = "/api/initiatives?bbox=5.0,52.0,5.2,52.2&zoom=18"
+    first = app.test_client().get(url)
+    assert first.headers["X-Page-Cache"] == "miss"
+    own = resident.get(url)
+    assert own.headers["X-Page-Cache"] == "hit"
+    assert own.get_data() == first.get_data()
+    assert "Sanne" not in own.get_data(as_text=True)
+    place(title="Tweede plan")
+    again = resident.get(url)
+    assert "X-Page-Cache" not in again.headers or again.headers["X-Page-Cache"] == "miss"
+    assert "Tweede plan" in again.get_data(as_text=True)
+
+
 def test_a_page_is_kept_only_for_its_time(app, monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(pagecache, "clock", lambda: now[0])

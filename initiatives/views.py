@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from functools import partial
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,7 +20,7 @@ from platform_core import settings
 from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
 from platform_core.mail import send_mail
-from platform_core.pagecache import for_visitors
+from platform_core.pagecache import for_visitors, fragment
 from platform_core.policy import can, load, public, requires
 from platform_core.timelimit import TooSlow, at_most
 from platform_core.transaction import after_commit, rollback
@@ -81,13 +81,34 @@ def gallery():
         pages=pages,
         filters=filters,
         types=TYPES,
-        themes=theme_tree(),
-        wijken=areas_by_level("district", names_only=True),
-        buurten=areas_by_level("neighbourhood", names_only=True),
+        filter_panel=partial(_filter_panel, filters),
         map_url=url_for("maps.treasure_map", **filters.as_args()),
         typed=typed,
         too_slow=too_slow,
+        card=partial(_card, filters),
     ), 503 if too_slow else 200
+
+
+def _filter_panel(filters: Filters):
+    """The list's filters: the same for every reader with these filters, so the themes, wijken
+    and buurten are read and the form rendered once per write and language."""
+
+    def render() -> str:
+        form = get_template_attribute("_forms.html", "filter_form")
+        wijken = areas_by_level("district", names_only=True)
+        buurten = areas_by_level("neighbourhood", names_only=True)
+        return form(url_for("initiatives.gallery"), filters, TYPES, theme_tree(), wijken, buurten)
+
+    return fragment(("filters", "gallery", tuple(sorted(filters.as_args().items()))), render)
+
+
+def _card(filters: Filters, item: Initiative):
+    """One card of the list: the same for every reader, so rendered once per write and language
+    (``pagecache.fragment``) and shared by the logged-in readers, whose pages are their own."""
+    return fragment(
+        ("card", item.id, filters.q),
+        lambda: render_template("initiatives/_card.html", item=item, filters=filters, types=TYPES),
+    )
 
 
 @bp.route("/<int:initiative_id>")

@@ -34,7 +34,9 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and getattr(current_user, "is_authenticated", False):
+    # The public API holds no account's words; its few messages follow the session or the browser,
+    # so answering it never loads the account (issue 28).
+    if request.blueprint != "api" and current_user and getattr(current_user, "is_authenticated", False):
         chosen = getattr(current_user, "locale", None)
         if chosen in languages:
             return chosen

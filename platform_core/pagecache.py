@@ -33,6 +33,7 @@ from functools import wraps
 
 from flask import Flask, Response, current_app, g, request, request_started, session
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -225,6 +226,47 @@ def _kept(view: Callable, everyone: bool) -> Callable:
     return answer
 
 
+class Fragments:
+    """Rendered pieces of a page that are the same for every reader (a card in the list), kept
+    under the same rules as pages: no older than ``PAGE_CACHE_SECONDS``, and never across a write
+    in this process. A logged-in reader's page is rendered for them, its shared pieces come from
+    here."""
+
+    def __init__(self, seconds: float, most: int) -> None:
+        self.seconds = seconds
+        self.most = most
+        self._entries: OrderedDict[tuple, tuple[int, float, Markup]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, render: Callable[[], str]) -> Markup:
+        born_generation, born = g.get("page_cache_born") or (_generation, clock())
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] == _generation and clock() - entry[1] <= self.seconds:
+                self._entries.move_to_end(key)
+                return entry[2]
+        html = Markup(render())  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
+        with self._lock:
+            self._entries[key] = (born_generation, born, html)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.most:
+                self._entries.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def fragment(key: tuple, render: Callable[[], str]) -> Markup:
+    """``render()``'s HTML, from memory when it was rendered since the last write (per language
+    and whatever else ``key`` holds); rendered every time when the page cache is off."""
+    fragments: Fragments | None = current_app.extensions.get("fragments")
+    if fragments is None:
+        return Markup(render())  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
+    return fragments.get((*key, language()), render)
+
+
 def _note_start(sender: Flask, **extra) -> None:
     # Before anything in the request reads the database: on SQLite a read transaction keeps the
     # snapshot of its first statement, so a page is dated by when its request began.
@@ -236,6 +278,7 @@ def register_page_cache(app: Flask) -> None:
     if seconds <= 0:
         return
     app.extensions["page_cache"] = PageCache(seconds, int(float(app.config["PAGE_CACHE_MEGABYTES"]) * 1024 * 1024))
+    app.extensions["fragments"] = Fragments(seconds, 5000)
     request_started.connect(_note_start, app)
     with app.app_context():
         watch_writes(db.engine)

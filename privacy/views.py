@@ -59,11 +59,9 @@ _CONSENT_FREE = {
 @bp.before_app_request
 def ask_consent_again():
     """The privacy statement changed since this person agreed: ask before anything else."""
-    if request.endpoint in _CONSENT_FREE or request.endpoint is None or not current_user.is_authenticated:
+    if request.endpoint in _CONSENT_FREE or request.endpoint is None or request.blueprint == "api":
         return None
-    if current_user.consent_version == settings.privacy_version():
-        return None
-    if request.blueprint == "api":
+    if not current_user.is_authenticated or current_user.consent_version == settings.privacy_version():
         return None
     return redirect(url_for("privacy.consent", next=request.full_path if request.method == "GET" else None))
 

@@ -118,6 +118,26 @@ def test_the_map_api_is_the_same_for_everyone_and_logged_in_residents_get_it_fro
     assert "Tweede plan" in again.get_data(as_text=True)
 
 
+def test_a_logged_in_list_shares_its_cards_and_filters_and_shows_a_change_at_once(app, make_user, place):
+    """The list is the resident's own page (their name, their follow buttons) built from pieces
+    every reader shares: the cards and the filter form come from memory, and a write shows at
+    once (issue 28)."""
+    make_user("sanne@example.nl", name="Sanne de Vries")
+    item = place(title="Bankjes op het plein")
+    resident = app.test_client()
+    login(resident, "sanne@example.nl")
+    first = resident.get("/initiatieven").get_data(as_text=True)
+    assert "Bankjes op het plein" in first and "Sanne de Vries" in first
+    with app.app_context(), unit_of_work():
+        db.session.get(Initiative, item).title = "Bankjes en bomen op het plein"
+    changed = resident.get("/initiatieven").get_data(as_text=True)
+    assert "Bankjes en bomen op het plein" in changed
+    assert "Sanne de Vries" in changed
+    visitor = app.test_client().get("/initiatieven").get_data(as_text=True)
+    card = re.search(r'<li class="card">.*?</li>', changed, re.S).group(0)
+    assert card in visitor  # the same card for a visitor and a logged-in reader
+
+
 def test_a_page_is_kept_only_for_its_time(app, monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(pagecache, "clock", lambda: now[0])

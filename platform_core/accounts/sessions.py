@@ -73,8 +73,10 @@ def end_session() -> None:
 
 
 def _enforce_timeouts() -> None:
-    if request.endpoint == "static" or "_user_id" not in session:
-        return  # a stylesheet or a script is the same for everyone: no account is loaded for it
+    if request.endpoint == "static" or request.blueprint == "api" or "_user_id" not in session:
+        # a stylesheet, a script or the public API is the same for everyone: no account is
+        # loaded for it (the session's clock is kept by the pages themselves)
+        return
     if current_user.is_authenticated and required_for(current_user) and not current_user.has_second_factor:
         end_session()  # a role that needs a second factor arrived while logged in without one
         flash(_("Voor uw rol is tweestapsverificatie nodig. Log opnieuw in om die in te stellen."), "info")

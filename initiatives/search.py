@@ -305,7 +305,15 @@ def results(base: Select, filters: Filters, offset: int, size: int, options: tup
     if not (filters.sort == "relevantie" and filters.q):
         return list(db.session.scalars(order(base, filters).options(*options).limit(size).offset(offset)))
     newest = FTS.c.rowid.desc() if base.get_execution_options().get(FTS_JOINED) else Initiative.id.desc()
-    window = list(db.session.scalars(base.with_only_columns(Initiative.id).order_by(newest).limit(RANK_WINDOW)))
+    ids = base.with_only_columns(Initiative.id)
+    # Unordered first: a rare word's matches come from the index at once (ordered by id, the
+    # database would walk every initiative from the newest down looking for them). Only a word
+    # with more matches than the window is read newest first, where its matches lie close.
+    window = list(db.session.scalars(ids.limit(RANK_WINDOW + 1)))
+    if len(window) > RANK_WINDOW:
+        window = list(db.session.scalars(ids.order_by(newest).limit(RANK_WINDOW)))
+    else:
+        window.sort(reverse=True)
     if not window:
         return []
     lowest = window[-1]

@@ -133,6 +133,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--cap", type=float, default=60.0)
+    parser.add_argument("--keep", action="store_true",
+                        help="measure the initiatives already there (one size: as many as there are)")  # fmt: skip
     parser.add_argument("--skip-before-above", type=int, default=20000,
                         help="sizes above this measure only 'after' (the old ranking would take hours)")  # fmt: skip
     args = parser.parse_args()
@@ -161,9 +163,12 @@ def main() -> None:
             register_user("bench@example.nl", "een-lang-wachtwoord", "Bench", consent=True, confirmed=True)
         commit()
         sizes = [int(s) for s in args.sizes.split(",")]
+        if args.keep:
+            sizes = [db.session.execute(text("SELECT count(*) FROM initiative")).scalar()]
         for repeat in range(2):
             for size in sizes:
-                fill(size)
+                if not args.keep:
+                    fill(size)
                 search.forget_vocabulary()
                 search.vocabulary()
                 for word in (RARE, COMMON):

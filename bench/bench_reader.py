@@ -3,7 +3,7 @@ file, the map's JSON, the map page, the list and an initiative page, each as a v
 logged in, with the page cache on (as in production). Every round requests every address once
 as each reader, so load drift hits them alike. CPU time beside wall time; the load average first.
 
-Usage: python bench/bench_reader.py [--database URL] [--count 2000] [--rounds 200]
+Usage: python bench/bench_reader.py [--database URL] [--count 2000] [--rounds 200] [--root CHECKOUT]
 Prints one JSON line per address and reader: median wall and CPU microseconds, and the share of
 a static file's rate (1 / time) it reaches.
 """
@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if "--root" in sys.argv:  # another checkout's code (bench/reader.sh: the session's start and now)
+    ROOT = Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 
 PASSWORD = "een-lang-wachtwoord"
@@ -32,12 +34,17 @@ def main() -> None:
     parser.add_argument("--database")
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--root")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
 
     from initiatives.services import InitiativeInput, create_initiative
-    from maps.boundaries import import_boundaries
+
+    try:
+        from maps.boundaries import import_boundaries
+    except ImportError:  # a checkout from before maps/boundaries.py
+        from maps.services import import_boundaries
     from maps.sample_geography import all_levels
     from platform_core import transaction
     from platform_core.accounts.services import register_user

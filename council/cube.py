@@ -244,5 +244,23 @@ def init_app(app: Flask) -> None:
     app.extensions["council_figures"] = Holder()
 
 
+def warm(app: Flask) -> threading.Thread | None:
+    """Read the first snapshot beside the server starting up (``wsgi.py``: in each worker), so no
+    request pays for it; requests that arrive before it is read wait for this one read."""
+    if float(app.config["COUNCIL_FIGURES_SECONDS"]) <= 0:
+        return None
+
+    def read() -> None:
+        try:
+            with app.app_context():
+                app.extensions["council_figures"].get()
+        except Exception:  # the first request tries again
+            app.logger.exception("council figures: the first read at start failed")
+
+    thread = threading.Thread(target=read, name="council-figures-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def snapshot() -> Snapshot:
     return current_app.extensions["council_figures"].get()

@@ -305,3 +305,29 @@ def test_several_first_requests_at_once_read_one_snapshot(app, place, monkeypatc
     assert all(snapshot is got[0] for snapshot in got)  # one read, shared by all six
     with app.app_context(), unit_of_work():
         assert dashboard(Scope())["initiatives"] == 1
+
+
+def test_the_first_snapshot_is_read_as_the_worker_starts_and_no_request_reads_its_own(app, place, monkeypatch):
+    """wsgi.py starts the first read beside the worker; a request that arrives meanwhile waits for
+    that read and gets what it read (issue 28)."""
+    import threading
+
+    monkeypatch.setitem(app.config, "COUNCIL_FIGURES_SECONDS", 60)
+    place(title="Eerste")
+    holder = app.extensions["council_figures"]
+    holder.clear()
+    thread = cube.warm(app)
+    got: list = []
+
+    def request() -> None:
+        with app.app_context():
+            got.append(holder.get())
+
+    early = threading.Thread(target=request)
+    early.start()
+    thread.join(30)
+    early.join(30)
+    assert holder.snapshot is not None
+    assert got == [holder.snapshot]  # the request got the one snapshot, read once
+    monkeypatch.setitem(app.config, "COUNCIL_FIGURES_SECONDS", 0)
+    assert cube.warm(app) is None  # figures read per request: nothing to warm

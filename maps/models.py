@@ -26,7 +26,9 @@ class Area(db.Model):
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(120))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
-    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
+    # The full outline is read only where it is used (containment, the import's undo): a page that
+    # names an initiative's buurt must not load a real buurt's thousands of points with it.
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False, deferred=True)
     # Simplified GeoJSON for display: the map never ships full-precision outlines.
     display_geojson: Mapped[str] = mapped_column(Text)
     population: Mapped[int | None] = mapped_column(Integer)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from initiatives.models import Initiative
@@ -86,25 +86,6 @@ def comment_thread(
         previous_from=previous_from,
         is_first=is_first,
     )
-
-
-def page_start_for(comment: Comment, newest_first: bool = False) -> int:
-    """The ``start`` of the page a comment is on, counting pages from the beginning of the
-    discussion in the reader's order, so a link to a comment lands on its page."""
-    top = comment.parent_id or comment.id
-    base = select(func.count()).where(
-        Comment.initiative_id == comment.initiative_id,
-        Comment.parent_id.is_(None),
-        Comment.status != "pending",
-        Comment.id > top if newest_first else Comment.id < top,
-    )
-    position = db.session.scalar(base)
-    offset = position - position % COMMENTS_PER_PAGE
-    ordered = select(Comment.id).where(
-        Comment.initiative_id == comment.initiative_id, Comment.parent_id.is_(None), Comment.status != "pending"
-    )
-    ordered = ordered.order_by(Comment.id.desc() if newest_first else Comment.id.asc()).offset(offset).limit(1)
-    return db.session.scalar(ordered) or top
 
 
 def detail_context(

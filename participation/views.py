@@ -37,7 +37,6 @@ from .forms import (
 from .models import Comment, Follow, Need, NeedResponse, Notification, Participation
 from .moderation import decide, flag, house_rules, queue, update_house_rules
 from .notify import MODES, NOTIFICATION_VISIBLE, apply_unsubscribe, read_unsubscribe_token, set_mode
-from .queries import page_start_for
 from .services import (
     add_need,
     close_need,
@@ -390,12 +389,14 @@ def moderation_settings():
 @bp.route("/initiatieven/<int:initiative_id>/reacties/<int:comment_id>")
 @public
 def comment_link(initiative_id: int, comment_id: int):
-    """A shareable link to one comment: lands on the page of the discussion it is on."""
+    """A shareable link to one comment: the discussion from that comment (or the comment it
+    answers) on, with the earlier ones a "previous" link away. Nothing before it is counted or
+    skipped, so a link deep in a long discussion costs what its first page does."""
     comment = load(Comment, comment_id)
     if comment.initiative_id != initiative_id or comment.status == "pending":
         abort(404)
     newest_first = request.args.get("reacties") == "nieuw"
-    start = page_start_for(comment, newest_first)
+    start = comment.parent_id or comment.id
     target = url_for(
         "initiatives.detail",
         initiative_id=initiative_id,

@@ -67,8 +67,10 @@ def test_a_link_to_a_comment_lands_on_its_page(client, discussion):
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"#reactie-{target}")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert 34 in _numbers(page)
+    assert _numbers(page)[0] == 34  # the discussion from that comment on: nothing before it counted
     assert f'id="reactie-{target}"' in page
+    earlier = client.get(_link(page, "prev")).get_data(as_text=True)
+    assert _numbers(earlier) == list(range(24, 34))  # and the ten before it a link away
     assert client.get(f"/initiatieven/{discussion['item'] + 1}/reacties/{target}").status_code == 404
 
 

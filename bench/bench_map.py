@@ -17,6 +17,7 @@ import random
 import statistics
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -110,10 +111,16 @@ def seed(app, count: int) -> None:
         ]
         stmt = text(
             "INSERT INTO initiative (title, summary, description, description_html, type, municipal_role, status,"
-            " geom, point, geom_type, lon, lat, owner_id, created_at, updated_at) VALUES (:t, :s, '', '', :ty, 'none',"
+            " geom, point, geom_type, lon, lat, owner_id, created_at, updated_at, last_activity_at, visibility)"
+            " VALUES (:t, :s, '', '', :ty, 'none',"
             " :st, ST_GeomFromText(:wkt, 4326), ST_GeomFromText(:wkt, 4326), 'POINT', :x, :y, :o,"
-            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :active, 'published')"
         )
+        now = datetime.now(UTC).replace(tzinfo=None)
+        for i, row in enumerate(rows):  # a tenth active in the last week; "buurt" in half the summaries
+            row["active"] = now - timedelta(days=(3 if i % 10 == 0 else 200))
+            if i % 2:
+                row["s"] = "Een buurtinitiatief om de meting te vullen."
         for start in range(0, count, 5000):
             db.session.execute(stmt, rows[start : start + 5000])
         try:  # the grid the write path keeps, where the code has one
@@ -122,6 +129,35 @@ def seed(app, count: int) -> None:
             pass
         else:
             rebuild()
+        # one theme per initiative, in turn (a theme holds a twelfth or so), and the search index
+        themes = db.session.execute(text("SELECT id FROM theme WHERE parent_id IS NULL ORDER BY id")).scalars().all()
+        ids = db.session.execute(text("SELECT id FROM initiative ORDER BY id")).scalars().all()
+        if themes:
+            pairs = [{"i": i, "t": themes[n % len(themes)]} for n, i in enumerate(ids)]
+            for start in range(0, len(pairs), 5000):
+                db.session.execute(
+                    text("INSERT INTO initiative_theme (initiative_id, theme_id) VALUES (:i, :t)"),
+                    pairs[start : start + 5000],
+                )
+        try:
+            from initiatives.search import rebuild_index
+        except ImportError:
+            pass
+        else:
+            rebuild_index(db.session.connection())
+        # each initiative in the buurt it lies in, as placing does (shapely over all points per buurt)
+        px, py = np.array(xs[:count]), np.array(ys[:count])
+        buurten = db.session.execute(
+            text("SELECT id, AsBinary(geom) FROM area WHERE level = 'neighbourhood'")
+            if db.engine.dialect.name == "sqlite"
+            else text("SELECT id, ST_AsBinary(geom) FROM area WHERE level = 'neighbourhood'")
+        ).all()
+        area_of = np.full(count, -1)
+        for area_id, wkb in buurten:
+            area_of[shapely.contains_xy(shapely.from_wkb(bytes(wkb)), px, py)] = area_id
+        updates = [{"a": int(a), "i": i} for i, a in zip(ids, area_of, strict=True) if a >= 0]
+        for start in range(0, len(updates), 5000):
+            db.session.execute(text("UPDATE initiative SET area_id = :a WHERE id = :i"), updates[start : start + 5000])
         if db.engine.dialect.name == "postgresql":
             transaction.commit()
             db.session.execute(text("ANALYZE initiative"))
@@ -219,6 +255,21 @@ def main() -> None:
         "city_raw": timed(raw(city, CITY_ZOOM), args.runs),
         "map_page_bytes": len(client.get("/").data),
     }
+    # The filters the grid does not keep, at city zoom, beside the unfiltered city view above
+    with app.app_context():
+        theme = db.session.execute(text("SELECT slug FROM theme WHERE parent_id IS NULL ORDER BY id")).scalar()
+        wijk = db.session.execute(text("SELECT code FROM area WHERE level = 'district' ORDER BY id")).scalar()
+    box = ",".join(map(str, city))
+    for name, query in (("theme", f"theme={theme}"), ("area", f"area={wijk}"), ("word", "q=buurt"),
+                        ("active_7_days", "actief=7")):  # fmt: skip
+        url = f"/api/initiatives?bbox={box}&zoom={CITY_ZOOM}&{query}"
+        data = json.loads(client.get(url).data)
+        result[f"city_{name}"] = {
+            **timed(lambda url=url: client.get(url).data, max(5, args.runs // 6)),
+            "initiatives": sum(f["properties"].get("count", 1) for f in data["features"]),
+        }
+    wide = json.loads(client.get(f"/api/initiatives?bbox={box}&zoom=16").data)
+    result["city_at_zoom_16"] = {"features": len(wide["features"]), "cell_zoom": wide.get("cell_zoom")}
     if args.naive:
         result["naive_map_bytes"] = naive_map_size(app, args.count)
         result["size_ratio"] = round(result["naive_map_bytes"] / result["map_page_bytes"], 1)

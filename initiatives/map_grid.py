@@ -99,24 +99,6 @@ def cells(bbox, zoom: int, types: Iterable[str] = ()) -> list[tuple]:
     return db.session.execute(stmt.group_by(MapCell.gx, MapCell.gy)).all()
 
 
-EXTENT_ZOOM = 10  # cells of about a tenth of a degree: a handful for a whole city
-
-
-def extent() -> tuple[float, float, float, float] | None:
-    """A box holding every published initiative (whole cells of ``EXTENT_ZOOM``, so a little
-    larger than needed), read from the grid's few rows at that zoom; None when there are none."""
-    row = db.session.execute(
-        select(func.min(MapCell.gx), func.min(MapCell.gy), func.max(MapCell.gx), func.max(MapCell.gy)).where(
-            MapCell.zoom == EXTENT_ZOOM, MapCell.n > 0
-        )
-    ).one()
-    if row[0] is None:
-        return None
-    size = cell_size(EXTENT_ZOOM)
-    x1, y1, x2, y2 = row
-    return x1 * size - 180.0, y1 * size - 90.0, (x2 + 1) * size - 180.0, (y2 + 1) * size - 90.0
-
-
 def count_in(bbox, zoom: int, types: Iterable[str] = ()) -> int:
     """An upper bound of the initiatives in the box (whole cells), from the grid alone."""
     return sum(row[2] for row in cells(bbox, zoom, types))

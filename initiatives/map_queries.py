@@ -65,21 +65,8 @@ def parse_zoom(raw: str | None) -> int:
 
 
 def _base(bbox, filters: Filters):
-    """The published initiatives in the box that pass the filters. A box holding every published
-    initiative (the whole city at city zoom) is no filter at all: it is left out, so a theme, a
-    buurt, a word or recent activity is found through its own index instead of through every
-    initiative in the box first."""
-    stmt = select().select_from(Initiative)
-    if not _holds_all(bbox):
-        stmt = stmt.where(bbox_filter(db.session, Initiative.point, "initiative", "point", bbox))
-    return apply_filters(stmt, filters)
-
-
-def _holds_all(bbox) -> bool:
-    every = map_grid.extent()
-    return every is not None and (
-        bbox[0] <= every[0] and bbox[1] <= every[1] and bbox[2] >= every[2] and bbox[3] >= every[3]
-    )
+    where = bbox_filter(db.session, Initiative.point, "initiative", "point", bbox)
+    return apply_filters(select().select_from(Initiative).where(where), filters)
 
 
 def clustered_rows(bbox, zoom: int, filters: Filters) -> list:

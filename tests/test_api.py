@@ -159,32 +159,6 @@ def test_bbox_query_uses_the_spatial_index(app):
         rollback()
 
 
-def test_a_box_holding_every_initiative_leaves_the_filters_to_their_own_indexes(app, client, place):
-    """The whole city at city zoom is no filter: the spatial index is left out then, so a theme or
-    a buurt is found through its own index instead of through every initiative in the box; a
-    smaller box still goes through the spatial index, and both answer the same (issue 28)."""
-    from initiatives.map_queries import _base
-    from initiatives.models import Initiative
-    from initiatives.search import Filters
-
-    place(title="Binnen de stad")
-    everywhere = (4.0, 51.0, 6.0, 53.0)
-    with app.app_context(), unit_of_work():
-        for box, spatial in ((everywhere, False), ((5.09, 52.09, 5.11, 52.10), True)):
-            stmt = _base(box, Filters(theme="groen")).add_columns(Initiative.id)
-            compiled = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
-            assert (
-                ("SpatialIndex" in compiled)
-                if db.engine.dialect.name == "sqlite"
-                else ("&&" in compiled or "ST_Intersects" in compiled)
-            ) is spatial
-        rollback()
-    whole = json_of(client.get("/api/initiatives?bbox=4.0,51.0,6.0,53.0&zoom=16&q=stad"))
-    city = json_of(client.get("/api/initiatives?bbox=5.0,52.0,5.2,52.2&zoom=16&q=stad"))
-    assert [f["properties"]["id"] for f in whole["features"]] == [f["properties"]["id"] for f in city["features"]]
-    assert len(whole["features"]) == 1
-
-
 def test_a_box_given_the_wrong_way_round_or_beyond_the_world_is_put_right(client, place):
     place()
     ok = json_of(client.get("/api/initiatives?bbox=5.0,52.0,5.2,52.2&zoom=16"))

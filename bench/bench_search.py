@@ -43,6 +43,14 @@ WORDS = [
     "bibliotheekje",
     "koffieochtend",
 ]
+#: A published initiative at a point, straight into the table (the search benches fill with it).
+INSERT_INITIATIVE = (
+    "INSERT INTO initiative (title, summary, description, description_html, type, municipal_role, status,"
+    " geom, point, geom_type, lon, lat, owner_id, created_at, updated_at, last_activity_at, visibility)"
+    " VALUES (:t, :s, '', '', 'initiative', 'none', 'idea', ST_GeomFromText('POINT(' || :lon || ' ' || :lat || ')',"
+    " 4326), ST_GeomFromText('POINT(' || :lon || ' ' || :lat || ')', 4326), 'point', :lon, :lat, :o,"
+    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'published')"
+)
 QUESTIONS = {"tuin": "compound", "speelplek": "theme", "moestuinn": "typo", "bankjes": "plain word"}
 
 
@@ -70,13 +78,7 @@ def fill(size: int) -> None:
                 "lat": 52.09 + rng.random() * 0.01,
             }
         )
-    insert = text(
-        "INSERT INTO initiative (title, summary, description, description_html, type, municipal_role, status,"
-        " geom, point, geom_type, lon, lat, owner_id, created_at, updated_at, last_activity_at, visibility)"
-        " VALUES (:t, :s, '', '', 'initiative', 'none', 'idea', ST_GeomFromText('POINT(' || :lon || ' ' || :lat || ')',"
-        " 4326), ST_GeomFromText('POINT(' || :lon || ' ' || :lat || ')', 4326), 'point', :lon, :lat, :o,"
-        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'published')"
-    )
+    insert = text(INSERT_INITIATIVE)
     for start in range(0, size, 2000):
         db.session.execute(insert, rows[start : start + 2000])
     ids = db.session.execute(text("SELECT id FROM initiative")).scalars().all()

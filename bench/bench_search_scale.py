@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_search import INSERT_INITIATIVE  # noqa: E402
+
 COMMON, RARE = "buurt", "zonneboiler"
 FILLER = ["bankje", "boom", "plantsoen", "wadi", "regenton", "bloembak", "picknicktafel", "ruilkast", "speeltuin"]
 
@@ -46,13 +48,7 @@ def fill(size: int) -> None:
     db.session.execute(text("DELETE FROM initiative_theme"))
     db.session.execute(text("DELETE FROM initiative"))
     owner = db.session.execute(text("SELECT id FROM user_account LIMIT 1")).scalar()
-    insert = text(
-        "INSERT INTO initiative (title, summary, description, description_html, type, municipal_role, status,"
-        " geom, point, geom_type, lon, lat, owner_id, created_at, updated_at, last_activity_at, visibility)"
-        " VALUES (:t, :s, '', '', 'initiative', 'none', 'idea', ST_GeomFromText('POINT(' || :lon || ' ' || :lat || ')',"
-        " 4326), ST_GeomFromText('POINT(' || :lon || ' ' || :lat || ')', 4326), 'point', :lon, :lat, :o,"
-        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'published')"
-    )
+    insert = text(INSERT_INITIATIVE)
     batch = []
     for i in range(size):
         a, b = rng.sample(FILLER, 2)

@@ -177,7 +177,8 @@ def _keyword(stmt: Select, q: str) -> Select:
     """Only what matches the question. On SQLite a question no theme's name answers joins the
     full-text table, so the database reads its matches as it needs them (a bounded count, a page)
     instead of collecting every match of a word most initiatives use first."""
-    if is_sqlite(db.session.get_bind()) and not theme_ids_matching(q):
+    themes = theme_ids_matching(q)
+    if is_sqlite(db.session.get_bind()) and not themes:
         match = fts_query(q)
         if not match:
             return stmt.where(Initiative.id == -1)
@@ -186,14 +187,15 @@ def _keyword(stmt: Select, q: str) -> Select:
             .where(text("initiative_fts MATCH :fts_q").bindparams(fts_q=match))
             .execution_options(**{FTS_JOINED: True})
         )
-    return stmt.where(keyword_clause(q))
+    return stmt.where(keyword_clause(q, themes))
 
 
-def keyword_clause(q: str):
+def keyword_clause(q: str, themes: list[int] | None = None):
     """The text matches (every word), or the initiative is tagged with a theme whose name does
-    ("speelplek" finds what is tagged Speelplekken, whatever its text says)."""
+    ("speelplek" finds what is tagged Speelplekken, whatever its text says). ``themes``: those
+    themes when the caller already looked them up."""
     clause = _text_clause(q)
-    themes = theme_ids_matching(q)
+    themes = theme_ids_matching(q) if themes is None else themes
     if themes:
         tagged = select(initiative_theme.c.initiative_id).where(initiative_theme.c.theme_id.in_(themes))
         clause = or_(clause, Initiative.id.in_(tagged))

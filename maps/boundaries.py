@@ -249,11 +249,12 @@ def import_boundaries(
     features = read_collection(source, level)
     name = file_name or ("" if isinstance(source, dict) else Path(source).name)
     record = BoundaryImport(level=level, file_name=name[:120])
+    _serialise()
     return _apply(record, features, code_field, name_field)
 
 
 def _apply(record: BoundaryImport, features: list[dict], code_field=None, name_field=None) -> ImportReport:
-    _serialise()
+    """Apply the features and record what it takes to go back; the caller holds the boundary lock."""
     report = _upsert(features, record.level, code_field, name_field)
     record.status, record.applied_at = "applied", utcnow()
     record.summary, record.undo, record.source = json.dumps(report.summary()), json.dumps(report.undo), ""

@@ -104,12 +104,12 @@ def get(key: str) -> str:
 def default(key: str) -> str:
     """What ``key`` is when Beheer has not set it: the environment's value, else one worked out
     from what is installed, else the product's own."""
-    config_key, default = KEYS.get(key, (None, ""))
+    config_key, product = KEYS.get(key, (None, ""))
     if config_key and has_app_context() and current_app.config.get(config_key):
         return current_app.config[config_key]
     if key in DERIVED and has_app_context():
-        return DERIVED[key]() or default
-    return default
+        return DERIVED[key]() or product
+    return product
 
 
 #: what this installation is: "demo" (made by ``flask demo seed`` on a database without accounts)

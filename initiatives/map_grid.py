@@ -1,25 +1,30 @@
 """The treasure map's grid: per zoom level, how many published initiatives lie in each cell.
 
 A cell is ``CELL_PX`` screen pixels wide at its zoom level. Every write that puts an
-initiative on the map, takes it off or moves it changes one row per zoom level in one
-statement (O(1) per write, whatever the number of initiatives), so a clustered view reads
-at most the cells on the screen. Rows are changed in zoom order, so concurrent writers
-queue on the same first row instead of deadlocking.
+initiative on the map, takes it off, moves it or changes its themes or buurt changes one row
+per zoom level and facet in one statement (O(1) per write, whatever the number of
+initiatives), so a clustered view reads at most the cells on the screen. Rows are changed with
+the whole map's rows first, in zoom order, so concurrent writers queue on the same first row
+instead of deadlocking.
 
-The sums of longitude, latitude and id make a cluster's centre, and for a cell holding a
-single initiative its exact position and id. ``rebuild`` recomputes everything from the
-initiatives (migration, bulk loads) and ``verify`` compares the two.
+Besides the whole map (facet ``''``) the grid is kept per theme (``t<id>``: the initiatives with
+that theme or one of its sub-themes) and per area (``a<id>``: those in that buurt, or in a buurt
+of that wijk) for the clustered zoom levels, so the map filtered by one theme or one area reads
+kept counts as well (issue 28). The sums of longitude, latitude and id make a cluster's centre,
+and for a cell holding a single initiative its exact position and id. ``rebuild`` recomputes
+everything from the initiatives in the database (migration, bulk loads) and ``verify`` compares
+the two.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from maps.models import Area
 from platform_core.extensions import db
 
 from .models import Initiative, MapCell
@@ -27,6 +32,10 @@ from .models import Initiative, MapCell
 CELL_PX = 80
 #: Zoom levels kept; below the point zoom the map reads clusters from here.
 GRID_ZOOMS = tuple(range(17))
+#: Zoom levels kept per theme and area: those the map shows as clusters (below
+#: ``map_queries.CLUSTER_BELOW_ZOOM``); closer in, a box holds few enough initiatives to read.
+FACET_ZOOMS = tuple(range(15))
+EVERYTHING = ""
 
 
 def cell_size(zoom: int) -> float:
@@ -38,20 +47,48 @@ def cell_of(lon: float, lat: float, zoom: int) -> tuple[int, int]:
     return int((lon + 180.0) / size), int((lat + 90.0) / size)
 
 
-def _rows(id_: int, type_: str, lon: float, lat: float, sign: int) -> list[dict]:
+@dataclass(frozen=True)
+class Placement:
+    """What the grid knows of one initiative: where it is, its type and its facets."""
+
+    id: int
+    type: str
+    lon: float
+    lat: float
+    facets: frozenset[str]
+
+
+def placement(initiative: Initiative) -> Placement:
+    facets = set()
+    for theme in initiative.themes:
+        facets.add(f"t{theme.id}")
+        if theme.parent_id is not None:
+            facets.add(f"t{theme.parent_id}")
+    if initiative.area_id is not None:
+        facets.add(f"a{initiative.area_id}")
+        area = db.session.get(Area, initiative.area_id)
+        if area is not None and area.parent_id is not None:
+            facets.add(f"a{area.parent_id}")
+    return Placement(initiative.id, initiative.type, initiative.lon, initiative.lat, frozenset(facets))
+
+
+def _rows(place: Placement, sign: int) -> list[dict]:
     rows = []
-    for zoom in GRID_ZOOMS:
-        gx, gy = cell_of(lon, lat, zoom)
+    keys = [(EVERYTHING, zoom) for zoom in GRID_ZOOMS]
+    keys += [(facet, zoom) for facet in sorted(place.facets) for zoom in FACET_ZOOMS]
+    for facet, zoom in keys:
+        gx, gy = cell_of(place.lon, place.lat, zoom)
         rows.append(
             {
+                "facet": facet,
                 "zoom": zoom,
                 "gx": gx,
                 "gy": gy,
-                "type": type_,
+                "type": place.type,
                 "n": sign,
-                "sum_lon": sign * lon,
-                "sum_lat": sign * lat,
-                "sum_id": sign * id_,
+                "sum_lon": sign * place.lon,
+                "sum_lat": sign * place.lat,
+                "sum_id": sign * place.id,
             }
         )
     return rows
@@ -61,7 +98,7 @@ def _upsert(rows: list[dict]):
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(MapCell).values(rows)
     return stmt.on_conflict_do_update(
-        index_elements=["zoom", "gx", "gy", "type"],
+        index_elements=["facet", "zoom", "gx", "gy", "type"],
         set_={
             "n": MapCell.n + stmt.excluded.n,
             "sum_lon": MapCell.sum_lon + stmt.excluded.sum_lon,
@@ -71,17 +108,17 @@ def _upsert(rows: list[dict]):
     )
 
 
-def add(initiative: Initiative) -> None:
+def add(place: Placement) -> None:
     """The initiative is now on the public map."""
-    db.session.execute(_upsert(_rows(initiative.id, initiative.type, initiative.lon, initiative.lat, 1)))
+    db.session.execute(_upsert(_rows(place, 1)))
 
 
-def remove(id_: int, type_: str, lon: float, lat: float) -> None:
-    """An initiative with these values has left the public map (or is about to move)."""
-    db.session.execute(_upsert(_rows(id_, type_, lon, lat, -1)))
+def remove(place: Placement) -> None:
+    """An initiative placed like this has left the public map (or is about to move)."""
+    db.session.execute(_upsert(_rows(place, -1)))
 
 
-def cells(bbox, zoom: int, types: Iterable[str] = ()) -> list[tuple]:
+def cells(bbox, zoom: int, types=(), facet: str = EVERYTHING) -> list[tuple]:
     """(gx, gy, n, sum_lon, sum_lat, sum_id) for the non-empty cells touching the box."""
     x1, y1 = cell_of(bbox[0], bbox[1], zoom)
     x2, y2 = cell_of(bbox[2], bbox[3], zoom)
@@ -92,60 +129,103 @@ def cells(bbox, zoom: int, types: Iterable[str] = ()) -> list[tuple]:
         func.sum(MapCell.sum_lon),
         func.sum(MapCell.sum_lat),
         func.sum(MapCell.sum_id),
-    ).where(MapCell.zoom == zoom, MapCell.gx.between(x1, x2), MapCell.gy.between(y1, y2), MapCell.n > 0)
+    ).where(
+        MapCell.facet == facet,
+        MapCell.zoom == zoom,
+        MapCell.gx.between(x1, x2),
+        MapCell.gy.between(y1, y2),
+        MapCell.n > 0,
+    )
     types = list(types)
     if types:
         stmt = stmt.where(MapCell.type.in_(types))
     return db.session.execute(stmt.group_by(MapCell.gx, MapCell.gy)).all()
 
 
-def count_in(bbox, zoom: int, types: Iterable[str] = ()) -> int:
+def count_in(bbox, zoom: int, types=(), facet: str = EVERYTHING) -> int:
     """An upper bound of the initiatives in the box (whole cells), from the grid alone."""
-    return sum(row[2] for row in cells(bbox, zoom, types))
+    return sum(row[2] for row in cells(bbox, zoom, types, facet))
 
 
-def _computed(connection: Connection) -> dict[tuple, list]:
-    sums: dict[tuple, list] = defaultdict(lambda: [0, 0.0, 0.0, 0])
-    rows = connection.execute(
-        text("SELECT id, type, lon, lat FROM initiative WHERE visibility = 'published'")
-    ).yield_per(10_000)
-    for id_, type_, lon, lat in rows:
-        for zoom in GRID_ZOOMS:
-            gx, gy = cell_of(lon, lat, zoom)
-            acc = sums[(zoom, gx, gy, type_)]
-            acc[0] += 1
-            acc[1] += lon
-            acc[2] += lat
-            acc[3] += id_
-    return sums
+# Each published initiative once per facet it has (UNION: a theme and its sub-theme give one row).
+_FACETS = """
+SELECT i.id AS initiative_id, 't' || CAST(t.id AS VARCHAR) AS facet
+  FROM initiative i JOIN initiative_theme it ON it.initiative_id = i.id JOIN theme t ON t.id = it.theme_id
+ WHERE i.visibility = 'published'
+UNION
+SELECT i.id, 't' || CAST(t.parent_id AS VARCHAR)
+  FROM initiative i JOIN initiative_theme it ON it.initiative_id = i.id JOIN theme t ON t.id = it.theme_id
+ WHERE i.visibility = 'published' AND t.parent_id IS NOT NULL
+UNION
+SELECT i.id, 'a' || CAST(i.area_id AS VARCHAR) FROM initiative i
+ WHERE i.visibility = 'published' AND i.area_id IS NOT NULL
+UNION
+SELECT i.id, 'a' || CAST(a.parent_id AS VARCHAR) FROM initiative i JOIN area a ON a.id = i.area_id
+ WHERE i.visibility = 'published' AND a.parent_id IS NOT NULL
+"""
+
+
+def _cell(connection: Connection, axis: str) -> str:
+    """The cell column as the write path computes it (``cell_of``): the same double arithmetic,
+    truncated (the values are never negative)."""
+    shift = "180.0" if axis == "lon" else "90.0"
+    value = f"(i.{axis} + {shift}) / :size"
+    return f"CAST({value} AS INTEGER)" if connection.dialect.name == "sqlite" else f"CAST(floor({value}) AS INTEGER)"
+
+
+def _computed_sql(connection: Connection, faceted: bool) -> str:
+    source = f"initiative i JOIN ({_FACETS}) f ON f.initiative_id = i.id" if faceted else "initiative i"
+    facet = "f.facet" if faceted else "''"
+    gx, gy = _cell(connection, "lon"), _cell(connection, "lat")
+    # every piece is a constant of this module; values are bound
+    return (
+        f"SELECT {facet} AS facet, :zoom AS zoom, {gx} AS gx, {gy} AS gy, i.type, count(*) AS n,"  # nosec B608
+        " sum(i.lon) AS sum_lon, sum(i.lat) AS sum_lat, sum(i.id) AS sum_id"
+        f" FROM {source} WHERE i.visibility = 'published' GROUP BY 1, 3, 4, 5"
+    )
+
+
+def _passes():
+    for zoom in GRID_ZOOMS:
+        yield zoom, False
+        if zoom in FACET_ZOOMS:
+            yield zoom, True
 
 
 def rebuild(connection: Connection | None = None) -> int:
-    """Recompute the grid from the published initiatives; returns the number of cells."""
+    """Recompute the grid from the published initiatives, in the database; returns the number of
+    cells."""
     connection = connection if connection is not None else db.session.connection()
-    sums = _computed(connection)
     connection.execute(text("DELETE FROM map_cell"))
-    rows = [
-        {"zoom": z, "gx": x, "gy": y, "type": t, "n": n, "sum_lon": sx, "sum_lat": sy, "sum_id": si}
-        for (z, x, y, t), (n, sx, sy, si) in sums.items()
-    ]
-    insert = text(
-        "INSERT INTO map_cell (zoom, gx, gy, type, n, sum_lon, sum_lat, sum_id)"
-        " VALUES (:zoom, :gx, :gy, :type, :n, :sum_lon, :sum_lat, :sum_id)"
-    )
-    for start in range(0, len(rows), 5000):
-        connection.execute(insert, rows[start : start + 5000])
-    return len(rows)
+    for zoom, faceted in _passes():
+        connection.execute(
+            text(
+                "INSERT INTO map_cell (facet, zoom, gx, gy, type, n, sum_lon, sum_lat, sum_id) "
+                + _computed_sql(connection, faceted)
+            ),
+            {"zoom": zoom, "size": cell_size(zoom)},
+        )
+    return connection.execute(text("SELECT count(*) FROM map_cell")).scalar_one()
+
+
+def _computed(connection: Connection) -> dict[tuple, list]:
+    out: dict[tuple, list] = {}
+    for zoom, faceted in _passes():
+        for f, z, x, y, t, n, sx, sy, si in connection.execute(
+            text(_computed_sql(connection, faceted)), {"zoom": zoom, "size": cell_size(zoom)}
+        ):
+            out[(f, int(z), int(x), int(y), t)] = [int(n), float(sx), float(sy), int(si)]
+    return out
 
 
 def verify() -> list[str]:
     """Differences between the kept grid and one computed from the initiatives (empty: in step)."""
     expected = _computed(db.session.connection())
     kept = {
-        (z, x, y, t): [n, sx, sy, si]
-        for z, x, y, t, n, sx, sy, si in db.session.execute(
-            select(MapCell.zoom, MapCell.gx, MapCell.gy, MapCell.type, MapCell.n, MapCell.sum_lon,
-                   MapCell.sum_lat, MapCell.sum_id).where(MapCell.n != 0)
+        (f, z, x, y, t): [n, sx, sy, si]
+        for f, z, x, y, t, n, sx, sy, si in db.session.execute(
+            select(MapCell.facet, MapCell.zoom, MapCell.gx, MapCell.gy, MapCell.type, MapCell.n,
+                   MapCell.sum_lon, MapCell.sum_lat, MapCell.sum_id).where(MapCell.n != 0)
         )
     }  # fmt: skip
     problems = []

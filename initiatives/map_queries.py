@@ -14,15 +14,15 @@ from __future__ import annotations
 import re
 
 import orjson
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import case, func, select
 
 from platform_core.extensions import db
 from platform_core.spatial import bbox_filter
 
 from . import map_grid
 from .map_grid import cell_size
-from .models import Initiative
-from .search import Filters, apply_filters
+from .models import Initiative, Theme
+from .search import Filters, apply_filters, areas_named, newest_matches
 
 CLUSTER_BELOW_ZOOM = 15
 MAX_POINTS = 2000
@@ -30,6 +30,10 @@ MAX_POINTS = 2000
 #: zoom asked for is clustered at the zoom where it fits (a whole city asked for at zoom 16 gets
 #: city-sized clusters, not thousands of tiny ones), and the answer names that zoom.
 MAX_CELLS = 1024
+#: The most initiatives a filter the grid does not keep (a word, recent activity, a theme and an
+#: area at once) is clustered from: the newest this many in the box; the answer says so when
+#: more match, and the map tells the reader to zoom in or narrow the filter.
+MAP_WINDOW = 1000
 
 
 class BadRequest(ValueError):
@@ -64,32 +68,25 @@ def parse_zoom(raw: str | None) -> int:
     return zoom
 
 
-def _base(bbox, filters: Filters):
-    where = bbox_filter(db.session, Initiative.point, "initiative", "point", bbox)
+def _base(bbox, filters: Filters, wide: bool = False):
+    """What the filters find in the box. A ``wide`` box (one holding a large share of the map)
+    is tested on each row's coordinates, so a read in the order of the newest stops after the
+    first matches instead of collecting every row the spatial index has in the box first; the
+    marker's point is (lon, lat), so both select the same initiatives."""
+    if wide:
+        where = Initiative.lon.between(bbox[0], bbox[2]) & Initiative.lat.between(bbox[1], bbox[3])
+    else:
+        where = bbox_filter(db.session, Initiative.point, "initiative", "point", bbox)
     return apply_filters(select().select_from(Initiative).where(where), filters)
 
 
-def clustered_rows(bbox, zoom: int, filters: Filters) -> list:
-    size = cell_size(zoom)
-    gx = cast((Initiative.lon + 180.0) / size, Integer).label("gx")
-    gy = cast((Initiative.lat + 90.0) / size, Integer).label("gy")
-    stmt = (
-        _base(bbox, filters)
-        .add_columns(
-            gx,
-            gy,
-            func.count().label("n"),
-            func.avg(Initiative.lon),
-            func.avg(Initiative.lat),
-            func.min(Initiative.id),
-            func.min(Initiative.lon),
-            func.min(Initiative.lat),
-            func.max(Initiative.lon),
-            func.max(Initiative.lat),
-        )
-        .group_by(gx, gy)
-    )
-    return db.session.execute(stmt).all()
+#: A box holding at least this share of the published initiatives is "wide" (see ``_base``).
+WIDE_SHARE = 0.1
+
+
+def is_wide(bbox) -> bool:
+    everything = map_grid.count_in((-180.0, -90.0, 180.0, 90.0), 0)
+    return everything > 0 and map_grid.count_in(bbox, fitting_zoom(bbox, 12)) >= WIDE_SHARE * everything
 
 
 def point_rows(bbox, filters: Filters, limit: int = MAX_POINTS) -> list:
@@ -177,9 +174,9 @@ def fitting_zoom(bbox, zoom: int) -> int:
     return zoom
 
 
-def grid_features(bbox, zoom: int, filters: Filters) -> dict:
+def grid_features(bbox, zoom: int, filters: Filters, facet: str = map_grid.EVERYTHING) -> dict:
     """Clusters from the kept grid: one row per non-empty cell on the screen."""
-    rows = map_grid.cells(bbox, zoom, filters.types)
+    rows = map_grid.cells(bbox, zoom, filters.types, facet)
     titles = _singles([int(r[5]) for r in rows if r[2] == 1])
     size = cell_size(zoom)
     feats = []
@@ -195,29 +192,69 @@ def grid_features(bbox, zoom: int, filters: Filters) -> dict:
 
 
 def live_features(bbox, zoom: int, filters: Filters) -> dict:
-    """Clusters computed over the initiatives matching filters the grid does not know."""
-    rows = clustered_rows(bbox, zoom, filters)
-    titles = _singles([r[5] for r in rows if r[2] == 1])
-    feats = []
-    for _gx, _gy, n, ax, ay, min_id, x1, y1, x2, y2 in rows:
-        if n == 1:
-            title, type_, thumb, spent = titles[min_id]
-            feats.append(_point_feature(min_id, title, type_, ax, ay, thumb, spent))
+    """Clusters of the initiatives matching filters the grid does not keep (a word, recent
+    activity, a theme and an area at once): at most the newest ``MAP_WINDOW`` of them in the box,
+    clustered here, and the answer says when there were more (``truncated``, ``window``)."""
+    base = _base(bbox, filters, wide=is_wide(bbox))
+    rows, more = newest_matches(base, (Initiative.id, Initiative.lon, Initiative.lat), MAP_WINDOW)
+    size = cell_size(zoom)
+    groups: dict[tuple[int, int], list] = {}
+    for id_, lon, lat in rows:
+        key = (int((lon + 180.0) / size), int((lat + 90.0) / size))  # map_grid.cell_of, inlined
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [1, lon, lat, id_]
         else:
-            feats.append(_cluster_feature(n, ax, ay, [x1, y1, x2, y2]))
-    return _collection(feats, True, zoom)
+            group[0] += 1
+            group[1] += lon
+            group[2] += lat
+            group[3] = id_ if id_ < group[3] else group[3]
+    titles = _singles([g[3] for g in groups.values() if g[0] == 1])
+    feats = []
+    for (gx, gy), (n, sx, sy, min_id) in groups.items():
+        if n == 1:
+            if min_id in titles:  # hidden since it was read: left out
+                title, type_, thumb, spent = titles[min_id]
+                feats.append(_point_feature(min_id, title, type_, sx, sy, thumb, spent))
+        else:  # zooming into a cluster shows its cell, as for the grid's clusters
+            cell = [gx * size - 180.0, gy * size - 90.0, (gx + 1) * size - 180.0, (gy + 1) * size - 90.0]
+            feats.append(_cluster_feature(n, sx / n, sy / n, cell))
+    out = _collection(feats, True, zoom)
+    if more:
+        out.update(truncated=True, window=MAP_WINDOW)
+    return out
 
 
-def gridded(filters: Filters) -> bool:
-    return not (filters.theme or filters.area or filters.q or filters.active_days)
+def facet_of(filters: Filters) -> str | None:
+    """The grid's facet that holds exactly what these filters ask for (``''``: the whole map),
+    or None when the grid does not keep it (a word, recent activity, a theme and an area at once)."""
+    if filters.q or filters.active_days or (filters.theme and filters.area):
+        return None
+    if filters.theme:
+        ids = db.session.scalars(select(Theme.id).where(Theme.slug == filters.theme)).all()
+        return f"t{ids[0] if ids else -1}" if len(ids) <= 1 else None
+    if filters.area:
+        # a<id> holds what is in that area or in an area directly under it: what area_ids finds
+        areas = areas_named(filters.area)
+        if not areas:
+            return "a-1"  # no such area: nothing, as the list says
+        return f"a{areas[0].id}" if len(areas) == 1 else None
+    return map_grid.EVERYTHING
 
 
 def map_features(bbox, zoom: int, filters: Filters) -> dict:
     grid_zoom = fitting_zoom(bbox, min(zoom, max(map_grid.GRID_ZOOMS)))
+    facet = facet_of(filters)
+    if facet is not None and facet != map_grid.EVERYTHING:
+        grid_zoom = min(grid_zoom, max(map_grid.FACET_ZOOMS))
     if zoom < CLUSTER_BELOW_ZOOM:
-        return grid_features(bbox, grid_zoom, filters) if gridded(filters) else live_features(bbox, grid_zoom, filters)
-    if gridded(filters) and map_grid.count_in(bbox, grid_zoom, filters.types) > MAX_POINTS:
-        return grid_features(bbox, grid_zoom, filters)
+        return (
+            grid_features(bbox, grid_zoom, filters, facet)
+            if facet is not None
+            else live_features(bbox, grid_zoom, filters)
+        )
+    if facet is not None and map_grid.count_in(bbox, grid_zoom, filters.types, facet) > MAX_POINTS:
+        return grid_features(bbox, grid_zoom, filters, facet)
     rows = point_rows(bbox, filters)
     if len(rows) > MAX_POINTS:
         return live_features(bbox, grid_zoom, filters)

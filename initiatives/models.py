@@ -268,6 +268,9 @@ class MapCell(db.Model):
 
     __tablename__ = "map_cell"
 
+    #: '' for every published initiative; ``t<id>`` for those with that theme or a sub-theme of
+    #: it, ``a<id>`` for those in that area or a buurt of it (the map's filters, one at a time).
+    facet: Mapped[str] = mapped_column(String(24), primary_key=True, default="", server_default="")
     zoom: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     gx: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     gy: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

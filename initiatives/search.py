@@ -129,12 +129,17 @@ def _expanded(q: str) -> list[list[str]]:
     return out
 
 
+def areas_named(code_or_id: str) -> list[Area]:
+    """The areas a filter names: by code ("01" is wijk 01), else by id."""
+    areas = list(db.session.scalars(select(Area).where(Area.code == code_or_id)))
+    if not areas and code_or_id.isascii() and code_or_id.isdigit() and int(code_or_id) <= MAX_ID:  # not '²', 2**63
+        areas = list(db.session.scalars(select(Area).where(Area.id == int(code_or_id))))
+    return areas
+
+
 def area_ids(code_or_id: str) -> list[int]:
     """A buurt, or all buurten of a wijk; accepts an id or an area code."""
-    stmt = select(Area).where(Area.code == code_or_id)
-    if code_or_id.isascii() and code_or_id.isdigit() and int(code_or_id) <= MAX_ID:  # not '²', not 2**63
-        stmt = select(Area).where(or_(Area.id == int(code_or_id), Area.code == code_or_id))
-    areas = db.session.scalars(stmt).all()
+    areas = areas_named(code_or_id)
     ids: list[int] = []
     for area in areas:
         if area.level == "neighbourhood":
@@ -295,6 +300,22 @@ def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
 RANK_WINDOW = 2000
 
 
+def newest_matches(base: Select, columns: tuple, limit: int) -> tuple[list, bool]:
+    """At most ``limit`` rows of these columns for what ``base`` matches: all of them when there
+    are no more, else the newest ``limit``; and whether more matched.
+
+    Unordered first: a rare word's matches come from the index at once (ordered by id, the
+    database would walk every initiative from the newest down looking for them). Only a word
+    with more matches than the limit is read newest first, where its matches lie close."""
+    stmt = base.with_only_columns(*columns)
+    connection = db.session.connection()  # plain rows: no ORM bookkeeping for a thousand of them
+    probe = select(func.count()).select_from(base.with_only_columns(Initiative.id).limit(limit + 1).subquery())
+    if connection.execute(probe).scalar_one() <= limit:
+        return connection.execute(stmt).all(), False
+    newest = FTS.c.rowid.desc() if base.get_execution_options().get(FTS_JOINED) else Initiative.id.desc()
+    return connection.execute(stmt.order_by(newest).limit(limit)).all(), True
+
+
 def results(base: Select, filters: Filters, offset: int, size: int, options: tuple = ()) -> list[Initiative]:
     """One page of the list in the order asked for.
 
@@ -307,15 +328,8 @@ def results(base: Select, filters: Filters, offset: int, size: int, options: tup
     if not (filters.sort == "relevantie" and filters.q):
         return list(db.session.scalars(order(base, filters).options(*options).limit(size).offset(offset)))
     newest = FTS.c.rowid.desc() if base.get_execution_options().get(FTS_JOINED) else Initiative.id.desc()
-    ids = base.with_only_columns(Initiative.id)
-    # Unordered first: a rare word's matches come from the index at once (ordered by id, the
-    # database would walk every initiative from the newest down looking for them). Only a word
-    # with more matches than the window is read newest first, where its matches lie close.
-    window = list(db.session.scalars(ids.limit(RANK_WINDOW + 1)))
-    if len(window) > RANK_WINDOW:
-        window = list(db.session.scalars(ids.order_by(newest).limit(RANK_WINDOW)))
-    else:
-        window.sort(reverse=True)
+    rows, _more = newest_matches(base, (Initiative.id,), RANK_WINDOW)
+    window = sorted((row[0] for row in rows), reverse=True)
     if not window:
         return []
     lowest = window[-1]

@@ -184,7 +184,7 @@ def create_initiative(actor: User, data: InitiativeInput) -> Initiative:
     db.session.flush()
     index_initiative(initiative)
     if initiative.visibility == "published":
-        map_grid.add(initiative)
+        map_grid.add(map_grid.placement(initiative))
     initiative_placed.send(initiative)
     return initiative
 
@@ -232,16 +232,16 @@ def update_initiative(actor: User, initiative: Initiative, data: InitiativeInput
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
     before = {name: getattr(initiative, name) for name in WATCHED}
-    placed = (initiative.id, initiative.type, initiative.lon, initiative.lat)
+    placed = map_grid.placement(initiative)
     _apply(initiative, clean)
     if can("speak_for_municipality", user=actor):
         initiative.by_municipality = _for_municipality(actor, data)
     db.session.flush()
     index_initiative(initiative)
-    moved = placed != (initiative.id, initiative.type, initiative.lon, initiative.lat)
-    if moved and initiative.visibility == "published":
-        map_grid.remove(*placed)
-        map_grid.add(initiative)
+    now_placed = map_grid.placement(initiative)  # moved, another type, other themes or buurt
+    if now_placed != placed and initiative.visibility == "published":
+        map_grid.remove(placed)
+        map_grid.add(now_placed)
     changed = {name for name in WATCHED if getattr(initiative, name) != before[name]}
     if changed:
         initiative_changed.send(initiative, changed=changed, old_status=before["status"], actor_id=actor.id)
@@ -262,9 +262,9 @@ def set_visibility(initiative: Initiative, visibility: str, hidden_reason: str |
     initiative.visibility = visibility
     db.session.flush()
     if before == "published":
-        map_grid.remove(initiative.id, initiative.type, initiative.lon, initiative.lat)
+        map_grid.remove(map_grid.placement(initiative))
     elif visibility == "published":
-        map_grid.add(initiative)
+        map_grid.add(map_grid.placement(initiative))
     return True
 
 

@@ -105,6 +105,10 @@ def js_messages() -> dict[str, str]:
         "one_in_view": _("1 initiatief in beeld."),
         "n_in_view": _("{n} initiatieven in beeld."),
         "zoom_in": _("Zoom in om de namen te zien, of bekijk ze in de lijst."),
+        "newest_only": _(
+            "Meer dan {n} initiatieven passen bij uw keuze; de kaart toont de {n} nieuwste."
+            " Zoom in of maak uw keuze kleiner om de andere te zien, of bekijk ze allemaal in de lijst."
+        ),
         "load_failed": _("De initiatieven konden niet geladen worden. Probeer het opnieuw of bekijk de lijst."),
         "cluster": _("{n} initiatieven"),
         "spent": _("Besteed: {amount}"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from initiatives import map_grid, map_queries
 from initiatives.models import Initiative
@@ -122,3 +123,120 @@ def test_rebuild_recomputes_the_same_grid(app, street):
         assert got[3] == pytest.approx(want[3], rel=1e-9)
         assert got[4] == pytest.approx(want[4], rel=1e-9)
     _in_step(app)
+
+
+@pytest.fixture
+def tagged(app, make_user, place):
+    """Initiatives in two buurten of different wijken, tagged with a main theme, its sub-theme,
+    both, another theme, or nothing."""
+    from initiatives.models import Theme
+
+    with app.app_context():
+        main = db.session.scalar(
+            db.select(Theme).where(Theme.parent_id.is_(None), Theme.children.any()).order_by(Theme.id)
+        )
+        sub = main.children[0]
+        other = db.session.scalar(db.select(Theme).where(Theme.parent_id.is_(None), Theme.id != main.id))
+        themes = {"main": (main.id, main.slug), "sub": (sub.id, sub.slug), "other": (other.id, other.slug)}
+    owner = make_user("thema@example.nl")
+    east = {"lat": 52.10, "lon": 5.16}
+    ids = {
+        "main": place(owner, title="Plan hoofd", theme_ids=(themes["main"][0],)),
+        "sub": place(owner, title="Plan sub", theme_ids=(themes["sub"][0],), lat=52.0952, lon=5.1004),
+        "both": place(owner, title="Plan beide", theme_ids=(themes["main"][0], themes["sub"][0]), **east),
+        "other": place(owner, title="Plan ander", theme_ids=(themes["other"][0],), lat=52.1003, lon=5.1603),
+        "none": place(owner, title="Plan zonder"),
+    }
+    with app.app_context():
+        here, there = (db.session.get(Initiative, ids[k]).area for k in ("main", "both"))
+        assert here.parent_id != there.parent_id, "the fixture wants two wijken"
+        areas = {"buurt": here.code, "wijk": here.parent.code, "other_wijk": there.parent.code}
+    return {"ids": ids, "themes": themes, "areas": areas, "owner": owner}
+
+
+def _ids_and_total(data: dict) -> tuple[int, set]:
+    return _total(data), {f["properties"]["id"] for f in data["features"] if "id" in f["properties"]}
+
+
+def test_one_theme_or_one_area_is_read_from_its_own_grid_and_counts_what_the_filter_finds(
+    app, client, tagged, monkeypatch
+):
+    """The grid per theme and per area (issue 28): clusters at every zoom count exactly the
+    initiatives the same filter finds when they are aggregated one by one, a main theme counting
+    what its sub-themes hold (once, if tagged with both) and a wijk what its buurten hold."""
+    ids, themes, areas = tagged["ids"], tagged["themes"], tagged["areas"]
+    expected = {
+        f"theme={themes['main'][1]}": {ids["main"], ids["sub"], ids["both"]},
+        f"theme={themes['sub'][1]}": {ids["sub"], ids["both"]},
+        f"theme={themes['other'][1]}": {ids["other"]},
+        f"area={areas['buurt']}": {ids["main"], ids["sub"], ids["none"]},
+        f"area={areas['wijk']}": {ids["main"], ids["sub"], ids["none"]},
+        f"area={areas['other_wijk']}": {ids["both"], ids["other"]},
+        "theme=bestaat-niet": set(),
+        "area=GEEN-CODE": set(),
+    }
+    with app.app_context():
+        for query in expected:
+            filters = map_queries.Filters.from_args(MultiDict([query.split("=", 1)]))
+            assert map_queries.facet_of(filters) is not None, query  # read from the grid, not aggregated
+    for query, want in expected.items():
+        listed = client.get(f"/initiatieven?{query}").get_data(as_text=True)
+        for key, id_ in ids.items():
+            assert (f'/initiatieven/{id_}"' in listed) == (id_ in want), (query, key)
+        for zoom in (3, 11, 13, 14):
+            grid = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
+            assert (grid["clustered"], grid["truncated"]) == (True, False)
+            assert _total(grid) == len(want), (query, zoom)
+            app.extensions["page_cache"].clear()
+            with monkeypatch.context() as m:  # the same box, aggregated initiative by initiative
+                m.setattr(map_queries, "facet_of", lambda _f: None)
+                live = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
+            app.extensions["page_cache"].clear()
+            assert _ids_and_total(grid) == _ids_and_total(live), (query, zoom)
+        points = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17&{query}"))
+        assert {f["properties"]["id"] for f in points["features"]} == want
+
+
+def test_changing_themes_or_buurt_keeps_every_facet_in_step(app, client, tagged):
+    ids, themes, areas = tagged["ids"], tagged["themes"], tagged["areas"]
+    with app.app_context():
+        owner = db.session.get(User, tagged["owner"])
+        with unit_of_work():  # another theme, same place
+            update_initiative(
+                owner, db.session.get(Initiative, ids["main"]),
+                initiative_input(title="Plan hoofd", theme_ids=(themes["other"][0],)),
+            )  # fmt: skip
+        _in_step(app)
+        with unit_of_work():  # to a buurt of the other wijk, same themes
+            moved = initiative_input(title="Plan zonder", lat=52.1001, lon=5.1601)
+            update_initiative(owner, db.session.get(Initiative, ids["none"]), moved)
+        _in_step(app)
+    main = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=11&theme={themes['main'][1]}"))
+    other = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=11&theme={themes['other'][1]}"))
+    wijk = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=11&area={areas['other_wijk']}"))
+    assert (_total(main), _total(other), _total(wijk)) == (2, 2, 3)
+
+
+def test_a_filter_the_grid_does_not_keep_clusters_its_newest_matches_and_says_so(app, client, street, monkeypatch):
+    """A word (or recent activity, or a theme and an area at once) is clustered from at most the
+    newest MAP_WINDOW matches in the box: the answer says there were more, and how many it shows."""
+    monkeypatch.setattr(map_queries, "MAP_WINDOW", 4)
+    monkeypatch.setattr(map_queries, "MAX_POINTS", 3)
+    app.extensions["page_cache"].clear()
+    for zoom in (12, 17):
+        data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&q=plan"))
+        assert (data["clustered"], data["truncated"], data["window"], _total(data)) == (True, True, 4, 4)
+    with app.app_context():
+        from sqlalchemy import select
+
+        from initiatives.search import Filters, apply_filters, newest_matches
+
+        base = apply_filters(select().select_from(Initiative), Filters(q="plan"))
+        rows, more = newest_matches(base, (Initiative.id,), 4)
+    assert more is True
+    assert sorted(r[0] for r in rows) == sorted(street["ids"][:6])[-4:]  # the newest four plans
+    monkeypatch.setattr(map_queries, "MAP_WINDOW", 6)
+    app.extensions["page_cache"].clear()
+    data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=12&q=plan"))
+    assert (data["truncated"], _total(data)) == (False, 6)
+    assert "window" not in data

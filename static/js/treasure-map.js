@@ -20,6 +20,7 @@
   map.addLayer(challengeLayer);
   window.Schatkaart.layers["kaart:initiatieven"] = pointLayer;  // for the page's tests: what a popup says
   var pending = null;
+  var count = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "nl-NL");
   var money = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "nl-NL",
     { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
 
@@ -106,6 +107,9 @@
     if (data.clustered) markers.forEach(function (m) { clusterLayer.addLayer(m); });
     else pointLayer.addLayers(markers);
     var html = "<p>" + esc(total === 1 ? words.one_in_view : words.n_in_view.replace("{n}", total)) + "</p>";
+    if (data.truncated) {  // a filter the map clusters from its newest matches only: said, not hidden
+      html += '<p class="map-window">' + esc(words.newest_only.replace(/\{n\}/g, count.format(data.window))) + "</p>";
+    }
     if (!data.clustered && points.length && points.length <= 50) {
       html += "<ul>" + points.map(function (f) {
         var area = f.properties.shape ? " (" + esc(words.area) + ")" : "";

@@ -439,8 +439,9 @@ def main() -> None:
         reads = []
         for _ in range(3):
             started = time.perf_counter()
-            read_fresh()
+            held = read_fresh()
             reads.append((time.perf_counter() - started) * 1000)
+        snapshot_bytes = getattr(held, "nbytes", None)  # what a worker keeps (code before it: not said)
     client = app.test_client()
     with client.session_transaction() as session:
         # As a logged-in session looks (versioned id, login and last-seen times); the bench user has no
@@ -480,6 +481,7 @@ def main() -> None:
         "review": summary(review),
         "comment_write": summary(refresh_ms),
         "snapshot_read_ms": round(min(reads)),
+        "snapshot_mib": None if snapshot_bytes is None else round(snapshot_bytes / 2**20, 1),
     }
     print(json.dumps(result, ensure_ascii=False))
 

@@ -70,6 +70,15 @@ class Snapshot:
     # Figures that depend on no filter but the trajectory, computed once per snapshot.
     memo: dict = field(default_factory=dict)
 
+    @property
+    def nbytes(self) -> int:
+        """What the snapshot's arrays hold in memory: about 22 bytes per contribution, 4 per person
+        and 8 per initiative column and theme link (the figures a worker keeps; bench_council)."""
+        arrays = [self.person, self.day, self.kind, self.month, self.area, self.trajectory, self.type,
+                  self.initiative, self.first_day, self.link_row, self.link_theme, self.link_initiative,
+                  *self.i.values()]  # fmt: skip
+        return sum(a.nbytes for a in arrays)
+
 
 _MONTH0 = np.datetime64(EPOCH, "M")
 _DAY0 = np.datetime64(EPOCH, "D")

@@ -274,10 +274,12 @@ def main() -> None:
     for name, query in (("theme", f"theme={theme}"), ("area", f"area={wijk}"), ("word", "q=buurt"),
                         ("active_7_days", "actief=7")):  # fmt: skip
         url = f"/api/initiatives?bbox={box}&zoom={CITY_ZOOM}&{query}"
-        data = json.loads(client.get(url).data)
+        response = client.get(url)
+        data = json.loads(response.data)
         result[f"city_{name}"] = {
             **timed(lambda url=url: client.get(url).data, max(5, args.runs // 6)),
-            "initiatives": sum(f["properties"].get("count", 1) for f in data["features"]),
+            "status": response.status_code,  # 503: past SEARCH_SECONDS, the map says so instead
+            "initiatives": sum(f["properties"].get("count", 1) for f in data.get("features", [])),
             "window": data.get("window"),  # clustered from the newest this many only (said by the answer)
         }
     wide = json.loads(client.get(f"/api/initiatives?bbox={box}&zoom=16").data)

@@ -20,8 +20,8 @@ from platform_core.policy import public
 
 from . import map_bp as bp
 from .models import TYPE_EXPLANATIONS, TYPES
+from .pages import filter_panel
 from .search import Filters
-from .services import theme_tree
 
 
 def _float_arg(name: str, lo: float, hi: float) -> float | None:
@@ -83,9 +83,7 @@ def treasure_map():
         filters=filters,
         types=TYPES,
         type_explanations=TYPE_EXPLANATIONS,
-        themes=theme_tree(),
-        wijken=areas_by_level("district", names_only=True),
-        buurten=areas_by_level("neighbourhood", names_only=True),
+        filter_panel=filter_panel(filters, "maps.treasure_map"),
         address=address,
         found=found,
         choices=choices,

@@ -4,21 +4,24 @@ assisted entry). Views of every package call these; no view module imports anoth
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
+from markupsafe import Markup
 
 from maps.builders import AREA_STYLE, base_map, bounds_of, centre_of, render_parts
 from maps.geocoder import geocode
 from maps.geometry import to_geojson
 from maps.services import areas_by_level, current_municipality
+from platform_core.pagecache import fragment, shared
 from platform_core.transaction import rollback
 from platform_core.validation import ValidationFailed, apply_errors
 
 from .forms import ContactForm, InitiativeForm
 from .markdown import render_markdown
 from .models import ENDED_STATUSES, MUNICIPAL_ROLES, STATUSES, TYPE_EXPLANATIONS, TYPES, Initiative
+from .search import Filters
 from .services import InitiativeInput, can_edit, create_initiative, theme_tree, update_initiative, validate
 from .signals import detail_page
 
@@ -35,6 +38,43 @@ def _small_map(item: Initiative):
     return render_parts(spec.marker(item.lat, item.lon, item.title))
 
 
+#: The initiative page's pieces that are the same for every reader: rendered once per write and
+#: language and shared (``pagecache.shared``), so a logged-in reader's page renders only what is
+#: theirs (forms, their pluimen, the toolbar) and the sections of the packages above.
+SHARED_PARTS = {
+    "head": "initiatives/_detail_head.html",
+    "lead": "initiatives/_detail_lead.html",
+    "description": "initiatives/_detail_description.html",
+    "facts": "initiatives/_detail_facts.html",
+    "side": "initiatives/_detail_side.html",
+}
+
+
+def _shared_parts(item: Initiative, context: dict, contact_form: ContactForm | None):
+    """``shared(name)`` for the page's template: a piece from memory, or rendered and kept."""
+    small_map = []
+
+    def parts():
+        if not small_map:
+            small_map.append(_small_map(item))
+        return small_map[0]
+
+    def render(name: str) -> str:
+        if name == "map_header":
+            return parts().header
+        if name == "map_script":
+            return parts().script
+        form = contact_form or ContactForm()
+        return render_template(SHARED_PARTS[name], item=item, parts=parts(), form=form, **context)
+
+    def shared_part(name: str) -> Markup:
+        if name == "side" and contact_form is not None:  # the reader's own input and its errors
+            return Markup(render(name))  # noqa: S704 (a rendered template)  # nosec B704
+        return shared(("initiative", item.id, name), lambda: render(name))
+
+    return shared_part
+
+
 def render_detail(item: Initiative, status: int = 200, **forms):
     """The initiative page; forms with errors are passed in so input is never lost. Taking part
     and the trajectory add their parts through ``signals.detail_page``."""
@@ -43,18 +83,30 @@ def render_detail(item: Initiative, status: int = 200, **forms):
     comment_form = forms.get("comment_form")
     reply_to_id = request.args.get("antwoord") or (comment_form.parent_id.data if comment_form else None)
     context = detail_page.context(item, user=current_user, reply_to_id=reply_to_id, forms=forms)
+    common = {"types": TYPES, "type_explanations": TYPE_EXPLANATIONS, "statuses": STATUSES, "roles": MUNICIPAL_ROLES}
+    public = {**common, "roles_history": context.get("roles_history")}
     return render_template(
         "initiatives/detail.html",
         item=item,
-        parts=_small_map(item),
-        form=forms.get("contact_form") or ContactForm(),
-        types=TYPES,
-        type_explanations=TYPE_EXPLANATIONS,
-        statuses=STATUSES,
-        roles=MUNICIPAL_ROLES,
+        shared=_shared_parts(item, public, forms.get("contact_form")),
         can_edit=can_edit(current_user, item),
+        **common,
         **context,
     ), status
+
+
+def filter_panel(filters: Filters, endpoint: str) -> Markup:
+    """The filters of the map and the list (sent to ``endpoint``): the same for every reader with
+    these filters, so the themes, wijken and buurten are read and the form rendered once per
+    write and language (``pagecache.fragment``)."""
+
+    def render() -> str:
+        form = get_template_attribute("_forms.html", "filter_form")
+        wijken = areas_by_level("district", names_only=True)
+        buurten = areas_by_level("neighbourhood", names_only=True)
+        return form(url_for(endpoint), filters, TYPES, theme_tree(), wijken, buurten)
+
+    return fragment(("filters", endpoint, tuple(sorted(filters.as_args().items()))), render)
 
 
 def _form_input(form: InitiativeForm) -> InitiativeInput:

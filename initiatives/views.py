@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from functools import partial
 
-from flask import current_app, flash, get_template_attribute, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from maps.geometry import to_geojson
-from maps.services import areas_by_level
 from platform_core import settings
 from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
@@ -29,9 +28,8 @@ from platform_core.validation import ValidationFailed
 from . import bp
 from .forms import ContactForm, InitiativeForm
 from .models import TYPES, ContactMessage, Initiative
-from .pages import initiative_editor, render_detail
+from .pages import filter_panel, initiative_editor, render_detail
 from .search import Filters, apply_filters, results, suggestion
-from .services import theme_tree
 from .signals import gallery_page
 
 GALLERY_PAGE = 24
@@ -81,25 +79,12 @@ def gallery():
         pages=pages,
         filters=filters,
         types=TYPES,
-        filter_panel=partial(_filter_panel, filters),
+        filter_panel=partial(filter_panel, filters, "initiatives.gallery"),
         map_url=url_for("maps.treasure_map", **filters.as_args()),
         typed=typed,
         too_slow=too_slow,
         card=partial(_card, filters),
     ), 503 if too_slow else 200
-
-
-def _filter_panel(filters: Filters):
-    """The list's filters: the same for every reader with these filters, so the themes, wijken
-    and buurten are read and the form rendered once per write and language."""
-
-    def render() -> str:
-        form = get_template_attribute("_forms.html", "filter_form")
-        wijken = areas_by_level("district", names_only=True)
-        buurten = areas_by_level("neighbourhood", names_only=True)
-        return form(url_for("initiatives.gallery"), filters, TYPES, theme_tree(), wijken, buurten)
-
-    return fragment(("filters", "gallery", tuple(sorted(filters.as_args().items()))), render)
 
 
 def _card(filters: Filters, item: Initiative):

@@ -45,6 +45,21 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+_WTFORMS: dict[str, object] = {}
+
+
+def wtforms_translations():
+    """WTForms' own messages (a field's built-in errors) in the page's language, kept per process."""
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    locale = get_locale()
+    key = str(locale)
+    if key not in _WTFORMS:
+        _WTFORMS[key] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+    return _WTFORMS[key]
+
+
 def language() -> str:
     return str(get_locale() or "nl").split("_")[0]
 
@@ -92,8 +107,19 @@ def switch_language():
     return redirect(safe_next(request.form.get("next"), url_for("maps.treasure_map")))
 
 
+_JS_MESSAGES: dict[str, dict[str, str]] = {}
+
+
 def js_messages() -> dict[str, str]:
-    """The words our scripts show, in the page's language (read from a JSON block, never run)."""
+    """The words our scripts show, in the page's language (read from a JSON block, never run);
+    worked out once per process and language."""
+    key = str(get_locale())
+    if key not in _JS_MESSAGES:
+        _JS_MESSAGES[key] = _script_words()
+    return _JS_MESSAGES[key]
+
+
+def _script_words() -> dict[str, str]:
     return {
         "chosen_place": _("Gekozen plek"),
         "chosen_at": _("Gekozen plek: {place}"),

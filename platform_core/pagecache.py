@@ -24,6 +24,7 @@ least recently used go first), none larger than a sixteenth of that.
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -265,6 +266,35 @@ def fragment(key: tuple, render: Callable[[], str]) -> Markup:
     if fragments is None:
         return Markup(render())  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
     return fragments.get((*key, language()), render)
+
+
+# Never typed by anyone (a secret of this process): where a kept piece had the reader's CSRF token
+# and the page's CSP nonce.
+_TOKEN_HOLE = "csrf-hole-" + secrets.token_hex(12)
+_NONCE_HOLE = "nonce-hole-" + secrets.token_hex(12)
+
+
+def shared(key: tuple, render: Callable[[], str]) -> Markup:
+    """:func:`fragment` for a piece that holds a form or a script: it is kept without the
+    reader's CSRF token and the page's nonce, and each page puts its own back in (as the page
+    cache does for whole pages)."""
+
+    def blank() -> str:
+        html = str(render())
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        nonce = g.get("csp_nonce")
+        if token:
+            html = html.replace(token, _TOKEN_HOLE)
+        if nonce:
+            html = html.replace(nonce, _NONCE_HOLE)
+        return html
+
+    html = str(fragment(key, blank))
+    if _TOKEN_HOLE in html:
+        html = html.replace(_TOKEN_HOLE, generate_csrf())
+    if _NONCE_HOLE in html:
+        html = html.replace(_NONCE_HOLE, csp_nonce())
+    return Markup(html)  # noqa: S704 (rendered templates, with this page's token and nonce)  # nosec B704
 
 
 def _note_start(sender: Flask, **extra) -> None:

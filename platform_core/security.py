@@ -32,6 +32,14 @@ class CleanRequest(Request):
         super()._load_form_data()
         self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
+    @cached_property
+    def wtforms_translations(self):
+        """Where Flask-WTF looks for WTForms' own messages: read once per process and language,
+        not from disk for every request that shows a form (issue 28)."""
+        from .i18n import wtforms_translations
+
+        return wtforms_translations()
+
 
 def csp_nonce() -> str:
     if "csp_nonce" not in g:

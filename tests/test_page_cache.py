@@ -139,6 +139,39 @@ def test_a_logged_in_list_shares_its_cards_and_filters_and_shows_a_change_at_onc
     assert card in visitor  # the same card for a visitor and a logged-in reader
 
 
+def test_a_logged_in_initiative_page_shares_its_public_part_with_each_readers_own_token(app, make_user, place):
+    """The initiative's heading, description, facts, small map and contact form are rendered once
+    per write and language and shared by logged-in readers (issue 28): each page carries its
+    reader's own CSRF token and nonce (the contact form sends with it), and a write shows at once."""
+    make_user("sanne@example.nl", name="Sanne de Vries")
+    make_user("piet@example.nl", name="Piet Jansen")
+    item = place(title="Bankjes op het plein", summary="Drie bankjes <b>bij</b> de speeltuin")
+    sanne, piet = app.test_client(), app.test_client()
+    login(sanne, "sanne@example.nl")
+    login(piet, "piet@example.nl")
+    pages = [sanne.get(f"/initiatieven/{item}"), piet.get(f"/initiatieven/{item}")]
+    (nonces_a, tokens_a), (nonces_b, tokens_b) = (_nonce_and_token(p) for p in pages)
+    assert len(tokens_a) == len(tokens_b) == 1
+    assert tokens_a != tokens_b
+    assert nonces_a.isdisjoint(nonces_b)
+    html_a, html_b = (p.get_data(as_text=True) for p in pages)
+    assert ("Sanne de Vries" in html_a, "Piet Jansen" in html_b, "Sanne" in html_b) == (True, True, False)
+    assert "Drie bankjes &lt;b&gt;bij&lt;/b&gt; de speeltuin" in html_b  # as typed, from memory too
+    side = re.compile(r'<section class="contact".*?</section>', re.S)
+    assert side.search(html_a).group(0).replace(tokens_a.pop(), "T") == side.search(html_b).group(0).replace(
+        tokens_b.pop(), "T"
+    )
+    token = TOKEN.search(html_b).group(1)
+    sent = piet.post(
+        f"/initiatieven/{item}/contact",
+        data={"csrf_token": token, "name": "Piet", "email": "piet@example.nl", "message": "Ik help mee!"},
+    )
+    assert sent.status_code == 302  # the token put in from memory is Piet's own
+    with app.app_context(), unit_of_work():
+        db.session.get(Initiative, item).title = "Bankjes en bomen op het plein"
+    assert "<h1>Bankjes en bomen op het plein</h1>" in sanne.get(f"/initiatieven/{item}").get_data(as_text=True)
+
+
 def test_a_page_is_kept_only_for_its_time(app, monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(pagecache, "clock", lambda: now[0])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from initiatives.models import Initiative
 from maps.models import Area
@@ -63,6 +63,18 @@ def add_framing(
     db.session.flush()
     signals.framing_added.send(framing)
     return framing
+
+
+def framing_for_all(targets: list[tuple[str, int]]) -> list[Framing]:
+    """The current framing of several targets in one statement, target by target in the order
+    given, each as :func:`framing_for` orders it."""
+    if not targets:
+        return []
+    wanted = or_(*(and_(Framing.target_type == kind, Framing.target_id == id_) for kind, id_ in targets))
+    rows = db.session.scalars(
+        select(Framing).where(wanted, Framing.is_current.is_(True)).order_by(Framing.kind, Framing.version.desc())
+    ).all()
+    return [f for target in targets for f in rows if (f.target_type, f.target_id) == target]
 
 
 def framing_for(target_type: str, target_id: int, current_only: bool = True) -> list[Framing]:

@@ -9,7 +9,7 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import can
 
-from .framing import framing_for
+from .framing import framing_for_all
 from .models import FRAMING_KINDS, OUTCOMES, STAKEHOLDER_KINDS, Outcome, Stage, Stakeholder, Trajectory
 from .outcomes import is_member
 from .placement import open_trajectories, request_of
@@ -27,13 +27,14 @@ def trajectory_part(item: Initiative, user: User | None = None, **_kw) -> dict:
 def initiative_context(item: Initiative, user: User | None) -> dict:
     is_civil = can("speak_for_municipality", user=user)
     trajectory = db.session.get(Trajectory, item.trajectory_id) if item.trajectory_id else None
-    framing = framing_for("initiative", item.id)
+    targets = [("initiative", item.id)]
     if item.area_id:
-        framing += framing_for("area", item.area_id)
+        targets.append(("area", item.area_id))
     if trajectory:
-        framing += framing_for("trajectory", trajectory.id)
+        targets.append(("trajectory", trajectory.id))
         if item.stage_id:
-            framing += framing_for("stage", item.stage_id)
+            targets.append(("stage", item.stage_id))
+    framing = framing_for_all(targets)
     return {
         "trajectory": trajectory,
         "initiative_stage": db.session.get(Stage, item.stage_id) if item.stage_id else None,

@@ -17,9 +17,11 @@ import time
 from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User, utcnow
+from ..policy import MAX_ID
 from .twofactor import required_for
 
 PENDING_SECONDS = 300  # the password step is valid this long for the code step
@@ -30,7 +32,9 @@ def load_user(user_id: str) -> User | None:
     ident, _sep, version = (user_id or "").partition(":")
     if not ident.isdigit() or not version.isdigit():
         return None  # a cookie from before versions existed, or tampered with
-    user = db.session.get(User, int(ident))
+    if int(ident) > MAX_ID:
+        return None
+    user = db.session.get(User, int(ident), options=[joinedload(User.roles)])  # one statement, roles and all
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user

@@ -35,6 +35,26 @@ def test_resident_joins_with_an_offer(page, item, make_user):
     assert "U biedt: Ik heb een kruiwagen" in page.inner_text("#meedoen")
 
 
+def test_a_pluim_and_a_delete_on_a_comment_work_from_the_pages_one_action_form(app, page, item, make_user):
+    """A comment's pluim and delete buttons carry no form of their own (issue 28: a long
+    discussion's page stays small); each sends the page's one action form to its own address."""
+    henk = make_user("henk@example.nl", name="Henk")
+    ans = make_user("ans@example.nl", name="Ans")
+    with app.app_context(), unit_of_work():
+        post_comment(db.session.get(Initiative, item), "Goed plan, ik help zaterdag.", db.session.get(User, ans))
+        post_comment(db.session.get(Initiative, item), "Ik neem koffie mee.", db.session.get(User, henk))
+    browser_login(page, "henk@example.nl", PASSWORD)
+    page.goto(f"/initiatieven/{item}")
+    assert page.locator("article.comment .comment-actions > form").count() == 0  # only editing has its own form
+    theirs = page.locator("article.comment", has_text="Goed plan, ik help zaterdag.")
+    theirs.get_by_role("button", name="Geef een pluim").click()
+    page.wait_for_load_state()
+    theirs = page.locator("article.comment", has_text="Goed plan, ik help zaterdag.")
+    assert theirs.get_by_role("button", name="Pluim intrekken").get_attribute("aria-pressed") == "true"
+    page.locator("article.comment", has_text="Ik neem koffie mee.").get_by_role("button", name="Verwijderen").click()
+    page.wait_for_selector("text=Deze reactie is verwijderd door de schrijver.")
+
+
 def test_visitor_comments_without_an_account(app, page, item):
     with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE municipality SET anonymous_comments = 'post'"))

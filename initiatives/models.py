@@ -258,6 +258,16 @@ class InitiativeImage(db.Model):
     initiative: Mapped[Initiative] = relationship(back_populates="images")
 
 
+class SearchWord(db.Model):
+    """A stem the search index holds (``initiatives.search``): compounds and "did you mean" are
+    found among these. Added by every write that indexes a text; never removed (a word no text
+    uses any more only widens a question by a term that matches nothing)."""
+
+    __tablename__ = "search_word"
+
+    word: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
 class MapCell(db.Model):
     """How many published initiatives of one type lie in one grid cell at one zoom level.
 

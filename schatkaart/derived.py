@@ -13,10 +13,11 @@ from sqlalchemy.engine import Connection
 
 from council.sources import rebuild as rebuild_council_facts
 from initiatives.map_grid import rebuild as rebuild_map_grid
-from initiatives.search import rebuild_index
+from initiatives.search import rebuild_index, rebuild_words
 
 REBUILDERS: dict[str, Callable[[Connection], object]] = {
-    "search": rebuild_index,  # initiatives' search stems (and SQLite's FTS5 table)
+    "search": rebuild_index,  # initiatives' search stems (and SQLite's FTS5 table), and their words
+    "search_words": rebuild_words,  # the words alone, from the stems kept
     "map_grid": rebuild_map_grid,  # the map's counts per cell
     "council_facts": rebuild_council_facts,  # the council's facts and summaries
 }

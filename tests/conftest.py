@@ -31,6 +31,7 @@ CONTENT_TABLES = [
     "challenge_support",
     "challenge",
     "map_cell",
+    "search_word",
     "archive_erasable",
     "archive_entry",
     "archive_head",

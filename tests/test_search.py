@@ -195,3 +195,25 @@ def test_only_the_newest_matches_are_ranked_and_none_is_lost(app, wadis, monkeyp
     monkeypatch.setattr(search, "RANK_WINDOW", 3)
     assert _pages(app, "wadi", 2) == [[wadis[4], wadis[2]], [wadis[3], wadis[1]], [wadis[0]]]
     assert _pages(app, "wadi", 4) == [[wadis[4], wadis[2], wadis[3], wadis[1]], [wadis[0]]]
+
+
+def test_the_words_compounds_are_found_among_are_kept_by_every_write(app, client, place):
+    """The vocabulary (compounds, "did you mean") is the table every write adds its stems to, not a
+    scan of every initiative's text per process (PostgreSQL's ts_stat outgrew the search time
+    limit at a million initiatives: issue 28); a rebuild computes the same words."""
+    from sqlalchemy import select
+
+    from initiatives.models import SearchWord
+    from initiatives.search import forget_vocabulary, rebuild_index
+    from platform_core.extensions import db
+    from platform_core.transaction import unit_of_work
+
+    found = place(title="Moestuinen bij de school", summary="Samen groente kweken")
+    with app.app_context():
+        kept = set(db.session.scalars(select(SearchWord.word)))
+        assert {"moestuin", "school", "groent", "kweek"} <= kept
+        with unit_of_work():
+            rebuild_index(db.session.connection())
+        assert set(db.session.scalars(select(SearchWord.word))) == kept
+    forget_vocabulary()
+    assert _found(client, "tuin") == [found]

@@ -301,6 +301,10 @@ def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
 RANK_WINDOW = 2000
 
 
+#: How many of the newest initiatives PostgreSQL looks among first (``newest_matches``).
+RECENT = 20_000
+
+
 def newest_matches(base: Select, columns: tuple, limit: int) -> tuple[list, bool]:
     """At most ``limit`` rows of these columns for what ``base`` matches: all of them when there
     are no more, else the newest ``limit``; and whether more matched.
@@ -310,8 +314,30 @@ def newest_matches(base: Select, columns: tuple, limit: int) -> tuple[list, bool
     with more matches than the limit is read newest first, where its matches lie close."""
     stmt = base.with_only_columns(*columns)
     connection = db.session.connection()  # plain rows: no ORM bookkeeping for a thousand of them
-    probe = select(func.count()).select_from(base.with_only_columns(Initiative.id).limit(limit + 1).subquery())
-    if connection.execute(probe).scalar_one() <= limit:
+
+    def more_than_limit(among: Select) -> bool:
+        probe = select(func.count()).select_from(among.with_only_columns(Initiative.id).limit(limit + 1).subquery())
+        return connection.execute(probe).scalar_one() > limit
+
+    if connection.dialect.name == "postgresql":
+        # PostgreSQL estimates every prefix question alike, so it cannot tell a common word from a
+        # rare one: first count among the newest RECENT initiatives only (a range of the primary
+        # key, whatever the word); a word found there often enough is read newest first there.
+        bound = connection.execute(
+            select(Initiative.id).order_by(Initiative.id.desc()).offset(RECENT - 1).limit(1)
+        ).scalar()
+        if bound is not None:
+            recent = base.where(Initiative.id >= bound)
+            # Along the key only: without bitmaps the GIN index cannot be used, and it would read
+            # every match of a common word to AND them with the range.
+            connection.execute(text("SELECT set_config('enable_bitmapscan', 'off', true)"))
+            try:
+                if more_than_limit(recent):
+                    newest_recent = recent.with_only_columns(*columns).order_by(Initiative.id.desc()).limit(limit)
+                    return connection.execute(newest_recent).all(), True
+            finally:
+                connection.execute(text("SELECT set_config('enable_bitmapscan', 'on', true)"))
+    if not more_than_limit(base):
         return connection.execute(stmt).all(), False
     newest = FTS.c.rowid.desc() if base.get_execution_options().get(FTS_JOINED) else Initiative.id.desc()
     return connection.execute(stmt.order_by(newest).limit(limit)).all(), True
@@ -406,7 +432,8 @@ def index_initiative(initiative: Initiative) -> None:
 
 
 def _words_of(stems: str) -> list[dict]:
-    return [{"word": w} for w in sorted({w for w in stems.split() if w != "|" and len(w) <= 100})]
+    """The words of these stems a question can be widened with (``vocabulary``): letters only."""
+    return [{"word": w} for w in sorted({w for w in stems.split() if w.isalpha() and len(w) <= 100})]
 
 
 def _note_words(stems: str, connection=None) -> None:
@@ -459,7 +486,7 @@ def rebuild_words(connection) -> int:
     for (stems,) in connection.execute(text("SELECT search_text FROM initiative")).yield_per(10_000):
         words.update((stems or "").split())
     _note_words(" ".join(words), connection)
-    return len(words - {"|"})
+    return connection.execute(text("SELECT count(*) FROM search_word")).scalar_one()
 
 
 def rebuild_index(connection) -> int:

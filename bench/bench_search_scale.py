@@ -13,6 +13,7 @@ after that round and says so: the old ranking is quadratic, and one common word 
 initiatives took 12 CPU seconds.
 
 Usage: python bench/bench_search_scale.py [--database URL] [--sizes 10000,100000] [--rounds 5] [--cap 60]
+       [--keep] [--root CHECKOUT]
 Prints the load average, then one JSON line per measurement: median wall and CPU ms per question.
 """
 
@@ -29,7 +30,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if "--root" in sys.argv:  # another checkout's code (the commit before a change), this bench's own helpers
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--root") + 1]).resolve()))
+sys.path.insert(1 if "--root" in sys.argv else 0, str(ROOT))
 
 from bench.bench_search import INSERT_INITIATIVE  # noqa: E402
 
@@ -131,6 +134,7 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=60.0)
     parser.add_argument("--keep", action="store_true",
                         help="measure the initiatives already there (one size: as many as there are)")  # fmt: skip
+    parser.add_argument("--root", help="the checkout whose code is measured (default: this one)")
     parser.add_argument("--skip-before-above", type=int, default=20000,
                         help="sizes above this measure only 'after' (the old ranking would take hours)")  # fmt: skip
     args = parser.parse_args()

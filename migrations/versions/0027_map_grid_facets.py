@@ -37,21 +37,22 @@ def _table(name: str, with_facet: bool) -> None:
     op.create_table(name, *columns, sa.PrimaryKeyConstraint(*key, name=f"{name}_pkey"))
 
 
+def _replace(with_facet: bool, copy: str) -> None:
+    """map_cell made anew (with or without the facet), its rows copied by ``copy``."""
+    name = "map_cell_new" if with_facet else "map_cell_old"
+    _table(name, with_facet)
+    op.execute(copy.format(name=name))
+    op.drop_table("map_cell")
+    op.rename_table(name, "map_cell")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"ALTER TABLE map_cell RENAME CONSTRAINT {name}_pkey TO map_cell_pkey")
+
+
 def upgrade():
     # The whole-map counts are kept as they are (facet ''); the facets are computed from the
     # initiatives at the head revision (REBUILDS; migrations/env.py).
-    _table("map_cell_new", with_facet=True)
-    op.execute(f"INSERT INTO map_cell_new ({COLUMNS}, facet) SELECT {COLUMNS}, '' FROM map_cell")
-    op.drop_table("map_cell")
-    op.rename_table("map_cell_new", "map_cell")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("ALTER TABLE map_cell RENAME CONSTRAINT map_cell_new_pkey TO map_cell_pkey")
+    _replace(True, f"INSERT INTO {{name}} ({COLUMNS}, facet) SELECT {COLUMNS}, '' FROM map_cell")
 
 
 def downgrade():
-    _table("map_cell_old", with_facet=False)
-    op.execute(f"INSERT INTO map_cell_old ({COLUMNS}) SELECT {COLUMNS} FROM map_cell WHERE facet = ''")
-    op.drop_table("map_cell")
-    op.rename_table("map_cell_old", "map_cell")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("ALTER TABLE map_cell RENAME CONSTRAINT map_cell_old_pkey TO map_cell_pkey")
+    _replace(False, f"INSERT INTO {{name}} ({COLUMNS}) SELECT {COLUMNS} FROM map_cell WHERE facet = ''")

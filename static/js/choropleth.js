@@ -23,5 +23,6 @@
     var label = document.createElement("span");
     label.textContent = entry[2];
     shape.bindTooltip(label, { sticky: true });
+    window.Schatkaart.outOfTabOrder(shape);  // the table beside the map is the keyboard's way
   });
 })();

@@ -13,6 +13,18 @@
     layer.bindTooltip(label, { sticky: true });
   }
 
+  // An outline with a tooltip gets focus listeners, and Chromium then puts every such SVG path in
+  // the Tab order: 111 unnamed stops for Utrecht's buurten. The buurt choice in the filters and
+  // the address search are the keyboard's way to a buurt, so outlines are taken out of the order.
+  function outOfTabOrder(layer) {
+    var each = layer.eachLayer ? layer.eachLayer.bind(layer) : function (fn) { fn(layer); };
+    each(function (shape) {
+      var el = shape.getElement && shape.getElement();
+      if (el) el.setAttribute("tabindex", "-1");
+    });
+  }
+  registry.outOfTabOrder = outOfTabOrder;
+
   function build(el) {
     var block = document.getElementById(el.dataset.mapSpec);
     if (!block || registry.maps[el.id]) return;
@@ -38,6 +50,7 @@
         return;
       }
       layer.addTo(map);
+      if (item.kind === "geojson") outOfTabOrder(layer);
       if (item.name) registry.layers[el.id + ":" + item.name] = layer;
     });
     registry.maps[el.id] = map;

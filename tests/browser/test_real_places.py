@@ -28,6 +28,7 @@ class Place:
     name: str
     levels: dict
     url: str
+    app: object = None  # the installation, to put initiatives in it
 
     def buurten(self) -> list[tuple[str, object]]:
         """(name, shape) of three buurten far apart: the first, middle and last in code order."""
@@ -67,7 +68,7 @@ def place(request, tmp_path_factory, pdok_server, app):
         transaction.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Place(name, levels, f"http://127.0.0.1:{server.server_port}")
+    yield Place(name, levels, f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
     server.server_close()
     dispose(app)
@@ -149,3 +150,42 @@ def test_searching_a_buurt_moves_the_map_to_it(resident, place):
             [outline.representative_point().x, outline.representative_point().y],
         )
         assert in_view, (name, view)
+
+
+def test_the_first_result_is_a_few_tab_presses_from_the_top(resident, place):
+    """The map is not a wall of Tab stops (issue 29): the buurt outlines are no separate stops
+    (the buurt choice in the filters and the address search are their keyboard way), and a
+    skip link leads past the filters and the map to the initiatives in view: from the top of the
+    page the first result takes at most 10 Tab presses."""
+    from initiatives.services import create_initiative
+    from platform_core.accounts.services import register_user
+    from platform_core.extensions import db
+    from platform_core.transaction import unit_of_work
+
+    from ..conftest import initiative_input
+
+    name, outline = place.buurten()[1]
+    point = outline.representative_point()
+    with place.app.app_context(), unit_of_work():
+        owner = register_user(f"eigenaar@{place.name}.example", "een-lang-wachtwoord", "Olga", consent=True)
+        db.session.flush()
+        create_initiative(owner, initiative_input(title=f"Bankje in {name}", lat=point.y, lon=point.x))
+    resident.goto(f"/?lat={point.y:.5f}&lon={point.x:.5f}&z=17")
+    _settled(resident)
+    assert resident.locator("#in-beeld a").count() >= 1
+    focusable_outlines = resident.evaluate(
+        "() => [...document.querySelectorAll('.leaflet-overlay-pane path')].filter(p => p.tabIndex >= 0).length"
+    )
+    assert focusable_outlines == 0
+    presses, seen = 0, []
+    while presses < 40:
+        resident.keyboard.press("Tab")
+        presses += 1
+        where = resident.evaluate("() => document.activeElement.closest('#in-beeld') ? 'result' : ''")
+        seen.append(resident.evaluate("() => document.activeElement.outerHTML.slice(0, 60)"))
+        if where == "result":
+            break
+        if resident.evaluate("() => document.activeElement.matches('a.skip-link[href=\"#in-beeld\"]')"):
+            resident.keyboard.press("Enter")
+    assert presses <= 10, (presses, " | ".join(seen))
+    assert resident.evaluate("() => document.activeElement.textContent") == f"Bankje in {name}"

@@ -148,3 +148,41 @@ def test_record_attendance_and_read_the_council_review_with_the_keyboard(app, pa
     page.wait_for_selector("h1:has-text('Wat leverde participatie op?')")
     tab_to(page, "#kaart")  # what the neighbourhood map shows
     tab_to(page, "#per-buurt-titel, .table-wrap")  # the map's table is reachable to scroll
+
+
+FOCUS_RINGS = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).slice(0, 4).map(Number);
+  const lum = ([r, g, b]) => [r, g, b]
+    .map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const e = document.activeElement;
+  let behind = e.parentElement, bg = [255, 255, 255];
+  while (behind) {
+    const c = rgb(getComputedStyle(behind).backgroundColor);
+    if (c.length === 3 || c[3] > 0) { bg = c; break; }
+    behind = behind.parentElement;
+  }
+  const style = getComputedStyle(e);
+  const ring = rgb(style.boxShadow);
+  return {tag: e.outerHTML.slice(0, 50), width: parseFloat(style.outlineWidth), outlineStyle: style.outlineStyle,
+          outline: contrast(rgb(style.outlineColor), bg), ring: ring.length ? contrast(ring, bg) : 0,
+          between: ring.length ? contrast(rgb(style.outlineColor), ring) : 0};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/initiatieven", "/inloggen", "/registreren", "/wegwijzer", "/uitdaagrecht"])
+def test_every_focus_indicator_stands_out_against_what_is_beside_it(page, place, path):
+    """WCAG 2.2 (1.4.11, 2.4.7; technique C40): every stop along the Tab order shows a two-colour
+    indicator whose colours differ by at least 9:1, one of them at least 3:1 against the colour
+    behind the control (the page, the header in the municipality's colour, a card)."""
+    place(title="Bankje aan de Oudegracht", lat=OUDEGRACHT[0], lon=OUDEGRACHT[1])
+    page.goto(path)
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        seen = page.evaluate(FOCUS_RINGS)
+        if seen["tag"].startswith("<body"):
+            break
+        assert (seen["outlineStyle"], seen["width"] >= 2) == ("solid", True), seen
+        assert seen["between"] >= 9, seen
+        assert max(seen["outline"], seen["ring"]) >= 3, seen

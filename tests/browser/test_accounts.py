@@ -32,3 +32,17 @@ def test_staff_enrol_with_the_keyboard_and_the_pages_are_accessible(page, make_u
     page.goto("/account")
     assert "Staat aan. U heeft nog 10 ongebruikte herstelcodes." in page.inner_text("main")
     assert axe_violations(page) == []
+
+
+def test_a_form_with_errors_puts_the_focus_on_their_summary(page):
+    """Errors you hear (issue 29): registering with empty fields comes back with the summary
+    focused, a link per field that takes the focus to it."""
+    page.goto("/registreren")
+    page.click("button:has-text('Account maken')")
+    page.wait_for_load_state()
+    assert page.evaluate("() => document.activeElement.id") == "foutoverzicht"
+    links = page.locator("#foutoverzicht a")
+    assert links.count() >= 2
+    target = links.first.get_attribute("href")
+    links.first.click()
+    assert "#" + page.evaluate("() => document.activeElement.id") == target

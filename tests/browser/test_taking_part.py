@@ -122,3 +122,23 @@ def test_no_user_text_runs_as_script(app, page, live_server, make_user, place):
     page.goto("/mijn")
     assert page.evaluate("() => window.__xss") is None
     assert dialogs == []
+
+
+def test_an_empty_comment_is_refused_and_the_error_is_heard(page, item, make_user):
+    """Errors you hear (issue 29): the form comes back with a summary that has the focus (a screen
+    reader reads it at once) and links to the field, which says what to do."""
+    make_user("henk@example.nl", name="Henk")
+    browser_login(page, "henk@example.nl", PASSWORD)
+    page.goto(f"/initiatieven/{item}")
+    page.click("text=Plaats reactie")
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    assert summary.count() == 1
+    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    link = summary.get_by_role("link")
+    assert link.get_attribute("href") == "#reactie-nieuw-body"
+    message = link.inner_text()
+    link.click()
+    assert page.evaluate("() => document.activeElement.id") == "reactie-nieuw-body"
+    assert page.inner_text("#reactie-nieuw-body-fout") == message
+    assert page.get_attribute("#reactie-nieuw-body", "aria-invalid") == "true"

@@ -305,39 +305,63 @@ RANK_WINDOW = 2000
 RECENT = 20_000
 
 
+def _count_to(connection, among: Select, limit: int) -> int:
+    """How many ``among`` matches, counting no further than ``limit`` + 1."""
+    probe = select(func.count()).select_from(among.with_only_columns(Initiative.id).limit(limit + 1).subquery())
+    return connection.execute(probe).scalar_one()
+
+
+def _recent(connection, base: Select, limit: int) -> Select | None:
+    """On PostgreSQL, ``base`` among the newest ``RECENT`` initiatives when more than ``limit`` of
+    them match there (a common word), else None.
+
+    PostgreSQL estimates every prefix question alike, so it cannot tell a common word from a rare
+    one, and read all of a common word's matches from the GIN index (half a million at a million
+    initiatives) to AND or sort them. Among the newest initiatives the range of the primary key
+    is read instead, with bitmaps off for that one statement (so the GIN index is not used)."""
+    if connection.dialect.name != "postgresql":
+        return None
+    bound = connection.execute(
+        select(Initiative.id).order_by(Initiative.id.desc()).offset(RECENT - 1).limit(1)
+    ).scalar()
+    if bound is None:
+        return None
+    recent = base.where(Initiative.id >= bound)
+    connection.execute(text("SELECT set_config('enable_bitmapscan', 'off', true)"))
+    try:
+        return recent if _count_to(connection, recent, limit) > limit else None
+    finally:
+        connection.execute(text("SELECT set_config('enable_bitmapscan', 'on', true)"))
+
+
+def bounded_count(base: Select, cap: int) -> int:
+    """How many ``base`` matches, up to ``cap`` + 1 (the list says "more than ``cap``" beyond)."""
+    connection = db.session.connection()
+    if _recent(connection, base, cap) is not None:
+        return cap + 1
+    return _count_to(connection, base, cap)
+
+
 def newest_matches(base: Select, columns: tuple, limit: int) -> tuple[list, bool]:
     """At most ``limit`` rows of these columns for what ``base`` matches: all of them when there
     are no more, else the newest ``limit``; and whether more matched.
 
     Unordered first: a rare word's matches come from the index at once (ordered by id, the
     database would walk every initiative from the newest down looking for them). Only a word
-    with more matches than the limit is read newest first, where its matches lie close."""
+    with more matches than the limit is read newest first, where its matches lie close; on
+    PostgreSQL among the newest initiatives first (``_recent``)."""
     stmt = base.with_only_columns(*columns)
     connection = db.session.connection()  # plain rows: no ORM bookkeeping for a thousand of them
-
-    def more_than_limit(among: Select) -> bool:
-        probe = select(func.count()).select_from(among.with_only_columns(Initiative.id).limit(limit + 1).subquery())
-        return connection.execute(probe).scalar_one() > limit
-
-    if connection.dialect.name == "postgresql":
-        # PostgreSQL estimates every prefix question alike, so it cannot tell a common word from a
-        # rare one: first count among the newest RECENT initiatives only (a range of the primary
-        # key, whatever the word); a word found there often enough is read newest first there.
-        bound = connection.execute(
-            select(Initiative.id).order_by(Initiative.id.desc()).offset(RECENT - 1).limit(1)
-        ).scalar()
-        if bound is not None:
-            recent = base.where(Initiative.id >= bound)
-            # Along the key only: without bitmaps the GIN index cannot be used, and it would read
-            # every match of a common word to AND them with the range.
-            connection.execute(text("SELECT set_config('enable_bitmapscan', 'off', true)"))
-            try:
-                if more_than_limit(recent):
-                    newest_recent = recent.with_only_columns(*columns).order_by(Initiative.id.desc()).limit(limit)
-                    return connection.execute(newest_recent).all(), True
-            finally:
-                connection.execute(text("SELECT set_config('enable_bitmapscan', 'on', true)"))
-    if not more_than_limit(base):
+    recent = _recent(connection, base, limit)
+    if recent is not None:
+        connection.execute(text("SELECT set_config('enable_bitmapscan', 'off', true)"))
+        try:
+            return connection.execute(
+                recent.with_only_columns(*columns).order_by(Initiative.id.desc()).limit(limit)
+            ).all(), True
+        finally:
+            connection.execute(text("SELECT set_config('enable_bitmapscan', 'on', true)"))
+    if _count_to(connection, base, limit) <= limit:
         return connection.execute(stmt).all(), False
     newest = FTS.c.rowid.desc() if base.get_execution_options().get(FTS_JOINED) else Initiative.id.desc()
     return connection.execute(stmt.order_by(newest).limit(limit)).all(), True

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from maps.geometry import to_geojson
@@ -29,7 +29,7 @@ from . import bp
 from .forms import ContactForm, InitiativeForm
 from .models import TYPES, ContactMessage, Initiative
 from .pages import filter_panel, initiative_editor, render_detail
-from .search import Filters, apply_filters, results, suggestion
+from .search import Filters, apply_filters, bounded_count, results, suggestion
 from .signals import gallery_page
 
 GALLERY_PAGE = 24
@@ -54,13 +54,13 @@ def gallery():
         with at_most(current_app.config["SEARCH_SECONDS"]):
             base = apply_filters(select(Initiative), filters)
             # Counting is bounded: at most COUNT_CAP + 1 rows are read, however many match.
-            total = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
+            total = bounded_count(base, COUNT_CAP)
             if not total and filters.q:  # a small typo: search what was meant, and say so
                 meant = suggestion(filters.q)
                 if meant:
                     typed, filters = filters.q, replace(filters, q=meant)
                     base = apply_filters(select(Initiative), filters)
-                    total = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
+                    total = bounded_count(base, COUNT_CAP)
             pages = max(1, (min(total, COUNT_CAP) + size - 1) // size)
             page = min(page, pages)
             loaded = (selectinload(Initiative.themes), selectinload(Initiative.area))

@@ -137,6 +137,7 @@ def _script_words() -> dict[str, str]:
         ),
         "load_failed": _("De initiatieven konden niet geladen worden. Probeer het opnieuw of bekijk de lijst."),
         "cluster": _("{n} initiatieven"),
+        "cluster_open": _("{n} initiatieven: inzoomen"),
         "spent": _("Besteed: {amount}"),
         "area": _("een gebied"),
         "challenge": _("Uitdaging: {title}"),

@@ -240,6 +240,8 @@ def test_a_filter_the_grid_does_not_keep_clusters_its_newest_matches_and_says_so
             assert sorted(r[0] for r in rows) == sorted(street["ids"][:6])[-4:], recent  # the newest four plans
             rows, more = newest_matches(base, (Initiative.id,), 6)
             assert (more, sorted(r[0] for r in rows)) == (False, sorted(street["ids"][:6])), recent
+            # the list's bounded count: "more than 2", or all six
+            assert (search.bounded_count(base, 2), search.bounded_count(base, 10)) == (3, 6), recent
     monkeypatch.setattr(map_queries, "MAP_WINDOW", 6)
     app.extensions["page_cache"].clear()
     data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=12&q=plan"))

@@ -37,7 +37,7 @@
     var p = f.properties;
     var marker = L.marker([c[1], c[0]], {
       title: p.title, alt: p.title,
-      icon: L.divIcon({ className: "initiative-marker type-" + p.type, iconSize: [18, 18] })
+      icon: L.divIcon({ className: "initiative-marker type-" + p.type, iconSize: [24, 24] })  // WCAG 2.5.8
     });
     var thumb = p.thumb ? '<img src="' + esc(thumbOf(p)) + '" alt="" width="160" height="120"><br>' : "";
     var spent = typeof p.spent === "number" ? "<br>" + esc(words.spent.replace("{amount}", money.format(p.spent))) : "";
@@ -64,7 +64,7 @@
           challengeLayer.addLayer(L.marker([c[1], c[0]], {
             title: label, alt: label, zIndexOffset: 500,
             // beside the point rather than on it: a granted challenge's initiative stands on the same spot
-            icon: L.divIcon({ className: "challenge-marker", iconSize: [20, 20], iconAnchor: [-4, 24] })
+            icon: L.divIcon({ className: "challenge-marker", iconSize: [24, 24], iconAnchor: [-4, 28] })
           }).bindPopup(esc(words.challenge_kind) + '<br><a href="' + esc(p.url) + '">' + esc(p.title) + "</a><br>" + esc(p.state)));
         });
         frame.dataset.challengeCount = String(data.features.length);
@@ -80,10 +80,21 @@
       title: words.cluster.replace("{n}", p.count), alt: words.cluster.replace("{n}", p.count),
       icon: L.divIcon({ className: "server-cluster", html: "<span>" + p.count + "</span>", iconSize: [size, size] })
     });
-    marker.on("click", function () {
+    function open() {
       var b = p.bounds;
       if (b[0] === b[2] && b[1] === b[3]) map.setView([c[1], c[0]], map.getZoom() + 2);
       else map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30] });
+    }
+    marker.on("click", open);
+    marker.on("add", function () {  // a button by keyboard too: Enter and Space open it, and it says what it holds
+      var icon = marker.getElement();
+      icon.setAttribute("aria-label", words.cluster_open.replace("{n}", p.count));
+      icon.addEventListener("keydown", function (e) {
+        if (e.key !== "Enter" && e.key !== " ") return;
+        e.preventDefault();
+        e.stopPropagation();
+        open();
+      });
     });
     return marker;
   }

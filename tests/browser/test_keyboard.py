@@ -186,3 +186,28 @@ def test_every_focus_indicator_stands_out_against_what_is_beside_it(page, place,
         assert (seen["outlineStyle"], seen["width"] >= 2) == ("solid", True), seen
         assert seen["between"] >= 9, seen
         assert max(seen["outline"], seen["ring"]) >= 3, seen
+
+
+def test_on_a_phone_the_menu_folds_behind_a_button(page, make_user):
+    """Phones first (issue 29): at 320 px the header is two rows with a menu button (a disclosure
+    with aria-expanded) instead of six to nine rows of links; it opens by keyboard and Escape
+    closes it, the focus back on the button."""
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto("/initiatieven")
+    header = page.locator(".site-header")
+    assert header.bounding_box()["height"] <= 110  # two rows at most (it was six, 266 px)
+    button = page.get_by_role("button", name="Menu")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#hoofdmenu a", has_text="Wegwijzer").is_visible()
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert page.locator("#hoofdmenu a", has_text="Wegwijzer").is_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("() => document.activeElement.classList.contains('menu-button')")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 900})  # wide: no button, the menu shows
+    assert not button.is_visible()
+    assert page.locator("#hoofdmenu a", has_text="Wegwijzer").is_visible()

@@ -189,3 +189,31 @@ def test_the_first_result_is_a_few_tab_presses_from_the_top(resident, place):
             resident.keyboard.press("Enter")
     assert presses <= 10, (presses, " | ".join(seen))
     assert resident.evaluate("() => document.activeElement.textContent") == f"Bankje in {name}"
+
+
+def test_a_cluster_opens_with_enter_and_with_space_and_says_what_it_holds(resident, place):
+    """Clusters by keyboard (issue 29): a server cluster is a named button ("3 initiatieven:
+    inzoomen") that Enter and Space open, as a click does."""
+    from initiatives.services import create_initiative
+    from platform_core.accounts.services import register_user
+    from platform_core.extensions import db
+    from platform_core.transaction import unit_of_work
+
+    from ..conftest import initiative_input
+
+    name, outline = place.buurten()[0]
+    point = outline.representative_point()
+    with place.app.app_context(), unit_of_work():
+        owner = register_user(f"cluster@{place.name}.example", "een-lang-wachtwoord", "Olga", consent=True)
+        db.session.flush()
+        for i in range(3):
+            create_initiative(owner, initiative_input(title=f"Plan {i} in {name}", lat=point.y + i * 1e-4, lon=point.x))
+    for key in ("Enter", " "):
+        resident.goto("/")
+        before = _settled(resident)["zoom"]
+        cluster = resident.locator(".server-cluster", has_text="3")
+        assert cluster.get_attribute("aria-label") == "3 initiatieven: inzoomen"
+        assert cluster.get_attribute("role") == "button"
+        cluster.focus()
+        resident.keyboard.press(key)
+        assert _settled(resident)["zoom"] > before, key

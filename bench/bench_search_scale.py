@@ -113,7 +113,10 @@ def measure(word: str, rounds: int, cap: float, before: bool) -> dict:
             page = db.session.scalars(old_order(base, filters).limit(24)).all()
         else:
             base = search.apply_filters(select(Initiative), filters)
-            found = db.session.scalar(select(func.count()).select_from(base.limit(1001).subquery()))
+            if hasattr(search, "bounded_count"):  # the list's own count, where the code has one
+                found = search.bounded_count(base, 1000)
+            else:
+                found = db.session.scalar(select(func.count()).select_from(base.limit(1001).subquery()))
             page = search.results(base, filters, 0, 24)
         assert page or not found
         walls.append((time.perf_counter() - w) * 1000)

@@ -70,7 +70,9 @@ def _shared_parts(item: Initiative, context: dict, contact_form: ContactForm | N
     def shared_part(name: str) -> Markup:
         if name == "side" and contact_form is not None:  # the reader's own input and its errors
             return Markup(render(name))  # noqa: S704 (a rendered template)  # nosec B704
-        return shared(("initiative", item.id, name), lambda: render(name))
+        # Keyed by the row's last change as well: an edit shows at once in every process, not only
+        # in the one that wrote it (the others' pieces would otherwise live up to PAGE_CACHE_SECONDS).
+        return shared(("initiative", item.id, item.updated_at, name), lambda: render(name))
 
     return shared_part
 

@@ -91,7 +91,7 @@ def _card(filters: Filters, item: Initiative):
     """One card of the list: the same for every reader, so rendered once per write and language
     (``pagecache.fragment``) and shared by the logged-in readers, whose pages are their own."""
     return fragment(
-        ("card", item.id, filters.q),
+        ("card", item.id, item.updated_at, filters.q),
         lambda: render_template("initiatives/_card.html", item=item, filters=filters, types=TYPES),
     )
 

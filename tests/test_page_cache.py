@@ -264,3 +264,29 @@ def _fresh(app):
     app.extensions["page_cache"].clear()
     yield
     app.extensions["page_cache"].clear()
+
+
+def test_an_edit_made_by_another_process_shows_at_once_to_a_logged_in_reader(app, make_user, place):
+    """Shared pieces are keyed by the initiative's last change too: a change written by another
+    process (which moves no counter here) shows at once, not after PAGE_CACHE_SECONDS."""
+    from datetime import timedelta
+
+    from sqlalchemy import create_engine, text
+
+    from platform_core.models import utcnow
+    from platform_core.spatial import engine_options
+
+    make_user("sanne@example.nl", name="Sanne de Vries")
+    item = place(title="Bankjes op het plein")
+    resident = app.test_client()
+    login(resident, "sanne@example.nl")
+    assert "<h1>Bankjes op het plein</h1>" in resident.get(f"/initiatieven/{item}").get_data(as_text=True)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    other = create_engine(uri, **engine_options(uri))  # another process's connection: this one hears nothing of it
+    with other.begin() as connection:
+        connection.execute(
+            text("UPDATE initiative SET title = 'Bankjes en bomen', updated_at = :at WHERE id = :id"),
+            {"at": utcnow() + timedelta(seconds=1), "id": item},
+        )
+    other.dispose()
+    assert "<h1>Bankjes en bomen</h1>" in resident.get(f"/initiatieven/{item}").get_data(as_text=True)

@@ -91,6 +91,7 @@ def render_detail(item: Initiative, status: int = 200, **forms):
         "initiatives/detail.html",
         item=item,
         shared=_shared_parts(item, public, forms.get("contact_form")),
+        form=forms.get("contact_form"),  # its errors in the page's summary (base.html), when it has any
         can_edit=can_edit(current_user, item),
         **common,
         **context,

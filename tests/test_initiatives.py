@@ -284,6 +284,22 @@ def test_contact_form_mails_the_owner_without_revealing_addresses(app, client, m
     assert "Ik help graag mee!" in msg.get_content()
 
 
+def test_a_contact_message_with_errors_comes_back_with_its_summary_and_input(client, place, smtp_server):
+    """The contact form is a shared piece of the page; with errors it is the reader's own again:
+    the summary at the top links to the field, and what was typed is still there."""
+    item_id = place()
+    resp = post_form(
+        client, f"/initiatieven/{item_id}/contact", {"name": "Henk <b>", "email": "", "message": "Hallo"},
+        token_from=f"/initiatieven/{item_id}",
+    )  # fmt: skip
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert 'id="foutoverzicht"' in page
+    assert '<a href="#email">Vul uw e-mailadres in.</a>' in page
+    assert 'value="Henk &lt;b&gt;"' in page
+    assert smtp_server.messages == []
+
+
 def test_contact_goes_to_the_public_contact_person_when_set(app, client, place, smtp_server):
     item_id = place(contact_name="Buurthuis De Pijl", contact_email="info@buurthuis.example.nl")
     post_form(

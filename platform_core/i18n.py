@@ -128,6 +128,7 @@ def _script_words() -> dict[str, str]:
         "cleared": _("De plek is gewist."),
         "nothing_found": _("Niets gevonden. Probeer een andere schrijfwijze of klik op de kaart."),
         "search_failed": _("Zoeken lukt nu niet. Klik de plek aan op de kaart."),
+        "searching": _("Zoeken…"),
         "one_in_view": _("1 initiatief in beeld."),
         "n_in_view": _("{n} initiatieven in beeld."),
         "zoom_in": _("Zoom in om de namen te zien, of bekijk ze in de lijst."),

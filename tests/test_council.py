@@ -126,6 +126,7 @@ def test_only_council_civil_servants_and_admins_see_the_dashboard(client, known)
     assert 'id="cijfer-initiatieven">2<' in html
     assert "olga@example.nl" not in html
     assert "minder dan 5" in html  # Bloemenbuurt in the per-neighbourhood table
+    assert ("41 / " in html, "41.0" in html) == (True, False)  # hours in the page's language: "41", not "41.0"
 
 
 def test_exports_carry_no_personal_data(client, known):

@@ -75,7 +75,10 @@
   function search() {
     var q = address.value.trim();
     if (q.length < 2) return;
-    results.innerHTML = "<li>Zoeken…</li>";
+    results.innerHTML = "";
+    var busy = document.createElement("li");
+    busy.textContent = words.searching;  // in the page's language
+    results.appendChild(busy);
     fetch("/api/geocode?q=" + encodeURIComponent(q))
       .then(function (r) { return r.json(); })
       .then(function (data) {

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
@@ -342,3 +343,43 @@ def verify_package(directory: Path) -> tuple[int, list[str]]:
     head_info = manifest.get("head") or {}
     count, chain_problems = check_chain(entries, values, (head_info.get("seq", 0), head_info.get("hash", ZERO)))
     return count, problems + chain_problems
+
+
+#: What each kind of line in the public record means, in words (the code stays in the line and
+#: its hash; the page shows the words, in the reader's language).
+KIND_LABELS = {
+    "initiative.placed": _l("Initiatief geplaatst"),
+    "initiative.changed": _l("Initiatief gewijzigd"),
+    "comment.published": _l("Reactie geplaatst"),
+    "moderation.decided": _l("Besluit van de redactie"),
+    "framing.added": _l("Kader toegevoegd"),
+    "feedback.given": _l("Antwoord van de gemeente"),
+    "outcome.reported": _l("Uitkomst vastgelegd"),
+    "challenge.filed": _l("Uitdaging ingediend"),
+    "challenge.acknowledged": _l("Uitdaging ontvangen"),
+    "challenge.assessed": _l("Uitdaging beoordeeld"),
+    "challenge.decided": _l("Besluit over een uitdaging"),
+    "challenge.converted": _l("Uitdaging wordt initiatief"),
+    "people.role-granted": _l("Rol toegekend"),
+    "people.role-revoked": _l("Rol ingetrokken"),
+    "people.enabled": _l("Account weer aangezet"),
+    "people.disabled": _l("Account uitgezet"),
+}
+SUBJECT_LABELS = {
+    "initiative": _l("initiatief"),
+    "comment": _l("reactie"),
+    "framing": _l("kader"),
+    "feedback": _l("antwoord"),
+    "outcome": _l("uitkomst"),
+    "challenge": _l("uitdaging"),
+    "user": _l("account"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """The words for a kind of line; a kind this version does not know shows as its code."""
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def subject_label(subject_type: str | None) -> str:
+    return str(SUBJECT_LABELS.get(subject_type or "", subject_type or ""))

@@ -213,4 +213,11 @@ def erase_attendance_view(meeting_id: int, attendance_id: int):
 def record():
     seq, head_hash = archive.head()
     latest = list(db.session.scalars(select(ArchiveEntry).order_by(ArchiveEntry.seq.desc()).limit(20)))
-    return render_template("privacy/record.html", seq=seq, head_hash=head_hash, latest=latest)
+    return render_template(
+        "privacy/record.html",
+        seq=seq,
+        head_hash=head_hash,
+        latest=latest,
+        kind_label=archive.kind_label,
+        subject_label=archive.subject_label,
+    )

@@ -464,6 +464,13 @@ def test_the_public_record_page_shows_the_head_without_content(app, client, town
     assert str(seq) in page
     assert "Henk scheldt" not in page
     assert "Henk Jansen" not in page
+    # each line's kind in words, in the reader's language (issue 29), never its code
+    assert "Reactie geplaatst" in page
+    assert "comment.published" not in page
+    client.post("/taal", data={"lang": "en", "csrf_token": csrf_token(client, "/archief")})
+    english = client.get("/archief").get_data(as_text=True)
+    assert "Comment posted" in english
+    assert "Reactie geplaatst" not in english
 
 
 def test_deleting_your_only_comment_after_the_municipality_answered_keeps_council_figures_exact(app, town):

@@ -35,8 +35,25 @@ def mine():
     opted = set(db.session.scalars(select(StandingOptIn.trajectory_id).where(StandingOptIn.user_id == current_user.id)))
     rows = [(t, balance(current_user.id, t.id), events_for(current_user.id, t.id)) for t in trajectories]
     return render_template(
-        "credits/mine.html", rows=rows, opted=opted, states=STATE_LABELS, form=FlaskForm(), levels=LEVELS
+        "credits/mine.html",
+        rows=rows,
+        opted=opted,
+        states=STATE_LABELS,
+        form=FlaskForm(),
+        levels=LEVELS,
+        reason_of=reason_of,
     )
+
+
+def reason_of(event) -> str:
+    """Why an event is in the ledger, in the reader's language: the kind's words (the ledger keeps
+    the words of the moment it was written, in the language of whoever caused it), and for a
+    reversal what was undone, with the reason given for it."""
+    label = KINDS[event.kind][0] if event.kind in KINDS else event.reason
+    if event.entry != "reversal":
+        return str(label)
+    undone = _("Teruggedraaid: %(what)s", what=str(label).rstrip("."))
+    return f"{undone} ({event.reason})" if event.reason else undone
 
 
 @bp.post("/mijn/credits/<int:trajectory_id>/zichtbaar")

@@ -22,7 +22,7 @@ from platform_core.transaction import unit_of_work
 from platform_core.validation import PermissionDenied, ValidationFailed
 from trajectories.services import create_trajectory
 
-from .conftest import login, post_form
+from .conftest import csrf_token, login, post_form
 from .factories import cast as make_cast
 from .factories import placed
 
@@ -117,6 +117,23 @@ def test_hiding_content_reverses_its_credits(app, world):
         assert [e.entry for e in rows] == ["award", "reversal"]
         assert rows[1].reason == "Verborgen door de redactie: Reclame"
         assert balance(world["henk"], world["t"])["total"] == 0
+
+
+def test_the_ledger_reads_in_the_readers_language(app, client, world):
+    """Each line says why in the page's language (issue 29), whatever language the one who caused
+    it used: an award by its kind, a reversal as what was undone and why."""
+    with app.app_context(), unit_of_work():
+        item = db.session.get(Initiative, world["item"])
+        comment = post_comment(item, "Koop mijn fiets", u(world["henk"]))
+        decide(u(world["mod"]), "comment", comment.id, "hide", "Reclame")
+    login(client, "henk@example.nl")
+    dutch = client.get("/mijn/credits").get_data(as_text=True)
+    assert "U schreef een reactie" in dutch
+    assert "Teruggedraaid: U schreef een reactie (Verborgen door de redactie: Reclame)" in dutch
+    client.post("/taal", data={"lang": "en", "csrf_token": csrf_token(client, "/mijn/credits")})
+    english = client.get("/mijn/credits").get_data(as_text=True)
+    assert "Undone: You wrote a comment" in english
+    assert "U schreef een reactie" not in english
 
 
 def test_leaving_reverses_the_join_credit(app, world):

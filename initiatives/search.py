@@ -327,11 +327,18 @@ def _recent(connection, base: Select, limit: int) -> Select | None:
     if bound is None:
         return None
     recent = base.where(Initiative.id >= bound)
+    found = _along_the_key(connection, lambda: _count_to(connection, recent, limit))
+    return recent if found > limit else None
+
+
+def _along_the_key(connection, run):
+    """``run()`` with bitmap scans off for this transaction, and on again after it. Set for the
+    transaction only (``set_config(…, true)``): if ``run`` fails (the time limit), the rollback
+    that follows restores it, and no statement is sent on the failed transaction."""
     connection.execute(text("SELECT set_config('enable_bitmapscan', 'off', true)"))
-    try:
-        return recent if _count_to(connection, recent, limit) > limit else None
-    finally:
-        connection.execute(text("SELECT set_config('enable_bitmapscan', 'on', true)"))
+    result = run()
+    connection.execute(text("SELECT set_config('enable_bitmapscan', 'on', true)"))
+    return result
 
 
 def bounded_count(base: Select, cap: int) -> int:
@@ -354,13 +361,8 @@ def newest_matches(base: Select, columns: tuple, limit: int) -> tuple[list, bool
     connection = db.session.connection()  # plain rows: no ORM bookkeeping for a thousand of them
     recent = _recent(connection, base, limit)
     if recent is not None:
-        connection.execute(text("SELECT set_config('enable_bitmapscan', 'off', true)"))
-        try:
-            return connection.execute(
-                recent.with_only_columns(*columns).order_by(Initiative.id.desc()).limit(limit)
-            ).all(), True
-        finally:
-            connection.execute(text("SELECT set_config('enable_bitmapscan', 'on', true)"))
+        newest_recent = recent.with_only_columns(*columns).order_by(Initiative.id.desc()).limit(limit)
+        return _along_the_key(connection, lambda: connection.execute(newest_recent).all()), True
     if base.get_execution_options().get(FTS_JOINED):
         # SQLite's full-text index hands its matches over in rowid order, newest first as cheaply
         # as any other way, for a rare word as for a common one: one statement, no count first.

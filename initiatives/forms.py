@@ -38,6 +38,15 @@ class InitiativeForm(FlaskForm):
     lat = HiddenField()
     lon = HiddenField()
     area_geojson = HiddenField()
+    # Without a pointer (WCAG 2.5.7, issue 29): a whole buurt as the area, chosen from a list.
+    area_code = SelectField(
+        _l("Of: een hele buurt als gebied"),
+        description=_l(
+            "Voor zelfbeheer van een hele buurt. Kiest u een buurt, dan is dat de plek; de kaart is niet nodig."
+        ),
+        choices=[],
+        validate_choice=False,
+    )
     links = TextAreaField(
         _l("Links (website, Facebook, YouTube)"),
         description=_l("Eén link per regel, beginnend met https://. Hoogstens 5."),

@@ -4,16 +4,23 @@ assisted entry). Views of every package call these; no view module imports anoth
 
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
 from markupsafe import Markup
+from shapely.geometry import mapping
+from shapely.ops import unary_union
+from sqlalchemy import select
 
 from maps.builders import AREA_STYLE, base_map, bounds_of, centre_of, render_parts
 from maps.geocoder import geocode
-from maps.geometry import to_geojson
+from maps.geometry import MAX_VERTICES, to_geojson
+from maps.models import Area
 from maps.services import areas_by_level, current_municipality
+from platform_core.extensions import db
 from platform_core.pagecache import fragment, shared
 from platform_core.transaction import rollback
 from platform_core.validation import ValidationFailed, apply_errors
@@ -136,6 +143,37 @@ def _form_input(form: InitiativeForm) -> InitiativeInput:
 PRECISE = ("adres", "postcode")
 
 
+def _buurt_as_area(form: InitiativeForm) -> None:
+    """A buurt chosen from the list is the area (it wins over a point clicked before): its outline
+    as the map shows it. An unknown code says so next to the field."""
+    code = (form.area_code.data or "").strip()
+    if not code:
+        return
+    area = db.session.scalar(select(Area).where(Area.level == "neighbourhood", Area.code == code))
+    if area is None:
+        form.area_code.errors = [_("Kies een buurt uit de lijst.")]
+        return
+    form.area_geojson.data = json.dumps(mapping(buurt_outline(area)))  # GeoJSON, as drawing gives
+    form.lat.data = form.lon.data = None
+
+
+def buurt_outline(area: Area):
+    """The buurt's own outline as an initiative's area: simplified to at most ``MAX_VERTICES``
+    corners and taken in by as much as the simplification may move its edge, plus 10 cm, so it
+    stays within the buurt and so within the municipality (where the two boundary files disagree
+    by a few centimetres, slivers are left out)."""
+    whole = to_shape(area.geom)
+    tolerance = 0.00001  # about a metre
+    while True:
+        geom = whole.simplify(tolerance, preserve_topology=True).buffer(-(tolerance + 1e-6), join_style="mitre")
+        parts = getattr(geom, "geoms", [geom])
+        if len(parts) > 1:
+            geom = unary_union([p for p in parts if p.area >= 0.01 * geom.area])
+        if sum(len(p.exterior.coords) for p in getattr(geom, "geoms", [geom])) <= MAX_VERTICES:
+            return geom
+        tolerance *= 2
+
+
 def _resolve_address(form: InitiativeForm) -> None:
     """Typing an address instead of clicking: look it up when no point was chosen.
 
@@ -178,9 +216,13 @@ def initiative_editor(
     if municipality is None:
         abort(503)
     preview = None
+    form.area_code.choices = [("", _("Geen: een punt of een getekend gebied"))] + [
+        (a.code, a.name) for a in areas_by_level("neighbourhood", names_only=True)
+    ]
     if form.is_submitted() and form.validate():
+        _buurt_as_area(form)
         _resolve_address(form)
-        if not form.address.errors:
+        if not form.address.errors and not form.area_code.errors:
             data = _form_input(form)
             try:
                 if "preview" in request.form:

@@ -11,6 +11,7 @@ from shapely import make_valid
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.prepared import prep
+from sqlalchemy.orm import object_session
 
 from platform_core.validation import ValidationFailed
 
@@ -77,8 +78,10 @@ def parse_location(lat: str | float | None, lon: str | float | None, area_geojso
 
 
 def boundary_shape(area) -> object:
-    """The municipality's boundary as a prepared Shapely geometry, cached per version."""
-    key = (area.id, area.updated_at)
+    """The municipality's boundary as a prepared Shapely geometry, cached per version and
+    database (one process may serve more than one installation: the tests' places do)."""
+    session = object_session(area)
+    key = (str(session.get_bind().url) if session is not None else "", area.id, area.updated_at)
     with _lock:
         cached = _cache.get(key)
     if cached is None:

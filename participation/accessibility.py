@@ -34,8 +34,8 @@ KNOWN_LIMITATIONS = (
         "ernaast; gebruik die als de kaart niet werkt voor u. (blijft; alternatief aanwezig)"
     ),
     _l(
-        "Een gebied tekenen voor zelfbeheer kan alleen met een muis of aanraakscherm. Met het toetsenbord kiest u "
-        "een adres of punt; de redactie tekent het gebied op verzoek."
+        "Een gebied met eigen hoeken tekenen kan alleen met een muis of aanraakscherm. Met het toetsenbord kiest "
+        "u een hele buurt als gebied, of een adres of punt; de redactie tekent een ander gebied op verzoek."
     ),
     _l("Berichten die al verstuurd zijn, staan in de taal die u toen gebruikte. (blijft)"),
 )

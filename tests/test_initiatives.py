@@ -380,3 +380,31 @@ def test_ending_an_initiative_needs_an_outcome_with_a_reason(app, client, make_u
         assert db.session.get(Initiative, item_id).status == "completed"
     assert 'value="completed"' in client.get(f"/initiatieven/{item_id}/bewerken").get_data(as_text=True)
     assert post_form(client, f"/initiatieven/{item_id}/bewerken", _form(status="completed")).status_code == 302
+
+
+def test_a_whole_buurt_is_chosen_as_the_area_without_a_pointer(app, client, make_user):
+    """An area without drawing (issue 29, WCAG 2.5.7): choosing a buurt from the list makes its
+    outline the initiative's area, in that buurt; an unknown code is said next to the field."""
+    from geoalchemy2.shape import to_shape
+    from shapely.geometry import shape
+
+    from maps.models import Area
+
+    make_user("henk@example.nl")
+    login(client, "henk@example.nl")
+    with app.app_context():
+        buurt = db.session.scalar(select(Area).where(Area.level == "neighbourhood").order_by(Area.name))
+        code, name, outline = buurt.code, buurt.name, shape(json.loads(buurt.display_geojson))
+    page = client.get("/initiatieven/nieuw").get_data(as_text=True)
+    assert f'<option value="{code}">{name}</option>' in page
+    wrong = post_form(client, "/initiatieven/nieuw", _form(lat="", lon="", area_code="GEEN"))
+    assert wrong.status_code == 400
+    assert "Kies een buurt uit de lijst." in wrong.get_data(as_text=True)
+    resp = post_form(client, "/initiatieven/nieuw", _form(lat="", lon="", area_code=code), follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert "Uw initiatief staat op de kaart" in html, re.findall(r'class="error"[^>]*>([^<]*)', html)
+    with app.app_context():
+        item = db.session.scalar(select(Initiative).order_by(Initiative.id.desc()))
+        assert item.is_area
+        assert item.area.code == code
+        assert to_shape(item.geom).symmetric_difference(outline).area < 0.01 * outline.area  # its outline

@@ -217,3 +217,33 @@ def test_a_cluster_opens_with_enter_and_with_space_and_says_what_it_holds(reside
         cluster.focus()
         resident.keyboard.press(key)
         assert _settled(resident)["zoom"] > before, key
+
+
+def test_a_whole_buurt_becomes_an_area_by_keyboard(resident, place):
+    """An area without a pointer (issue 29, WCAG 2.5.7), on the real boundaries: a resident
+    fills in the place form with the keyboard only and chooses a buurt as the area."""
+    from platform_core.accounts.services import register_user
+    from platform_core.transaction import unit_of_work
+
+    email = f"zelfbeheer@{place.name}.example"
+    with place.app.app_context(), unit_of_work():
+        register_user(email, "een-lang-wachtwoord", "Sanne", consent=True, confirmed=True)
+    name, _outline = place.buurten()[2]
+    resident.goto("/inloggen")
+    resident.fill("#email", email)
+    resident.fill("#password", "een-lang-wachtwoord")
+    resident.press("#password", "Enter")
+    resident.wait_for_load_state()
+    resident.goto("/initiatieven/nieuw")
+    resident.focus("#title")
+    resident.keyboard.type("Zelfbeheer van het groen")
+    resident.focus("#summary")
+    resident.keyboard.type("Wij onderhouden samen het groen in de hele buurt.")
+    resident.select_option("#type", "self_management")
+    resident.focus("#area_code")
+    resident.select_option("#area_code", label=name)
+    resident.focus("button[name=save]")
+    with resident.expect_navigation():
+        resident.keyboard.press("Enter")
+    assert "Uw initiatief staat op de kaart" in resident.inner_text("main")
+    assert f"Plek op de kaart, {name}" in resident.inner_text("figure.small-map")  # in that buurt

@@ -1,5 +1,6 @@
 """The initiative page as its discussion grows: time and size at 0 / 500 / 5,000 / 50,000
-comments (a tenth of them replies), through the real view.
+comments (a tenth of them replies), through the real view; and for each discussion the page a
+link to a comment nine tenths down opens ("N deep").
 
 Usage: python bench/bench_thread.py --root DIR [--sizes 0,500,5000,50000] [--runs 7] [--database URL]
 (DIR: a checkout to measure; bench/thread.sh runs the commit before pages and this one. Without
@@ -100,7 +101,13 @@ def main() -> None:
             db.session.execute(
                 text("UPDATE initiative SET comments_count = :n WHERE id = :i"), {"n": size, "i": item.id}
             )
-            items[size] = item.id
+            items[size] = f"/initiatieven/{item.id}"
+            if top:  # a link to a comment nine tenths down the discussion (what comment_link redirects to)
+                deep = db.session.execute(
+                    text("SELECT id FROM comment WHERE initiative_id = :i AND parent_id IS NULL ORDER BY id"
+                         " LIMIT 1 OFFSET :o"), {"i": item.id, "o": int(top * 0.9)}
+                ).scalar()  # fmt: skip
+                items[f"{size} deep"] = f"/initiatieven/{item.id}?vanaf={deep}"
         transaction.commit()
     with app.app_context():
         register_user("lezer@example.nl", "een-lang-wachtwoord", "Lezer", consent=True, confirmed=True)
@@ -114,13 +121,13 @@ def main() -> None:
     print(json.dumps({"load_average": os.getloadavg()}))
     samples: dict = {(who, size): ([], [], 0) for who in clients for size in items}
     for client in clients.values():  # warm
-        for item_id in items.values():
-            client.get(f"/initiatieven/{item_id}")
+        for path in items.values():
+            client.get(path)
     for _ in range(args.runs):  # sizes alternate within every round: drift in load hits them alike
         for who, client in clients.items():
-            for size, item_id in items.items():
+            for size, path in items.items():
                 wall, cpu = time.perf_counter(), time.process_time()
-                response = client.get(f"/initiatieven/{item_id}")
+                response = client.get(path)
                 walls, cpus, _kb = samples[(who, size)]
                 walls.append((time.perf_counter() - wall) * 1000)
                 cpus.append((time.process_time() - cpu) * 1000)

@@ -142,6 +142,11 @@ def _cluster_feature(n: int, lon: float, lat: float, bounds: list[float]) -> dic
     }
 
 
+def _cell_bounds(gx: int, gy: int, size: float) -> list[float]:
+    """A grid cell as [west, south, east, north]: where zooming into its cluster goes."""
+    return [gx * size - 180.0, gy * size - 90.0, (gx + 1) * size - 180.0, (gy + 1) * size - 90.0]
+
+
 def _singles(ids: list[int]) -> dict[int, tuple]:
     if not ids:
         return {}
@@ -186,8 +191,7 @@ def grid_features(bbox, zoom: int, filters: Filters, facet: str = map_grid.EVERY
             title, type_, thumb, spent = titles[int(sid)]
             feats.append(_point_feature(int(sid), title, type_, lon, lat, thumb, spent))
         else:
-            cell = [gx * size - 180.0, gy * size - 90.0, (gx + 1) * size - 180.0, (gy + 1) * size - 90.0]
-            feats.append(_cluster_feature(int(n), lon, lat, cell))
+            feats.append(_cluster_feature(int(n), lon, lat, _cell_bounds(gx, gy, size)))
     return _collection(feats, True, zoom)
 
 
@@ -217,8 +221,7 @@ def live_features(bbox, zoom: int, filters: Filters) -> dict:
                 title, type_, thumb, spent = titles[min_id]
                 feats.append(_point_feature(min_id, title, type_, sx, sy, thumb, spent))
         else:  # zooming into a cluster shows its cell, as for the grid's clusters
-            cell = [gx * size - 180.0, gy * size - 90.0, (gx + 1) * size - 180.0, (gy + 1) * size - 90.0]
-            feats.append(_cluster_feature(n, sx / n, sy / n, cell))
+            feats.append(_cluster_feature(n, sx / n, sy / n, _cell_bounds(gx, gy, size)))
     out = _collection(feats, True, zoom)
     if more:
         out.update(truncated=True, window=MAP_WINDOW)
@@ -230,9 +233,8 @@ def facet_of(filters: Filters) -> str | None:
     or None when the grid does not keep it (a word, recent activity, a theme and an area at once)."""
     if filters.q or filters.active_days or (filters.theme and filters.area):
         return None
-    if filters.theme:
-        ids = db.session.scalars(select(Theme.id).where(Theme.slug == filters.theme)).all()
-        return f"t{ids[0] if ids else -1}" if len(ids) <= 1 else None
+    if filters.theme:  # slugs are unique; no such theme: nothing, as the list says
+        return f"t{db.session.scalar(select(Theme.id).where(Theme.slug == filters.theme)) or -1}"
     if filters.area:
         # a<id> holds what is in that area or in an area directly under it: what area_ids finds
         areas = areas_named(filters.area)

@@ -5,6 +5,7 @@ assisted entry). Views of every package call these; no view module imports anoth
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,16 +13,15 @@ from flask_login import current_user
 from geoalchemy2.shape import to_shape
 from markupsafe import Markup
 from shapely.geometry import mapping
-from shapely.ops import unary_union
 from sqlalchemy import select
 
 from maps.builders import AREA_STYLE, base_map, bounds_of, centre_of, render_parts
 from maps.geocoder import geocode
-from maps.geometry import MAX_VERTICES, to_geojson
+from maps.geometry import outline_as_area, to_geojson
 from maps.models import Area
 from maps.services import areas_by_level, current_municipality
 from platform_core.extensions import db
-from platform_core.pagecache import fragment, shared
+from platform_core.pagecache import fragment
 from platform_core.transaction import rollback
 from platform_core.validation import ValidationFailed, apply_errors
 
@@ -46,7 +46,7 @@ def _small_map(item: Initiative):
 
 
 #: The initiative page's pieces that are the same for every reader: rendered once per write and
-#: language and shared (``pagecache.shared``), so a logged-in reader's page renders only what is
+#: language and shared (``pagecache.fragment``), so a logged-in reader's page renders only what is
 #: theirs (forms, their pluimen, the toolbar) and the sections of the packages above.
 SHARED_PARTS = {
     "head": "initiatives/_detail_head.html",
@@ -59,27 +59,22 @@ SHARED_PARTS = {
 
 def _shared_parts(item: Initiative, context: dict, contact_form: ContactForm | None):
     """``shared(name)`` for the page's template: a piece from memory, or rendered and kept."""
-    small_map = []
-
-    def parts():
-        if not small_map:
-            small_map.append(_small_map(item))
-        return small_map[0]
+    small_map = cache(lambda: _small_map(item))  # read at most once per page, only when rendered
 
     def render(name: str) -> str:
         if name == "map_header":
-            return parts().header
+            return small_map().header
         if name == "map_script":
-            return parts().script
+            return small_map().script
         form = contact_form or ContactForm()
-        return render_template(SHARED_PARTS[name], item=item, parts=parts(), form=form, **context)
+        return render_template(SHARED_PARTS[name], item=item, parts=small_map(), form=form, **context)
 
     def shared_part(name: str) -> Markup:
         if name == "side" and contact_form is not None:  # the reader's own input and its errors
             return Markup(render(name))  # noqa: S704 (a rendered template)  # nosec B704
         # Keyed by the row's last change as well: an edit shows at once in every process, not only
         # in the one that wrote it (the others' pieces would otherwise live up to PAGE_CACHE_SECONDS).
-        return shared(("initiative", item.id, item.updated_at, name), lambda: render(name))
+        return fragment(("initiative", item.id, item.updated_at, name), lambda: render(name))
 
     return shared_part
 
@@ -144,8 +139,8 @@ PRECISE = ("adres", "postcode")
 
 
 def _buurt_as_area(form: InitiativeForm) -> None:
-    """A buurt chosen from the list is the area (it wins over a point clicked before): its outline
-    as the map shows it. An unknown code says so next to the field."""
+    """A buurt chosen from the list is the area (it wins over a point clicked before): its own
+    outline, made fit to be an initiative's area. An unknown code says so next to the field."""
     code = (form.area_code.data or "").strip()
     if not code:
         return
@@ -153,25 +148,8 @@ def _buurt_as_area(form: InitiativeForm) -> None:
     if area is None:
         form.area_code.errors = [_("Kies een buurt uit de lijst.")]
         return
-    form.area_geojson.data = json.dumps(mapping(buurt_outline(area)))  # GeoJSON, as drawing gives
+    form.area_geojson.data = json.dumps(mapping(outline_as_area(to_shape(area.geom))))  # as drawing gives
     form.lat.data = form.lon.data = None
-
-
-def buurt_outline(area: Area):
-    """The buurt's own outline as an initiative's area: simplified to at most ``MAX_VERTICES``
-    corners and taken in by as much as the simplification may move its edge, plus 10 cm, so it
-    stays within the buurt and so within the municipality (where the two boundary files disagree
-    by a few centimetres, slivers are left out)."""
-    whole = to_shape(area.geom)
-    tolerance = 0.00001  # about a metre
-    while True:
-        geom = whole.simplify(tolerance, preserve_topology=True).buffer(-(tolerance + 1e-6), join_style="mitre")
-        parts = getattr(geom, "geoms", [geom])
-        if len(parts) > 1:
-            geom = unary_union([p for p in parts if p.area >= 0.01 * geom.area])
-        if sum(len(p.exterior.coords) for p in getattr(geom, "geoms", [geom])) <= MAX_VERTICES:
-            return geom
-        tolerance *= 2
 
 
 def _resolve_address(form: InitiativeForm) -> None:

@@ -19,6 +19,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 import snowballstemmer
+from flask import g
 from markupsafe import Markup, escape
 from sqlalchemy import Select, column, func, literal_column, or_, select, table, text
 from sqlalchemy.dialects import postgresql as pg_dialect
@@ -321,13 +322,19 @@ def _recent(connection, base: Select, limit: int) -> Select | None:
     is read instead, with bitmaps off for that one statement (so the GIN index is not used)."""
     if connection.dialect.name != "postgresql":
         return None
-    bound = connection.execute(
-        select(Initiative.id).order_by(Initiative.id.desc()).offset(RECENT - 1).limit(1)
-    ).scalar()
-    if bound is None:
-        return None
-    recent = base.where(Initiative.id >= bound)
-    found = _along_the_key(connection, lambda: _count_to(connection, recent, limit))
+    # The list asks twice for one question (its count, its page): the look is taken once per
+    # request, counting as far as either needs.
+    looked = g.setdefault("recent_looks", {})
+    key = (id(base), RECENT)
+    if key not in looked or looked[key][0] is not base or looked[key][2] < limit:
+        bound = connection.execute(
+            select(Initiative.id).order_by(Initiative.id.desc()).offset(RECENT - 1).limit(1)
+        ).scalar()
+        recent = None if bound is None else base.where(Initiative.id >= bound)
+        upto = max(limit, RANK_WINDOW)
+        found = 0 if recent is None else _along_the_key(connection, lambda: _count_to(connection, recent, upto))
+        looked[key] = (base, recent, upto, found)  # the base kept with it, so its id is not reused
+    _base, recent, _upto, found = looked[key]
     return recent if found > limit else None
 
 

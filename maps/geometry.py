@@ -10,6 +10,7 @@ from geoalchemy2.shape import to_shape
 from shapely import make_valid
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 from shapely.prepared import prep
 from sqlalchemy.orm import object_session
 
@@ -90,6 +91,23 @@ def boundary_shape(area) -> object:
             _cache.clear()
             _cache[key] = cached
     return cached
+
+
+def outline_as_area(outline: BaseGeometry) -> BaseGeometry:
+    """An area's outline (a buurt's) made fit to be an initiative's area: simplified to at most
+    ``MAX_VERTICES`` corners and taken in by as much as the simplification may move its edge, plus
+    10 cm, so it stays within the outline and so within the municipality (where two boundary files
+    disagree by a few centimetres, the slivers are left out). Cutting it with the municipality's
+    outline instead would give the shared edge all of the municipality's corners."""
+    tolerance = 0.00001  # about a metre
+    while True:
+        geom = outline.simplify(tolerance, preserve_topology=True).buffer(-(tolerance + 1e-6), join_style="mitre")
+        parts = getattr(geom, "geoms", [geom])
+        if len(parts) > 1:
+            geom = unary_union([p for p in parts if p.area >= 0.01 * geom.area])
+        if sum(len(p.exterior.coords) for p in getattr(geom, "geoms", [geom])) <= MAX_VERTICES:
+            return geom
+        tolerance *= 2
 
 
 def ensure_inside(geom: BaseGeometry, municipality) -> None:

@@ -24,7 +24,6 @@ least recently used go first), none larger than a sixteenth of that.
 from __future__ import annotations
 
 import itertools
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -228,15 +227,17 @@ def _kept(view: Callable, everyone: bool) -> Callable:
 
 
 class Fragments:
-    """Rendered pieces of a page that are the same for every reader (a card in the list), kept
-    under the same rules as pages: no older than ``PAGE_CACHE_SECONDS``, and never across a write
-    in this process. A logged-in reader's page is rendered for them, its shared pieces come from
-    here."""
+    """Rendered pieces of a page that are the same for every reader (a card in the list, the
+    public part of an initiative), kept under the same rules as pages: no older than
+    ``PAGE_CACHE_SECONDS``, and never across a write in this process. A logged-in reader's page
+    is rendered for them, its shared pieces come from here. A piece that holds a form or a script
+    gets each page's own CSRF token and nonce in place of the ones it was rendered with, as a kept
+    page does (``_Entry.response``)."""
 
     def __init__(self, seconds: float, most: int) -> None:
         self.seconds = seconds
         self.most = most
-        self._entries: OrderedDict[tuple, tuple[int, float, Markup]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[int, float, str, str | None, str | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: tuple, render: Callable[[], str]) -> Markup:
@@ -245,14 +246,25 @@ class Fragments:
             entry = self._entries.get(key)
             if entry is not None and entry[0] == _generation and clock() - entry[1] <= self.seconds:
                 self._entries.move_to_end(key)
-                return entry[2]
-        html = Markup(render())  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
+                return self._personal(*entry[2:])
+        html = str(render())
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        nonce = g.get("csp_nonce")
+        kept = (html, token if token and token in html else None, nonce if nonce and nonce in html else None)
         with self._lock:
-            self._entries[key] = (born_generation, born, html)
+            self._entries[key] = (born_generation, born, *kept)
             self._entries.move_to_end(key)
             while len(self._entries) > self.most:
                 self._entries.popitem(last=False)
-        return html
+        return Markup(html)  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
+
+    @staticmethod
+    def _personal(html: str, token: str | None, nonce: str | None) -> Markup:
+        if token:
+            html = html.replace(token, generate_csrf())
+        if nonce:
+            html = html.replace(nonce, csp_nonce())
+        return Markup(html)  # noqa: S704 (a rendered template, with this page's token and nonce)  # nosec B704
 
     def clear(self) -> None:
         with self._lock:
@@ -261,40 +273,12 @@ class Fragments:
 
 def fragment(key: tuple, render: Callable[[], str]) -> Markup:
     """``render()``'s HTML, from memory when it was rendered since the last write (per language
-    and whatever else ``key`` holds); rendered every time when the page cache is off."""
+    and whatever else ``key`` holds), with this page's CSRF token and nonce; rendered every time
+    when the page cache is off."""
     fragments: Fragments | None = current_app.extensions.get("fragments")
     if fragments is None:
         return Markup(render())  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
     return fragments.get((*key, language()), render)
-
-
-# Never typed by anyone (a secret of this process): where a kept piece had the reader's CSRF token
-# and the page's CSP nonce.
-_TOKEN_HOLE = "csrf-hole-" + secrets.token_hex(12)
-_NONCE_HOLE = "nonce-hole-" + secrets.token_hex(12)
-
-
-def shared(key: tuple, render: Callable[[], str]) -> Markup:
-    """:func:`fragment` for a piece that holds a form or a script: it is kept without the
-    reader's CSRF token and the page's nonce, and each page puts its own back in (as the page
-    cache does for whole pages)."""
-
-    def blank() -> str:
-        html = str(render())
-        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-        nonce = g.get("csp_nonce")
-        if token:
-            html = html.replace(token, _TOKEN_HOLE)
-        if nonce:
-            html = html.replace(nonce, _NONCE_HOLE)
-        return html
-
-    html = str(fragment(key, blank))
-    if _TOKEN_HOLE in html:
-        html = html.replace(_TOKEN_HOLE, generate_csrf())
-    if _NONCE_HOLE in html:
-        html = html.replace(_NONCE_HOLE, csp_nonce())
-    return Markup(html)  # noqa: S704 (rendered templates, with this page's token and nonce)  # nosec B704
 
 
 def _note_start(sender: Flask, **extra) -> None:

@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select, update
 
 from initiatives.models import Initiative
-from platform_core import settings
+from platform_core import jobs, settings
 from platform_core.extensions import db
 from platform_core.mail import build_message, mail_sender, send_messages
 from platform_core.models import User, utcnow
@@ -133,13 +133,18 @@ def _link(initiative_id: int | None) -> str:
 
 
 def deliver_immediate(notifications: list[Notification]) -> None:
-    """Mail the people who chose "immediately", once the action that notified them is committed."""
+    """Mail the people who chose "immediately": a job, run once the action is committed."""
     if notifications:
-        after_commit(partial(_deliver, [n.id for n in notifications]))
+        jobs.later("notify.deliver", notification_ids=[n.id for n in notifications])
 
 
-def _deliver(notification_ids: list[int]) -> None:
-    notifications = list(db.session.scalars(select(Notification).where(Notification.id.in_(notification_ids))))
+def deliver(notification_ids: list[int]) -> None:
+    """The mailing job: each notification not mailed yet, so a retried job mails nobody twice."""
+    notifications = list(
+        db.session.scalars(
+            select(Notification).where(Notification.id.in_(notification_ids), Notification.emailed_at.is_(None))
+        )
+    )
     if not notifications:
         return
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({n.user_id for n in notifications})))}
@@ -167,6 +172,8 @@ def mail_anonymous_reply(parent: Comment, reply: Comment) -> None:
 
 
 def _mail_anonymous_reply(parent: Comment, reply: Comment) -> None:
+    if parent.author_email is None:  # erased meanwhile
+        return
     url = unsubscribe_url(comment_id=parent.id)
     body = _(
         "%(name)s antwoordde op uw reactie bij ‘%(title)s’:\n\n%(body)s",

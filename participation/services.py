@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select, update
 from initiatives.models import Initiative, Theme
 from maps.models import Area
 from maps.services import current_municipality
+from platform_core import jobs
 from platform_core.contributions import Contribution, ContributionEvent, on_initiative
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
@@ -291,6 +292,18 @@ def announce_comment(comment: Comment) -> list:
     if comment.author_id:
         follow(comment.author, "initiative", initiative.id)
     contributed.send(comment_event(comment))
+    # Telling followers grows with the audience: a job, after the commit (platform_core.jobs).
+    jobs.later("notify.comment", comment_id=comment.id)
+    return []
+
+
+def comment_notifications(comment_id: int) -> None:
+    """The job that tells followers and the person replied to about a comment (idempotent: the
+    rows are written once, with the job; a comment hidden meanwhile tells nobody)."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.status != "published":
+        return
+    initiative = comment.initiative
     recipients = followers_of(initiative)
     if comment.parent and comment.parent.author_id:
         recipients.add(comment.parent.author_id)
@@ -304,9 +317,9 @@ def announce_comment(comment: Comment) -> list:
         else _l("%(name)s reageerde op ‘%(title)s’.", name=comment.author_name, title=initiative.title)
     )
     sent = notify(recipients, "reply" if is_reply else "comment", initiative, text, actor_id=comment.author_id)
+    deliver_immediate(sent)
     if is_reply and comment.parent.author_id is None and comment.parent.notify_replies:
         mail_anonymous_reply(comment.parent, comment)
-    return sent
 
 
 def can_edit_comment(user: User | None, comment: Comment) -> bool:

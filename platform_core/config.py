@@ -33,6 +33,12 @@ def load_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ["nl", "en"],
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Jobs (platform_core.jobs): on an RQ queue on this Redis; empty: run in the process after commit.
+        "JOBS_REDIS_URL": env("JOBS_REDIS_URL", ""),
+        "JOBS_LEASE_SECONDS": int(env("JOBS_LEASE_SECONDS", "600")),
+        # /metrics from elsewhere than loopback needs this bearer token; LOG_FORMAT=json: one JSON line per log.
+        "METRICS_TOKEN": env("METRICS_TOKEN", ""),
+        "LOG_FORMAT": env("LOG_FORMAT", "text"),
         "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") == "1",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_COMMENT_IP": env("RATELIMIT_COMMENT_IP", "20/hour"),

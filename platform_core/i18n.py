@@ -7,6 +7,7 @@ UTC and shown in the municipality's time zone (``BABEL_DEFAULT_TIMEZONE``).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel import Locale
@@ -16,6 +17,7 @@ from flask import Flask, current_app, has_request_context, redirect, request, se
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .policy import public
 from .urls import safe_next
@@ -96,6 +98,141 @@ def wallclock(value: datetime | None) -> str:
     return babel_format_datetime(value, DATETIME_FORMATS.get(language(), "dd-MM-yyyy HH:mm"), locale=language())
 
 
+# The commonest short words of each language; residents' text is told apart by them.
+_WORDS = {
+    "nl": frozenset(
+        [
+            "de",
+            "het",
+            "een",
+            "en",
+            "van",
+            "in",
+            "op",
+            "is",
+            "dat",
+            "die",
+            "met",
+            "voor",
+            "niet",
+            "zijn",
+            "er",
+            "te",
+            "we",
+            "wij",
+            "ook",
+            "aan",
+            "om",
+            "maar",
+            "als",
+            "bij",
+            "nog",
+            "naar",
+            "dan",
+            "wat",
+            "kan",
+            "hebben",
+            "worden",
+            "onze",
+            "ons",
+            "je",
+            "jij",
+            "u",
+            "uw",
+            "zo",
+            "wel",
+            "meer",
+            "geen",
+            "deze",
+            "dit",
+            "door",
+            "over",
+            "tot",
+            "buurt",
+            "straat",
+            "graag",
+            "samen",
+            "iedereen",
+            "wie",
+            "waar",
+            "hoe",
+            "waarom",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "the",
+            "a",
+            "an",
+            "and",
+            "of",
+            "in",
+            "on",
+            "is",
+            "that",
+            "with",
+            "for",
+            "not",
+            "are",
+            "be",
+            "we",
+            "our",
+            "us",
+            "you",
+            "your",
+            "to",
+            "at",
+            "but",
+            "as",
+            "by",
+            "it",
+            "this",
+            "these",
+            "from",
+            "have",
+            "has",
+            "will",
+            "can",
+            "would",
+            "more",
+            "no",
+            "about",
+            "what",
+            "who",
+            "where",
+            "how",
+            "why",
+            "there",
+            "their",
+            "they",
+            "neighbourhood",
+            "neighborhood",
+            "street",
+            "together",
+            "everyone",
+            "please",
+        ]
+    ),
+}
+
+
+def text_language(text: str | None) -> str:
+    """The language a resident wrote in, told by its short words; Dutch when nothing tells."""
+    counts = dict.fromkeys(_WORDS, 0)
+    for word in re.findall(r"[a-zà-ÿ]+", (text or "").lower())[:200]:
+        for lang, words in _WORDS.items():
+            counts[lang] += word in words
+    best = max(counts, key=counts.get)
+    return best if counts[best] > min(counts.values()) else current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")
+
+
+def lang_of(text: str | None) -> Markup:
+    """` lang="nl"` on an element whose user text is not in the page's language (WCAG 3.1.2),
+    nothing when it is: ``<h1{{ item.title|lang_of }}>{{ item.title }}</h1>``."""
+    lang = text_language(text)
+    return Markup("") if lang == language() else Markup(' lang="%s"') % lang
+
+
 @public
 def switch_language():
     """The visible switch: remembered in the session, and on the account when logged in."""
@@ -148,6 +285,8 @@ def _script_words() -> dict[str, str]:
 
 def register_i18n(app: Flask) -> None:
     app.add_url_rule("/taal", "switch_language", switch_language, methods=["POST"])
-    app.jinja_env.filters.update(money=money, number=number, day=day, moment=moment, wallclock=wallclock)
+    app.jinja_env.filters.update(
+        money=money, number=number, day=day, moment=moment, wallclock=wallclock, lang_of=lang_of
+    )
     app.jinja_env.globals["language"] = language
     app.jinja_env.globals["js_messages"] = js_messages

@@ -305,8 +305,41 @@ def save(admin: object, values: dict[str, str]) -> None:
 
 
 def tokens() -> dict[str, str]:
-    """Design tokens for this municipality, written into the page as CSS custom properties."""
-    return {"--accent": get("colour_primary"), "--accent-dark": get("colour_link")}
+    """Design tokens for this municipality, written into the page as CSS custom properties.
+
+    The pages are built from NL Design System components (static/vendor/nlds), themed by the
+    neutral example theme; the municipality's two colours from Beheer become that theme's
+    accent and action tokens, so buttons, links, the header, map outlines and charts all
+    take them. Both colours are checked for contrast when saved (``validate``): the primary
+    against white text, the link colour against the page.
+    """
+    primary, link = get("colour_primary"), get("colour_link")
+    return {
+        "--accent": primary,
+        "--accent-dark": link,
+        "--basis-text-font-family-default": "system-ui, Segoe UI, Roboto, sans-serif",
+        "--basis-color-default-bg-document": PAGE_BACKGROUND,
+        # the example theme leaves these to the page; ours are the theme's own typeface
+        "--utrecht-document-font-family": "var(--basis-text-font-family-default)",
+        "--utrecht-heading-font-family": "var(--basis-text-font-family-default)",
+        "--utrecht-form-control-font-family": "var(--basis-text-font-family-default)",
+        "--utrecht-form-fieldset-legend-font-family": "var(--basis-text-font-family-default)",
+        "--basis-color-accent-1-inverse-bg-default": primary,
+        "--basis-color-action-1-inverse-bg-default": primary,
+        "--basis-color-action-1-inverse-bg-hover": link,
+        "--basis-color-action-1-inverse-bg-active": link,
+        "--basis-color-accent-1-color-default": link,
+        "--basis-color-accent-1-color-hover": link,
+        "--basis-color-accent-1-color-active": link,
+        "--basis-color-accent-1-border-default": primary,
+        "--basis-color-action-2-color-default": link,
+        "--basis-color-action-2-color-hover": link,
+        "--basis-color-action-2-color-active": link,
+        "--basis-focus-outline-color": "var(--focus-dark)",
+        "--basis-focus-outline-style": "solid",
+        "--utrecht-page-header-background-color": primary,
+        "--utrecht-page-header-color": "#ffffff",
+    }
 
 
 def response_norm_days() -> int:

@@ -37,12 +37,14 @@ from platform_core.errors import register_error_handlers
 from platform_core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from platform_core.glossary import explain
 from platform_core.i18n import register_i18n, select_locale
+from platform_core.jobs_cli import register_jobs_cli
+from platform_core.metrics import register_metrics
 from platform_core.models import ROLES
 from platform_core.pagecache import register_page_cache
 from platform_core.security import CleanRequest, register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
 
-from . import admin, people, wiring  # noqa: F401 (people: its pages on the admin blueprint)
+from . import admin, people, tasks, wiring  # noqa: F401 (people, tasks: their pages on the admin blueprint)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     wiring.wire()  # every permission rule, receiver, page contributor and before-commit hook
 
+    register_metrics(app)  # first: the request id and the clock start before anything else
     register_security(app)
     register_caching(app)
     register_i18n(app)
@@ -105,6 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(initiatives.api_bp)  # read-only JSON API: GET only
     policy.check_declared(app.view_functions)
     app.cli.add_command(demo_group)
+    register_jobs_cli(app)
     register_page_cache(app)  # public pages for visitors without an account, from memory
     council.cube.init_app(app)  # the council's figures from a snapshot in memory
 

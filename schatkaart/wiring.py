@@ -16,6 +16,8 @@ the order they were connected), and ``tests/test_wiring.py`` fails when they do 
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask_babel import gettext as _
 
 import ambassadors.queries
@@ -25,14 +27,16 @@ import council.receivers
 import council.rules
 import credits.receivers
 import initiatives.rules
+import participation.notify
 import participation.receivers
 import participation.rules
+import participation.services
 import privacy.archive
 import privacy.receivers
 import trajectories.rules
 from initiatives.signals import detail_page, gallery_page
 from maps.services import current_municipality
-from platform_core import policy, settings
+from platform_core import jobs, policy, settings
 from response.queries import RESPONSE_PART, response_part
 from trajectories.queries import TRAJECTORY_PART, trajectory_part
 from trajectories.signals import trajectory_page
@@ -84,8 +88,21 @@ def wire() -> None:
     trajectory_page.add(ambassadors.queries.meetings_of, 10, ambassadors.queries.TRAJECTORY_MEETINGS)
     trajectory_page.section("after-initiatives", "ambassadors/_trajectory_meetings.html", 10)
     privacy.archive.register()
+    # work that leaves the request (platform_core.jobs): its handlers, and what runs periodically
+    jobs.register("notify.deliver", participation.notify.deliver)
+    jobs.register("notify.comment", participation.services.comment_notifications)
+    jobs.register("digest.daily", partial(participation.notify.send_digests, "daily"), every=("day", 86400))
+    jobs.register("digest.weekly", partial(participation.notify.send_digests, "weekly"), every=("week", 7 * 86400))
+    jobs.register("retention.purge", _purge, every=("day", 86400))
+    jobs.register("jobs.tidy", jobs.tidy, every=("day", 86400))
     # what the municipality is called where nobody set it otherwise: from its imported boundaries
     settings.DERIVED["privacy_controller"] = _controller
+
+
+def _purge() -> None:
+    from privacy.retention import purge
+
+    purge()
 
 
 def _controller() -> str:

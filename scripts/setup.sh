@@ -54,6 +54,20 @@ if [ "$(cat "$astamp" 2>/dev/null)" != "$awant" ]; then
      node_modules/leaflet.markercluster/dist/MarkerCluster.css \
      node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css static/vendor/markercluster/
   cp node_modules/axe-core/axe.min.js static/vendor/axe/
+  # NL Design System: the components we build pages from (Utrecht component library, EUPL-1.2)
+  # in one file, and the neutral example theme's tokens (voorbeeld-design-tokens, EUPL-1.2),
+  # which the municipality's own colours from Beheer override (platform_core/settings.tokens).
+  mkdir -p static/vendor/nlds
+  for c in document page-header page-footer skip-link heading-1 heading-2 heading-3 paragraph link \
+           link-button button button-link form-field form-label form-field-description \
+           form-field-error-message form-fieldset textbox textarea select checkbox radio-button \
+           alert table unordered-list pagination separator; do
+    cat "node_modules/@utrecht/$c-css/dist/index.min.css"; echo
+  done > static/vendor/nlds/components.css
+  # only the tokens our components read (utrecht-*), their basis and the example palette
+  grep -vE '^\s*--(todo|nl|denhaag|ams|rhc|lux)-' \
+    node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css > static/vendor/nlds/theme.css
+  cp node_modules/@utrecht/component-library-css/LICENSE* static/vendor/nlds/ 2>/dev/null || true
   echo "$awant" > "$astamp"
 fi
 # The Dutch and English catalogues (translations/*/LC_MESSAGES/messages.po) compiled for Flask-Babel.

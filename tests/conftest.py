@@ -23,6 +23,7 @@ from platform_core import transaction
 
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
+    "job",
     "site_setting",
     "trajectory_request",
     "address",

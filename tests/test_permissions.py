@@ -78,6 +78,11 @@ ROUTE_RULES = {
     "admin.person_role": "administer",
     "admin.person_active": "administer",
     "admin.logo": "public",
+    "admin.tasks": "administer",
+    "admin.task_retry": "administer",
+    "healthz": "public",
+    "readyz": "public",
+    "metrics": "public",
     "admin.site_settings": "administer",
     "admin.themes": "administer",
     "admin.type_labels": "administer",
@@ -265,8 +270,13 @@ def build_world(app, make_user, place) -> dict:
                                        source='{"type": "FeatureCollection", "features": []}',
                                        summary='{"created": [], "updated": [], "skipped": []}')  # fmt: skip
         db.session.add(boundary_file)
+        from platform_core.jobs import Job
+
+        failed_job = Job(name="notify.deliver", payload='{"notification_ids": []}', state="failed", attempts=6)
+        db.session.add(failed_job)
         db.session.flush()
         params = {
+            "job_id": failed_job.id,
             "initiative_id": item,
             "comment_id": comment.id,
             "need_id": need.id,

@@ -195,3 +195,25 @@ def test_each_person_hears_in_their_own_language(app, client, make_user, place, 
         )
     assert texts[follower].startswith("Wat is er met ‘Community garden’ gebeurd? Gerealiseerd")
     assert joiner in texts
+
+
+def test_residents_text_is_marked_with_its_language(app, client, make_user, place):
+    """WCAG 3.1.2: a Dutch initiative on an English page, and an English one on a Dutch page, is
+    marked with its own language, so a screen reader speaks it with the right voice; text in the
+    page's language is left unmarked. The text stays exactly as typed."""
+    owner = make_user("maker@example.nl", name="Fenna")
+    dutch = place(owner, title="Een moestuin voor de hele buurt", summary="We zoeken buren die mee willen doen.")
+    english = place(owner, title="A garden for the whole street", summary="We are looking for neighbours to help.")
+    dutch_page = client.get(f"/initiatieven/{dutch}").get_data(as_text=True)
+    assert "<h1>Een moestuin voor de hele buurt</h1>" in dutch_page
+    english_on_dutch = client.get(f"/initiatieven/{english}").get_data(as_text=True)
+    assert '<h1 lang="en">A garden for the whole street</h1>' in english_on_dutch
+    assert '<p class="lead" lang="en">We are looking for neighbours to help.</p>' in english_on_dutch
+    token = csrf_token(client, "/")
+    client.post("/taal", data={"csrf_token": token, "lang": "en"})
+    dutch_on_english = client.get(f"/initiatieven/{dutch}").get_data(as_text=True)
+    assert '<html lang="en">' in dutch_on_english
+    assert '<h1 lang="nl">Een moestuin voor de hele buurt</h1>' in dutch_on_english
+    gallery = client.get("/initiatieven").get_data(as_text=True)
+    assert re.search(r'<h3 lang="nl"><a href="[^"]+">Een moestuin voor de hele buurt</a></h3>', gallery)
+    assert re.search(r'<h3><a href="[^"]+">A garden for the whole street</a></h3>', gallery)

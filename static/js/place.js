@@ -94,7 +94,7 @@
           var li = document.createElement("li");
           var b = document.createElement("button");
           b.type = "button";
-          b.className = "link-button";
+          b.className = "link-button utrecht-link-button utrecht-link-button--html-button";
           b.textContent = r.label;
           b.addEventListener("click", function () {
             address.value = r.label;

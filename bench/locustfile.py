@@ -6,10 +6,20 @@ and withdraw pluimen, join and place initiatives. Run by bench/load.sh against g
 
 from __future__ import annotations
 
+import os
 import random
 import re
 
 from locust import HttpUser, between, task
+
+#: several app servers (bench/load_two.sh): each simulated person uses one, chosen at random
+HOSTS = [h for h in os.environ.get("LOCUST_HOSTS", "").split(",") if h]
+
+
+def _pick_server(user: HttpUser) -> None:
+    if HOSTS:
+        user.client.base_url = random.choice(HOSTS)
+
 
 INITIATIVES = list(range(1, 201))
 BBOXES = ["5.0,52.0,5.2,52.15", "5.09,52.08,5.11,52.1", "5.10,52.09,5.105,52.095"]
@@ -19,6 +29,9 @@ TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 class Reader(HttpUser):
     weight = 1
     wait_time = between(0.2, 1.0)
+
+    def on_start(self) -> None:
+        _pick_server(self)
 
     @task(4)
     def map_api(self) -> None:
@@ -39,6 +52,7 @@ class Writer(HttpUser):
     wait_time = between(0.5, 2.0)
 
     def on_start(self) -> None:
+        _pick_server(self)
         number = random.randrange(50)
         page = self.client.get("/inloggen", name="/inloggen")
         token = TOKEN.search(page.text).group(1)

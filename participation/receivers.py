@@ -9,6 +9,7 @@ from sqlalchemy import select
 from initiatives.models import STATUSES, Initiative, Theme
 from initiatives.signals import initiative_changed, initiative_placed
 from maps.models import Area
+from platform_core import jobs
 from platform_core.extensions import db
 from platform_core.models import utcnow
 from platform_core.wiring import Receivers
@@ -32,13 +33,28 @@ def _new_status(initiative: Initiative, changed: set[str] = frozenset(), **kw) -
     if "status" not in changed or kw.get("old_status") is None:
         return
     initiative.last_activity_at = utcnow()
+    # followers can be thousands: told by a job after the commit (platform_core.jobs)
+    jobs.later(
+        "notify.status",
+        initiative_id=initiative.id,
+        new=initiative.status,
+        old=kw["old_status"],
+        actor_id=kw.get("actor_id"),
+    )
+
+
+def status_notifications(initiative_id: int, new: str, old: str, actor_id: int | None) -> None:
+    """The job that tells an initiative's followers about its new status."""
+    initiative = db.session.get(Initiative, initiative_id)
+    if initiative is None:
+        return
     text = _l(
         "‘%(title)s’ heeft een nieuwe status: %(new)s (was: %(old)s).",
         title=initiative.title,
-        new=STATUSES[initiative.status],
-        old=STATUSES[kw["old_status"]],
+        new=STATUSES[new],
+        old=STATUSES[old],
     )
-    deliver_immediate(notify(followers_of(initiative) - {kw.get("actor_id")}, "status", initiative, text))
+    deliver_immediate(notify(followers_of(initiative) - {actor_id}, "status", initiative, text))
 
 
 #: what taking_part adds to the initiative page (initiatives.signals.detail_page)

@@ -137,7 +137,7 @@ def hand_over(job_id: int) -> None:
         return
     try:
         q.enqueue("platform_core.jobs.perform", job_id, job_timeout=int(_lease().total_seconds()))
-    except Exception as exc:
+    except Exception as exc:  # Redis down or refusing: the outbox keeps the job
         log.warning("job %s stays in the outbox: queue unreachable (%s)", job_id, exc.__class__.__name__)
 
 
@@ -181,7 +181,7 @@ def run(job_id: int) -> bool:
     try:
         _HANDLERS[job.name](**job.arguments)
         commit()
-    except Exception:
+    except Exception:  # any failure is the job's: recorded and retried
         db.session.rollback()
         _failed(job_id, traceback.format_exc(limit=8))
         _observe(job.name, "failed", started)

@@ -94,7 +94,7 @@ def readyz():
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
-    except Exception:
+    except Exception:  # any failure means not ready
         db.session.rollback()
         checks["database"] = "unreachable"
         ready = False
@@ -104,7 +104,7 @@ def readyz():
 
             Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
             checks[name] = "ok"
-        except Exception:
+        except Exception:  # any failure means not ready
             checks[name] = "unreachable"
             ready = False
     if checks["database"] == "ok":

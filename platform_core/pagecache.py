@@ -14,15 +14,21 @@ A page is answered from memory only when all of these hold:
   this process since it was rendered.
 
 Every transaction that wrote (any statement other than a read) moves a counter, in the process,
-when it commits; entries rendered before that no longer count. Another process's writes are seen
-when the entry expires, so a visitor without an account may see a page up to
-``PAGE_CACHE_SECONDS`` old; logged-in people always get a fresh one. Only complete 200 answers
-without ``no-store``/``private`` are kept, in at most ``PAGE_CACHE_MEGABYTES`` per process (the
-least recently used go first), none larger than a sixteenth of that.
+when it commits; entries rendered before that no longer count. With several processes or app
+servers, set ``PAGE_CACHE_REDIS_URL`` (``JOBS_REDIS_URL`` when not set): every writing commit
+also moves a shared counter in Redis, and each request first compares it with the one it saw
+last, so another server's write is seen by the next request, not when the entry expires (one
+GET to Redis per request; Redis unreachable means nothing is answered from memory). Without
+Redis another process's writes are seen when the entry expires, so a visitor without an account
+may see a page up to ``PAGE_CACHE_SECONDS`` old; logged-in people always get a fresh one. Only
+complete 200 answers without ``no-store``/``private`` are kept, in at most
+``PAGE_CACHE_MEGABYTES`` per process (the least recently used go first), none larger than a
+sixteenth of that.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -56,9 +62,32 @@ def generation() -> int:
     return _generation
 
 
-def _moved() -> None:
+#: Redis holding the shared write counter (``PAGE_CACHE_REDIS_URL``), and its value last seen here.
+_shared = None
+_seen_shared: bytes | None = None
+SHARED_KEY = "schatkaart:page-cache:writes"
+
+
+def _moved(shared: bool = True) -> None:
     global _generation
     _generation = next(_writes)
+    if shared and _shared is not None:
+        with contextlib.suppress(Exception):  # Redis down: the others see it by their own failure
+            _shared.incr(SHARED_KEY)
+
+
+def _catch_up() -> None:
+    """Move this process's counter when another process wrote since this one last looked."""
+    global _seen_shared
+    if _shared is None:
+        return
+    try:
+        now = _shared.get(SHARED_KEY) or b"0"  # no key yet: nobody wrote since Redis started
+    except Exception:  # unknown: nothing kept may be trusted
+        now = None
+    if now is None or now != _seen_shared:
+        _seen_shared = now
+        _moved(shared=False)
 
 
 def _writes_data(statement: str) -> bool:
@@ -284,6 +313,7 @@ def fragment(key: tuple, render: Callable[[], str]) -> Markup:
 def _note_start(sender: Flask, **extra) -> None:
     # Before anything in the request reads the database: on SQLite a read transaction keeps the
     # snapshot of its first statement, so a page is dated by when its request began.
+    _catch_up()
     g.page_cache_born = (_generation, clock())
 
 
@@ -294,5 +324,11 @@ def register_page_cache(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache(seconds, int(float(app.config["PAGE_CACHE_MEGABYTES"]) * 1024 * 1024))
     app.extensions["fragments"] = Fragments(seconds, 5000)
     request_started.connect(_note_start, app)
+    shared = app.config.get("PAGE_CACHE_REDIS_URL") or app.config.get("JOBS_REDIS_URL")
+    if shared:
+        global _shared
+        from redis import Redis
+
+        _shared = Redis.from_url(shared, socket_timeout=0.5, socket_connect_timeout=0.5)
     with app.app_context():
         watch_writes(db.engine)

@@ -91,6 +91,7 @@ def wire() -> None:
     # work that leaves the request (platform_core.jobs): its handlers, and what runs periodically
     jobs.register("notify.deliver", participation.notify.deliver)
     jobs.register("notify.comment", participation.services.comment_notifications)
+    jobs.register("notify.status", participation.receivers.status_notifications)
     jobs.register("digest.daily", partial(participation.notify.send_digests, "daily"), every=("day", 86400))
     jobs.register("digest.weekly", partial(participation.notify.send_digests, "weekly"), every=("week", 7 * 86400))
     jobs.register("retention.purge", _purge, every=("day", 86400))

@@ -218,6 +218,7 @@ def test_status_change_reaches_followers_but_not_the_initiator(app, scene):
         item = db.session.get(Initiative, scene["item"])
         join(_user(scene["henk"]), item)
         update_initiative(_user(scene["owner"]), item, initiative_input(title=item.title, status="in_progress"))
+    with app.app_context():  # told by a job once the change is committed
         rows = db.session.execute(
             select(Notification.user_id, Notification.text).where(Notification.kind == "status")
         ).all()

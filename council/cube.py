@@ -190,6 +190,16 @@ def read_fresh() -> Snapshot:
         return read(connection)
 
 
+def _read() -> Snapshot:
+    """The snapshot a job worker shared (``council.shared``) when it is recent enough, else one
+    read here."""
+    from . import shared
+
+    seconds = float(current_app.config["COUNCIL_FIGURES_SECONDS"])
+    found = shared.fetch(max_age=seconds) if seconds > 0 else None
+    return found if found is not None else read_fresh()
+
+
 class Holder:
     """The process's snapshot and whether a new one is being read."""
 
@@ -208,7 +218,7 @@ class Holder:
     def _refresh(self, app: Flask) -> None:
         try:
             with app.app_context():
-                snapshot = read_fresh()
+                snapshot = _read()
             with self.lock:
                 if self.snapshot is None or snapshot.taken > self.snapshot.taken:
                     self.snapshot = snapshot
@@ -241,7 +251,7 @@ class Holder:
                 with self.lock:
                     if self.snapshot is not None:  # read while this thread waited
                         return self.snapshot
-                fresh = read_fresh()
+                fresh = _read()
                 with self.lock:
                     if self.snapshot is None or fresh.taken > self.snapshot.taken:
                         self.snapshot = fresh

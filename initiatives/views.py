@@ -18,11 +18,11 @@ from maps.geometry import to_geojson
 from platform_core import settings
 from platform_core.accounts.services import normalise_email
 from platform_core.extensions import db, limiter
-from platform_core.mail import send_mail
+from platform_core.mail import send_later
 from platform_core.pagecache import for_visitors, fragment
 from platform_core.policy import can, load, public, requires
 from platform_core.timelimit import TooSlow, at_most
-from platform_core.transaction import after_commit, rollback
+from platform_core.transaction import rollback
 from platform_core.validation import ValidationFailed
 
 from . import bp
@@ -168,7 +168,7 @@ def contact(initiative_id: int):
                     message=form.message.data,
                 )
                 subject = _("Bericht over uw initiatief: %(title)s", title=item.title)
-            after_commit(partial(send_mail, to, subject, body, reply_to=reply_to))
+            send_later(to, subject, body, reply_to=reply_to)
             flash(_("Uw bericht is verstuurd. De initiatiefnemer krijgt het per e-mail."), "success")
             return redirect(url_for("initiatives.detail", initiative_id=item.id))
     return render_detail(item, status=400, contact_form=form)

@@ -38,6 +38,8 @@ def load_config(instance_path: Path) -> dict:
         "JOBS_LEASE_SECONDS": int(env("JOBS_LEASE_SECONDS", "600")),
         # Several app servers: their page caches forget what another one's write changed (platform_core.pagecache).
         "PAGE_CACHE_REDIS_URL": env("PAGE_CACHE_REDIS_URL", ""),
+        # ... and take the council's snapshot a job worker read (council.shared) instead of each reading one.
+        "COUNCIL_SNAPSHOT_REDIS_URL": env("COUNCIL_SNAPSHOT_REDIS_URL", ""),
         # /metrics from elsewhere than loopback needs this bearer token; LOG_FORMAT=json: one JSON line per log.
         "METRICS_TOKEN": env("METRICS_TOKEN", ""),
         "LOG_FORMAT": env("LOG_FORMAT", "text"),

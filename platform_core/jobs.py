@@ -39,6 +39,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
 from .models import utcnow
+from .spatial import begin_write
 from .transaction import after_commit
 
 log = logging.getLogger("schatkaart.jobs")
@@ -153,6 +154,7 @@ def perform(job_id: int) -> None:
 
 
 def _claim(job_id: int, now: datetime) -> bool:
+    begin_write(db.session)
     claimed = db.session.execute(
         update(Job)
         .where(
@@ -177,23 +179,29 @@ def run(job_id: int) -> bool:
     if not _claim(job_id, utcnow()):
         return False
     job = db.session.get(Job, job_id)
+    name, arguments, request_id = job.name, job.arguments, job.request_id
     started = time.perf_counter()
     try:
-        _HANDLERS[job.name](**job.arguments)
+        # on SQLite a job holds the write lock from its first statement, as a POST does
+        # (platform_core.spatial.begin_write): it reads, then writes, beside concurrent requests
+        begin_write(db.session)
+        _HANDLERS[name](**arguments)
         commit()
     except Exception:  # any failure is the job's: recorded and retried
         db.session.rollback()
         _failed(job_id, traceback.format_exc(limit=8))
-        _observe(job.name, "failed", started)
+        _observe(name, "failed", started)
         return True
+    begin_write(db.session)
     db.session.execute(update(Job).where(Job.id == job_id).values(state="done", finished_at=utcnow(), error=None))
     db.session.commit()
-    _observe(job.name, "done", started)
-    log.info("job %s %s done", job_id, job.name, extra={"request_id": job.request_id})
+    _observe(name, "done", started)
+    log.info("job %s %s done", job_id, name, extra={"request_id": request_id})
     return True
 
 
 def _failed(job_id: int, error: str) -> None:
+    begin_write(db.session)
     job = db.session.get(Job, job_id)
     final = job.attempts >= MAX_ATTEMPTS
     job.state = "failed" if final else "waiting"
@@ -261,6 +269,7 @@ def schedule(now: datetime | None = None) -> list[str]:
     """Add each periodic job once per period (the key makes it once across schedulers)."""
     now = now or utcnow()
     added = []
+    begin_write(db.session)
     for name, (period, seconds) in PERIODIC.items():
         slot = int(now.timestamp() // seconds)
         key = f"{name}:{period}:{slot}"

@@ -76,6 +76,14 @@ def send_mail(to: str, subject: str, body: str, reply_to: str | None = None) -> 
     return msg
 
 
+def send_later(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
+    """Mail as a job (platform_core.jobs): written with the action, sent after its commit by a
+    worker, so a slow or absent mail server never holds the request; retried when it fails."""
+    from .jobs import later
+
+    later("mail.send", to=to, subject=str(subject), body=str(body), reply_to=reply_to)
+
+
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
 
 

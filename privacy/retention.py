@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 
 from flask import current_app
@@ -21,10 +20,9 @@ from initiatives.models import ContactMessage
 from participation.models import Comment, Notification
 from platform_core import settings
 from platform_core.extensions import db
-from platform_core.mail import send_mail
+from platform_core.mail import send_later
 from platform_core.models import User, UserRole, utcnow
 from platform_core.policy import STAFF_ROLES
-from platform_core.transaction import after_commit
 from platform_core.urls import public_url
 
 from .erasure import erase_account
@@ -124,7 +122,7 @@ def _inactive_accounts(now: datetime, batch: int) -> dict[str, int]:
                 url=public_url("accounts.login"),
             )
             subject = _("Uw account op %(site)s wordt verwijderd", site=settings.get("site_name"))
-        after_commit(partial(send_mail, user.email, subject, body))
+        send_later(user.email, subject, body)
     db.session.flush()
     return {"accounts_warned": len(to_warn), "accounts_erased": len(due), "unconfirmed_erased": len(unconfirmed)}
 

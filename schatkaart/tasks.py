@@ -16,6 +16,7 @@ from .admin import bp
 
 #: what each job does, as an administrator reads it
 JOB_LABELS = {
+    "mail.send": _l("Een e-mail versturen"),
     "notify.deliver": _l("Meldingen mailen"),
     "notify.comment": _l("Volgers over een reactie vertellen"),
     "notify.status": _l("Volgers over een nieuwe status vertellen"),
@@ -23,6 +24,7 @@ JOB_LABELS = {
     "digest.weekly": _l("Wekelijks overzicht mailen"),
     "retention.purge": _l("Gegevens opruimen na hun bewaartermijn"),
     "jobs.tidy": _l("Afgeronde taken vergeten"),
+    "council.snapshot": _l("De cijfers voor de raad lezen en delen"),
 }
 
 

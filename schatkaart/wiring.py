@@ -25,6 +25,7 @@ import ambassadors.rules
 import challenges.rules
 import council.receivers
 import council.rules
+import council.shared
 import credits.receivers
 import initiatives.rules
 import participation.notify
@@ -36,7 +37,7 @@ import privacy.receivers
 import trajectories.rules
 from initiatives.signals import detail_page, gallery_page
 from maps.services import current_municipality
-from platform_core import jobs, policy, settings
+from platform_core import jobs, mail, policy, settings
 from response.queries import RESPONSE_PART, response_part
 from trajectories.queries import TRAJECTORY_PART, trajectory_part
 from trajectories.signals import trajectory_page
@@ -89,6 +90,7 @@ def wire() -> None:
     trajectory_page.section("after-initiatives", "ambassadors/_trajectory_meetings.html", 10)
     privacy.archive.register()
     # work that leaves the request (platform_core.jobs): its handlers, and what runs periodically
+    jobs.register("mail.send", mail.send_mail)
     jobs.register("notify.deliver", participation.notify.deliver)
     jobs.register("notify.comment", participation.services.comment_notifications)
     jobs.register("notify.status", participation.receivers.status_notifications)
@@ -96,6 +98,7 @@ def wire() -> None:
     jobs.register("digest.weekly", partial(participation.notify.send_digests, "weekly"), every=("week", 7 * 86400))
     jobs.register("retention.purge", _purge, every=("day", 86400))
     jobs.register("jobs.tidy", jobs.tidy, every=("day", 86400))
+    jobs.register("council.snapshot", council.shared.publish, every=("minute", 60))
     # what the municipality is called where nobody set it otherwise: from its imported boundaries
     settings.DERIVED["privacy_controller"] = _controller
 

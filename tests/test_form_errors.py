@@ -29,7 +29,7 @@ def test_every_error_is_summarised_and_linked_to_its_field(app, client, forms, w
         response = post_form(client, url, {})
         html = response.get_data(as_text=True)
         assert response.status_code == 400, url
-        summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
+        summary = re.search(r'<div class="error-summary[^"]*"[^>]*>(.*?)</div>', html, re.S)
         assert summary, f"{url}: no error summary"
         targets = re.findall(r'href="#([^"]+)"', summary.group(1))
         assert targets, f"{url}: the summary links to no field"

@@ -233,8 +233,11 @@ def test_three_schedulers_at_once_add_and_run_each_periodic_job_once(app, make_u
     schedulers = [_flask(app, smtp_server.port, "scheduler", "--once") for _ in range(3)]
     for process in schedulers:
         _finish(process)
-    for name in jobs.PERIODIC:
-        assert _jobs(app, name) == [(name, "done", 1)], name
+    for name, (period, _seconds) in jobs.PERIODIC.items():
+        ran = _jobs(app, name)
+        # once per period: one job, or two when the three started across a minute's turn
+        assert 1 <= len(ran) <= (2 if period == "minute" else 1), (name, ran)
+        assert {state for _, state, _ in ran} == {"done"}, name
     assert [to for to, _ in smtp_server.messages] == [["eigenaar@example.nl"]]  # the owner's daily digest
     for process in [_flask(app, smtp_server.port, "scheduler", "--once")]:
         _finish(process)
@@ -324,3 +327,37 @@ def test_a_failed_job_is_shown_in_beheer_and_can_be_tried_again(app, client, mak
     assert "De taak wordt opnieuw geprobeerd." in answer.get_data(as_text=True)
     assert "Geen mislukte taken." in answer.get_data(as_text=True)
     assert [to for to, _ in smtp_server.messages] == [["eigenaar@example.nl"]]
+
+
+def test_the_council_snapshot_is_read_once_by_a_worker_and_shared(app, make_user, place, redis_url, smtp_server):
+    """A worker process reads the council's facts once and shares them through Redis; two app
+    servers (two apps with their own snapshot holders) answer from that one read instead of each
+    reading the database, and what they hold is what the database says."""
+    from council import cube, shared
+    from schatkaart import create_app
+
+    owner = make_user("eigenaar@example.nl", name="Olga")
+    henk = make_user("henk@example.nl", name="Henk")
+    item = place(owner, title="Buurtfeest")
+    with app.app_context(), unit_of_work():
+        join(db.session.get(User, henk), db.session.get(Initiative, item), "Slingers")
+    with config(app, JOBS_REDIS_URL=redis_url), app.app_context(), unit_of_work():
+        jobs.later("council.snapshot")
+    _finish(_flask(app, smtp_server.port, "worker", "--burst", JOBS_REDIS_URL=redis_url))
+    assert _jobs(app, "council.snapshot") == [("council.snapshot", "done", 1)]
+    from redis import Redis
+
+    published = shared.unpack(Redis.from_url(redis_url).get(shared.KEY))
+    assert len(published.person) >= 2  # placing and joining
+    for _server in range(2):
+        other = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY")},
+                            "JOBS_REDIS_URL": redis_url, "COUNCIL_FIGURES_SECONDS": 60})  # fmt: skip
+        with other.app_context():
+            taken = cube.snapshot()
+            assert taken.read_at == published.read_at  # the worker's read, not one of its own
+            own = cube.read_fresh()
+            for column in ("person", "day", "kind", "area", "initiative"):
+                assert (getattr(taken, column) == getattr(own, column)).all(), column
+            assert taken.theme_names == own.theme_names
+            db.session.remove()
+            db.engine.dispose()

@@ -160,6 +160,9 @@ def test_publishing_a_held_comment_notifies_followers_once(app, scene):
 
         assert db.session.scalar(select(Notification)) is None  # nothing while held
         decide(db.session.get(User, scene["mod"]), "comment", cid, "publish")
+    with app.app_context():  # followers are told by a job once the decision is committed
+        from participation.models import Notification
+
         assert [n.user_id for n in db.session.scalars(select(Notification))] == [scene["owner"]]
 
 

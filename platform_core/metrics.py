@@ -6,7 +6,8 @@
 * ``/metrics``: Prometheus text format, from the maintained client library: request latency
   histograms per endpoint, job counts and failures, the queue's depth and age. With several
   gunicorn workers set ``PROMETHEUS_MULTIPROC_DIR`` (docs/deploy.md) so one scrape sums them.
-  Open to loopback, or with ``Authorization: Bearer $METRICS_TOKEN``.
+  With ``METRICS_TOKEN`` set only ``Authorization: Bearer $METRICS_TOKEN`` is answered; without
+  it only loopback callers are (behind a proxy on the same machine, set the token).
 * Every request gets an id (``X-Request-Id`` from the proxy when it sends one, else a new one),
   sent back in the response, put in each log line (``LOG_FORMAT=json``), and stored with the
   jobs the request asks for, so its work can be followed into the workers.
@@ -132,8 +133,10 @@ def _redis_urls() -> dict[str, str]:
 def metrics():
     token = current_app.config.get("METRICS_TOKEN") or ""
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    loopback = request.remote_addr in ("127.0.0.1", "::1")
-    if not loopback and not (token and hmac.compare_digest(given, token)):
+    # with a token, only the token counts (a proxy on this machine makes every caller loopback);
+    # without one, only loopback callers are answered
+    allowed = hmac.compare_digest(given, token) if token else request.remote_addr in ("127.0.0.1", "::1")
+    if not allowed:
         return Response("forbidden\n", status=403, mimetype="text/plain")
     from .jobs import backlog
 

@@ -32,6 +32,7 @@ import contextlib
 import itertools
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,32 +63,50 @@ def generation() -> int:
     return _generation
 
 
-#: Redis holding the shared write counter (``PAGE_CACHE_REDIS_URL``), and its value last seen here.
-_shared = None
-_seen_shared: bytes | None = None
 SHARED_KEY = "schatkaart:page-cache:writes"
 
 
-def _moved(shared: bool = True) -> None:
+class _Shared:
+    """The write counter shared through Redis by the servers of one installation
+    (``PAGE_CACHE_REDIS_URL``), and its value as this process last saw it."""
+
+    def __init__(self, url: str) -> None:
+        from redis import Redis
+
+        self.redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.seen: bytes | None = None
+
+    def move(self) -> None:
+        with contextlib.suppress(Exception):  # Redis down: the others see it by their own failure
+            self.redis.incr(SHARED_KEY)
+
+    def moved_elsewhere(self) -> bool:
+        """Whether another process wrote since this one last looked (or Redis cannot tell)."""
+        try:
+            now = self.redis.get(SHARED_KEY) or b"0"  # no key yet: nobody wrote since Redis started
+        except Exception:  # unknown: nothing kept may be trusted
+            now = None
+        moved = now is None or now != self.seen
+        self.seen = now
+        return moved
+
+
+#: per engine (one per installation), the shared counter its writes move
+_SHARED: weakref.WeakKeyDictionary[Engine, _Shared] = weakref.WeakKeyDictionary()
+
+
+def _moved(shared: _Shared | None = None) -> None:
     global _generation
     _generation = next(_writes)
-    if shared and _shared is not None:
-        with contextlib.suppress(Exception):  # Redis down: the others see it by their own failure
-            _shared.incr(SHARED_KEY)
+    if shared is not None:
+        shared.move()
 
 
 def _catch_up() -> None:
     """Move this process's counter when another process wrote since this one last looked."""
-    global _seen_shared
-    if _shared is None:
-        return
-    try:
-        now = _shared.get(SHARED_KEY) or b"0"  # no key yet: nobody wrote since Redis started
-    except Exception:  # unknown: nothing kept may be trusted
-        now = None
-    if now is None or now != _seen_shared:
-        _seen_shared = now
-        _moved(shared=False)
+    shared = current_app.extensions.get("page_cache_shared")
+    if shared is not None and shared.moved_elsewhere():
+        _moved()
 
 
 def _writes_data(statement: str) -> bool:
@@ -117,8 +136,9 @@ def _on_commit(conn) -> None:
     # earlier is no longer kept) and again when the connection goes back to the pool, after the
     # commit (a page that read just before the commit landed is not kept either).
     if conn.info.pop("wrote", False):
-        conn.info["moved"] = True
-        _moved()
+        shared = _SHARED.get(conn.engine)
+        conn.info["moved"] = shared or True
+        _moved(shared)
 
 
 def _on_rollback(conn) -> None:
@@ -126,8 +146,8 @@ def _on_rollback(conn) -> None:
 
 
 def _on_checkin(dbapi_connection, record) -> None:
-    if record is not None and record.info.pop("moved", False):
-        _moved()
+    if record is not None and (moved := record.info.pop("moved", False)):
+        _moved(moved if isinstance(moved, _Shared) else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,11 +344,8 @@ def register_page_cache(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache(seconds, int(float(app.config["PAGE_CACHE_MEGABYTES"]) * 1024 * 1024))
     app.extensions["fragments"] = Fragments(seconds, 5000)
     request_started.connect(_note_start, app)
-    shared = app.config.get("PAGE_CACHE_REDIS_URL") or app.config.get("JOBS_REDIS_URL")
-    if shared:
-        global _shared
-        from redis import Redis
-
-        _shared = Redis.from_url(shared, socket_timeout=0.5, socket_connect_timeout=0.5)
+    url = app.config.get("PAGE_CACHE_REDIS_URL") or app.config.get("JOBS_REDIS_URL")
     with app.app_context():
         watch_writes(db.engine)
+        if url:
+            app.extensions["page_cache_shared"] = _SHARED[db.engine] = _Shared(url)

@@ -20,6 +20,7 @@ JOB_LABELS = {
     "notify.deliver": _l("Meldingen mailen"),
     "notify.comment": _l("Volgers over een reactie vertellen"),
     "notify.status": _l("Volgers over een nieuwe status vertellen"),
+    "notify.stage": _l("Volgers over een nieuwe fase vertellen"),
     "digest.daily": _l("Dagelijks overzicht mailen"),
     "digest.weekly": _l("Wekelijks overzicht mailen"),
     "retention.purge": _l("Gegevens opruimen na hun bewaartermijn"),

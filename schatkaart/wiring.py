@@ -35,6 +35,7 @@ import participation.services
 import privacy.archive
 import privacy.receivers
 import trajectories.rules
+import trajectories.services
 from initiatives.signals import detail_page, gallery_page
 from maps.services import current_municipality
 from platform_core import jobs, mail, policy, settings
@@ -94,6 +95,7 @@ def wire() -> None:
     jobs.register("notify.deliver", participation.notify.deliver)
     jobs.register("notify.comment", participation.services.comment_notifications)
     jobs.register("notify.status", participation.receivers.status_notifications)
+    jobs.register("notify.stage", trajectories.services.stage_notifications)
     jobs.register("digest.daily", partial(participation.notify.send_digests, "daily"), every=("day", 86400))
     jobs.register("digest.weekly", partial(participation.notify.send_digests, "weekly"), every=("week", 7 * 86400))
     jobs.register("retention.purge", _purge, every=("day", 86400))

@@ -284,7 +284,9 @@ def test_health_readiness_and_metrics(app, client, make_user, place):
         allowed = client.get(
             "/metrics", environ_base=elsewhere, headers={"Authorization": "Bearer geheim-token-voor-prometheus"}
         )
+        mine = client.get("/metrics")  # with a token, loopback alone is not enough
     assert allowed.status_code == 200
+    assert mine.status_code == 403
 
 
 def test_a_failed_job_is_shown_in_beheer_and_can_be_tried_again(app, client, make_user, place, smtp_server):

@@ -14,6 +14,7 @@ from maps.models import Area
 from participation.models import Participation
 from participation.notify import deliver_immediate, notify
 from participation.services import followers_of
+from platform_core import jobs
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.policy import require
@@ -156,7 +157,15 @@ def move_initiative_stage(actor: User, initiative: Initiative) -> Stage:
     initiative.last_activity_at = utcnow()
     db.session.flush()
     signals.stage_reached.send(change, initiative=initiative)
-    text = _l("‘%(t)s’ is nu in de fase ‘%(s)s’.", t=initiative.title, s=nxt.name)
-    sent = notify(followers_of(initiative) - {actor.id}, "stage", initiative, text)
-    deliver_immediate(sent)
+    # followers can be thousands: told by a job after the commit (platform_core.jobs)
+    jobs.later("notify.stage", initiative_id=initiative.id, stage_id=nxt.id, actor_id=actor.id)
     return nxt
+
+
+def stage_notifications(initiative_id: int, stage_id: int, actor_id: int) -> None:
+    """The job that tells an initiative's followers it reached a new stage."""
+    initiative, stage = db.session.get(Initiative, initiative_id), db.session.get(Stage, stage_id)
+    if initiative is None or stage is None:
+        return
+    text = _l("‘%(t)s’ is nu in de fase ‘%(s)s’.", t=initiative.title, s=stage.name)
+    deliver_immediate(notify(followers_of(initiative) - {actor_id}, "stage", initiative, text))

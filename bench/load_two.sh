@@ -11,7 +11,7 @@ pg=$(bash scripts/pg.sh | tail -n 1 | sed 's/schatkaart_test$/schatkaart_council
 port=$(.venv/bin/python -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
 pids=($!)
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+trap 'kill "${pids[@]:1}" 2>/dev/null || true; sleep 3; kill "${pids[0]}" 2>/dev/null || true' EXIT  # Redis last
 export SECRET_KEY=load-test RATELIMIT_ENABLED=0 MAIL_BACKEND=null PASSWORD_HASH_METHOD=pbkdf2:sha256:1 \
   DATABASE_URL="$pg" JOBS_REDIS_URL="redis://127.0.0.1:$port/0" FLASK_APP=schatkaart
 .venv/bin/python -c "
@@ -22,15 +22,21 @@ JOBS_REDIS_URL= .venv/bin/flask demo seed --count 200 >/dev/null
 .venv/bin/python - <<'PY'
 from schatkaart import create_app
 from platform_core.accounts.services import register_user
+from platform_core.models import utcnow
 from platform_core.transaction import unit_of_work
 app = create_app({"JOBS_REDIS_URL": ""})
 with app.app_context(), unit_of_work():
     for i in range(50):
-        register_user(f"load{i}@bench.example", "bench-wachtwoord", f"Buur {i}", consent=True)
+        person = register_user(f"load{i}@bench.example", "bench-wachtwoord", f"Buur {i}", consent=True)
+        person.email_confirmed_at = utcnow()  # as the link in the confirmation mail does
 PY
-rm -f bench/results/load-two.*
+rm -f bench/results/load-two*
 for p in 5077 5078; do
-  .venv/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$p --error-logfile "bench/results/load-two-$p.log" wsgi:app &
+  # keep-alive longer than a person's pause between clicks, as behind a load balancer (its idle
+  # timeout shorter than ours): with gunicorn's 2 s a POST on a connection the server just
+  # closed is lost on the wire ("Remote end closed connection without response")
+  HOME=$(mktemp -d) .venv/bin/gunicorn --workers 2 --threads 4 --keep-alive 30 --bind 127.0.0.1:$p --access-logfile bench/results/load-two.access \
+    --error-logfile "bench/results/load-two-$p.log" wsgi:app &
   pids+=($!)
 done
 for w in 1 2; do .venv/bin/flask jobs worker 2>>bench/results/load-two-worker.log & pids+=($!); done

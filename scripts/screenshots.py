@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = {"kaart": "/", "initiatieven": "/initiatieven", "initiative": None, "wegwijzer": "/wegwijzer"}
+PAGES = {"kaart": "/", "initiatieven": "/initiatieven", "initiatief": None, "wegwijzer": "/wegwijzer"}
 WIDTHS = {"375": {"width": 375, "height": 812}, "1280": {"width": 1280, "height": 900}}
 
 
@@ -49,7 +49,7 @@ def main() -> None:
         item = db.session.scalar(
             select(Initiative.id).where(Initiative.visibility == "published").order_by(Initiative.comments_count.desc())
         )
-    PAGES["initiative"] = f"/initiatieven/{item}"
+    PAGES["initiatief"] = f"/initiatieven/{item}"
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"

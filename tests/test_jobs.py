@@ -363,3 +363,24 @@ def test_the_council_snapshot_is_read_once_by_a_worker_and_shared(app, make_user
             assert taken.theme_names == own.theme_names
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_json_log_line_carries_the_request_id(app):
+    """LOG_FORMAT=json: each line is one JSON object with the time, level, logger, message and the
+    id of the request it was written in (or the job's, passed along as ``request_id``)."""
+    import json
+    import logging
+
+    from platform_core.metrics import JsonFormatter
+
+    formatter = JsonFormatter()
+    with app.test_request_context("/", headers={"X-Request-Id": "verzoek-5678efgh"}):
+        app.preprocess_request()
+        record = logging.LogRecord("schatkaart.jobs", logging.WARNING, __file__, 1, "job %s waits", (7,), None)
+        line = json.loads(formatter.format(record))
+    assert line["message"] == "job 7 waits"
+    assert line["level"] == "WARNING"
+    assert line["request_id"] == "verzoek-5678efgh"
+    record = logging.LogRecord("schatkaart.jobs", logging.INFO, __file__, 1, "job done", (), None)
+    record.request_id = "verzoek-van-de-job"  # a worker logs with the id its job was asked for
+    assert json.loads(formatter.format(record))["request_id"] == "verzoek-van-de-job"

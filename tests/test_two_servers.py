@@ -1,7 +1,8 @@
 """Several app servers (issue 30): two gunicorn instances on different ports against one database
 and one Redis. A write through one is on the other's kept pages at once (the shared write
 counter in Redis, not a timer: the pages are kept for five minutes here); a session started on
-one is valid on the other; a login limit counts the attempts on both together."""
+one is valid on the other; a photo uploaded through one is served by the other; a login limit
+counts the attempts on both together."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import time
 
 import pytest
 import requests
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from initiatives.models import InitiativeImage
 from platform_core.extensions import db
 
 from .conftest import PASSWORD
+from .imagefiles import sample_jpeg
 from .servers import gunicorn, redis_server
 
 N = 4  # the per-account login limit these servers run with
@@ -40,8 +43,10 @@ def _login(session: requests.Session, base: str, email: str, password: str = PAS
 def test_two_app_servers_share_writes_sessions_and_limits(app, make_user, place, redis_url, tmp_path_factory):
     owner = make_user("eigenaar@example.nl", name="Olga")
     make_user("sam@example.nl", name="Sam")
+    make_user("derde@example.nl", name="Derde")
     item = place(owner, title="Picknicktafels in het park")
     env = {
+        "IMAGE_STORAGE": "database",  # or one shared folder (docs/deploy.md)
         "PAGE_CACHE_REDIS_URL": redis_url,
         "PAGE_CACHE_SECONDS": "300",
         "RATELIMIT_STORAGE_URI": redis_url,
@@ -76,6 +81,18 @@ def test_two_app_servers_share_writes_sessions_and_limits(app, make_user, place,
         account = sam.get(b + "/account", allow_redirects=False, timeout=30)
         assert account.status_code == 200
         assert "sam@example.nl" in account.text
+        # A photo uploaded through A is served by B.
+        olga = requests.Session()
+        assert _login(olga, a, "eigenaar@example.nl") == 302
+        token = _token(olga, f"{a}{page}/fotos")
+        upload = olga.post(f"{a}{page}/fotos", data={"csrf_token": token, "alt": "Twee picknicktafels op het gras"},
+                           files={"image": ("tafels.jpg", sample_jpeg(), "image/jpeg")}, allow_redirects=False,
+                           timeout=30)  # fmt: skip
+        assert upload.status_code == 302
+        with app.app_context():
+            name = db.session.scalar(select(InitiativeImage.name))
+        photo = requests.get(f"{b}/initiatieven/fotos/{name}", timeout=30)
+        assert (photo.status_code, photo.headers["Content-Type"]) == (200, "image/jpeg")
         # Login attempts for one account, alternating servers, are counted together: exactly N.
-        statuses = [_login(requests.Session(), (a, b)[i % 2], "eigenaar@example.nl", f"fout-{i}") for i in range(2 * N)]
+        statuses = [_login(requests.Session(), (a, b)[i % 2], "derde@example.nl", f"fout-{i}") for i in range(2 * N)]
         assert statuses == [400] * N + [429] * N

@@ -55,7 +55,7 @@ class StatementForm(FlaskForm):
     )
     accessibility_limitations = TextAreaField(
         _l("Wat nog niet goed werkt, één punt per regel"),
-        description=_l("Met per punt wat u eraan doet en wanneer. Leeg: de punten die Schatkaart zelf kent."),
+        description=_l("Met per punt wat u eraan doet en wanneer. Leeg: de punten die het platform zelf kent."),
     )
     accessibility_limitations_en = TextAreaField(
         _l("Dezelfde punten in het Engels, in dezelfde volgorde"),

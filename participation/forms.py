@@ -62,7 +62,7 @@ class SettingsForm(FlaskForm):
             ("daily", _l("Eén overzicht per dag (aanbevolen)")),
             ("weekly", _l("Eén overzicht per week")),
             ("immediate", _l("Meteen een e-mail bij elk bericht")),
-            ("none", _l("Geen e-mail; ik kijk zelf op Mijn Schatkaart")),
+            ("none", _l("Geen e-mail; ik kijk zelf op mijn pagina")),
         ],
     )
 

@@ -12,6 +12,7 @@ from initiatives.models import Initiative, Theme
 from initiatives.pages import render_detail
 from maps.models import Area
 from maps.services import current_municipality
+from platform_core import settings
 from platform_core.extensions import csrf, db, limiter
 from platform_core.glossary import TERMS
 from platform_core.i18n import language
@@ -252,7 +253,7 @@ def follow_view(target_type: str, target_id: int):
             flash(_("U volgt dit niet meer."), "success")
         else:
             follow(current_user, target_type, target_id)
-            flash(_("U volgt dit nu. Nieuws ziet u op Mijn Schatkaart."), "success")
+            flash(_("U volgt dit nu. Nieuws ziet u op Mijn %(site)s.", site=settings.get("site_name")), "success")
     except ValidationFailed as exc:
         flash(next(iter(exc.errors.values())), "error")
     return redirect(safe_next(request.form.get("next"), _target_url(target_type, target_id)))

@@ -113,11 +113,12 @@ def _inactive_accounts(now: datetime, batch: int) -> dict[str, int]:
         user.inactivity_warned_at = now
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             body = _(
-                "Beste %(name)s,\n\nU hebt al lange tijd niet ingelogd op Schatkaart. Over %(days)s dagen "
+                "Beste %(name)s,\n\nU hebt al lange tijd niet ingelogd op %(site)s. Over %(days)s dagen "
                 "verwijderen we uw account; wat u openbaar schreef blijft dan staan zonder uw naam.\n\n"
                 "Wilt u uw account houden? Log dan in: %(url)s\n\nWilt u eerst uw gegevens downloaden? "
                 "Dat kan na het inloggen op de pagina Mijn account.",
                 name=user.display_name,
+                site=settings.get("site_name"),
                 days=days,
                 url=public_url("accounts.login"),
             )

@@ -397,6 +397,25 @@ def test_purge_enforces_each_retention_period_and_is_idempotent(app, town, runne
     assert runner.invoke(args=["archive", "verify"]).exit_code == 0
 
 
+def test_the_warning_names_the_site_as_the_municipality_calls_it(app, town, runner, smtp_server):
+    """The warning before an unused account is removed is a job (mail.send) and names the site
+    as Beheer calls it, not the product."""
+    from platform_core import settings
+    from platform_core.jobs import Job
+
+    with app.app_context(), unit_of_work():
+        settings.save(db.session.get(User, town["admin"]), {"site_name": "Meedoen Noorderwold"})
+        db.session.execute(text("UPDATE user_account SET created_at = :t, last_login_at = NULL WHERE id = :h"),
+                           {"t": utcnow() - timedelta(days=4000), "h": town["henk"]})  # fmt: skip
+    assert runner.invoke(args=["privacy", "purge"]).exit_code == 0
+    ((to, message),) = [(to, m) for to, m in smtp_server.messages if to == ["henk@example.nl"]]
+    assert message["Subject"] == "Uw account op Meedoen Noorderwold wordt verwijderd"
+    assert "U hebt al lange tijd niet ingelogd op Meedoen Noorderwold." in message.get_content()
+    assert "Schatkaart" not in message.get_content()
+    with app.app_context():
+        assert db.session.scalar(select(Job.state).where(Job.name == "mail.send")) == "done"
+
+
 def test_logging_in_after_the_warning_keeps_the_account(app, client, town, runner):
     with app.app_context(), unit_of_work():
         db.session.execute(text("UPDATE user_account SET inactivity_warned_at = :t WHERE id = :h"),

@@ -18,7 +18,7 @@ class RegisterForm(FlaskForm):
         _l("Wachtwoord"), description=PASSWORD_HINT, validators=[DataRequired(_l("Kies een wachtwoord."))]
     )
     consent = BooleanField(
-        _l("Ik geef toestemming dat Schatkaart mijn naam en e-mailadres bewaart om mijn account te beheren.")
+        _l("Ik geef toestemming dat deze website mijn naam en e-mailadres bewaart om mijn account te beheren.")
     )
 
 

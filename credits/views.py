@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -53,7 +54,25 @@ def reason_of(event) -> str:
     if event.entry != "reversal":
         return str(label)
     undone = _("Teruggedraaid: %(what)s", what=str(label).rstrip("."))
-    return f"{undone} ({event.reason})" if event.reason else undone
+    why = _reversal_reason(event.reason)
+    return f"{undone} ({why})" if why else undone
+
+
+#: why an award was undone, by the code the action gave (older rows keep the words they were written with)
+REVERSAL_REASONS = {
+    "left": _l("U deed niet meer mee"),
+    "comment_deleted": _l("U verwijderde uw reactie"),
+    "pluim_withdrawn": _l("De pluim werd ingetrokken"),
+    "held": _l("Teruggezet ter beoordeling door de redactie"),
+}
+
+
+def _reversal_reason(reason: str) -> str:
+    if reason in REVERSAL_REASONS:
+        return str(REVERSAL_REASONS[reason])
+    if reason.startswith("hidden:"):  # the moderator's words stay as they were written
+        return _("Verborgen door de redactie: %(r)s", r=reason.removeprefix("hidden:"))
+    return reason
 
 
 @bp.post("/mijn/credits/<int:trajectory_id>/zichtbaar")

@@ -142,9 +142,9 @@ def _decide_comment(comment: Comment, action: str, reason: str) -> list:
 
 
 def _hidden_reason(reason: str) -> str:
-    if reason:
-        return _("Verborgen door de redactie: %(r)s", r=reason)
-    return _("Teruggezet ter beoordeling door de redactie")
+    """Why a contribution's credits are undone, as a code the ledger shows in its reader's
+    language (credits.views.reason_of), with the moderator's own words after ``hidden:``."""
+    return f"hidden:{reason}" if reason else "held"
 
 
 def _decide_initiative(initiative: Initiative, action: str, reason: str) -> None:

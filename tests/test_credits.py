@@ -102,7 +102,7 @@ def test_withdrawing_a_pluim_reverses_its_credit_visibly(app, world):
         toggle_pluim(u(world["henk"]), "initiative", world["item"])
         award_event, reversal = _events(kind="pluim_received")
         assert (reversal.entry, reversal.amount, reversal.corrects_id) == ("reversal", -2, award_event.id)
-        assert reversal.reason == "De pluim werd ingetrokken"
+        assert reversal.reason == "pluim_withdrawn"  # a code: the ledger says it in its reader's language
         states = [s for _, s in events_for(world["owner"], world["t"]) if _.kind == "pluim_received"]
         assert sorted(states) == ["reversal", "reversed"]
         assert verify() == []
@@ -115,7 +115,7 @@ def test_hiding_content_reverses_its_credits(app, world):
         decide(u(world["mod"]), "comment", comment.id, "hide", "Reclame")
         rows = _events(user_id=world["henk"], kind="comment")
         assert [e.entry for e in rows] == ["award", "reversal"]
-        assert rows[1].reason == "Verborgen door de redactie: Reclame"
+        assert rows[1].reason == "hidden:Reclame"  # the moderator's words, after a code
         assert balance(world["henk"], world["t"])["total"] == 0
 
 
@@ -126,14 +126,20 @@ def test_the_ledger_reads_in_the_readers_language(app, client, world):
         item = db.session.get(Initiative, world["item"])
         comment = post_comment(item, "Koop mijn fiets", u(world["henk"]))
         decide(u(world["mod"]), "comment", comment.id, "hide", "Reclame")
+        kept = post_comment(item, "Ik help zaterdag", u(world["henk"]))
+        toggle_pluim(u(world["ans"]), "comment", kept.id)
+        toggle_pluim(u(world["ans"]), "comment", kept.id)  # and taken back
     login(client, "henk@example.nl")
     dutch = client.get("/mijn/credits").get_data(as_text=True)
+    assert "Teruggedraaid: U kreeg een pluim (De pluim werd ingetrokken)" in dutch
     assert "U schreef een reactie" in dutch
     assert "Teruggedraaid: U schreef een reactie (Verborgen door de redactie: Reclame)" in dutch
     client.post("/taal", data={"lang": "en", "csrf_token": csrf_token(client, "/mijn/credits")})
     english = client.get("/mijn/credits").get_data(as_text=True)
-    assert "Undone: You wrote a comment" in english
+    assert "Undone: You wrote a comment (Hidden by the editors: Reclame)" in english
     assert "U schreef een reactie" not in english
+    assert "Verborgen door de redactie" not in english
+    assert "Undone: You received a pluim (The pluim was withdrawn)" in english
 
 
 def test_leaving_reverses_the_join_credit(app, world):

@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--jobs-redis", default="")
     args = parser.parse_args()
     sys.path.insert(0, args.root)  # the checkout measured, before bench_writes imports platform_core
-    from bench_writes import _factory, _fresh, _rows_written, percentile
+    from bench_writes import _factory, _fresh, _rows_written, percentile, plan
 
     _fresh(args.database)
 
@@ -47,7 +47,6 @@ def main() -> None:
 
     create_app, seed_themes = _factory()
     from initiatives.models import Initiative
-    from initiatives.services import InitiativeInput, create_initiative
     from maps.boundaries import import_boundaries
     from maps.sample_geography import all_levels
     from participation.models import Follow
@@ -87,17 +86,7 @@ def main() -> None:
         writers, audience = ids[1 : WRITES + 1], ids[WRITES + 1 :]
         items = {}
         for size in sizes:
-            item = create_initiative(
-                owner,
-                InitiativeInput(
-                    title=f"Een plan met {size} volgers",
-                    summary="Veel mensen volgen dit plan.",
-                    type="initiative",
-                    lat=52.095,
-                    lon=5.100,
-                ),
-            )
-            db.session.flush()
+            item = plan(owner, f"Een plan met {size} volgers", "Veel mensen volgen dit plan.")
             follows = [
                 {"user_id": u, "target_type": "initiative", "target_id": item.id, "created_at": now}
                 for u in audience[:size]

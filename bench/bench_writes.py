@@ -24,8 +24,6 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-from platform_core import transaction
-
 WRITES = 30
 
 
@@ -58,6 +56,18 @@ def _factory():
             demo = importlib.import_module(f"{package}.demo")
             return module.create_app, demo.seed_themes
     raise ImportError("no create_app")
+
+
+def plan(owner, title: str, summary: str):
+    """An initiative of its own for one size of a bench, placed through the service in Utrecht."""
+    from initiatives.services import InitiativeInput, create_initiative
+    from platform_core.extensions import db
+
+    item = create_initiative(
+        owner, InitiativeInput(title=title, summary=summary, type="initiative", lat=52.095, lon=5.1)
+    )
+    db.session.flush()
+    return item
 
 
 def _rebuild(connection) -> None:
@@ -94,11 +104,11 @@ def main() -> None:
 
     create_app, seed_themes = _factory()
     from initiatives.models import Initiative
-    from initiatives.services import InitiativeInput, create_initiative
     from maps.boundaries import import_boundaries
     from maps.sample_geography import all_levels
     from participation.models import Comment
     from participation.services import post_comment, toggle_pluim
+    from platform_core import transaction  # from the checkout measured (--root)
     from platform_core.accounts.services import register_user
     from platform_core.extensions import db
     from platform_core.models import User, utcnow
@@ -122,17 +132,7 @@ def main() -> None:
         items = {}
         now = utcnow()
         for size in sizes:  # one initiative per size, each with its comments
-            item = create_initiative(
-                owner,
-                InitiativeInput(
-                    title=f"Een plan met {size} reacties",
-                    summary="Iedereen praat erover, dus er komen veel reacties.",
-                    type="initiative",
-                    lat=52.095,
-                    lon=5.100,
-                ),
-            )
-            db.session.flush()
+            item = plan(owner, f"Een plan met {size} reacties", "Iedereen praat erover, dus er komen veel reacties.")
             rows = [
                 {"initiative_id": item.id, "author_id": people[1 + n % WRITES], "author_name": "Buur",
                  "body": f"Reactie {n}", "status": "published", "created_at": now, "notify_replies": False,

@@ -19,6 +19,8 @@ import numpy as np
 import orjson
 from flask import current_app
 
+from platform_core.extensions import redis_client
+
 from . import cube
 
 KEY = "schatkaart:council:snapshot"
@@ -28,14 +30,7 @@ _ARRAYS = ("person", "day", "kind", "month", "area", "trajectory", "type", "init
 
 def _redis():
     url = current_app.config.get("COUNCIL_SNAPSHOT_REDIS_URL") or current_app.config.get("JOBS_REDIS_URL")
-    if not url:
-        return None
-    from redis import Redis
-
-    cache = current_app.extensions.setdefault("council_redis", {})
-    if url not in cache:
-        cache[url] = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
-    return cache[url]
+    return redis_client(url) if url else None
 
 
 def pack(snapshot: cube.Snapshot) -> bytes:

@@ -20,3 +20,15 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def redis_client(url: str, timeout: float = 5.0):
+    """One Redis client per address and timeout in this app (the job queue, the shared page-cache
+    counter, the council's shared snapshot, the readiness check all use this)."""
+    from flask import current_app
+    from redis import Redis
+
+    clients = current_app.extensions.setdefault("redis_clients", {})
+    if (url, timeout) not in clients:
+        clients[(url, timeout)] = Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=min(timeout, 2))
+    return clients[(url, timeout)]

@@ -33,14 +33,16 @@ from functools import partial
 
 import orjson
 from flask import current_app, g, has_request_context
+from prometheus_client import Counter, Histogram
 from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
+from .extensions import db, redis_client
 from .models import utcnow
+from .policy import require
 from .spatial import begin_write
-from .transaction import after_commit
+from .transaction import after_commit, commit
 
 log = logging.getLogger("schatkaart.jobs")
 
@@ -57,7 +59,11 @@ def _lease() -> timedelta:
 STALE = timedelta(seconds=30)
 QUEUE_NAME = "schatkaart"
 
+JOBS = Counter("schatkaart_jobs_total", "Jobs run, by name and outcome (done, failed)", ("name", "outcome"))
+JOB_SECONDS = Histogram("schatkaart_job_seconds", "Time a job took", ("name",), buckets=(0.01, 0.1, 0.5, 1, 5, 30, 120))
 _HANDLERS: dict[str, Callable[..., object]] = {}
+#: what each job does, as an administrator reads it (Beheer → Taken)
+LABELS: dict[str, object] = {}
 #: periodic jobs: name → (period name, seconds); the scheduler adds one per period
 PERIODIC: dict[str, tuple[str, int]] = {}
 
@@ -86,9 +92,11 @@ class Job(db.Model):
         return orjson.loads(self.payload or "{}")
 
 
-def register(name: str, handler: Callable[..., object], every: tuple[str, int] | None = None) -> None:
-    """Name a job's handler (``schatkaart.wiring``); ``every``: (period, seconds) for periodic jobs."""
+def register(name: str, handler: Callable[..., object], label: object, every: tuple[str, int] | None = None) -> None:
+    """Name a job's handler and what it does (``schatkaart.wiring``); ``every``: (period, seconds)
+    for periodic jobs."""
     _HANDLERS[name] = handler
+    LABELS[name] = label
     if every:
         PERIODIC[name] = every
 
@@ -111,22 +119,14 @@ def later(name: str, key: str | None = None, **arguments: object) -> Job:
 # --- handing over -------------------------------------------------------------------------
 
 
-def _redis_url() -> str:
-    return current_app.config.get("JOBS_REDIS_URL") or ""
-
-
 def queue():
     """The RQ queue on Redis, or None when jobs run in this process."""
-    url = _redis_url()
+    url = current_app.config.get("JOBS_REDIS_URL")
     if not url:
         return None
-    from redis import Redis
     from rq import Queue
 
-    cache = current_app.extensions.setdefault("job_queue", {})
-    if url not in cache:
-        cache[url] = Queue(QUEUE_NAME, connection=Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2))
-    return cache[url]
+    return Queue(QUEUE_NAME, connection=redis_client(url))
 
 
 def hand_over(job_id: int) -> None:
@@ -172,9 +172,9 @@ def _claim(job_id: int, now: datetime) -> bool:
 
 
 def run(job_id: int) -> bool:
-    """Claim the job and run it; True when this call ran it (to the end or to a failure)."""
-    from .transaction import commit
-
+    """Claim the job and run it; True when this call ran it (to the end or to a failure). What
+    the handler writes last and the job's "done" commit together, so a process that dies between
+    them leaves neither."""
     db.session.commit()  # whatever the caller left open is not the job's
     if not _claim(job_id, utcnow()):
         return False
@@ -186,15 +186,14 @@ def run(job_id: int) -> bool:
         # (platform_core.spatial.begin_write): it reads, then writes, beside concurrent requests
         begin_write(db.session)
         _HANDLERS[name](**arguments)
+        begin_write(db.session)  # a handler that committed on its way left a read transaction
+        db.session.execute(update(Job).where(Job.id == job_id).values(state="done", finished_at=utcnow(), error=None))
         commit()
     except Exception:  # any failure is the job's: recorded and retried
         db.session.rollback()
         _failed(job_id, traceback.format_exc(limit=8))
         _observe(name, "failed", started)
         return True
-    begin_write(db.session)
-    db.session.execute(update(Job).where(Job.id == job_id).values(state="done", finished_at=utcnow(), error=None))
-    db.session.commit()
     _observe(name, "done", started)
     log.info("job %s %s done", job_id, name, extra={"request_id": request_id})
     return True
@@ -213,15 +212,12 @@ def _failed(job_id: int, error: str) -> None:
 
 
 def _observe(name: str, outcome: str, started: float) -> None:
-    from . import metrics
-
-    metrics.job_finished(name, outcome, time.perf_counter() - started)
+    JOBS.labels(name, outcome).inc()
+    JOB_SECONDS.labels(name).observe(time.perf_counter() - started)
 
 
 def retry(actor: object, job_id: int) -> bool:
     """An administrator tries a failed job again (Beheer → Taken)."""
-    from .policy import require
-
     require(actor, "administer")
     done = db.session.execute(
         update(Job)
@@ -282,8 +278,6 @@ def schedule(now: datetime | None = None) -> list[str]:
             continue
         after_commit(partial(hand_over, job.id))
         added.append(key)
-    from .transaction import commit
-
     commit()
     return added
 

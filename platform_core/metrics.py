@@ -24,10 +24,12 @@ import uuid
 
 import orjson
 from flask import Flask, Response, current_app, g, has_request_context, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import text
 
-from .extensions import db
+from .extensions import db, redis_client
+from .jobs import backlog
 from .policy import public
 
 REQUEST_SECONDS = Histogram(
@@ -36,14 +38,7 @@ REQUEST_SECONDS = Histogram(
     ("endpoint", "method", "status"),
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-JOBS = Counter("schatkaart_jobs_total", "Jobs run, by name and outcome (done, failed)", ("name", "outcome"))
-JOB_SECONDS = Histogram("schatkaart_job_seconds", "Time a job took", ("name",), buckets=(0.01, 0.1, 0.5, 1, 5, 30, 120))
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,40}$")
-
-
-def job_finished(name: str, outcome: str, seconds: float) -> None:
-    JOBS.labels(name, outcome).inc()
-    JOB_SECONDS.labels(name).observe(seconds)
 
 
 class JsonFormatter(logging.Formatter):
@@ -101,16 +96,12 @@ def readyz():
         ready = False
     for name, url in _redis_urls().items():
         try:
-            from redis import Redis
-
-            Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+            redis_client(url, timeout=2).ping()
             checks[name] = "ok"
         except Exception:  # any failure means not ready
             checks[name] = "unreachable"
             ready = False
     if checks["database"] == "ok":
-        from .jobs import backlog
-
         checks["jobs"] = backlog()
         db.session.rollback()
     body = orjson.dumps({"ready": ready, "checks": checks})
@@ -138,8 +129,6 @@ def metrics():
     allowed = hmac.compare_digest(given, token) if token else request.remote_addr in ("127.0.0.1", "::1")
     if not allowed:
         return Response("forbidden\n", status=403, mimetype="text/plain")
-    from .jobs import backlog
-
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
@@ -147,18 +136,26 @@ def metrics():
         multiprocess.MultiProcessCollector(registry)
     else:
         from prometheus_client import REGISTRY as registry
-    queue = backlog()
+    queue = CollectorRegistry()  # read from the database at each scrape: the same for every process
+    queue.register(_Backlog(backlog()))
     db.session.rollback()
-    extra = (
-        "# HELP schatkaart_jobs_waiting Jobs waiting or running\n# TYPE schatkaart_jobs_waiting gauge\n"
-        f"schatkaart_jobs_waiting {queue['waiting']}\n"
-        "# HELP schatkaart_jobs_oldest_seconds Age of the oldest waiting job\n"
-        "# TYPE schatkaart_jobs_oldest_seconds gauge\n"
-        f"schatkaart_jobs_oldest_seconds {queue['oldest_seconds']}\n"
-        "# HELP schatkaart_jobs_failed Jobs failed for good (Beheer lists them)\n# TYPE schatkaart_jobs_failed gauge\n"
-        f"schatkaart_jobs_failed {queue['failed']}\n"
-    )
-    return Response(generate_latest(registry) + extra.encode(), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(registry) + generate_latest(queue), mimetype=CONTENT_TYPE_LATEST)
+
+
+class _Backlog:
+    """The job table's backlog as Prometheus gauges."""
+
+    def __init__(self, figures: dict) -> None:
+        self.figures = figures
+
+    def collect(self):
+        yield GaugeMetricFamily("schatkaart_jobs_waiting", "Jobs waiting or running", value=self.figures["waiting"])
+        yield GaugeMetricFamily(
+            "schatkaart_jobs_oldest_seconds", "Age of the oldest waiting job", value=self.figures["oldest_seconds"]
+        )
+        yield GaugeMetricFamily(
+            "schatkaart_jobs_failed", "Jobs failed for good (Beheer lists them)", value=self.figures["failed"]
+        )
 
 
 def register_metrics(app: Flask) -> None:

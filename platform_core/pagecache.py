@@ -44,7 +44,7 @@ from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from .extensions import db, redis_client
 from .i18n import language
 from .security import csp_nonce
 
@@ -71,9 +71,7 @@ class _Shared:
     (``PAGE_CACHE_REDIS_URL``), and its value as this process last saw it."""
 
     def __init__(self, url: str) -> None:
-        from redis import Redis
-
-        self.redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.redis = redis_client(url, timeout=0.5)  # asked on every request: a short wait
         self.seen: bytes | None = None
 
     def move(self) -> None:

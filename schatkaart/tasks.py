@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -13,20 +12,6 @@ from platform_core import jobs
 from platform_core.policy import load, requires
 
 from .admin import bp
-
-#: what each job does, as an administrator reads it
-JOB_LABELS = {
-    "mail.send": _l("Een e-mail versturen"),
-    "notify.deliver": _l("Meldingen mailen"),
-    "notify.comment": _l("Volgers over een reactie vertellen"),
-    "notify.status": _l("Volgers over een nieuwe status vertellen"),
-    "notify.stage": _l("Volgers over een nieuwe fase vertellen"),
-    "digest.daily": _l("Dagelijks overzicht mailen"),
-    "digest.weekly": _l("Wekelijks overzicht mailen"),
-    "retention.purge": _l("Gegevens opruimen na hun bewaartermijn"),
-    "jobs.tidy": _l("Afgeronde taken vergeten"),
-    "council.snapshot": _l("De cijfers voor de raad lezen en delen"),
-}
 
 
 @bp.route("/taken")
@@ -37,7 +22,7 @@ def tasks():
         backlog=jobs.backlog(),
         failed=jobs.listing("failed"),
         waiting=jobs.listing("waiting", 20),
-        labels=JOB_LABELS,
+        labels=jobs.LABELS,
         form=FlaskForm(),
     )
 

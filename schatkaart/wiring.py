@@ -19,6 +19,7 @@ from __future__ import annotations
 from functools import partial
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 import ambassadors.queries
 import ambassadors.rules
@@ -91,16 +92,24 @@ def wire() -> None:
     trajectory_page.section("after-initiatives", "ambassadors/_trajectory_meetings.html", 10)
     privacy.archive.register()
     # work that leaves the request (platform_core.jobs): its handlers, and what runs periodically
-    jobs.register("mail.send", mail.send_mail)
-    jobs.register("notify.deliver", participation.notify.deliver)
-    jobs.register("notify.comment", participation.services.comment_notifications)
-    jobs.register("notify.status", participation.receivers.status_notifications)
-    jobs.register("notify.stage", trajectories.services.stage_notifications)
-    jobs.register("digest.daily", partial(participation.notify.send_digests, "daily"), every=("day", 86400))
-    jobs.register("digest.weekly", partial(participation.notify.send_digests, "weekly"), every=("week", 7 * 86400))
-    jobs.register("retention.purge", _purge, every=("day", 86400))
-    jobs.register("jobs.tidy", jobs.tidy, every=("day", 86400))
-    jobs.register("council.snapshot", council.shared.publish, every=("minute", 60))
+    jobs.register("mail.send", mail.send_mail, _l("Een e-mail versturen"))
+    jobs.register("notify.deliver", participation.notify.deliver, _l("Meldingen mailen"))
+    jobs.register(
+        "notify.comment", participation.services.comment_notifications, _l("Volgers over een reactie vertellen")
+    )
+    jobs.register("notify.status", participation.receivers.status_notifications,
+                  _l("Volgers over een nieuwe status vertellen"))  # fmt: skip
+    jobs.register(
+        "notify.stage", trajectories.services.stage_notifications, _l("Volgers over een nieuwe fase vertellen")
+    )
+    jobs.register("digest.daily", partial(participation.notify.send_digests, "daily"),
+                  _l("Dagelijks overzicht mailen"), every=("day", 86400))  # fmt: skip
+    jobs.register("digest.weekly", partial(participation.notify.send_digests, "weekly"),
+                  _l("Wekelijks overzicht mailen"), every=("week", 7 * 86400))  # fmt: skip
+    jobs.register("retention.purge", _purge, _l("Gegevens opruimen na hun bewaartermijn"), every=("day", 86400))
+    jobs.register("jobs.tidy", jobs.tidy, _l("Afgeronde taken vergeten"), every=("day", 86400))
+    jobs.register("council.snapshot", council.shared.publish, _l("De cijfers voor de raad lezen en delen"),
+                  every=("minute", 60))  # fmt: skip
     # what the municipality is called where nobody set it otherwise: from its imported boundaries
     settings.DERIVED["privacy_controller"] = _controller
 

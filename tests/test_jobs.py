@@ -29,7 +29,7 @@ from platform_core.jobs import Job
 from platform_core.models import User, utcnow
 from platform_core.transaction import unit_of_work
 
-from .conftest import login, post_form
+from .conftest import csrf_token, login, post_form
 from .servers import ROOT, free_port, redis_server, share_database
 
 
@@ -102,15 +102,21 @@ def _followers(app, item: int, make_user, count: int) -> list[int]:
     return people
 
 
+def _commenting(app, client, make_user, place, title: str, followers: int) -> tuple[int, list[int], str]:
+    """An initiative with its owner and some followers, and a resident logged in to comment on
+    it; returns the owner, the followers and the initiative's page."""
+    owner = make_user("eigenaar@example.nl", name="Olga")
+    item = place(owner, title=title)
+    fans = _followers(app, item, make_user, followers)
+    make_user("schrijver@example.nl", name="Sam")
+    login(client, "schrijver@example.nl")
+    return owner, fans, f"/initiatieven/{item}"
+
+
 def test_a_job_exists_exactly_when_its_action_does(app, client, make_user, place):
     """The job row is written in the action's own transaction: a committed comment has its job
     (run after the commit here, without Redis), an action rolled back leaves none."""
-    owner = make_user("eigenaar@example.nl", name="Olga")
-    item = place(owner, title="Bankjes op het plein")
-    fans = _followers(app, item, make_user, 3)
-    make_user("schrijver@example.nl", name="Sam")
-    login(client, "schrijver@example.nl")
-    page = f"/initiatieven/{item}"
+    owner, fans, page = _commenting(app, client, make_user, place, "Bankjes op het plein", 3)
     assert post_form(client, f"{page}/reacties", {"body": "Ik help mee"}, token_from=page).status_code == 302
     assert _jobs(app, "notify.comment") == [("notify.comment", "done", 1)]
     assert _notified(app, "comment") == sorted([owner, *fans])
@@ -132,12 +138,7 @@ def test_jobs_wait_in_the_outbox_while_redis_is_down_and_run_once_after(
     job row, not a notification per follower); nothing is lost. Redis back: the sweep offers the
     job again, a worker process runs it, each follower is told once; offering it twice more (a
     second sweep, a duplicate in the queue) runs nothing again."""
-    owner = make_user("eigenaar@example.nl", name="Olga")
-    item = place(owner, title="Speeltuin opknappen")
-    fans = _followers(app, item, make_user, 40)
-    make_user("schrijver@example.nl", name="Sam")
-    login(client, "schrijver@example.nl")
-    page = f"/initiatieven/{item}"
+    owner, fans, page = _commenting(app, client, make_user, place, "Speeltuin opknappen", 40)
     dead = f"redis://127.0.0.1:{free_port()}/0"
     with config(app, JOBS_REDIS_URL=dead):
         answer = post_form(client, f"{page}/reacties", {"body": "Goed plan!"}, token_from=page)
@@ -258,12 +259,8 @@ def test_health_readiness_and_metrics(app, client, make_user, place):
         down = client.get("/readyz")
     assert (down.status_code, down.json["checks"]["jobs_redis"]) == (503, "unreachable")
 
-    owner = make_user("eigenaar@example.nl", name="Olga")
-    item = place(owner, title="Zitbank")
-    make_user("schrijver@example.nl", name="Sam")
-    login(client, "schrijver@example.nl")
-    page = f"/initiatieven/{item}"
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page).get_data(as_text=True)).group(1)
+    _owner, _fans, page = _commenting(app, client, make_user, place, "Zitbank", 0)
+    token = csrf_token(client, page)
     answer = client.post(
         f"{page}/reacties", data={"csrf_token": token, "body": "Mooi!"}, headers={"X-Request-Id": "verzoek-1234abcd"}
     )

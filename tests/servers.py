@@ -155,3 +155,38 @@ def redis_server(workdir: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _whole_responses(app):
+    """Werkzeug's development server leaves a response's file open when the browser drops the
+    connection mid-file (its clean-up reads the dead socket before closing the response), which
+    pytest then reports as an unclosed file. The threaded test server therefore hands it whole
+    bodies: the response, file and all, is read and closed before the first byte goes out."""
+
+    def whole(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return whole
+
+
+@contextmanager
+def threaded(app) -> Iterator[str]:
+    """The app in a multi-threaded server on a free loopback port, for browsers and concurrency
+    tests in this process; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, _whole_responses(app), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

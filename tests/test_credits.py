@@ -25,6 +25,7 @@ from trajectories.services import create_trajectory
 from .conftest import csrf_token, login, post_form
 from .factories import cast as make_cast
 from .factories import placed
+from .servers import threaded
 
 
 def u(uid):
@@ -301,38 +302,32 @@ def test_a_thousand_mixed_awards_and_reversals_keep_the_books_straight(app, worl
 
 def test_concurrent_pluim_clicks_over_http_never_fail(app, world):
     """Many browsers toggling pluimen at once: no 500s, and the ledger still adds up."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
     import re
 
     import requests
 
-    sessions = []
-    for who in ("henk@example.nl", "ans@example.nl"):
-        s = requests.Session()
-        html = s.get(f"{base}/inloggen").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        s.post(f"{base}/inloggen", data={"csrf_token": token, "email": who, "password": "een-lang-wachtwoord"})
-        page = s.get(f"{base}/initiatieven/{world['item']}").text
-        sessions.append((s, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)))
-    statuses = []
+    with threaded(app) as base:
+        sessions = []
+        for who in ("henk@example.nl", "ans@example.nl"):
+            s = requests.Session()
+            html = s.get(f"{base}/inloggen").text
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+            s.post(f"{base}/inloggen", data={"csrf_token": token, "email": who, "password": "een-lang-wachtwoord"})
+            page = s.get(f"{base}/initiatieven/{world['item']}").text
+            sessions.append((s, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)))
+        statuses = []
 
-    def click(i):
-        s, token = sessions[i % 2]
-        r = s.post(
-            f"{base}/pluim/initiative/{world['item']}", data={"csrf_token": token}, allow_redirects=False, timeout=60
-        )
-        statuses.append(r.status_code)
+        def click(i):
+            s, token = sessions[i % 2]
+            r = s.post(
+                f"{base}/pluim/initiative/{world['item']}",
+                data={"csrf_token": token},
+                allow_redirects=False,
+                timeout=60,
+            )
+            statuses.append(r.status_code)
 
-    try:
         assert _threads(40, click) == []
-    finally:
-        server.shutdown()
-        server.server_close()
     assert 500 not in statuses
     assert set(statuses) <= {302, 429}
     with app.app_context(), unit_of_work():

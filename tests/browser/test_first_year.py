@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 
 import pytest
-from werkzeug.serving import make_server
 
 from ..conftest import PASSWORD, TOTP_SECRETS
 from ..factories import dispose, installation
 from ..places import generated
+from ..servers import threaded
 from .conftest import browser_login
 
 pytestmark = pytest.mark.browser
@@ -43,11 +42,8 @@ def new_municipality(app, tmp_path, pdok_server, smtp_server):
         MAIL_PORT=smtp_server.port,
         PUBLIC_URL="",
     )
-    server = make_server("127.0.0.1", 0, other, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield other, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with threaded(other) as base:
+        yield other, base
     dispose(other)
     for email in (ADMIN, CIVIL_SERVANT, RESIDENT):
         TOTP_SECRETS.pop(email, None)

@@ -9,14 +9,13 @@ municipality runs), served by a live server, and Chromium opens it as a resident
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import pytest
 from shapely.geometry import shape
-from werkzeug.serving import make_server
 
 from ..places import generated, utrecht
+from ..servers import threaded
 
 pytestmark = pytest.mark.browser
 
@@ -66,11 +65,8 @@ def place(request, tmp_path_factory, pdok_server, app):
             assert report.created == len(levels[level]["features"]), (level, report)
         seed_themes()
         transaction.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Place(name, levels, f"http://127.0.0.1:{server.server_port}", app)
-    server.shutdown()
-    server.server_close()
+    with threaded(app) as base:
+        yield Place(name, levels, base, app)
     dispose(app)
 
 

@@ -217,3 +217,75 @@ def test_the_words_compounds_are_found_among_are_kept_by_every_write(app, client
         assert set(db.session.scalars(select(SearchWord.word))) == kept
     forget_vocabulary()
     assert _found(client, "tuin") == [found]
+
+
+@pytest.fixture
+def varied(place, make_user):
+    """Texts of different lengths, with compounds, digits and an underscore (FTS5 splits on it)."""
+    owner = make_user("zoeker@example.nl")
+    texts = [
+        ("Buurthuis open", "De buurt komt samen in het buurthuis.", "Koffie, soep en een moestuin achter."),
+        ("Moestuin", "Een tuin voor de buurt.", ""),
+        ("Geveltuinen in de straat", "Tuin na tuin langs de gevels, buurt_2024 doet mee.", "Lang " * 40),
+        ("Wadi en tuin", "Regenwater de grond in bij de school.", "Met de buurt en de school."),
+        ("Bankjes", "Zitten in de buurtkamer.", "Buurt buurt buurt."),
+        ("Speeltuin 2024", "Voor de kinderen uit de buurt.", "Een wadi ernaast."),
+    ]
+    return [
+        place(owner, title=t, summary=s, description=d, lat=INSIDE[0] + n * 0.0002, lon=INSIDE[1])
+        for n, (t, s, d) in enumerate(texts)
+    ]
+
+
+QUESTIONS = ["buurt", "tuin", "wadi school", "buurthuis", "speeltuin 2024", "2024", "b", "tuin buurt", "xyz"]
+
+
+@pytest.mark.parametrize("q", QUESTIONS)
+def test_a_question_finds_what_its_prefixes_find_and_ranks_as_the_database_would(app, varied, q):
+    """The words a prefix is asked as (``"buurt" OR "buurthuis"``, read as FTS5 needs them) find
+    exactly what the prefix itself (``"buurt"*``) finds, and the scores worked out from the
+    stored columns are FTS5's own bm25 (on PostgreSQL: ts_rank over the stored vector)."""
+    from sqlalchemy import select, text
+
+    from initiatives import search
+    from initiatives.models import Initiative
+    from platform_core.extensions import db
+
+    with app.app_context():
+        search.forget_vocabulary()
+        filters = search.Filters(q=q, sort="relevantie")
+        found = set(db.session.scalars(search.apply_filters(select(Initiative.id), filters)))
+        scores = search._scores(q, sorted(found)) if found else {}
+        if db.engine.dialect.name == "sqlite":
+            as_prefixes = " AND ".join(
+                "(" + " OR ".join(f'"{t}"*' for t in alternatives) + ")" for alternatives in search._expanded(q)
+            )
+            own = dict(
+                db.session.execute(
+                    text(
+                        "SELECT rowid, -bm25(initiative_fts, 10.0, 3.0, 1.0) FROM initiative_fts"
+                        " WHERE initiative_fts MATCH :m"
+                    ),
+                    {"m": as_prefixes},
+                ).all()
+            )
+            assert found == set(own)
+            single = sum(len(a) for a in search._expanded(q)) == 1  # one prefix: scores scaled alike
+            factor = (own[min(own)] / scores[min(own)]) if single and own else 1.0
+            assert {i: pytest.approx(s * factor, rel=1e-9) for i, s in scores.items()} == own
+        else:
+            assert set(scores) == found
+            assert all(s > 0 for s in scores.values())
+        db.session.rollback()
+    expected = {
+        "buurt": {0, 1, 2, 3, 4, 5},
+        "tuin": {0, 1, 2, 3, 5},
+        "wadi school": {3},
+        "buurthuis": {0},
+        "speeltuin 2024": {5},
+        "2024": {2, 5},
+        "b": {0, 1, 2, 3, 4, 5},
+        "tuin buurt": {0, 1, 2, 3, 5},
+        "xyz": set(),
+    }[q]
+    assert found == {varied[i] for i in expected}

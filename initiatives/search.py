@@ -505,9 +505,15 @@ def _bm25(q: str, ids: list[int]) -> dict[int, float]:
         counted = _DOC_FREQ.get(prefix)
         if counted is None or time.monotonic() - counted[0] > 300.0:
             match = _fts_words(prefix)
-            n = 0 if not match else db.session.scalar(
-                text("SELECT count(*) FROM (SELECT 1 FROM initiative_fts WHERE initiative_fts MATCH :m LIMIT :cap)"),
-                {"m": match, "cap": rows // 2 + 1},
+            n = (
+                0
+                if not match
+                else db.session.scalar(
+                    text(
+                        "SELECT count(*) FROM (SELECT 1 FROM initiative_fts WHERE initiative_fts MATCH :m LIMIT :cap)"
+                    ),
+                    {"m": match, "cap": rows // 2 + 1},
+                )
             )
             counted = _DOC_FREQ[prefix] = (time.monotonic(), n)
         return max(math.log((rows - counted[1] + 0.5) / (counted[1] + 0.5)), 1e-6)

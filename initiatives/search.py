@@ -342,9 +342,9 @@ def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
 
 
 # Relevance is worked out for the newest this many matches; older matches follow, newest first.
-# The list shows at most its first thousand results, so what is ranked always covers them, and
-# a word in most initiatives costs what a rare one does.
-RANK_WINDOW = 2000
+# The list shows at most its first thousand results (``views.COUNT_CAP``), so what is ranked always
+# covers them, and a word in most initiatives costs what a rare one does.
+RANK_WINDOW = 1000
 
 
 #: How many of the newest initiatives PostgreSQL looks among first (``newest_matches``).
@@ -519,26 +519,29 @@ def _bm25(q: str, ids: list[int]) -> dict[int, float]:
         return max(math.log((rows - counted[1] + 0.5) / (counted[1] + 0.5)), 1e-6)
 
     weights = [idf(p) for p in prefixes]
-    match = fts_query(q)
-    if not match:
-        return {}
-    found = db.session.execute(
-        text(
-            "SELECT rowid, title, summary, description FROM initiative_fts"
-            " WHERE initiative_fts MATCH :m AND rowid >= :lowest"
-        ),
-        {"m": match, "lowest": min(ids)},
-    )
+    asked = [(" " + p, w) for p, w in zip(prefixes, weights, strict=True)]
+    # FTS5 keeps each row's columns in its content table (``initiative_fts_content``: c0 the title,
+    # c1 the summary, c2 the description), an ordinary table read by id; the full-text table
+    # itself would look each id up as a question of its own.
+    marks = ", ".join("?" * len(ids))  # placeholders only: the ids are bound
+    cursor = db.session.connection().connection.cursor()  # plain tuples: a thousand rows, no wrappers
+    try:
+        cursor.execute(f"SELECT id, c0, c1, c2 FROM initiative_fts_content WHERE id IN ({marks})", ids)  # nosec B608
+        found = cursor.fetchall()
+    finally:
+        cursor.close()
     k1, b = BM25_K1, BM25_B
+    wt, ws, wd = BM25_WEIGHTS
     out = {}
-    for rowid, *columns in found:
-        columns = [_spaced(c) for c in columns]
-        length = sum(c.count(" ") - 1 for c in columns if c)  # " a b " holds two tokens
+    for rowid, title, summary, description in found:
+        title, summary, description = _spaced(title), _spaced(summary), _spaced(description)
+        # " a b " holds two tokens; those that start with a prefix are counted in C: " buurt"
+        length = title.count(" ") + summary.count(" ") + description.count(" ")
+        length -= bool(title) + bool(summary) + bool(description)
         norm = k1 * (1 - b + b * length / avgdl)
         score = 0.0
-        for prefix, weight in zip(prefixes, weights, strict=True):
-            # the tokens that start with the prefix, counted in C: " buurt" in " de buurtkamer "
-            freq = sum(w * c.count(" " + prefix) for w, c in zip(BM25_WEIGHTS, columns, strict=True) if c)
+        for prefix, weight in asked:
+            freq = wt * title.count(prefix) + ws * summary.count(prefix) + wd * description.count(prefix)
             if freq:
                 score += weight * freq * (k1 + 1.0) / (freq + norm)
         out[rowid] = score
@@ -547,10 +550,12 @@ def _bm25(q: str, ids: list[int]) -> dict[int, float]:
 
 def _spaced(column: str | None) -> str:
     """A stored column as its tokens between single spaces, with one before and after (``""``
-    when it has none): our stems are (``terms``), unless a stem holds what FTS5 splits on."""
+    when it has none). Our stems are stored so (``terms``), unless one holds what FTS5 splits on."""
     if not column:
         return ""
-    tokens = column.split() if column.isascii() and "_" not in column else _TOKEN.findall(column)
+    if column.isascii() and "_" not in column and "  " not in column:
+        return f" {column} "
+    tokens = _TOKEN.findall(column)
     return f" {' '.join(tokens)} " if tokens else ""
 
 

@@ -87,8 +87,9 @@ def join_view(initiative_id: int):
         if request.form.get("follow") == "y":
             flash(
                 _(
-                    "U doet mee en volgt dit initiatief: nieuws ziet u op Mijn Schatkaart. "
-                    "De initiatiefnemer krijgt bericht."
+                    "U doet mee en volgt dit initiatief: nieuws ziet u op Mijn %(site)s. "
+                    "De initiatiefnemer krijgt bericht.",
+                    site=settings.get("site_name"),
                 ),
                 "success",
             )

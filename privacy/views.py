@@ -163,9 +163,11 @@ def download():
         return render_template("privacy/link_used.html"), 410
     data = collect(current_user._get_current_object())
     if fmt == "json":
-        body = json.dumps({"platform": "Schatkaart", "gemaakt": now.isoformat(), **data}, ensure_ascii=False, indent=2)
+        site = settings.get("site_name")
+        body = json.dumps({"platform": site, "gemaakt": now.isoformat(), **data}, ensure_ascii=False, indent=2)
         response = Response(body, mimetype="application/json")
-        response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens-schatkaart.json"'
+        name = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in site.lower()).strip("-") or "export"
+        response.headers["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{name}.json"'
     else:
         response = Response(render_template("privacy/my_data_page.html", data=data, sections=SECTIONS, now=now))
     response.headers["Cache-Control"] = "no-store"

@@ -21,6 +21,7 @@ from participation.services import join, post_comment
 from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import Consent, User, utcnow
+from platform_core.settings import SiteSetting
 from platform_core.transaction import unit_of_work
 from privacy import archive
 from privacy.models import ArchiveEntry, ArchiveErasable
@@ -305,10 +306,13 @@ def test_download_my_data_needs_a_fresh_password_and_works_once(app, client, tow
     assert 'name="token"' not in wrong.get_data(as_text=True)
     ready = client.post("/account/gegevens", data={"csrf_token": token, "password": PASSWORD})
     links = _links(ready.get_data(as_text=True))
+    with app.app_context(), unit_of_work():  # the municipality's own name, not the product's
+        db.session.add(SiteSetting(key="site_name", value="Samen Zaanstad"))
     download = client.post("/account/gegevens/ophalen", data={"csrf_token": token, "token": links["json"]})
     assert download.status_code == 200
-    assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Content-Disposition"] == 'attachment; filename="mijn-gegevens-samen-zaanstad.json"'
     data = json.loads(download.data)
+    assert data["platform"] == "Samen Zaanstad"
     assert data["account"]["e-mailadres"] == "henk@example.nl"
     assert data["consents"][0]["versie"] == app.config["PRIVACY_STATEMENT_VERSION"]
     assert [c["tekst"] for c in data["comments"]] == ["Henk schrijft: wat een mooi plan", "Henk scheldt hier even"]

@@ -327,3 +327,40 @@ def collect(user: User) -> dict:
         ),  # fmt: skip
     }
     return data
+
+
+def prepare(ids: list[int], user_id: int) -> int:
+    """The job behind ``/account/gegevens``: gather the person's data once and keep it with each
+    of their waiting links (a row already ready, used or gone is left alone, so a retried job
+    does no harm); returns how many links it readied. The gathering grows with what the person
+    did, so it happens here, not in the request that asked for it."""
+    import json
+
+    from sqlalchemy import update
+
+    from platform_core import settings
+    from platform_core.models import utcnow
+    from platform_core.spatial import begin_write
+
+    from .models import DataExport
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        return 0
+    now = utcnow()
+    body = json.dumps(
+        {"platform": settings.get("site_name"), "gemaakt": now.isoformat(), **collect(user)},
+        ensure_ascii=False,
+        indent=2,
+    )
+    begin_write(db.session)
+    return db.session.execute(
+        update(DataExport)
+        .where(
+            DataExport.id.in_(ids),
+            DataExport.user_id == user_id,
+            DataExport.ready_at.is_(None),
+            DataExport.used_at.is_(None),
+        )
+        .values(ready_at=now, body=body)
+    ).rowcount

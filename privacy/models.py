@@ -60,7 +60,9 @@ class ArchiveHead(db.Model):
 
 
 class DataExport(db.Model):
-    """A single-use link to a person's own data; only the token's digest is kept."""
+    """A single-use link to a person's own data; only the token's digest is kept. The data is
+    gathered by a job (``privacy.export.prepare``) into ``body`` (``ready_at``), which is emptied
+    when the link is used; the retention purge removes the row after a day."""
 
     __tablename__ = "data_export"
 
@@ -70,3 +72,5 @@ class DataExport(db.Model):
     fmt: Mapped[str] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime)
+    body: Mapped[str | None] = mapped_column(Text)

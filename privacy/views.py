@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import (
     Response,
@@ -17,6 +17,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -25,7 +26,7 @@ from sqlalchemy import select, update
 
 from ambassadors.models import Attendance, Meeting
 from initiatives.models import Initiative
-from platform_core import settings
+from platform_core import jobs, settings
 from platform_core.accounts import twofactor
 from platform_core.accounts.sessions import end_session
 from platform_core.csvfile import csv_response
@@ -38,7 +39,7 @@ from platform_core.urls import safe_next
 from . import archive, bp
 from .declarations import ACTIVITIES, BASIS, register_rows
 from .erasure import erase_account, erase_assisted, erase_attendance_name
-from .export import SECTIONS, collect
+from .export import SECTIONS
 from .forms import ConsentForm, DeleteForm, DownloadForm, IdentityForm
 from .models import ArchiveEntry, DataExport
 
@@ -121,21 +122,60 @@ def _export_limit() -> str:
 @requires("logged_in")
 @limiter.limit(_export_limit, methods=["POST"], key_func=lambda: f"identity:{current_user.get_id()}")
 def my_data():
+    """Ask for one's own data: after the password (and code), two single-use links are made and a
+    job gathers the data (``privacy.export.prepare``); this page then says it is being prepared,
+    or offers what is ready. The links' tokens stay in the person's session only."""
     form = IdentityForm()
-    links = None
     if form.validate_on_submit() and _identity_ok(form):
-        links = {}
+        tokens, rows = {}, []
         for fmt in ("html", "json"):
             token = secrets.token_urlsafe(32)
-            db.session.add(
-                DataExport(user_id=current_user.id, token_hash=hashlib.sha256(token.encode()).hexdigest(), fmt=fmt)
-            )
-            links[fmt] = token
-    status = 400 if request.method == "POST" and links is None else 200
+            row = DataExport(user_id=current_user.id, token_hash=hashlib.sha256(token.encode()).hexdigest(), fmt=fmt)
+            db.session.add(row)
+            rows.append(row)
+            tokens[fmt] = token
+        db.session.flush()
+        jobs.later("privacy.export", ids=[row.id for row in rows], user_id=current_user.id)
+        session["data_export"] = tokens
+        return redirect(url_for("privacy.my_data"))
+    status = 400 if request.method == "POST" else 200
+    links, waiting = _prepared()
     minutes = current_app.config["DATA_EXPORT_MINUTES"]
     return render_template(
-        "privacy/my_data.html", form=form, links=links, minutes=minutes, download_form=DownloadForm()
+        "privacy/my_data.html", form=form, links=links, waiting=waiting, minutes=minutes, download_form=DownloadForm()
     ), status
+
+
+def _prepared() -> tuple[dict[str, str], bool]:
+    """The links of this session's request that are ready and still usable, and whether some
+    are still being prepared; a request whose links are all used or expired is forgotten."""
+    tokens = session.get("data_export") or {}
+    if not isinstance(tokens, dict) or not tokens:
+        return {}, False
+    fresh = utcnow() - timedelta(minutes=current_app.config["DATA_EXPORT_MINUTES"])
+    rows = {
+        row.token_hash: row
+        for row in db.session.scalars(
+            select(DataExport).where(
+                DataExport.user_id == current_user.id,
+                DataExport.token_hash.in_([hashlib.sha256(str(t).encode()).hexdigest() for t in tokens.values()]),
+                DataExport.used_at.is_(None),
+                DataExport.created_at > fresh,
+            )
+        )
+    }
+    links, waiting = {}, False
+    for fmt, token in tokens.items():
+        row = rows.get(hashlib.sha256(str(token).encode()).hexdigest())
+        if row is None:
+            continue
+        if row.ready_at is None:
+            waiting = True
+        else:
+            links[fmt] = token
+    if not links and not waiting:
+        session.pop("data_export", None)
+    return links, waiting
 
 
 @bp.post("/account/gegevens/ophalen")
@@ -146,30 +186,34 @@ def download():
     minutes = current_app.config["DATA_EXPORT_MINUTES"]
     now = utcnow()
     digest = hashlib.sha256(token.encode()).hexdigest()
-    fmt = db.session.scalar(
-        select(DataExport.fmt).where(DataExport.token_hash == digest, DataExport.user_id == current_user.id)
-    )
+    fmt, body = db.session.execute(
+        select(DataExport.fmt, DataExport.body).where(
+            DataExport.token_hash == digest, DataExport.user_id == current_user.id
+        )
+    ).one_or_none() or (None, None)
     used = db.session.execute(
         update(DataExport)
         .where(
             DataExport.token_hash == digest,
             DataExport.user_id == current_user.id,
             DataExport.used_at.is_(None),
+            DataExport.ready_at.is_not(None),
             DataExport.created_at > now - timedelta(minutes=minutes),
         )
-        .values(used_at=now)
+        .values(used_at=now, body=None)  # used once: the gathered data goes with it
     ).rowcount
-    if not form.validate_on_submit() or used != 1:
+    if not form.validate_on_submit() or used != 1 or body is None:
         return render_template("privacy/link_used.html"), 410
-    data = collect(current_user._get_current_object())
     if fmt == "json":
-        site = settings.get("site_name")
-        body = json.dumps({"platform": site, "gemaakt": now.isoformat(), **data}, ensure_ascii=False, indent=2)
         response = Response(body, mimetype="application/json")
+        site = settings.get("site_name")
         name = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in site.lower()).strip("-") or "export"
         response.headers["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{name}.json"'
     else:
-        response = Response(render_template("privacy/my_data_page.html", data=data, sections=SECTIONS, now=now))
+        data = json.loads(body)
+        made = datetime.fromisoformat(data.pop("gemaakt"))
+        data.pop("platform", None)
+        response = Response(render_template("privacy/my_data_page.html", data=data, sections=SECTIONS, now=made))
     response.headers["Cache-Control"] = "no-store"
     return response
 

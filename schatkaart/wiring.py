@@ -34,6 +34,7 @@ import participation.receivers
 import participation.rules
 import participation.services
 import privacy.archive
+import privacy.export
 import privacy.receivers
 import trajectories.rules
 import trajectories.services
@@ -107,6 +108,7 @@ def wire() -> None:
     jobs.register("digest.weekly", partial(participation.notify.send_digests, "weekly"),
                   _l("Wekelijks overzicht mailen"), every=("week", 7 * 86400))  # fmt: skip
     jobs.register("retention.purge", _purge, _l("Gegevens opruimen na hun bewaartermijn"), every=("day", 86400))
+    jobs.register("privacy.export", privacy.export.prepare, _l("Iemands eigen gegevens klaarzetten"))
     jobs.register("jobs.tidy", jobs.tidy, _l("Afgeronde taken vergeten"), every=("day", 86400))
     jobs.register("council.snapshot", council.shared.publish, _l("De cijfers voor de raad lezen en delen"),
                   every=("minute", 60))  # fmt: skip

@@ -29,7 +29,7 @@ from platform_core.jobs import Job
 from platform_core.models import User, utcnow
 from platform_core.transaction import unit_of_work
 
-from .conftest import csrf_token, login, post_form
+from .conftest import PASSWORD, csrf_token, login, post_form
 from .servers import ROOT, free_port, redis_server, share_database
 
 
@@ -381,3 +381,37 @@ def test_a_json_log_line_carries_the_request_id(app):
     record = logging.LogRecord("schatkaart.jobs", logging.INFO, __file__, 1, "job done", (), None)
     record.request_id = "verzoek-van-de-job"  # a worker logs with the id its job was asked for
     assert json.loads(formatter.format(record))["request_id"] == "verzoek-van-de-job"
+
+
+def test_ones_own_data_is_gathered_by_a_worker_and_offered_when_ready(
+    app, client, make_user, place, redis_url, smtp_server
+):
+    """The own-data export grows with what a person did, so the request only asks for it: the page
+    says it is being prepared until a worker process has gathered it, then offers both forms once;
+    the gathered data is gone from the database after use."""
+    from privacy.models import DataExport
+
+    owner = make_user("henk@example.nl")
+    place(owner, title="Moestuin achter de school")
+    login(client, "henk@example.nl")
+    with config(app, JOBS_REDIS_URL=redis_url):
+        asked = post_form(client, "/account/gegevens", {"password": PASSWORD})
+        assert asked.status_code == 302
+        waiting = client.get("/account/gegevens").get_data(as_text=True)
+    assert "Uw gegevens worden klaargezet." in waiting
+    assert 'name="token"' not in waiting
+    assert _jobs(app, "privacy.export") == [("privacy.export", "waiting", 0)]
+    _finish(_flask(app, smtp_server.port, "worker", "--burst", JOBS_REDIS_URL=redis_url))
+    assert _jobs(app, "privacy.export") == [("privacy.export", "done", 1)]
+    ready = client.get("/account/gegevens").get_data(as_text=True)
+    assert "Uw gegevens staan klaar." in ready
+    tokens = re.findall(r'name="token" value="([^"]+)"', ready)
+    assert len(tokens) == 2
+    page = post_form(client, "/account/gegevens/ophalen", {"token": tokens[0]}, token_from="/account/gegevens")
+    assert page.status_code == 200
+    assert "Moestuin achter de school" in page.get_data(as_text=True)
+    left = client.get("/account/gegevens").get_data(as_text=True)  # the other form is still offered
+    assert re.findall(r'name="token" value="([^"]+)"', left) == [tokens[1]]
+    with app.app_context():
+        bodies = db.session.execute(select(DataExport.fmt, DataExport.body.is_not(None))).all()
+    assert sorted(bodies) == [("html", False), ("json", True)]  # used: emptied

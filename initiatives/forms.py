@@ -74,9 +74,15 @@ class InitiativeForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    name = StringField(_l("Uw naam"), validators=[DataRequired(_l("Vul uw naam in.")), Length(max=80)])
+    name = StringField(
+        _l("Uw naam"),
+        validators=[DataRequired(_l("Vul uw naam in.")), Length(max=80)],
+        render_kw={"autocomplete": "name"},
+    )
     email = EmailField(
-        _l("Uw e-mailadres (voor het antwoord)"), validators=[DataRequired(_l("Vul uw e-mailadres in."))]
+        _l("Uw e-mailadres (voor het antwoord)"),
+        validators=[DataRequired(_l("Vul uw e-mailadres in."))],
+        render_kw={"autocomplete": "email"},
     )
     message = TextAreaField(
         _l("Uw bericht"),

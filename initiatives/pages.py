@@ -60,6 +60,7 @@ SHARED_PARTS = {
 def _shared_parts(item: Initiative, context: dict, contact_form: ContactForm | None):
     """``shared(name)`` for the page's template: a piece from memory, or rendered and kept."""
     small_map = cache(lambda: _small_map(item))  # read at most once per page, only when rendered
+    signed_in = current_user.is_authenticated  # the contact form asks a visitor's name and address only
 
     def render(name: str) -> str:
         if name == "map_header":
@@ -67,14 +68,16 @@ def _shared_parts(item: Initiative, context: dict, contact_form: ContactForm | N
         if name == "map_script":
             return small_map().script
         form = contact_form or ContactForm()
-        return render_template(SHARED_PARTS[name], item=item, parts=small_map(), form=form, **context)
+        return render_template(
+            SHARED_PARTS[name], item=item, parts=small_map(), form=form, signed_in=signed_in, **context
+        )
 
     def shared_part(name: str) -> Markup:
         if name == "side" and contact_form is not None:  # the reader's own input and its errors
             return Markup(render(name))  # noqa: S704 (a rendered template)  # nosec B704
         # Keyed by the row's last change as well: an edit shows at once in every process, not only
         # in the one that wrote it (the others' pieces would otherwise live up to PAGE_CACHE_SECONDS).
-        return fragment(("initiative", item.id, item.updated_at, name), lambda: render(name))
+        return fragment(("initiative", item.id, item.updated_at, name, signed_in), lambda: render(name))
 
     return shared_part
 

@@ -86,6 +86,7 @@ def confirm_email(token: str):
     if user is None:
         return render_template("platform_core/confirm.html", token=None), 400
     flash(_("Uw e-mailadres is bevestigd. Log in om mee te doen."), "success")
+    session["confirmed_email"] = user.email  # the login form has it filled in: not asked twice (WCAG 3.3.7)
     return redirect(url_for("accounts.login", next=session.pop("after_signup", None)))
 
 
@@ -97,7 +98,10 @@ def confirm_email(token: str):
 def login():
     form = LoginForm()
     next_url = _safe_next(request.args.get("next"))
+    if request.method == "GET" and session.get("confirmed_email"):
+        form.email.data = session["confirmed_email"]
     if form.validate_on_submit():
+        session.pop("confirmed_email", None)
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors = [_("Dit e-mailadres en wachtwoord horen niet bij elkaar.")]

@@ -33,7 +33,9 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in."))], render_kw={"autocomplete": "username"}
+        _l("E-mailadres"),
+        validators=[DataRequired(_l("Vul uw e-mailadres in."))],
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Wachtwoord"),

@@ -8,9 +8,10 @@ the whole map's rows first, in zoom order, so concurrent writers queue on the sa
 instead of deadlocking.
 
 Besides the whole map (facet ``''``) the grid is kept per theme (``t<id>``: the initiatives with
-that theme or one of its sub-themes) and per area (``a<id>``: those in that buurt, or in a buurt
-of that wijk) for the clustered zoom levels, so the map filtered by one theme or one area reads
-kept counts as well (issue 28). The sums of longitude, latitude and id make a cluster's centre,
+that theme or one of its sub-themes), per area (``a<id>``: those in that buurt, or in a buurt
+of that wijk) and per day of last activity (``d<YYYYMMDD>``, UTC: ``initiatives.activity``) for the
+clustered zoom levels, so the map filtered by one theme, one area or recent activity reads kept
+counts as well (issue 28). The sums of longitude, latitude and id make a cluster's centre,
 and for a cell holding a single initiative its exact position and id. ``rebuild`` recomputes
 everything from the initiatives in the database (migration, bulk loads) and ``verify`` compares
 the two.
@@ -60,6 +61,8 @@ class Placement:
 
 def placement(initiative: Initiative) -> Placement:
     facets = set()
+    if initiative.last_activity_at is not None:
+        facets.add(f"d{day_of(initiative.last_activity_at)}")
     for theme in initiative.themes:
         facets.add(f"t{theme.id}")
         if theme.parent_id is not None:
@@ -108,6 +111,22 @@ def _upsert(rows: list[dict]):
     )
 
 
+def day_of(moment) -> int:
+    """A moment's (UTC) day as YYYYMMDD: the number in its day facet's name."""
+    return moment.year * 10000 + moment.month * 100 + moment.day
+
+
+def move_day(initiative_id: int, type_: str, lon: float, lat: float, before: int | None, after: int) -> None:
+    """A published initiative's last activity moved from day ``before`` to day ``after``."""
+    rows = []
+    if before is not None:
+        rows += _rows(Placement(initiative_id, type_, lon, lat, frozenset({f"d{before}"})), -1)
+    rows += _rows(Placement(initiative_id, type_, lon, lat, frozenset({f"d{after}"})), 1)
+    # only the day facets' rows, in (facet, zoom) order as every writer takes them
+    rows = sorted((r for r in rows if r["facet"] != EVERYTHING), key=lambda r: (r["facet"], r["zoom"]))
+    db.session.execute(_upsert(rows))
+
+
 def add(place: Placement) -> None:
     """The initiative is now on the public map."""
     db.session.execute(_upsert(_rows(place, 1)))
@@ -118,8 +137,9 @@ def remove(place: Placement) -> None:
     db.session.execute(_upsert(_rows(place, -1)))
 
 
-def cells(bbox, zoom: int, types=(), facet: str = EVERYTHING) -> list[tuple]:
-    """(gx, gy, n, sum_lon, sum_lat, sum_id) for the non-empty cells touching the box."""
+def cells(bbox, zoom: int, types=(), facet: str | tuple[str, ...] = EVERYTHING) -> list[tuple]:
+    """(gx, gy, n, sum_lon, sum_lat, sum_id) for the non-empty cells touching the box; ``facet``
+    may be several (the days of "active in the last N days"), whose counts are added up."""
     x1, y1 = cell_of(bbox[0], bbox[1], zoom)
     x2, y2 = cell_of(bbox[2], bbox[3], zoom)
     stmt = select(
@@ -130,7 +150,7 @@ def cells(bbox, zoom: int, types=(), facet: str = EVERYTHING) -> list[tuple]:
         func.sum(MapCell.sum_lat),
         func.sum(MapCell.sum_id),
     ).where(
-        MapCell.facet == facet,
+        MapCell.facet.in_(facet) if isinstance(facet, tuple) else MapCell.facet == facet,
         MapCell.zoom == zoom,
         MapCell.gx.between(x1, x2),
         MapCell.gy.between(y1, y2),
@@ -142,7 +162,7 @@ def cells(bbox, zoom: int, types=(), facet: str = EVERYTHING) -> list[tuple]:
     return db.session.execute(stmt.group_by(MapCell.gx, MapCell.gy)).all()
 
 
-def count_in(bbox, zoom: int, types=(), facet: str = EVERYTHING) -> int:
+def count_in(bbox, zoom: int, types=(), facet: str | tuple[str, ...] = EVERYTHING) -> int:
     """An upper bound of the initiatives in the box (whole cells), from the grid alone."""
     return sum(row[2] for row in cells(bbox, zoom, types, facet))
 
@@ -162,7 +182,12 @@ SELECT i.id, 'a' || CAST(i.area_id AS VARCHAR) FROM initiative i
 UNION
 SELECT i.id, 'a' || CAST(a.parent_id AS VARCHAR) FROM initiative i JOIN area a ON a.id = i.area_id
  WHERE i.visibility = 'published' AND a.parent_id IS NOT NULL
+UNION
+SELECT i.id, 'd' || {day} FROM initiative i
+ WHERE i.visibility = 'published' AND i.last_activity_at IS NOT NULL
 """
+#: A last activity's day as text YYYYMMDD, per database (``activity.day_of``).
+_DAY = {"sqlite": "strftime('%Y%m%d', i.last_activity_at)", "postgresql": "to_char(i.last_activity_at, 'YYYYMMDD')"}
 
 
 def _cell(connection: Connection, axis: str) -> str:
@@ -174,7 +199,8 @@ def _cell(connection: Connection, axis: str) -> str:
 
 
 def _computed_sql(connection: Connection, faceted: bool) -> str:
-    source = f"initiative i JOIN ({_FACETS}) f ON f.initiative_id = i.id" if faceted else "initiative i"
+    facets = _FACETS.replace("{day}", _DAY[connection.dialect.name])
+    source = f"initiative i JOIN ({facets}) f ON f.initiative_id = i.id" if faceted else "initiative i"
     facet = "f.facet" if faceted else "''"
     gx, gy = _cell(connection, "lon"), _cell(connection, "lat")
     # every piece is a constant of this module; values are bound

@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 from platform_core.extensions import db
 from platform_core.spatial import bbox_filter
 
-from . import map_grid
+from . import activity, map_grid
 from .map_grid import cell_size
 from .models import Initiative, Theme
 from .search import Filters, apply_filters, areas_named, newest_matches
@@ -228,11 +228,14 @@ def live_features(bbox, zoom: int, filters: Filters) -> dict:
     return out
 
 
-def facet_of(filters: Filters) -> str | None:
-    """The grid's facet that holds exactly what these filters ask for (``''``: the whole map),
-    or None when the grid does not keep it (a word, recent activity, a theme and an area at once)."""
-    if filters.q or filters.active_days or (filters.theme and filters.area):
+def facet_of(filters: Filters) -> str | tuple[str, ...] | None:
+    """The grid's facet that holds exactly what these filters ask for (``''``: the whole map; the
+    days of the period for recent activity), or None when the grid does not keep it (a word, or two
+    of theme, area and activity at once)."""
+    if filters.q or sum(map(bool, (filters.theme, filters.area, filters.active_days))) > 1:
         return None
+    if filters.active_days:
+        return activity.facets(filters.active_days)
     if filters.theme:  # slugs are unique; no such theme: nothing, as the list says
         return f"t{db.session.scalar(select(Theme.id).where(Theme.slug == filters.theme)) or -1}"
     if filters.area:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import lru_cache
 
 import snowballstemmer
@@ -29,10 +28,10 @@ from maps.geocoder import local_sources
 from maps.models import Area
 from platform_core.codes import current
 from platform_core.extensions import db
-from platform_core.models import utcnow
 from platform_core.policy import MAX_ID
 from platform_core.spatial import is_sqlite
 
+from . import activity
 from .models import TYPES, Initiative, SearchWord, Theme, initiative_theme
 
 SORTS = ("relevantie", "nieuw", "activiteit", "titel", "oud")
@@ -85,7 +84,7 @@ class Filters:
         if sort == "relevantie" and not q:
             sort = "nieuw"
         active = args.get("actief")
-        active_days = int(active) if active in ("7", "30", "90") else None
+        active_days = int(active) if active in {str(days) for days in activity.PERIODS} else None
         return cls(
             types=types,
             theme=args.get("theme") or None,
@@ -199,7 +198,7 @@ def area_ids(code_or_id: str) -> list[int]:
 def apply_filters(stmt: Select, filters: Filters) -> Select:
     stmt = stmt.where(Initiative.visibility == "published")
     if filters.active_days:
-        stmt = stmt.where(Initiative.last_activity_at >= utcnow() - timedelta(days=filters.active_days))
+        stmt = stmt.where(Initiative.last_activity_at >= activity.since(filters.active_days))
     if filters.types:
         stmt = stmt.where(Initiative.type.in_(filters.types))
     if filters.theme:

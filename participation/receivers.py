@@ -6,12 +6,12 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from initiatives.activity import touch
 from initiatives.models import STATUSES, Initiative, Theme
 from initiatives.signals import initiative_changed, initiative_placed
 from maps.models import Area
 from platform_core import jobs
 from platform_core.extensions import db
-from platform_core.models import utcnow
 from platform_core.wiring import Receivers
 
 from .forms import ActionForm, CommentForm, JoinForm, NeedForm, NeedResponseForm
@@ -32,7 +32,7 @@ def _initiator_follows(initiative: Initiative, **_kw) -> None:
 def _new_status(initiative: Initiative, changed: set[str] = frozenset(), **kw) -> None:
     if "status" not in changed or kw.get("old_status") is None:
         return
-    initiative.last_activity_at = utcnow()
+    touch(initiative.id)
     # followers can be thousands: told by a job after the commit (platform_core.jobs)
     jobs.later(
         "notify.status",

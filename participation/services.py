@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
+from initiatives.activity import touch
 from initiatives.models import Initiative, Theme
 from maps.models import Area
 from maps.services import current_municipality
@@ -39,7 +40,7 @@ MAX_COMMENT = 2000
 
 
 def _touch(initiative: Initiative) -> None:
-    initiative.last_activity_at = utcnow()
+    touch(initiative.id)  # the time and the map's day of last activity (initiatives.activity)
 
 
 def _text(value: str | None, field: str, lo: int, hi: int, label: str) -> str:
@@ -130,8 +131,9 @@ def join(user: User, initiative: Initiative, offer: str | None = None, follow_it
     db.session.execute(
         update(Initiative)
         .where(Initiative.id == initiative.id)
-        .values(participants_count=Initiative.participants_count + 1, last_activity_at=utcnow())
+        .values(participants_count=Initiative.participants_count + 1)
     )
+    _touch(initiative)
     if follow_it:
         follow(user, "initiative", initiative.id)
     db.session.flush()
@@ -285,10 +287,9 @@ def announce_comment(comment: Comment) -> list:
     """Count a newly visible comment and tell followers and the person replied to."""
     initiative = comment.initiative
     db.session.execute(
-        update(Initiative)
-        .where(Initiative.id == initiative.id)
-        .values(comments_count=Initiative.comments_count + 1, last_activity_at=utcnow())
+        update(Initiative).where(Initiative.id == initiative.id).values(comments_count=Initiative.comments_count + 1)
     )
+    _touch(initiative)
     if comment.author_id:
         follow(comment.author, "initiative", initiative.id)
     contributed.send(comment_event(comment))

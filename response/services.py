@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from challenges.services import waiting as challenges_waiting
+from initiatives.activity import touch
 from initiatives.models import Initiative
 from participation.models import Comment
 from participation.notify import deliver_immediate, notify
@@ -67,7 +68,7 @@ def post_feedback(
     timely = waited_since is not None and working_days_between(waited_since, now) <= norm_days()
     if answers is not None and answers.answered_at is None:
         answers.answered_at = now
-    initiative.last_activity_at = now
+    touch(initiative.id, now)
     db.session.flush()
     signals.feedback_given.send(feedback, initiative=initiative, timely=timely)
     text = _l(

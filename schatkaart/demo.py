@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from ambassadors.services import create_meeting, make_ambassador, register_attendance
 from council.sources import rebuild
+from initiatives.activity import touch
 from initiatives.models import ENDED_STATUSES, Initiative, Theme
 from initiatives.services import InitiativeInput, create_initiative, create_theme
 from maps.boundaries import import_boundaries
@@ -333,7 +334,7 @@ def _initiatives(count: int, owners: list[User]) -> Iterator[str]:
             item.budget_granted = item.budget_requested - rng.randrange(0, 3) * 250
             item.budget_spent = item.budget_granted if item.status == "completed" else item.budget_granted // 2
         item.created_at = item.updated_at = EPOCH + timedelta(days=n * 2, hours=rng.randrange(0, 9))
-        item.last_activity_at = item.created_at
+        touch(item.id, item.created_at)
         if n < count - 8:  # history: the municipality answered all but the newest few
             item.record_first_response(item.created_at + timedelta(hours=rng.randrange(3, 200)))
     transaction.commit()

@@ -247,3 +247,69 @@ def test_a_filter_the_grid_does_not_keep_clusters_its_newest_matches_and_says_so
     data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=12&q=plan"))
     assert (data["truncated"], _total(data)) == (False, 6)
     assert "window" not in data
+
+
+def test_recent_activity_is_read_from_the_grid_per_day_and_counts_what_the_list_finds(
+    app, client, street, make_user, monkeypatch
+):
+    """The grid per day of last activity (issue 28): activity on another day moves an initiative
+    to that day's counts once (a second activity the same day writes nothing to the grid), and
+    "active in the last 7 / 30 / 90 days" at every clustered zoom counts what the list finds and
+    what aggregating the initiatives one by one finds; the grid stays in step throughout."""
+    from datetime import timedelta
+
+    from sqlalchemy import event
+
+    from initiatives.activity import facets, touch
+    from participation.services import post_comment
+    from platform_core.models import utcnow
+
+    ids = street["ids"]
+    now = utcnow()
+    ages = {ids[0]: 3, ids[1]: 20, ids[2]: 60, ids[3]: 200, ids[4]: 6}  # days since the last activity
+    with app.app_context():
+        for item, days in ages.items():
+            with unit_of_work():
+                touch(item, now - timedelta(days=days))
+        _in_step(app)
+        with unit_of_work():  # today's first activity on ids[4] moves it; the second writes no grid row
+            post_comment(db.session.get(Initiative, ids[4]), "Eerste vandaag", db.session.get(User, street["owner"]))
+        _in_step(app)
+        written: list[str] = []
+
+        def note(_conn, _cursor, statement, *_args):
+            written.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            with unit_of_work():
+                touch(ids[4])
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+        assert any("UPDATE initiative" in s for s in written)
+        assert not any("map_cell" in s for s in written)
+        _in_step(app)
+    expected = {
+        7: {ids[0], ids[4], ids[5], ids[6]},
+        30: {ids[0], ids[1], ids[4], ids[5], ids[6]},
+        90: {ids[0], ids[1], ids[2], ids[4], ids[5], ids[6]},
+    }
+    for days, want in expected.items():
+        query = f"actief={days}"
+        with app.app_context():
+            filters = map_queries.Filters.from_args(MultiDict([("actief", str(days))]))
+            assert map_queries.facet_of(filters) == facets(days)  # read from the grid
+        listed = client.get(f"/initiatieven?{query}").get_data(as_text=True)
+        assert {i for i in ids if f'/initiatieven/{i}"' in listed} == want, days
+        for zoom in (3, 11, 13, 14):
+            grid = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
+            assert (grid["clustered"], grid["truncated"]) == (True, False)
+            assert _total(grid) == len(want), (days, zoom)
+            app.extensions["page_cache"].clear()
+            with monkeypatch.context() as m:
+                m.setattr(map_queries, "facet_of", lambda _f: None)
+                live = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
+            app.extensions["page_cache"].clear()
+            assert _ids_and_total(grid) == _ids_and_total(live), (days, zoom)
+        points = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17&{query}"))
+        assert {f["properties"]["id"] for f in points["features"]} == want

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from initiatives.activity import touch
 from initiatives.models import Initiative
 from participation.models import Participation
 from participation.notify import deliver_immediate, notify
 from participation.services import followers_of
 from platform_core.extensions import db
-from platform_core.models import User, utcnow
+from platform_core.models import User
 from platform_core.policy import can, require
 from platform_core.spatial import begin_write, lock_row
 from platform_core.validation import ValidationFailed
@@ -81,7 +82,7 @@ def report_outcome(actor: User, initiative: Initiative, kind: str, reason: str, 
         db.session.add(outcome)
     outcome.kind, outcome.reason, outcome.decided_on, outcome.reported_by_id = kind, reason, decided_on, actor_id
     initiative.status = "stopped" if kind == "stopped" else "completed"
-    initiative.last_activity_at = utcnow()
+    touch(initiative.id)
     db.session.flush()
     signals.outcome_reported.send(outcome, initiative=initiative)
     people = followers_of(initiative) | {initiative.owner_id}

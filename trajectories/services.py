@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from initiatives.activity import touch
 from initiatives.models import Initiative
 from maps.models import Area
 from participation.models import Participation
@@ -154,7 +155,7 @@ def move_initiative_stage(actor: User, initiative: Initiative) -> Stage:
     change = StageChange(initiative_id=initiative.id, stage_id=nxt.id, moved_by_id=actor.id)
     db.session.add(change)
     initiative.stage_id = nxt.id
-    initiative.last_activity_at = utcnow()
+    touch(initiative.id)
     db.session.flush()
     signals.stage_reached.send(change, initiative=initiative)
     # followers can be thousands: told by a job after the commit (platform_core.jobs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from maps.geometry import to_geojson
 from platform_core import settings
@@ -63,8 +63,9 @@ def gallery():
                     total = bounded_count(base, COUNT_CAP)
             pages = max(1, (min(total, COUNT_CAP) + size - 1) // size)
             page = min(page, pages)
-            loaded = (selectinload(Initiative.themes), selectinload(Initiative.area))
-            items = results(base, filters, (page - 1) * size, size, options=loaded)
+            # Which initiatives, and when each last changed: all a card kept in memory needs
+            # (``_card``); the rest is read only when a card has to be rendered.
+            items = results(base, filters, (page - 1) * size, size, options=(load_only(Initiative.updated_at),))
     except TooSlow:
         rollback()  # nothing was written; the page says what to do instead
         too_slow, items, total, page, pages = True, [], 0, 1, 1
@@ -83,17 +84,30 @@ def gallery():
         map_url=url_for("maps.treasure_map", **filters.as_args()),
         typed=typed,
         too_slow=too_slow,
-        card=partial(_card, filters),
+        card=partial(_card, filters, cache(lambda: _load_cards(items))),
     ), 503 if too_slow else 200
 
 
-def _card(filters: Filters, item: Initiative):
+def _load_cards(items: list[Initiative]) -> None:
+    """Everything the page's cards show, for all of them in three statements: read once, when the
+    first card that is not in memory is rendered."""
+    db.session.scalars(
+        select(Initiative)
+        .where(Initiative.id.in_([item.id for item in items]))
+        .options(selectinload(Initiative.themes), selectinload(Initiative.area))
+        .execution_options(populate_existing=True)
+    ).all()
+
+
+def _card(filters: Filters, load_cards, item: Initiative):
     """One card of the list: the same for every reader, so rendered once per write and language
     (``pagecache.fragment``) and shared by the logged-in readers, whose pages are their own."""
-    return fragment(
-        ("card", item.id, item.updated_at, filters.q),
-        lambda: render_template("initiatives/_card.html", item=item, filters=filters, types=TYPES),
-    )
+
+    def render() -> str:
+        load_cards()
+        return render_template("initiatives/_card.html", item=item, filters=filters, types=TYPES)
+
+    return fragment(("card", item.id, item.updated_at, filters.q), render)
 
 
 @bp.route("/<int:initiative_id>")

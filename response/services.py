@@ -16,7 +16,7 @@ from initiatives.models import Initiative
 from participation.models import Comment
 from participation.notify import deliver_immediate, notify
 from participation.services import followers_of
-from platform_core import settings
+from platform_core import jobs, settings
 from platform_core.extensions import db
 from platform_core.models import User, utcnow
 from platform_core.policy import require
@@ -71,18 +71,29 @@ def post_feedback(
     touch(initiative.id, now)
     db.session.flush()
     signals.feedback_given.send(feedback, initiative=initiative, timely=timely)
+    # followers can be thousands: told by a job after the commit (platform_core.jobs)
+    jobs.later("notify.feedback", feedback_id=feedback.id)
+    return feedback
+
+
+def feedback_notifications(feedback_id: int) -> None:
+    """The job that tells an initiative's followers, its initiator and whoever asked the question
+    that the municipality answered."""
+    feedback = db.session.get(Feedback, feedback_id)
+    initiative = db.session.get(Initiative, feedback.initiative_id) if feedback is not None else None
+    if initiative is None:
+        return
     text = _l(
         "De gemeente (%(dep)s) reageerde op ‘%(title)s’: %(body)s",
-        dep=department,
+        dep=feedback.department,
         title=initiative.title,
-        body=body[:200],
+        body=feedback.body[:200],
     )
     recipients = followers_of(initiative) | {initiative.owner_id}
-    if answers is not None and answers.author_id:
-        recipients.add(answers.author_id)
-    sent = notify(recipients - {civil_servant.id}, "feedback", initiative, text)
-    deliver_immediate(sent)
-    return feedback
+    asked = db.session.get(Comment, feedback.answers_comment_id) if feedback.answers_comment_id else None
+    if asked is not None and asked.author_id:
+        recipients.add(asked.author_id)
+    deliver_immediate(notify(recipients - {feedback.author_id}, "feedback", initiative, text))
 
 
 def set_municipal_role(

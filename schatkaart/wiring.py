@@ -36,6 +36,8 @@ import participation.services
 import privacy.archive
 import privacy.export
 import privacy.receivers
+import response.services
+import trajectories.outcomes
 import trajectories.rules
 import trajectories.services
 from initiatives.signals import detail_page, gallery_page
@@ -108,6 +110,12 @@ def wire() -> None:
     jobs.register("digest.weekly", partial(participation.notify.send_digests, "weekly"),
                   _l("Wekelijks overzicht mailen"), every=("week", 7 * 86400))  # fmt: skip
     jobs.register("retention.purge", _purge, _l("Gegevens opruimen na hun bewaartermijn"), every=("day", 86400))
+    jobs.register("notify.trajectory", trajectories.services.trajectory_notifications,
+                  _l("Iedereen in een traject over een nieuwe fase of de afronding vertellen"))  # fmt: skip
+    jobs.register("notify.outcome", trajectories.outcomes.outcome_notifications,
+                  _l("Betrokkenen vertellen hoe een initiatief afliep"))  # fmt: skip
+    jobs.register("notify.feedback", response.services.feedback_notifications,
+                  _l("Volgers over het antwoord van de gemeente vertellen"))  # fmt: skip
     jobs.register("privacy.export", privacy.export.prepare, _l("Iemands eigen gegevens klaarzetten"))
     jobs.register("jobs.tidy", jobs.tidy, _l("Afgeronde taken vergeten"), every=("day", 86400))
     jobs.register("council.snapshot", council.shared.publish, _l("De cijfers voor de raad lezen en delen"),

@@ -415,3 +415,49 @@ def test_ones_own_data_is_gathered_by_a_worker_and_offered_when_ready(
     with app.app_context():
         bodies = db.session.execute(select(DataExport.fmt, DataExport.body.is_not(None))).all()
     assert sorted(bodies) == [("html", False), ("json", True)]  # used: emptied
+
+
+def test_telling_a_trajectory_an_outcome_or_the_municipalitys_answer_leaves_the_request(
+    app, make_user, place, smtp_server
+):
+    """Everyone in a trajectory, everyone around an initiative: each can be thousands, so the
+    request writes one job row, not a notification per person (issue 30); the jobs tell each
+    person once when they run."""
+    from datetime import date
+
+    from response.services import post_feedback
+    from trajectories.outcomes import report_outcome
+    from trajectories.services import advance_stage, close_trajectory
+
+    from .factories import cast, placed, trajectory
+
+    people = cast(make_user, "admin", "civil")
+    owner = make_user("eigenaar@example.nl", name="Olga")
+    item = place(owner, title="Speeltuin opknappen")
+    fans = _followers(app, item, make_user, 30)
+    kinds = ("stage", "outcome", "feedback")
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    with config(app, JOBS_REDIS_URL=dead), app.app_context():  # the queue is away: the jobs wait
+        with unit_of_work():
+            admin, civil = db.session.get(User, people["admin"]), db.session.get(User, people["civil"])
+            t = trajectory(admin)
+            placed(db.session.get(Initiative, item), t)
+        with unit_of_work():
+            advance_stage(admin, t)
+        with unit_of_work():
+            post_feedback(civil, db.session.get(Initiative, item), "Mooi plan, wij denken mee.", "Stadsbeheer")
+        with unit_of_work():
+            report_outcome(civil, db.session.get(Initiative, item), "realised", "Het is gelukt samen.", date.today())
+        with unit_of_work():
+            close_trajectory(admin, t, "Er kwamen twaalf plannen; acht zijn gedaan en drie staan in het groenplan.")
+        told = select(func.count()).select_from(Notification).where(Notification.kind.in_(kinds))
+        assert db.session.scalar(told) == 0
+    waiting = [(name, state) for name, state, _attempts in _jobs(app) if name.startswith("notify.")]
+    expected = ["notify.trajectory", "notify.feedback", "notify.outcome", "notify.trajectory"]
+    assert sorted(waiting) == sorted((name, "waiting") for name in expected)
+    with app.app_context():
+        for job_id in db.session.scalars(select(Job.id).where(Job.state == "waiting")).all():
+            assert jobs.run(job_id)
+    for kind in kinds:
+        assert set(fans) <= set(_notified(app, kind)), kind
+    assert len(_notified(app, "feedback")) == len(set(_notified(app, "feedback")))  # each person once

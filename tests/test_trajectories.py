@@ -108,10 +108,17 @@ def test_trajectory_lifecycle_with_default_stages(app, cast):
         with pytest.raises(ValidationFailed):
             advance_stage(u(cast["admin"]), t)
         close_trajectory(u(cast["admin"]), t, "Er kwamen 12 plannen; 8 zijn uitgevoerd en 3 staan in het groenplan.")
+        waiting = select(Notification.id).where(Notification.kind.in_(("stage", "outcome")))
+        assert db.session.scalars(waiting).all() == []  # told by jobs, after the commit
+        trajectory_id = t.id
+    with app.app_context(), unit_of_work():
         told = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "outcome")))
         assert {cast["owner"], cast["henk"]} <= told
+        stages = db.session.scalars(select(Notification.text).where(Notification.user_id == cast["henk"],
+                                                                     Notification.kind == "stage")).all()  # fmt: skip
+        assert len(stages) == 4
         with pytest.raises(ValidationFailed):
-            advance_stage(u(cast["admin"]), t)
+            advance_stage(u(cast["admin"]), db.session.get(Trajectory, trajectory_id))
 
 
 def test_only_admins_create_and_move_trajectories(app, cast):
@@ -162,6 +169,7 @@ def test_official_feedback_counts_as_first_response_and_is_told(app, cast):
         item = db.session.get(Initiative, cast["item"])
         assert item.first_response_at is not None
         assert expected_answer_by(item) is None
+    with app.app_context():  # told by a job after the commit
         texts = db.session.scalars(select(Notification.text).where(Notification.user_id == cast["owner"])).all()
         assert any("De gemeente (Stadsbeheer) reageerde" in t for t in texts)
 
@@ -347,6 +355,7 @@ def test_outcome_closes_the_loop_for_everyone_involved(app, client, cast):
             report_outcome(u(cast["owner"]), item, "realised", "Kort", date.today() + timedelta(days=3))
         report_outcome(u(cast["civil"]), item, "policy", "Het idee staat nu in het groenplan 2027-2030.", date.today())
         assert db.session.get(Initiative, cast["item"]).status == "completed"
+    with app.app_context():  # told by a job after the commit
         told = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "outcome")))
         assert {cast["owner"], cast["henk"]} <= told
     html = client.get(f"/initiatieven/{cast['item']}").get_data(as_text=True)

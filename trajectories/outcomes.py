@@ -13,6 +13,7 @@ from initiatives.models import Initiative
 from participation.models import Participation
 from participation.notify import deliver_immediate, notify
 from participation.services import followers_of
+from platform_core import jobs
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import can, require
@@ -85,14 +86,23 @@ def report_outcome(actor: User, initiative: Initiative, kind: str, reason: str, 
     touch(initiative.id)
     db.session.flush()
     signals.outcome_reported.send(outcome, initiative=initiative)
+    # followers can be thousands: told by a job after the commit (platform_core.jobs)
+    jobs.later("notify.outcome", outcome_id=outcome.id, actor_id=actor_id)
+    return outcome
+
+
+def outcome_notifications(outcome_id: int, actor_id: int) -> None:
+    """The job that tells everyone who took part in or follows an initiative what became of it."""
+    outcome = db.session.get(Outcome, outcome_id)
+    initiative = db.session.get(Initiative, outcome.initiative_id) if outcome is not None else None
+    if initiative is None:
+        return
     people = followers_of(initiative) | {initiative.owner_id}
     people |= set(db.session.scalars(select(Participation.user_id).filter_by(initiative_id=initiative.id)))
     text = _l(
         "Wat is er met ‘%(title)s’ gebeurd? %(kind)s: %(reason)s",
         title=initiative.title,
-        kind=OUTCOMES[kind],
-        reason=reason[:200],
+        kind=OUTCOMES[outcome.kind],
+        reason=outcome.reason[:200],
     )
-    sent = notify(people - {actor.id}, "outcome", initiative, text)
-    deliver_immediate(sent)
-    return outcome
+    deliver_immediate(notify(people - {actor_id}, "outcome", initiative, text))

@@ -94,9 +94,9 @@ def advance_stage(admin: User, trajectory: Trajectory) -> Stage:
     nxt = stages[index + 1]
     nxt.started_at = utcnow()
     trajectory.current_stage = nxt
-    text = _l("Het traject ‘%(t)s’ is nu in de fase ‘%(s)s’.", t=trajectory.title, s=nxt.name)
-    sent = notify(trajectory_people(trajectory), "stage", None, text)
-    deliver_immediate(sent)
+    db.session.flush()
+    # everyone in the trajectory can be thousands: told by a job after the commit (platform_core.jobs)
+    jobs.later("notify.trajectory", trajectory_id=trajectory.id, stage_id=nxt.id)
     return nxt
 
 
@@ -120,10 +120,25 @@ def close_trajectory(admin: User, trajectory: Trajectory, summary: str) -> Traje
     require(admin, "administer")
     trajectory.summary = text_field(summary, "summary", 20, 5000)
     trajectory.closed_at = utcnow()
-    text = _l("Het traject ‘%(t)s’ is afgerond. Lees wat er met uw inbreng is gebeurd.", t=trajectory.title)
-    sent = notify(trajectory_people(trajectory), "outcome", None, text)
-    deliver_immediate(sent)
+    jobs.later("notify.trajectory", trajectory_id=trajectory.id, stage_id=None)
     return trajectory
+
+
+def trajectory_notifications(trajectory_id: int, stage_id: int | None) -> None:
+    """The job that tells everyone in a trajectory it reached a new stage (``stage_id``) or was
+    closed (``None``)."""
+    trajectory = db.session.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        return
+    if stage_id is None:
+        kind = "outcome"
+        text = _l("Het traject ‘%(t)s’ is afgerond. Lees wat er met uw inbreng is gebeurd.", t=trajectory.title)
+    else:
+        stage = db.session.get(Stage, stage_id)
+        if stage is None:
+            return
+        kind, text = "stage", _l("Het traject ‘%(t)s’ is nu in de fase ‘%(s)s’.", t=trajectory.title, s=stage.name)
+    deliver_immediate(notify(trajectory_people(trajectory), kind, None, text))
 
 
 def place_in_trajectory(actor: User, initiative: Initiative, trajectory: Trajectory | None) -> None:

@@ -158,6 +158,23 @@ def _ids_and_total(data: dict) -> tuple[int, set]:
     return _total(data), {f["properties"]["id"] for f in data["features"] if "id" in f["properties"]}
 
 
+def _map_finds(app, client, monkeypatch, query: str, want: set[int]) -> None:
+    """The map with this filter: at every clustered zoom its clusters count ``want`` and equal what
+    aggregating the initiatives one by one gives; close in, exactly ``want`` as points."""
+    for zoom in (3, 11, 13, 14):
+        grid = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
+        assert (grid["clustered"], grid["truncated"]) == (True, False)
+        assert _total(grid) == len(want), (query, zoom)
+        app.extensions["page_cache"].clear()
+        with monkeypatch.context() as m:  # the same box, aggregated initiative by initiative
+            m.setattr(map_queries, "facet_of", lambda _f: None)
+            live = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
+        app.extensions["page_cache"].clear()
+        assert _ids_and_total(grid) == _ids_and_total(live), (query, zoom)
+    points = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17&{query}"))
+    assert {f["properties"]["id"] for f in points["features"]} == want
+
+
 def test_one_theme_or_one_area_is_read_from_its_own_grid_and_counts_what_the_filter_finds(
     app, client, tagged, monkeypatch
 ):
@@ -183,18 +200,7 @@ def test_one_theme_or_one_area_is_read_from_its_own_grid_and_counts_what_the_fil
         listed = client.get(f"/initiatieven?{query}").get_data(as_text=True)
         for key, id_ in ids.items():
             assert (f'/initiatieven/{id_}"' in listed) == (id_ in want), (query, key)
-        for zoom in (3, 11, 13, 14):
-            grid = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
-            assert (grid["clustered"], grid["truncated"]) == (True, False)
-            assert _total(grid) == len(want), (query, zoom)
-            app.extensions["page_cache"].clear()
-            with monkeypatch.context() as m:  # the same box, aggregated initiative by initiative
-                m.setattr(map_queries, "facet_of", lambda _f: None)
-                live = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
-            app.extensions["page_cache"].clear()
-            assert _ids_and_total(grid) == _ids_and_total(live), (query, zoom)
-        points = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17&{query}"))
-        assert {f["properties"]["id"] for f in points["features"]} == want
+        _map_finds(app, client, monkeypatch, query, want)
 
 
 def test_changing_themes_or_buurt_keeps_every_facet_in_step(app, client, tagged):
@@ -301,15 +307,4 @@ def test_recent_activity_is_read_from_the_grid_per_day_and_counts_what_the_list_
             assert map_queries.facet_of(filters) == facets(days)  # read from the grid
         listed = client.get(f"/initiatieven?{query}").get_data(as_text=True)
         assert {i for i in ids if f'/initiatieven/{i}"' in listed} == want, days
-        for zoom in (3, 11, 13, 14):
-            grid = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
-            assert (grid["clustered"], grid["truncated"]) == (True, False)
-            assert _total(grid) == len(want), (days, zoom)
-            app.extensions["page_cache"].clear()
-            with monkeypatch.context() as m:
-                m.setattr(map_queries, "facet_of", lambda _f: None)
-                live = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom={zoom}&{query}"))
-            app.extensions["page_cache"].clear()
-            assert _ids_and_total(grid) == _ids_and_total(live), (days, zoom)
-        points = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17&{query}"))
-        assert {f["properties"]["id"] for f in points["features"]} == want
+        _map_finds(app, client, monkeypatch, query, want)

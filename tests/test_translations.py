@@ -188,6 +188,7 @@ def test_each_person_hears_in_their_own_language(app, client, make_user, place, 
 
         report_outcome(db.session.get(User, owner), db.session.get(Initiative, item), "realised",
                        "The garden is there and neighbours keep it.", date.today())  # fmt: skip
+    with app.app_context():  # told by a job after the commit
         texts = dict(
             db.session.execute(
                 db.select(Notification.user_id, Notification.text).where(Notification.kind == "outcome")

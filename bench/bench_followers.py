@@ -43,12 +43,8 @@ def main() -> None:
 
     _fresh(args.database)
 
-    from flask_migrate import upgrade
-
     create_app, seed_themes = _factory()
     from initiatives.models import Initiative
-    from maps.boundaries import import_boundaries
-    from maps.sample_geography import all_levels
     from participation.models import Follow
     from participation.services import post_comment
     from platform_core import transaction
@@ -67,11 +63,9 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     out = {"database": args.database.split(":")[0], "root": args.root, "queue": bool(args.jobs_redis), "sizes": {}}
     with app.app_context():
-        upgrade()
-        for level, data in all_levels().items():
-            import_boundaries(data, level)
-        seed_themes()
-        transaction.commit()
+        from fresh import prepare  # this checkout's bench/fresh.py
+
+        prepare()
         now = utcnow()
         people = max(sizes) + WRITES + 1
         rows = [

@@ -37,19 +37,10 @@ def main() -> None:
     parser.add_argument("--root")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
     from initiatives.services import InitiativeInput, create_initiative
-
-    try:
-        from maps.boundaries import import_boundaries
-    except ImportError:  # a checkout from before maps/boundaries.py
-        from maps.services import import_boundaries
-    from maps.sample_geography import all_levels
     from platform_core import transaction
     from platform_core.accounts.services import register_user
     from schatkaart import create_app
-    from schatkaart.demo import seed_themes
 
     url = args.database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'reader.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
@@ -57,10 +48,9 @@ def main() -> None:
                       "TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png"})  # fmt: skip
     rng = random.Random(1)
     with app.app_context():
-        upgrade()
-        for level, data in all_levels().items():
-            import_boundaries(data, level)
-        seed_themes()
+        from fresh import prepare  # this checkout's bench/fresh.py
+
+        prepare()
         owner = register_user("eigenaar@example.nl", PASSWORD, "Olga", consent=True, confirmed=True)
         register_user("lezer@example.nl", PASSWORD, "Lezer", consent=True, confirmed=True)
         first = None

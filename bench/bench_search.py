@@ -125,18 +125,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=60)
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
     from sqlalchemy import text
 
     from initiatives import search
-    from maps.boundaries import import_boundaries
-    from maps.sample_geography import all_levels
     from platform_core.accounts.services import register_user
     from platform_core.extensions import db
     from platform_core.spatial import is_sqlite
     from platform_core.transaction import commit
     from schatkaart import create_app
-    from schatkaart.demo import seed_themes
 
     def plain_clause(q: str):  # the search as it was: every stem a prefix, nothing more
         from initiatives.models import Initiative
@@ -161,11 +157,9 @@ def main() -> None:
         }
     )
     with app.app_context():
-        upgrade()
-        if not db.session.execute(text("SELECT count(*) FROM area")).scalar():
-            for level, data in all_levels().items():
-                import_boundaries(data, level)
-        seed_themes()
+        from fresh import prepare  # this checkout's bench/fresh.py
+
+        prepare()
         if not db.session.execute(text("SELECT count(*) FROM user_account")).scalar():
             register_user("bench@example.nl", "een-lang-wachtwoord", "Bench", consent=True, confirmed=True)
         commit()

@@ -144,12 +144,9 @@ def main() -> None:
                         help="sizes above this measure only 'after' (the old ranking would take hours)")  # fmt: skip
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
     from sqlalchemy import text
 
     from initiatives import search
-    from maps.boundaries import import_boundaries
-    from maps.sample_geography import all_levels
     from platform_core.accounts.services import register_user
     from platform_core.extensions import db
     from platform_core.transaction import commit
@@ -160,10 +157,9 @@ def main() -> None:
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1", "PAGE_CACHE_SECONDS": 0})  # fmt: skip
     print(json.dumps({"load_average": os.getloadavg(), "database": url.split(":")[0]}), flush=True)
     with app.app_context():
-        upgrade()
-        if not db.session.execute(text("SELECT count(*) FROM area")).scalar():
-            for level, data in all_levels().items():
-                import_boundaries(data, level)
+        from fresh import prepare  # this checkout's bench/fresh.py
+
+        prepare(themes=False)
         if not db.session.execute(text("SELECT count(*) FROM user_account")).scalar():
             register_user("bench@example.nl", "een-lang-wachtwoord", "Bench", consent=True, confirmed=True)
         commit()

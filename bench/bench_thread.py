@@ -31,12 +31,9 @@ def main() -> None:
     parser.add_argument("--database", default=None)
     args = parser.parse_args()
     sys.path.insert(0, args.root)
-    from flask_migrate import upgrade
     from sqlalchemy import text
 
     from initiatives.services import create_initiative
-    from maps.boundaries import import_boundaries
-    from maps.sample_geography import all_levels
     from platform_core import transaction
     from platform_core.accounts.services import register_user
     from platform_core.extensions import db
@@ -58,9 +55,9 @@ def main() -> None:
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION postgis"))
-        upgrade()
-        for level, data in all_levels().items():
-            import_boundaries(data, level)
+        from fresh import prepare  # this checkout's bench/fresh.py
+
+        prepare(themes=False)
         owner = register_user("owner@example.nl", "een-lang-wachtwoord", "Olga", consent=True)
         items = {}
         for size in [int(s) for s in args.sizes.split(",")]:

@@ -100,12 +100,8 @@ def main() -> None:
     sys.path.insert(0, args.root)
     _fresh(args.database)
 
-    from flask_migrate import upgrade
-
     create_app, seed_themes = _factory()
     from initiatives.models import Initiative
-    from maps.boundaries import import_boundaries
-    from maps.sample_geography import all_levels
     from participation.models import Comment
     from participation.services import post_comment, toggle_pluim
     from platform_core import transaction  # from the checkout measured (--root)
@@ -118,11 +114,9 @@ def main() -> None:
     )
     out = {"database": args.database.split(":")[0], "root": args.root, "sizes": {}}
     with app.app_context():
-        upgrade()
-        for level, data in all_levels().items():
-            import_boundaries(data, level)
-        seed_themes()
-        transaction.commit()
+        from fresh import prepare  # this checkout's bench/fresh.py
+
+        prepare()
         people = []
         for i in range(WRITES + 2):
             people.append(register_user(f"buur{i}@bench.example", "bench-wachtwoord", f"Buur {i}", consent=True).id)

@@ -12,7 +12,9 @@ answer the same.
 
 from __future__ import annotations
 
+import math
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -327,8 +329,6 @@ def forget_vocabulary() -> None:
 def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
     """The stems the index holds, by first letter; read from ``search_word`` (kept by every write)
     at most every five minutes per process."""
-    import time
-
     if time.monotonic() - _VOCABULARY["at"] < max_age and _VOCABULARY["words"]:
         return _VOCABULARY["words"]
     stems = db.session.scalars(select(SearchWord.word)).all()
@@ -489,9 +489,6 @@ def _bm25(q: str, ids: list[int]) -> dict[int, float]:
     only when the question has more than one prefix (so their weights differ), how many rows hold
     each prefix: counted at most to half the rows (beyond half, FTS5's weight is the same tiny
     constant), kept for five minutes per process. The result equals FTS5's (``tests/test_search``)."""
-    import math
-    import time
-
     prefixes = [t for alternatives in _expanded(q) for t in alternatives]
     rows, total_tokens = _fts_totals()
     if not prefixes or not rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -26,6 +27,7 @@ from sqlalchemy import select, update
 
 from ambassadors.models import Attendance, Meeting
 from initiatives.models import Initiative
+from initiatives.search import fold
 from platform_core import jobs, settings
 from platform_core.accounts import twofactor
 from platform_core.accounts.sessions import end_session
@@ -207,7 +209,7 @@ def download():
     if fmt == "json":
         response = Response(body, mimetype="application/json")
         site = settings.get("site_name")
-        name = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in site.lower()).strip("-") or "export"
+        name = re.sub(r"[^a-z0-9]+", "-", fold(site)).strip("-") or "export"  # "Súdwest-Fryslân": sudwest-fryslan
         response.headers["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{name}.json"'
     else:
         data = json.loads(body)

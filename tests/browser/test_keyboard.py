@@ -82,7 +82,7 @@ def test_join_comment_and_flag_with_the_keyboard(page, place, make_user):
     page.keyboard.type("Ik kom zaterdag helpen met de bakken.")
     press_tab_to(page, "button", "Plaats reactie")
     page.wait_for_selector("text=Uw reactie staat erbij.")
-    press_tab_to(page, "a.flag-link", "Melden")
+    press_tab_to(page, "article.comment a[href*='/melden/']", "Melden")
     page.wait_for_selector("h1")
     tab_to(page, "#reason")
     page.keyboard.type("Per ongeluk dubbel geplaatst.")

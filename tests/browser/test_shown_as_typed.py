@@ -181,7 +181,7 @@ def _check(app, browser, live_server, stored, target_id, trajectory_id, area_fra
     for alt in alts:
         if _norm(alt.strip()) not in [_norm(a) for a in shown_alts]:
             wrong.append(f"alt text {alt!r} not among {shown_alts[:4]}")
-    heads = page.eval_on_selector_all(".comment > h3, .comment > h4", "els => els.map(e => e.childNodes[0].textContent)")
+    heads = page.eval_on_selector_all(".comment > :is(h3, h4)", "els => els.map(e => e.childNodes[0].textContent)")
     for name in names:
         if _norm(name) not in [_norm(h).strip() for h in heads]:
             wrong.append(f"commenter {name!r} not among {heads[:3]}")

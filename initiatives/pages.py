@@ -5,6 +5,7 @@ assisted entry). Views of every package call these; no view module imports anoth
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 
 from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
@@ -57,7 +58,7 @@ SHARED_PARTS = {
 }
 
 
-def _shared_parts(item: Initiative, context: dict, contact_form: ContactForm | None):
+def _shared_parts(item: Initiative, context: Callable[[], dict], contact_form: ContactForm | None):
     """``shared(name)`` for the page's template: a piece from memory, or rendered and kept."""
     small_map = cache(lambda: _small_map(item))  # read at most once per page, only when rendered
     signed_in = current_user.is_authenticated  # the contact form asks a visitor's name and address only
@@ -69,7 +70,7 @@ def _shared_parts(item: Initiative, context: dict, contact_form: ContactForm | N
             return small_map().script
         form = contact_form or ContactForm()
         return render_template(
-            SHARED_PARTS[name], item=item, parts=small_map(), form=form, signed_in=signed_in, **context
+            SHARED_PARTS[name], item=item, parts=small_map(), form=form, signed_in=signed_in, **context()
         )
 
     def shared_part(name: str) -> Markup:
@@ -84,22 +85,45 @@ def _shared_parts(item: Initiative, context: dict, contact_form: ContactForm | N
 
 def render_detail(item: Initiative, status: int = 200, **forms):
     """The initiative page; forms with errors are passed in so input is never lost. Taking part
-    and the trajectory add their parts through ``signals.detail_page``."""
+    and the trajectory add their parts through ``signals.detail_page``: the reader's own parts
+    are read and rendered on every request; the shared sections (``detail_page.section(…,
+    shared=True)``) are kept per kind of reader, and their contributors are asked only when a
+    section has to be rendered again."""
     if item.visibility != "published":
         return render_template("initiatives/hidden.html", item=item), 410 if item.visibility == "hidden" else 404
     comment_form = forms.get("comment_form")
     reply_to_id = request.args.get("antwoord") or (comment_form.parent_id.data if comment_form else None)
-    context = detail_page.context(item, user=current_user, reply_to_id=reply_to_id, forms=forms)
+    asked = {"user": current_user, "reply_to_id": reply_to_id, "forms": forms}
+    own = detail_page.context(item, shared=False, **asked)
+    shared_context = cache(lambda: detail_page.context(item, shared=True, **asked))
     common = {"types": TYPES, "type_explanations": TYPE_EXPLANATIONS, "statuses": STATUSES, "roles": MUNICIPAL_ROLES}
-    public = {**common, "roles_history": context.get("roles_history")}
+    editable = can_edit(current_user, item)
+    reader = (current_user.is_authenticated, editable, *detail_page.reader_key(item, current_user))
+
+    def section(template: str) -> Markup:
+        shared = template in detail_page.shared_sections
+
+        def render() -> str:
+            return render_template(
+                template, item=item, can_edit=editable, **common, **(shared_context() if shared else own)
+            )
+
+        if shared and not forms:  # a form with errors is the reader's own
+            key = ("initiative-section", item.id, item.updated_at, item.last_activity_at, template, reader)
+            return fragment(key, render)
+        return Markup(render())  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
+
     return render_template(
         "initiatives/detail.html",
         item=item,
-        shared=_shared_parts(item, public, forms.get("contact_form")),
+        shared=_shared_parts(
+            item, lambda: {**common, "roles_history": shared_context().get("roles_history")}, forms.get("contact_form")
+        ),
+        section=section,
         form=forms.get("contact_form"),  # its errors in the page's summary (base.html), when it has any
-        can_edit=can_edit(current_user, item),
+        can_edit=editable,
         **common,
-        **context,
+        **own,
     ), status
 
 

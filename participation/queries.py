@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import select
+from flask import g
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import selectinload
 
 from initiatives.models import Initiative
@@ -15,8 +17,8 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import MAX_ID, can
 
-from .models import Comment, Need, NeedResponse, Participation
-from .services import can_edit_comment, is_following, pluimed_by
+from .models import Comment, Follow, Need, NeedResponse, Participation, Pluim
+from .services import can_edit_comment
 
 COMMENTS_PER_PAGE = 10
 
@@ -30,6 +32,68 @@ class ThreadPage:
     next_after: int | None  # keyset for the next page (exclusive)
     previous_from: int | None  # where the previous page starts (inclusive)
     is_first: bool
+
+
+class Taking(NamedTuple):
+    """The reader's own taking part in an initiative, as the page shows it."""
+
+    id: int
+    offer: str | None
+
+
+class Standing(NamedTuple):
+    """Where the reader stands with one initiative: what the page's join section and toolbar show
+    differently per reader (and are kept under)."""
+
+    steers: bool
+    taking: Taking | None
+    following: bool
+    pluimed: bool
+
+
+def _standing_statement():
+    mine = (Participation.initiative_id == bindparam("i")) & (Participation.user_id == bindparam("u"))
+    return select(
+        select(Participation.id).where(mine).scalar_subquery(),
+        select(Participation.offer).where(mine).scalar_subquery(),
+        exists().where(Follow.user_id == bindparam("u"), Follow.target_type == "initiative",
+                       Follow.target_id == bindparam("i")),
+        exists().where(Pluim.user_id == bindparam("u"), Pluim.target_type == "initiative",
+                       Pluim.target_id == bindparam("i")),
+    )  # fmt: skip
+
+
+_STANDING = _standing_statement()  # built once: the page asks it on every request
+
+
+def standing(initiative: Initiative, user: User | None) -> Standing:
+    """One question per page for the reader's own place in the initiative (remembered for the
+    request: the sections and the keys they are kept under both ask)."""
+    if user is None or not user.is_authenticated:
+        return Standing(False, None, False, False)
+    memo = g.setdefault("initiative_standing", {})
+    key = (initiative.id, user.id)
+    if key not in memo:
+        taking_id, offer, following, pluimed = db.session.execute(_STANDING, {"i": initiative.id, "u": user.id}).one()
+        memo[key] = Standing(
+            can("steer_initiative", initiative, user=user),
+            Taking(taking_id, offer) if taking_id is not None else None,
+            bool(following),
+            bool(pluimed),
+        )
+    return memo[key]
+
+
+def _own_comment_pluims(user: User | None, comment_ids: list[int]) -> set[int]:
+    if user is None or not user.is_authenticated or not comment_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Pluim.target_id).where(
+                Pluim.user_id == user.id, Pluim.target_type == "comment", Pluim.target_id.in_(comment_ids)
+            )
+        )
+    )
 
 
 def _int(value: str | None) -> int | None:
@@ -88,6 +152,26 @@ def comment_thread(
     )
 
 
+def standing_context(initiative: Initiative, user: User | None) -> dict:
+    """The join section's and the toolbar's names: the same for every reader who stands alike."""
+    mine = standing(initiative, user)
+    participants = []
+    if mine.steers:
+        participants = db.session.scalars(
+            select(Participation)
+            .where(Participation.initiative_id == initiative.id)
+            .options(selectinload(Participation.user))
+            .order_by(Participation.created_at)
+        ).all()
+    return {
+        "steers": mine.steers,
+        "participants": participants,
+        "my_participation": None if mine.steers else mine.taking,
+        "following": mine.following,
+        "my_initiative_pluim": mine.pluimed,
+    }
+
+
 def detail_context(
     initiative: Initiative,
     user: User | None,
@@ -109,38 +193,22 @@ def detail_context(
             reply_to = None
     comment_ids = [c.id for c, rs in thread for c in [c, *rs]]
     is_owner = can("steer_initiative", initiative, user=user)
-    participants = []
-    if is_owner:
-        participants = db.session.scalars(
-            select(Participation)
-            .where(Participation.initiative_id == initiative.id)
-            .options(selectinload(Participation.user))
-            .order_by(Participation.created_at)
-        ).all()
-    my_participation = None
-    if user and user.is_authenticated and not is_owner:
-        my_participation = db.session.scalar(
-            select(Participation).filter_by(initiative_id=initiative.id, user_id=user.id)
-        )
     needs = db.session.scalars(
         select(Need)
         .where(Need.initiative_id == initiative.id)
         .options(selectinload(Need.responses).selectinload(NeedResponse.user))
         .order_by(Need.is_open.desc(), Need.created_at)
     ).all()
-    municipality = current_municipality()
+    signed_in = bool(user and user.is_authenticated)
+    municipality = None if signed_in else current_municipality()  # only visitors' comments are held
     return {
         "thread": thread,
         "discussion": discussion,
         "reply_to": reply_to,
-        "participants": participants,
-        "my_participation": my_participation,
         "is_owner": is_owner,
         "needs": needs,
-        "my_comment_pluims": pluimed_by(user, "comment", comment_ids),
-        "my_initiative_pluim": bool(pluimed_by(user, "initiative", [initiative.id])),
-        "following": is_following(user, "initiative", initiative.id),
+        "my_comment_pluims": _own_comment_pluims(user, comment_ids),
         "editable": {c.id for c, rs in thread for c in [c, *rs] if can_edit_comment(user, c)},
-        "anonymous_held": municipality is None or municipality.anonymous_comments == "pre",
+        "anonymous_held": not signed_in and (municipality is None or municipality.anonymous_comments == "pre"),
         "is_moderator": can("moderate", user=user),
     }

@@ -12,11 +12,12 @@ from initiatives.signals import initiative_changed, initiative_placed
 from maps.models import Area
 from platform_core import jobs
 from platform_core.extensions import db
+from platform_core.policy import can
 from platform_core.wiring import Receivers
 
 from .forms import ActionForm, CommentForm, JoinForm, NeedForm, NeedResponseForm
 from .notify import deliver_immediate, notify
-from .queries import detail_context
+from .queries import detail_context, standing, standing_context
 from .services import follow, followers_of, is_following
 
 #: connected by schatkaart/wiring.py, in its declared order; importing this module connects nothing
@@ -59,10 +60,12 @@ def status_notifications(initiative_id: int, new: str, old: str, actor_id: int |
 
 #: what taking_part adds to the initiative page (initiatives.signals.detail_page)
 TAKING_PART = (
-    *("thread", "discussion", "reply_to", "participants", "my_participation", "is_owner", "needs"),
-    *("my_comment_pluims", "my_initiative_pluim", "following", "editable", "anonymous_held", "is_moderator"),
-    *("join_form", "comment_form", "need_form", "response_form_for", "action_form"),
+    *("thread", "discussion", "reply_to", "is_owner", "needs"),
+    *("my_comment_pluims", "editable", "anonymous_held", "is_moderator"),
+    *("comment_form", "need_form", "response_form_for", "action_form"),
 )
+#: what standing_part adds: the same for every reader who stands alike with the initiative
+STANDING_PART = ("steers", "participants", "my_participation", "following", "my_initiative_pluim", "join_form")
 
 
 def taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None, **_kw) -> dict:
@@ -73,12 +76,20 @@ def taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None,
     return detail_context(
         initiative, user, reply_to_id, newest_first, request.args.get("na"), request.args.get("vanaf")
     ) | {
-        "join_form": forms.get("join_form") or JoinForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "need_form": forms.get("need_form") or NeedForm(),
+        "need_form": forms.get("need_form") or (NeedForm() if can("steer_initiative", initiative, user=user) else None),
         "response_form_for": lambda need_id: responses.get(need_id) or NeedResponseForm(prefix=f"need{need_id}"),
         "action_form": ActionForm(),
     }
+
+
+def standing_part(initiative: Initiative, user=None, forms=None, **_kw) -> dict:
+    """The join section and the pluim and follow buttons: kept per where the reader stands."""
+    return standing_context(initiative, user) | {"join_form": (forms or {}).get("join_form") or JoinForm()}
+
+
+def standing_reader(initiative: Initiative, user=None) -> tuple:
+    return tuple(standing(initiative, user))
 
 
 def followable(filters, user=None, **_kw) -> dict:

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, Response, current_app, g, request, request_started, session
+from flask import Flask, Response, current_app, g, render_template, request, request_started, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import event
@@ -326,6 +326,12 @@ def fragment(key: tuple, render: Callable[[], str]) -> Markup:
     if fragments is None:
         return Markup(render())  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
     return fragments.get((*key, language()), render)
+
+
+def kept(template: str, *key: object) -> Markup:
+    """A template that reads nothing but the request's globals, kept per ``key`` and language
+    (the menu per roles, the footer): for templates, as ``kept('_site_footer.html')``."""
+    return fragment(("kept", template, *key), lambda: render_template(template))
 
 
 def _note_start(sender: Flask, **extra) -> None:

@@ -8,6 +8,13 @@ connecting twice, as every test app does, changes nothing).
 ``PageHook`` replaces "receivers return dicts that are merged": each contributor to a page of a
 lower package is added with an explicit priority and the names it provides; two contributors
 providing the same name is an error at wiring time, never a silent "last one wins".
+
+A page may be built partly from memory: a contributor added with ``shared=True`` gives what is
+the same for every reader who answers its ``reader`` function alike (a civil servant, an
+initiator and a resident each get their own), and a section added with ``shared=True`` is
+rendered only from shared contributors' names, so the page can keep it
+(``platform_core.pagecache.fragment``) and ask those contributors nothing while it is kept. The
+other contributors and sections are the reader's own and run on every request.
 """
 
 from __future__ import annotations
@@ -44,6 +51,9 @@ class _Contributor:
     name: str
     provides: tuple[str, ...] = field(compare=False)
     function: Callable[..., dict] = field(compare=False)
+    shared: bool = field(default=False, compare=False)
+    #: for a shared contributor: what in its names depends on the reader (sender, user) -> key
+    reader: Callable[..., tuple] | None = field(default=None, compare=False)
 
 
 class PageHook:
@@ -54,10 +64,14 @@ class PageHook:
         self.__doc__ = doc
         self.contributors: list[_Contributor] = []
         self.places: dict[str, list[tuple[int, str]]] = {}
+        self.shared_sections: set[str] = set()
 
-    def section(self, place: str, template: str, priority: int) -> None:
+    def section(self, place: str, template: str, priority: int, shared: bool = False) -> None:
         """Show ``template`` (a package's own) at ``place`` on the page; lower priorities first.
-        The page's template renders ``page_sections(hook, place)`` there and names no package."""
+        The page's template renders ``page_sections(hook, place)`` there and names no package.
+        A ``shared`` section reads only what shared contributors provide (see the module)."""
+        if shared:
+            self.shared_sections.add(template)
         entries = self.places.setdefault(place, [])
         if any(t == template for _p, t in entries):
             return
@@ -69,8 +83,16 @@ class PageHook:
     def sections(self, place: str) -> list[str]:
         return [template for _priority, template in self.places.get(place, [])]
 
-    def add(self, function: Callable[..., dict], priority: int, provides: tuple[str, ...]) -> None:
-        """Contribute ``provides`` (the template names) to this page; lower priorities run first."""
+    def add(
+        self,
+        function: Callable[..., dict],
+        priority: int,
+        provides: tuple[str, ...],
+        shared: bool = False,
+        reader: Callable[..., tuple] | None = None,
+    ) -> None:
+        """Contribute ``provides`` (the template names) to this page; lower priorities run first.
+        ``shared``: the same for every reader with the same ``reader(sender, user)`` key."""
         name = f"{function.__module__}.{function.__qualname__}"
         if any(c.function is function for c in self.contributors):
             return  # wired again by another app in the same process
@@ -78,12 +100,19 @@ class PageHook:
         clash = sorted(set(provides) & set(taken))
         if clash:
             raise RuntimeError(f"{self.name}: {name} and {taken[clash[0]]} both provide {clash}")
-        self.contributors.append(_Contributor(priority, name, tuple(provides), function))
+        self.contributors.append(_Contributor(priority, name, tuple(provides), function, shared, reader))
         self.contributors.sort()
 
-    def context(self, sender: Any, **kwargs: Any) -> dict:
+    def reader_key(self, sender: Any, user: Any) -> tuple:
+        """What the shared contributors' names depend on for this reader (part of a kept piece's key)."""
+        return tuple(c.reader(sender, user) if c.reader else () for c in self.contributors if c.shared)
+
+    def context(self, sender: Any, shared: bool | None = None, **kwargs: Any) -> dict:
+        """The contributors' names: all, or only the shared (``shared=True``) or the reader's own."""
         out: dict = {}
         for contributor in self.contributors:
+            if shared is not None and contributor.shared != shared:
+                continue
             part = contributor.function(sender, **kwargs) or {}
             unexpected = set(part) - set(contributor.provides)
             if unexpected:

@@ -35,6 +35,12 @@ def response_part(item: Initiative, user: User | None = None, **_kw) -> dict:
     }
 
 
+def response_reader(item: Initiative, user: User | None) -> tuple:
+    """What in ``response_part`` depends on who reads: blockers for the municipality and the
+    initiator, the answer's due date for the initiator."""
+    return can("speak_for_municipality", user=user), can("steer_initiative", item, user=user)
+
+
 def _roles_per_stage(initiative_id: int) -> list[dict]:
     """The municipality's role as it was set, per stage (or overall), latest last."""
     rows = db.session.execute(

@@ -40,7 +40,7 @@ from platform_core.i18n import register_i18n, select_locale
 from platform_core.jobs_cli import register_jobs_cli
 from platform_core.metrics import register_metrics
 from platform_core.models import ROLES
-from platform_core.pagecache import register_page_cache
+from platform_core.pagecache import kept, register_page_cache
 from platform_core.security import CleanRequest, register_security
 from platform_core.spatial import engine_options, install_sqlite_hooks, register_write_transactions
 
@@ -119,6 +119,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals["explain"] = explain
     app.jinja_env.globals["site_setting"] = settings.get
     app.jinja_env.globals["design_tokens"] = settings.tokens
+    app.jinja_env.globals["kept"] = kept
 
     @app.context_processor
     def inject_globals() -> dict:

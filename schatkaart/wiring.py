@@ -43,8 +43,8 @@ import trajectories.services
 from initiatives.signals import detail_page, gallery_page
 from maps.services import current_municipality
 from platform_core import jobs, mail, policy, settings
-from response.queries import RESPONSE_PART, response_part
-from trajectories.queries import TRAJECTORY_PART, trajectory_part
+from response.queries import RESPONSE_PART, response_part, response_reader
+from trajectories.queries import TRAJECTORY_PART, trajectory_part, trajectory_reader
 from trajectories.signals import trajectory_page
 
 #: the pages lower packages offer for others to add to, by name (``page_sections`` in templates)
@@ -71,24 +71,27 @@ def wire() -> None:
         rules.register()
     for module in RECEIVER_ORDER:
         module.receivers.connect()
-    # the initiative page: taking part first (its forms), then its trajectory, then the response
+    # the initiative page: taking part first (its forms, the reader's own), then its trajectory and
+    # the response, the same for every reader alike (kept as pieces of the page while nothing is written)
     detail_page.add(participation.receivers.taking_part, 10, participation.receivers.TAKING_PART)
-    detail_page.add(trajectory_part, 20, TRAJECTORY_PART)
-    detail_page.add(response_part, 30, RESPONSE_PART)
+    detail_page.add(participation.receivers.standing_part, 15, participation.receivers.STANDING_PART, shared=True,
+                    reader=participation.receivers.standing_reader)  # fmt: skip
+    detail_page.add(trajectory_part, 20, TRAJECTORY_PART, shared=True, reader=trajectory_reader)
+    detail_page.add(response_part, 30, RESPONSE_PART, shared=True, reader=response_reader)
     # ... and where each part shows: the page's template names places, never packages
-    detail_page.section("assisted", "privacy/_initiative_assisted.html", 10)
-    detail_page.section("after-title", "trajectories/_initiative_trajectory.html", 10)
-    detail_page.section("after-summary", "trajectories/_initiative_outcome.html", 10)
-    detail_page.section("toolbar", "response/_initiative_toolbar.html", 10)
-    detail_page.section("toolbar", "trajectories/_initiative_toolbar.html", 20)
-    detail_page.section("toolbar", "participation/_initiative_toolbar.html", 30)
-    detail_page.section("main", "trajectories/_initiative_join_trajectory.html", 5)
-    detail_page.section("main", "response/_initiative_municipality.html", 10)
-    detail_page.section("main", "participation/_initiative_join.html", 20)
+    detail_page.section("assisted", "privacy/_initiative_assisted.html", 10, shared=True)
+    detail_page.section("after-title", "trajectories/_initiative_trajectory.html", 10, shared=True)
+    detail_page.section("after-summary", "trajectories/_initiative_outcome.html", 10, shared=True)
+    detail_page.section("toolbar", "response/_initiative_toolbar.html", 10, shared=True)
+    detail_page.section("toolbar", "trajectories/_initiative_toolbar.html", 20, shared=True)
+    detail_page.section("toolbar", "participation/_initiative_toolbar.html", 30, shared=True)
+    detail_page.section("main", "trajectories/_initiative_join_trajectory.html", 5, shared=True)
+    detail_page.section("main", "response/_initiative_municipality.html", 10, shared=True)
+    detail_page.section("main", "participation/_initiative_join.html", 20, shared=True)
     detail_page.section("main", "participation/_initiative_needs.html", 30)
-    detail_page.section("main", "trajectories/_initiative_stakeholders.html", 40)
+    detail_page.section("main", "trajectories/_initiative_stakeholders.html", 40, shared=True)
     detail_page.section("after-facts", "participation/_initiative_comments.html", 10)
-    detail_page.section("after-contact", "participation/_initiative_flag.html", 10)
+    detail_page.section("after-contact", "participation/_initiative_flag.html", 10, shared=True)
     gallery_page.add(participation.receivers.followable, 10, ("followable",))
     # the trajectory page: its meetings (ambassadors)
     trajectory_page.add(ambassadors.queries.meetings_of, 10, ambassadors.queries.TRAJECTORY_MEETINGS)

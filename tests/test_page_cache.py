@@ -18,7 +18,7 @@ from platform_core.extensions import db
 from platform_core.transaction import unit_of_work
 from tests.servers import gunicorn as start_gunicorn
 
-from .conftest import PASSWORD, login
+from .conftest import PASSWORD, login, post_form
 
 NONCE = re.compile(r'nonce="([^"]+)"')
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -290,3 +290,74 @@ def test_an_edit_made_by_another_process_shows_at_once_to_a_logged_in_reader(app
         )
     other.dispose()
     assert "<h1>Bankjes en bomen</h1>" in resident.get(f"/initiatieven/{item}").get_data(as_text=True)
+
+
+def test_each_reader_of_an_initiative_page_sees_where_they_stand_while_its_sections_are_kept(app, make_user, place):
+    """The trajectory, the municipality's response, the join section and the pluim and follow
+    buttons are kept per kind of reader (issue 28): a resident who takes part, one who does not,
+    the initiator and a civil servant each see their own, however often and in whatever order
+    they ask; a kept section asks its contributors nothing; a write shows to everyone at once."""
+    from sqlalchemy import event
+
+    from initiatives.models import Initiative
+    from platform_core.models import User
+    from response.services import post_feedback
+
+    from .factories import PERSONAS, cast
+
+    ids = cast(make_user, "owner", "henk", "fatima", "anna", "civil")
+    item = place(ids["owner"], title="Bankjes op het plein")
+    page = f"/initiatieven/{item}"
+    readers = {key: app.test_client() for key in ids}
+    for key, client in readers.items():
+        login(client, PERSONAS[key][0])
+    joined = post_form(readers["henk"], f"{page}/meedoen", {"offer": "Ik breng <koffie> mee", "follow": "y"}, page)
+    assert joined.status_code == 302
+    assert post_form(readers["anna"], f"/volgen/initiative/{item}", {}, page).status_code == 302
+    assert post_form(readers["anna"], f"/pluim/initiative/{item}", {}, page).status_code == 302
+
+    def html(key: str) -> str:
+        return readers[key].get(page).get_data(as_text=True)
+
+    for _round in range(2):  # the second round comes from memory
+        henk, fatima, anna = html("henk"), html("fatima"), html("anna")
+        olga, petra = html("owner"), html("civil")
+        assert "U biedt: Ik breng &lt;koffie&gt; mee" in henk
+        assert "Ik doe niet meer mee" in henk
+        assert "Niet meer volgen" in henk
+        assert "Volg dit initiatief" not in henk
+        assert "U doet mee" not in fatima
+        assert 'name="offer"' in fatima
+        assert "Volg dit initiatief" in fatima
+        assert "Ik breng &lt;koffie&gt; mee" not in fatima  # another resident's offer is the initiator's to see
+        assert "Geef een pluim" in fatima
+        assert "Pluim intrekken" not in fatima
+        # Anna follows and gave a pluim without taking part: only the buttons tell her from Fatima
+        assert "Niet meer volgen" in anna
+        assert "Pluim intrekken" in anna
+        assert 'name="offer"' in anna
+        assert "<strong>Henk</strong>: Ik breng &lt;koffie&gt; mee" in olga
+        assert 'name="offer"' not in olga
+        assert "Reageer als gemeente" in petra
+        assert all("Reageer als gemeente" not in page_ for page_ in (henk, fatima, anna, olga))
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        html("fatima")
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    asked = " ".join(statements).lower()
+    assert "from feedback" not in asked
+    assert "from framing" not in asked
+    assert "from stakeholder" not in asked
+
+    with app.app_context(), unit_of_work():
+        petra_user = db.session.get(User, ids["civil"])
+        post_feedback(
+            petra_user, db.session.get(Initiative, item), "Wij zetten de bankjes in de planning.", "Wijkbureau"
+        )
+    assert all("Wij zetten de bankjes in de planning." in html(key) for key in readers)

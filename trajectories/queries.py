@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from initiatives.models import Initiative
+from participation.queries import standing
 from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.policy import can
@@ -22,6 +23,17 @@ TRAJECTORY_PART = ("trajectory", "initiative_stage", "framing", "stakeholders", 
 
 def trajectory_part(item: Initiative, user: User | None = None, **_kw) -> dict:
     return initiative_context(item, user)
+
+
+def trajectory_reader(item: Initiative, user: User | None) -> tuple:
+    """What in ``trajectory_part`` (and the sections showing it) depends on who reads: the
+    municipality's view, placing or asking for a trajectory, and being one of the initiative's own."""
+    return (
+        can("speak_for_municipality", user=user),
+        can("place_in_trajectory", item, user=user),
+        can("ask_for_trajectory", item, user=user),
+        bool(user and user.is_authenticated and user.id == item.owner_id) or standing(item, user).taking is not None,
+    )
 
 
 def initiative_context(item: Initiative, user: User | None) -> dict:

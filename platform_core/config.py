@@ -135,6 +135,8 @@ def load_config(instance_path: Path) -> dict:
         "RETENTION_LOG_DAYS": int(env("RETENTION_LOG_DAYS", "180")),
         "LOG_DIR": env("LOG_DIR"),
         "DATA_EXPORT_MINUTES": int(env("DATA_EXPORT_MINUTES", "30")),
+        # a participatieverslag's prepared files are handed out this long (reports/files.py)
+        "REPORT_FILE_HOURS": float(env("REPORT_FILE_HOURS", "24")),
         # Pictures: where they are kept (a folder; shared storage for several app servers).
         "IMAGE_STORAGE": env("IMAGE_STORAGE", "folder"),
         "IMAGE_FOLDER": env("IMAGE_FOLDER", str(instance_path / "images")),

@@ -23,13 +23,21 @@ def inert(value: object) -> object:
     return value
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[object]]) -> Response:
+def csv_text(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
     writer.writerows([inert(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[object]]) -> Response:
+    return csv_file_response(filename, csv_text(header, rows))
+
+
+def csv_file_response(filename: str, body: str) -> Response:
     return Response(
-        out.getvalue(),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={filename}", "X-Content-Type-Options": "nosniff"},
     )

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("privacy", __name__, cli_group="privacy")
 archive_cli = Blueprint("archive", __name__, cli_group="archive")
 
-from . import cli, views  # noqa: F401
+from . import archive_views, cli, views  # noqa: F401

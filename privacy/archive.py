@@ -31,7 +31,7 @@ from platform_core import transaction
 from platform_core.extensions import db
 from platform_core.models import utcnow
 
-from .models import ArchiveEntry, ArchiveErasable, ArchiveHead
+from .models import ArchiveEntry, ArchiveErasable, ArchiveHead, ArchivePackage
 
 ZERO = "0" * 64
 _PENDING = "archive"
@@ -149,6 +149,7 @@ def erase_person(person_id: int, fields: set[str] | None, reason: str) -> int:
         ids = [row.id for row in rows if fields is None or row.field in fields]
         db.session.execute(delete(ArchiveErasable).where(ArchiveErasable.id.in_(ids)))
         record("redaction", "archive", None, {"erased": [list(pair) for pair in erased], "reason": reason})
+        _forget_packages()
     db.session.execute(update(ArchiveErasable).where(ArchiveErasable.person_id == person_id).values(person_id=None))
     return len(erased)
 
@@ -162,7 +163,13 @@ def erase_fields(pairs: list[tuple[int, str]], reason: str) -> int:
             delete(ArchiveErasable).where(ArchiveErasable.entry_seq == seq, ArchiveErasable.field == name)
         )
     record("redaction", "archive", None, {"erased": [list(pair) for pair in sorted(pairs)], "reason": reason})
+    _forget_packages()
     return len(pairs)
+
+
+def _forget_packages() -> None:
+    """Stored packages (privacy.package) hold the values just erased: they go too."""
+    db.session.execute(delete(ArchivePackage))
 
 
 def entries_about(subject_type: str, subject_id: int) -> list[ArchiveEntry]:

@@ -27,6 +27,7 @@ from platform_core.extensions import db
 from platform_core.models import Consent, RecoveryCode, User, UserRole, utcnow
 from platform_core.policy import require
 from platform_core.spatial import begin_write, lock_row
+from reports.files import forget_all as forget_report_files
 from trajectories.models import TrajectoryRequest
 
 from . import archive
@@ -92,6 +93,7 @@ def erase_account(actor: User, user: User, keep_contributions: bool = True) -> d
         (ContactMessage, ContactMessage.sender_id),
     ):
         db.session.execute(delete(model).where(column == uid))
+    forget_report_files()  # a prepared participatieverslag may quote what this person said
     report["archive_values_erased"] = archive.erase_person(
         uid, set(NAME_FIELDS) if keep_contributions else None, "account verwijderd (AVG art. 17)"
     )

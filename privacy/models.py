@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_core.extensions import db
@@ -74,3 +74,23 @@ class DataExport(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     ready_at: Mapped[datetime | None] = mapped_column(DateTime)
     body: Mapped[str | None] = mapped_column(Text)
+
+
+class ArchivePackage(db.Model):
+    """An e-depot package of the public record (``archive.export`` zipped), made by the job
+    ``archive.package`` when an administrator asks for it in Beheer and downloaded from there.
+    Packages hold erasable values, so an erasure removes every stored package (a new one is made
+    on request); only the newest ``privacy.package.KEPT`` are kept."""
+
+    __tablename__ = "archive_package"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime)
+    entries: Mapped[int | None] = mapped_column(Integer)
+    head_seq: Mapped[int | None] = mapped_column(Integer)
+    head_hash: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

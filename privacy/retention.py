@@ -24,6 +24,7 @@ from platform_core.mail import send_later
 from platform_core.models import User, UserRole, utcnow
 from platform_core.policy import STAFF_ROLES
 from platform_core.urls import public_url
+from reports.files import purge as purge_report_files
 
 from .erasure import erase_account
 from .models import DataExport
@@ -53,6 +54,7 @@ def purge(now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     done["data_export_links"] = db.session.execute(
         delete(DataExport).where(DataExport.created_at < now - timedelta(days=1))
     ).rowcount
+    done["report_files"] = purge_report_files(now)
     done.update(_inactive_accounts(now, batch))
     done["log_files"] = _old_logs(now)
     return done

@@ -35,7 +35,10 @@ import participation.rules
 import participation.services
 import privacy.archive
 import privacy.export
+import privacy.package
 import privacy.receivers
+import reports.files
+import reports.receivers
 import response.services
 import trajectories.outcomes
 import trajectories.rules
@@ -51,7 +54,7 @@ from trajectories.signals import trajectory_page
 PAGE_HOOKS = {hook.name: hook for hook in (detail_page, gallery_page, trajectory_page)}
 
 #: the receivers' modules, in the order they run for every signal (the lock order)
-RECEIVER_ORDER = (participation.receivers, council.receivers, credits.receivers, privacy.receivers)
+RECEIVER_ORDER = (participation.receivers, council.receivers, credits.receivers, reports.receivers, privacy.receivers)
 
 
 #: the packages that declare permission rules (platform_core.policy's registry)
@@ -120,6 +123,8 @@ def wire() -> None:
     jobs.register("notify.feedback", response.services.feedback_notifications,
                   _l("Volgers over het antwoord van de gemeente vertellen"))  # fmt: skip
     jobs.register("privacy.export", privacy.export.prepare, _l("Iemands eigen gegevens klaarzetten"))
+    jobs.register("archive.package", privacy.package.make, _l("Een pakket van het openbaar archief maken"))
+    jobs.register("reports.files", reports.files.prepare, _l("De bestanden van een participatieverslag maken"))
     jobs.register("jobs.tidy", jobs.tidy, _l("Afgeronde taken vergeten"), every=("day", 86400))
     jobs.register("council.snapshot", council.shared.publish, _l("De cijfers voor de raad lezen en delen"),
                   every=("minute", 60))  # fmt: skip

@@ -24,6 +24,8 @@ from platform_core import transaction
 RECORDED = Path(__file__).parent / "recorded"
 CONTENT_TABLES = [
     "job",
+    "report_file",
+    "archive_package",
     "site_setting",
     "trajectory_request",
     "address",

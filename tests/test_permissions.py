@@ -25,7 +25,7 @@ from participation.moderation import decide
 from participation.services import add_need, post_comment
 from platform_core import settings
 from platform_core.extensions import db
-from platform_core.models import User
+from platform_core.models import User, utcnow
 from platform_core.policy import declared_rule
 from platform_core.storage import storage
 from platform_core.transaction import unit_of_work
@@ -131,7 +131,10 @@ ROUTE_RULES = {
     "initiatives.image_file": "public",
     "initiatives.images": "steer_initiative",
     "initiatives.remove_image_view": "steer_initiative",
+    "privacy.ask_package": "administer",
     "privacy.consent": "logged_in",
+    "privacy.download_package": "administer",
+    "privacy.packages_page": "administer",
     "privacy.delete_account": "logged_in",
     "privacy.download": "logged_in",
     "privacy.erase_assisted_view": "steer_initiative",
@@ -182,9 +185,11 @@ ROUTE_RULES = {
     "reports.initiative_report_page": "view",
     "reports.initiative_report_file": "view",
     "reports.initiative_report_csv": "view",
+    "reports.initiative_report_files": "view",
     "reports.trajectory_report_page": "public",
     "reports.trajectory_report_file": "public",
     "reports.trajectory_report_csv": "public",
+    "reports.trajectory_report_files": "public",
     "response.solve": "speak_for_municipality",
     "trajectories.place_view": "place_in_trajectory",
     "trajectories.ask_view": "ask_for_trajectory",
@@ -274,9 +279,14 @@ def build_world(app, make_user, place) -> dict:
 
         failed_job = Job(name="notify.deliver", payload='{"notification_ids": []}', state="failed", attempts=6)
         db.session.add(failed_job)
+        from privacy.models import ArchivePackage
+
+        package = ArchivePackage(ready_at=utcnow(), data=b"PK\x05\x06" + bytes(18), size_bytes=22, entries=0)
+        db.session.add(package)
         db.session.flush()
         params = {
             "job_id": failed_job.id,
+            "package_id": package.id,
             "initiative_id": item,
             "comment_id": comment.id,
             "need_id": need.id,

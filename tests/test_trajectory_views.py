@@ -409,6 +409,9 @@ def test_the_participation_report_shows_who_what_and_what_was_done_without_small
     assert "De tuin is aangelegd en open." in html
     assert "Buur0" not in html  # nobody named
     assert "Buur1" not in html
+    report = f"/initiatieven/{item_id}/participatieverslag"
+    asked = post_form(client, f"{report}/bestanden", {}, token_from=report, follow_redirects=True)
+    assert "De bestanden worden klaargezet." in asked.get_data(as_text=True)  # made after the commit
     download = client.get(f"/initiatieven/{item_id}/participatieverslag.html")
     assert download.headers["Content-Disposition"].startswith("attachment; filename=participatieverslag-initiatief")
     assert "Mag dit op gemeentegrond?" in download.get_data(as_text=True)

@@ -1,9 +1,12 @@
 """Pictures on initiatives: what is accepted, how it is cleaned, how it is served.
 
 The file's type is decided by its content (signature, then Pillow), never by its name or the
-browser's claim. Accepted files are decoded and encoded again, which drops EXIF (and GPS),
-comments, colour profiles and anything appended; the server names the result. Everything a
-hostile file tries is refused with a plain Dutch message before anything is stored.
+browser's claim. Everything a hostile file tries is refused with a plain Dutch message, next to
+the field, before anything is stored: the upload request decodes the file to decide (``check``).
+Accepted files are then encoded again by the job ``images.derive`` (``derive``), which drops EXIF
+(and GPS), comments, colour profiles and anything appended, and makes the page's picture and its
+thumbnail under names the server chose; until then the upload is kept under a name that is never
+served and the picture is not shown.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
+from platform_core import jobs
 from platform_core.extensions import db
-from platform_core.models import User
+from platform_core.models import User, utcnow
 from platform_core.policy import require
 from platform_core.spatial import begin_write, lock_row
 from platform_core.storage import NAME, storage
@@ -82,6 +86,15 @@ def clean_alt(alt: str | None) -> str:
 
 def inspect(data: bytes) -> Cleaned:
     """Decide whether ``data`` is a picture we accept and return it cleaned, or refuse it."""
+    return _reencode(check(data))
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def check(data: bytes) -> Image.Image:
+    """Decide whether ``data`` is a picture we accept: the decoded picture, or a refusal."""
     cfg = current_app.config
     if not data:
         raise _refuse(_("Het bestand is leeg. Kies een foto."))
@@ -128,14 +141,14 @@ def inspect(data: bytes) -> Cleaned:
         raise _refuse(_("Deze foto is zo groot uitgepakt dat we hem niet aannemen. Kies een kleinere foto.")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError):
         raise _refuse(_("Dit bestand is beschadigd of geen echte foto. Kies een andere.")) from None
-    return _reencode(image)
+    return image
 
 
 def _reencode(image: Image.Image) -> Cleaned:
     if getattr(image, "is_animated", False):
         image.seek(0)  # the first frame only: no animations
     image = ImageOps.exif_transpose(image)
-    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    alpha = _has_alpha(image)
     image = image.convert("RGBA" if alpha else "RGB")
     # Pixels only: a new image carries no EXIF, GPS, comment, XMP or colour profile along.
     image = Image.frombytes(image.mode, image.size, image.tobytes())
@@ -164,7 +177,7 @@ def add_image(actor: User, initiative: Initiative, data: bytes, alt: str) -> Ini
     except ValidationFailed as exc:
         errors.update(exc.errors)
     try:
-        cleaned = inspect(data)
+        picture = check(data)
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if errors:
@@ -178,24 +191,72 @@ def add_image(actor: User, initiative: Initiative, data: bytes, alt: str) -> Ini
     if count >= limit:
         raise _refuse(_("Een initiatief heeft hoogstens %(n)s foto's. Verwijder er eerst een.", n=limit))
     token = secrets.token_hex(16)
+    ext = "png" if _has_alpha(picture) else "jpg"
     image = InitiativeImage(
         initiative_id=initiative.id,
-        name=f"{token}.{cleaned.ext}",
-        thumb_name=f"{token}-thumb.{cleaned.ext}",
+        name=f"{token}.{ext}",
+        thumb_name=f"{token}-thumb.{ext}",
         alt=alt,
-        width=cleaned.width,
-        height=cleaned.height,
+        width=picture.width,
+        height=picture.height,
         position=count,
         uploaded_by_id=actor.id,
     )
-    store = storage()
-    store.put(image.name, cleaned.full)
-    store.put(image.thumb_name, cleaned.thumb)
+    storage().put(_upload_name(image), data)  # as sent, until the job has cleaned it; never served
     db.session.add(image)
-    if count == 0:
-        initiative.cover_thumb = image.thumb_name
     db.session.flush()
+    jobs.later("images.derive", image_id=image.id)
     return image
+
+
+def _upload_name(image: InitiativeImage) -> str:
+    return image.name.replace(".", "-upload.", 1)
+
+
+def _cover(initiative_id: int) -> str | None:
+    return db.session.scalar(
+        select(InitiativeImage.thumb_name)
+        .where(InitiativeImage.initiative_id == initiative_id, InitiativeImage.ready_at.is_not(None))
+        .order_by(InitiativeImage.position)
+        .limit(1)
+    )
+
+
+def derive(image_id: int) -> bool:
+    """The job: the picture as the page shows it and its thumbnail, cleaned, from the upload
+    (checked again: the stored bytes are decoded only as what they were accepted as). A picture
+    already made, or removed meanwhile, is left alone; the upload goes with the commit."""
+    image = db.session.get(InitiativeImage, image_id)
+    if image is None or image.ready_at is not None:
+        return False
+    store = storage()
+    upload, full_name, thumb_name = _upload_name(image), image.name, image.thumb_name
+    data = store.get(upload)
+    if data is None:
+        raise RuntimeError(f"the upload of picture {image_id} is missing")
+    cleaned = _reencode(check(data))
+    begin_write(db.session)
+    lock_row(db.session, Initiative, image.initiative_id)
+    image = db.session.get(InitiativeImage, image_id, populate_existing=True)
+    if image is None or image.ready_at is not None:  # removed (with its upload) or made meanwhile
+        return False
+    store.put(full_name, cleaned.full)
+    store.put(thumb_name, cleaned.thumb)
+    image.ready_at = utcnow()
+    image.width, image.height = cleaned.width, cleaned.height
+    db.session.flush()
+    db.session.get(Initiative, image.initiative_id).cover_thumb = _cover(image.initiative_id)
+    _delete_files(store, (upload,))
+    return True
+
+
+def _delete_files(store, names) -> None:
+    """Stored files go with the transaction: in it (database storage) or after its commit (a folder)."""
+    if current_app.config.get("IMAGE_STORAGE") == "database":
+        for name in names:
+            store.delete(name)
+    else:
+        after_commit(lambda: [store.delete(name) for name in names])
 
 
 def remove_image(actor: User, image: InitiativeImage) -> None:
@@ -203,7 +264,7 @@ def remove_image(actor: User, image: InitiativeImage) -> None:
     require(actor, "steer_initiative", initiative)
     begin_write(db.session)
     lock_row(db.session, Initiative, initiative.id)
-    names = (image.name, image.thumb_name)
+    names = (image.name, image.thumb_name, _upload_name(image))
     db.session.delete(image)
     db.session.flush()
     rest = list(
@@ -215,13 +276,8 @@ def remove_image(actor: User, image: InitiativeImage) -> None:
     )
     for position, item in enumerate(rest):
         item.position = position
-    initiative.cover_thumb = rest[0].thumb_name if rest else None
-    store = storage()
-    if current_app.config.get("IMAGE_STORAGE") == "database":
-        for name in names:
-            store.delete(name)
-    else:
-        after_commit(lambda: [store.delete(name) for name in names])
+    initiative.cover_thumb = _cover(initiative.id)
+    _delete_files(storage(), names)
 
 
 def find_by_name(name: str) -> InitiativeImage | None:

@@ -240,7 +240,8 @@ class ContactMessage(db.Model):
 
 
 class InitiativeImage(db.Model):
-    """A picture on an initiative: re-encoded, stripped of EXIF/GPS, with a thumbnail."""
+    """A picture on an initiative: re-encoded, stripped of EXIF/GPS, with a thumbnail, shown once
+    a job has made them (``ready_at``)."""
 
     __tablename__ = "initiative_image"
 
@@ -254,6 +255,8 @@ class InitiativeImage(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # set by the job that cleaned the upload and made the picture and its thumbnail (images.derive)
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     initiative: Mapped[Initiative] = relationship(back_populates="images")
 

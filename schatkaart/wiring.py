@@ -28,6 +28,7 @@ import council.receivers
 import council.rules
 import council.shared
 import credits.receivers
+import initiatives.images
 import initiatives.rules
 import participation.notify
 import participation.receivers
@@ -123,6 +124,7 @@ def wire() -> None:
     jobs.register("notify.feedback", response.services.feedback_notifications,
                   _l("Volgers over het antwoord van de gemeente vertellen"))  # fmt: skip
     jobs.register("privacy.export", privacy.export.prepare, _l("Iemands eigen gegevens klaarzetten"))
+    jobs.register("images.derive", initiatives.images.derive, _l("Een foto schoonmaken en verkleinen"))
     jobs.register("archive.package", privacy.package.make, _l("Een pakket van het openbaar archief maken"))
     jobs.register("reports.files", reports.files.prepare, _l("De bestanden van een participatieverslag maken"))
     jobs.register("jobs.tidy", jobs.tidy, _l("Afgeronde taken vergeten"), every=("day", 86400))

@@ -198,3 +198,52 @@ def test_database_storage_serves_several_app_servers(app, owner_and_item, tmp_pa
     with pytest.raises(ValueError, match="not a stored file name"):
         store.put("../escape.png", b"x")
     assert store.get("../../etc/passwd") is None
+
+
+def test_the_upload_request_only_checks_a_job_cleans_and_until_then_nothing_of_it_is_shown(app, client, owner_and_item):
+    """Issue 30: making the picture and its thumbnail is a job. With the queue away the upload
+    is accepted (checked, refused next to the field when it is not a photo), kept under a name
+    the site never serves, and the photo is not shown anywhere; when the job runs the cleaned
+    picture, its thumbnail and the cover appear and the upload as sent is gone."""
+    from platform_core import jobs
+    from platform_core.jobs import Job
+    from platform_core.storage import storage
+    from tests.servers import free_port
+
+    owner, item = owner_and_item
+    with app.app_context():
+        email = db.session.get(User, owner).email
+    login(client, email)
+    sent = sample_jpeg(1200, 900, gps=True)
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    old = app.config.get("JOBS_REDIS_URL")
+    app.config["JOBS_REDIS_URL"] = dead
+    try:
+        assert _upload(client, item, sent).status_code == 302
+        refused = _upload(client, item, b"<svg onload=alert(1)>", name="foto.jpg")
+        assert refused.status_code == 400  # still decided in the request, next to the field
+    finally:
+        app.config["JOBS_REDIS_URL"] = old
+    with app.app_context():
+        image = db.session.scalar(select(InitiativeImage))
+        job = db.session.scalar(select(Job).where(Job.name == "images.derive"))
+        assert (image.ready_at, job.state) == (None, "waiting")
+        upload = image.name.replace(".", "-upload.")
+        assert storage().get(upload) == sent  # kept as sent, only until the job has run
+        assert db.session.get(Initiative, item).cover_thumb is None
+    owners_page = client.get(f"/initiatieven/{item}/fotos").get_data(as_text=True)
+    assert "Deze foto wordt klaargemaakt." in owners_page
+    assert image.thumb_name not in client.get(f"/initiatieven/{item}").get_data(as_text=True)
+    for name in (upload, image.name, image.thumb_name):
+        assert client.get(f"/initiatieven/fotos/{name}").status_code == 404
+
+    with app.app_context():
+        assert jobs.run(job.id)
+        assert storage().get(upload) is None
+        assert db.session.get(Initiative, item).cover_thumb == image.thumb_name
+    full = client.get(f"/initiatieven/fotos/{image.name}")
+    assert full.status_code == 200
+    assert not Image.open(io.BytesIO(full.data)).getexif()
+    assert b"Telefoonmerk" not in full.data
+    assert image.thumb_name in client.get(f"/initiatieven/{item}").get_data(as_text=True)
+    assert "Deze foto wordt klaargemaakt." not in client.get(f"/initiatieven/{item}/fotos").get_data(as_text=True)

@@ -93,12 +93,13 @@ def render_detail(item: Initiative, status: int = 200, **forms):
         return render_template("initiatives/hidden.html", item=item), 410 if item.visibility == "hidden" else 404
     comment_form = forms.get("comment_form")
     reply_to_id = request.args.get("antwoord") or (comment_form.parent_id.data if comment_form else None)
-    asked = {"user": current_user, "reply_to_id": reply_to_id, "forms": forms}
+    user = current_user._get_current_object()  # once, not through the proxy for every check
+    asked = {"user": user, "reply_to_id": reply_to_id, "forms": forms}
     own = detail_page.context(item, shared=False, **asked)
     shared_context = cache(lambda: detail_page.context(item, shared=True, **asked))
     common = {"types": TYPES, "type_explanations": TYPE_EXPLANATIONS, "statuses": STATUSES, "roles": MUNICIPAL_ROLES}
-    editable = can_edit(current_user, item)
-    reader = (current_user.is_authenticated, editable, *detail_page.reader_key(item, current_user))
+    editable = can_edit(user, item)
+    reader = (user.is_authenticated, editable, *detail_page.reader_key(item, user))
 
     def section(template: str) -> Markup:
         shared = template in detail_page.shared_sections

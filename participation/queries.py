@@ -122,7 +122,7 @@ def comment_thread(
     has_more = len(page) > size
     page = page[:size]
     previous_from, is_first = None, True
-    if page:
+    if page and (after_id is not None or start_id is not None):  # without either, this is the first page
         first = page[0].id
         before = select(Comment.id).where(
             Comment.initiative_id == initiative.id,

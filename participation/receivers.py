@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request
+from functools import partial
+
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 
 from initiatives.activity import touch
@@ -12,6 +15,7 @@ from initiatives.signals import initiative_changed, initiative_placed
 from maps.models import Area
 from platform_core import jobs
 from platform_core.extensions import db
+from platform_core.pagecache import fragment
 from platform_core.policy import can
 from platform_core.wiring import Receivers
 
@@ -62,7 +66,7 @@ def status_notifications(initiative_id: int, new: str, old: str, actor_id: int |
 TAKING_PART = (
     *("thread", "discussion", "reply_to", "is_owner", "needs"),
     *("my_comment_pluims", "editable", "anonymous_held", "is_moderator"),
-    *("comment_form", "need_form", "response_form_for", "action_form"),
+    *("comment_form_html", "need_form", "response_form_for", "action_form"),
 )
 #: what standing_part adds: the same for every reader who stands alike with the initiative
 STANDING_PART = ("steers", "participants", "my_participation", "following", "my_initiative_pluim", "join_form")
@@ -73,14 +77,40 @@ def taking_part(initiative: Initiative, user=None, reply_to_id=None, forms=None,
     forms = forms or {}
     responses = forms.get("response_forms", {})
     newest_first = request.args.get("reacties") == "nieuw"
-    return detail_context(
+    context = detail_context(
         initiative, user, reply_to_id, newest_first, request.args.get("na"), request.args.get("vanaf")
-    ) | {
-        "comment_form": forms.get("comment_form") or CommentForm(),
+    )
+    return context | {
+        "comment_form_html": partial(
+            _comment_form,
+            initiative,
+            forms.get("comment_form"),
+            bool(user and user.is_authenticated),
+            context["anonymous_held"],
+        ),
         "need_form": forms.get("need_form") or (NeedForm() if can("steer_initiative", initiative, user=user) else None),
         "response_form_for": lambda need_id: responses.get(need_id) or NeedResponseForm(prefix=f"need{need_id}"),
         "action_form": ActionForm(),
     }
+
+
+def _comment_form(initiative: Initiative, given, signed_in: bool, held: bool, parent_id: int | None) -> Markup:
+    """The comment form: the same for every reader alike (kept), unless it comes back with errors."""
+
+    def render() -> str:
+        return render_template(
+            "participation/_comment_form.html",
+            item=initiative,
+            comment_form=given or CommentForm(),
+            action_form=ActionForm(),
+            parent_id=parent_id,
+            form_id="reactie-nieuw",
+            anonymous_held=held,
+        )
+
+    if given is not None:
+        return Markup(render())  # noqa: S704 (a rendered template: Jinja escaped what it put in)  # nosec B704
+    return fragment(("comment-form", initiative.id, parent_id, signed_in, held), render)
 
 
 def standing_part(initiative: Initiative, user=None, forms=None, **_kw) -> dict:

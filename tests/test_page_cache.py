@@ -339,6 +339,9 @@ def test_each_reader_of_an_initiative_page_sees_where_they_stand_while_its_secti
         assert "<strong>Henk</strong>: Ik breng &lt;koffie&gt; mee" in olga
         assert 'name="offer"' not in olga
         assert "Reageer als gemeente" in petra
+        # the comment form, kept too: a visitor gives a name, a logged-in resident does not
+        assert 'name="author_name"' not in fatima
+        assert 'name="author_name"' in app.test_client().get(page).get_data(as_text=True)
         assert all("Reageer als gemeente" not in page_ for page_ in (henk, fatima, anna, olga))
 
     statements = []

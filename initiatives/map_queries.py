@@ -22,7 +22,8 @@ from platform_core.spatial import bbox_filter
 from . import activity, map_grid
 from .map_grid import cell_size
 from .models import Initiative, Theme
-from .search import FTS_JOINED, Filters, apply_filters, areas_named, newest_matches
+from .ranking import newest_matches
+from .search import FTS_JOINED, Filters, apply_filters, areas_named
 
 CLUSTER_BELOW_ZOOM = 15
 MAX_POINTS = 2000

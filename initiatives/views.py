@@ -29,7 +29,8 @@ from . import bp
 from .forms import ContactForm, InitiativeForm
 from .models import TYPES, ContactMessage, Initiative
 from .pages import filter_panel, initiative_editor, render_detail
-from .search import Filters, apply_filters, bounded_count, results, suggestion
+from .ranking import bounded_count, results
+from .search import Filters, apply_filters, suggestion
 from .signals import gallery_page
 
 GALLERY_PAGE = 24

@@ -406,15 +406,3 @@ def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, in
     db.session.flush()
     db.session.refresh(target)
     return step == 1, target.pluim_count
-
-
-def pluimed_by(user: User | None, target_type: str, ids: list[int]) -> set[int]:
-    if user is None or not user.is_authenticated or not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Pluim.target_id).where(
-                Pluim.user_id == user.id, Pluim.target_type == target_type, Pluim.target_id.in_(ids)
-            )
-        )
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from initiatives import map_grid, map_queries, search
+from initiatives import map_grid, map_queries, ranking
 from initiatives.models import Initiative
 from initiatives.services import update_initiative
 from participation.moderation import decide
@@ -235,19 +235,20 @@ def test_a_filter_the_grid_does_not_keep_clusters_its_newest_matches_and_says_so
     with app.app_context():
         from sqlalchemy import select
 
-        from initiatives.search import Filters, apply_filters, newest_matches
+        from initiatives.ranking import newest_matches
+        from initiatives.search import Filters, apply_filters
 
         base = apply_filters(select().select_from(Initiative), Filters(q="plan"))
         # PostgreSQL first looks among the newest RECENT initiatives (enough plans there, or not)
         for recent in (20_000, 7, 3):
-            monkeypatch.setattr(search, "RECENT", recent)
+            monkeypatch.setattr(ranking, "RECENT", recent)
             rows, more = newest_matches(base, (Initiative.id,), 4)
             assert more is True
             assert sorted(r[0] for r in rows) == sorted(street["ids"][:6])[-4:], recent  # the newest four plans
             rows, more = newest_matches(base, (Initiative.id,), 6)
             assert (more, sorted(r[0] for r in rows)) == (False, sorted(street["ids"][:6])), recent
             # the list's bounded count: "more than 2", or all six
-            assert (search.bounded_count(base, 2), search.bounded_count(base, 10)) == (3, 6), recent
+            assert (ranking.bounded_count(base, 2), ranking.bounded_count(base, 10)) == (3, 6), recent
     monkeypatch.setattr(map_queries, "MAP_WINDOW", 6)
     app.extensions["page_cache"].clear()
     data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=12&q=plan"))

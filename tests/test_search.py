@@ -164,7 +164,8 @@ def _pages(app, q: str, size: int) -> list[list[int]]:
     from sqlalchemy import select
 
     from initiatives.models import Initiative
-    from initiatives.search import Filters, apply_filters, results
+    from initiatives.ranking import results
+    from initiatives.search import Filters, apply_filters
     from platform_core.extensions import db
 
     with app.app_context():
@@ -190,9 +191,9 @@ def test_the_ranking_of_a_fixed_set_is_the_same_on_both_databases(app, wadis):
 def test_only_the_newest_matches_are_ranked_and_none_is_lost(app, wadis, monkeypatch):
     """With a window of three: the three newest matches ranked, the older ones after them newest
     first, every match on exactly one page however the pages fall."""
-    from initiatives import search
+    from initiatives import ranking
 
-    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    monkeypatch.setattr(ranking, "RANK_WINDOW", 3)
     assert _pages(app, "wadi", 2) == [[wadis[4], wadis[2]], [wadis[3], wadis[1]], [wadis[0]]]
     assert _pages(app, "wadi", 4) == [[wadis[4], wadis[2], wadis[3], wadis[1]], [wadis[0]]]
 
@@ -247,7 +248,7 @@ def test_a_question_finds_what_its_prefixes_find_and_ranks_as_the_database_would
     stored columns are FTS5's own bm25 (on PostgreSQL: ts_rank over the stored vector)."""
     from sqlalchemy import select, text
 
-    from initiatives import search
+    from initiatives import ranking, search
     from initiatives.models import Initiative
     from platform_core.extensions import db
 
@@ -255,7 +256,7 @@ def test_a_question_finds_what_its_prefixes_find_and_ranks_as_the_database_would
         search.forget_vocabulary()
         filters = search.Filters(q=q, sort="relevantie")
         found = set(db.session.scalars(search.apply_filters(select(Initiative.id), filters)))
-        scores = search._scores(q, sorted(found)) if found else {}
+        scores = ranking._scores(q, sorted(found)) if found else {}
         if db.engine.dialect.name == "sqlite":
             as_prefixes = " AND ".join(
                 "(" + " OR ".join(f'"{t}"*' for t in alternatives) + ")" for alternatives in search._expanded(q)

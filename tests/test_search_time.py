@@ -86,9 +86,9 @@ def held_up(app):
 
 @pytest.mark.parametrize("recent", [20_000, 100])  # PostgreSQL looks among the newest first: both ways
 def test_a_question_too_broad_for_its_time_is_answered_in_plain_dutch(app, client, city, recent, monkeypatch):
-    from initiatives import search
+    from initiatives import ranking
 
-    monkeypatch.setattr(search, "RECENT", recent)
+    monkeypatch.setattr(ranking, "RECENT", recent)
     with held_up(app):
         slow = client.get("/initiatieven?q=buurt")
         api = client.get("/api/initiatives?bbox=5.0,52.0,5.2,52.2&zoom=18&q=buurt")

@@ -22,7 +22,7 @@ from sqlalchemy import or_, select, update
 from initiatives.models import Initiative
 from platform_core import jobs, settings
 from platform_core.extensions import db
-from platform_core.mail import build_message, mail_sender, send_messages
+from platform_core.mail import build_message, mail_sender, message_id, send_messages
 from platform_core.models import User, utcnow
 from platform_core.transaction import after_commit, commit
 from platform_core.urls import public_url, url_builder
@@ -156,7 +156,13 @@ def deliver(notification_ids: list[int]) -> None:
             body = n.text + _link(n.initiative_id) + _footer(url)
             messages.append(
                 _with_unsubscribe(
-                    build_message(user.email, _("Nieuws van %(site)s", site=settings.get("site_name")), body), url
+                    build_message(
+                        user.email,
+                        _("Nieuws van %(site)s", site=settings.get("site_name")),
+                        body,
+                        msgid=message_id(f"notification-{n.id}"),  # the same when a retry mails it again
+                    ),
+                    url,
                 )
             )
     send_messages(messages)
@@ -244,13 +250,15 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
             & (Notification.created_at <= now)
         )
         pending: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        first: dict[int, int] = {}  # each person's oldest notification in this digest
         rows = db.session.execute(
             select(*_VISIBLE_COLUMNS)
             .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
             .where(notes)
             .order_by(Notification.user_id, Notification.created_at)
         ).all()
-        for _nid, uid, text, initiative_id, visible in rows:
+        for nid, uid, text, initiative_id, visible in rows:
+            first.setdefault(uid, nid)
             if visible:  # about an initiative hidden since: not mailed (but done with)
                 if initiative_id not in links:
                     links[initiative_id] = "\n   " + build("initiatives.detail", initiative_id=initiative_id)
@@ -263,7 +271,9 @@ def send_digests(period: str, now: datetime | None = None, batch: int = 500) -> 
                     words[locale] = _DigestWords(locale, period)
                 url = build("participation.unsubscribe", token=serializer.dumps({"u": user_id}))
                 body = _digest_body(words[locale], name, pending[user_id], url)
-                message = build_message(email, words[locale].subject, body, sender=sender)
+                # the same Message-ID when a retried job sends this digest again (mail programs show it once)
+                msgid = message_id(f"digest-{user_id}-{first[user_id]}")
+                message = build_message(email, words[locale].subject, body, sender=sender, msgid=msgid)
                 messages.append(_with_unsubscribe(message, url))
         send_messages(messages)
         sent += len(messages)

@@ -9,6 +9,7 @@ from email.header import Header
 from email.message import Message
 from email.utils import make_msgid
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -21,7 +22,21 @@ def _encoded(header: str) -> str:
     return Header(header, "utf-8").encode()
 
 
-def build_message(to: str, subject: str, body: str, reply_to: str | None = None, sender: str | None = None) -> Message:
+def message_id(local: str | None = None) -> str:
+    """A Message-ID on this installation's own domain (``PUBLIC_URL``); ``local`` makes it the same
+    every time a retried job builds the mail again, so mail programs show a resent mail once."""
+    domain = urlsplit(current_app.config.get("PUBLIC_URL") or "").hostname or "schatkaart.local"
+    return f"<{local}@{domain}>" if local else make_msgid(domain=domain)
+
+
+def build_message(
+    to: str,
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+    sender: str | None = None,
+    msgid: str | None = None,
+) -> Message:
     # A plain compat32 Message with its MIME headers written out: MIMEText's set_charset parses
     # and re-serialises its own parameters for every mail, and the modern EmailMessage parses
     # every header again (the 10k-resident digest was five times slower; see BENCHMARKS.md).
@@ -34,7 +49,7 @@ def build_message(to: str, subject: str, body: str, reply_to: str | None = None,
     msg["From"] = sender or mail_sender()
     msg["To"] = to
     msg["Subject"] = _encoded(" ".join(subject.split()))  # a title with line breaks stays one header
-    msg["Message-ID"] = make_msgid(domain="schatkaart.local")
+    msg["Message-ID"] = msgid or message_id()
     if reply_to:
         msg["Reply-To"] = reply_to
     return msg
@@ -70,8 +85,8 @@ def send_messages(messages: list[Message]) -> None:
             current_app.logger.info("mail to %s: %s\n%s", msg["To"], msg["Subject"], body)
 
 
-def send_mail(to: str, subject: str, body: str, reply_to: str | None = None) -> Message:
-    msg = build_message(to, subject, body, reply_to)
+def send_mail(to: str, subject: str, body: str, reply_to: str | None = None, msgid: str | None = None) -> Message:
+    msg = build_message(to, subject, body, reply_to, msgid=msgid)
     send_messages([msg])
     return msg
 
@@ -81,7 +96,10 @@ def send_later(to: str, subject: str, body: str, reply_to: str | None = None) ->
     worker, so a slow or absent mail server never holds the request; retried when it fails."""
     from .jobs import later
 
-    later("mail.send", to=to, subject=str(subject), body=str(body), reply_to=reply_to)
+    # its Message-ID is chosen now, with the job: a retry after a worker died between the mail
+    # server taking the message and the job's commit sends the same message again, which mail
+    # programs show once (SMTP itself offers nothing to make the sending once)
+    later("mail.send", to=to, subject=str(subject), body=str(body), reply_to=reply_to, msgid=message_id())
 
 
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")

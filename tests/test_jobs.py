@@ -461,3 +461,46 @@ def test_telling_a_trajectory_an_outcome_or_the_municipalitys_answer_leaves_the_
     for kind in kinds:
         assert set(fans) <= set(_notified(app, kind)), kind
     assert len(_notified(app, "feedback")) == len(set(_notified(app, "feedback")))  # each person once
+
+
+def test_a_mail_sent_again_by_a_retry_is_the_same_message(app, make_user, place, smtp_server):
+    """SMTP offers nothing to make a sending once: a worker that dies after the mail server took
+    the message and before the job's commit leaves the job to run again. What it sends then is the
+    same message, with the same Message-ID on the installation's own domain, which mail programs
+    show once: for a mail of its own and for a notification alike."""
+    from urllib.parse import urlsplit
+
+    from sqlalchemy import update
+
+    from participation.models import Notification
+    from platform_core import mail
+
+    owner = make_user("eigenaar@example.nl", name="Olga")
+    henk = make_user("henk@example.nl", name="Henk")
+    item = place(owner, title="Geveltuintjes")
+    with app.app_context(), unit_of_work():
+        db.session.get(User, owner).notify_mode = "immediate"
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    with config(app, JOBS_REDIS_URL=dead), app.app_context():  # the queue is away: the jobs wait
+        with unit_of_work():
+            mail.send_later("henk@example.nl", "Uw bericht", "Dank u voor uw bericht.")
+        with unit_of_work():
+            join(db.session.get(User, henk), db.session.get(Initiative, item), "Ik heb tegels over")
+    smtp_server.messages.clear()
+    with app.app_context():
+        for name in ("mail.send", "notify.deliver"):
+            job_id = db.session.scalar(select(Job.id).where(Job.name == name))
+            assert jobs.run(job_id)
+            # the worker died after the mail server took the message: its "done" never committed
+            db.session.execute(update(Job).where(Job.id == job_id).values(state="waiting"))
+            db.session.execute(update(Notification).values(emailed_at=None))
+            db.session.commit()
+            assert jobs.run(job_id)
+    sent = {}
+    for to, message in smtp_server.messages:
+        sent.setdefault(to[0], []).append(message["Message-ID"])
+    domain = urlsplit(app.config["PUBLIC_URL"]).hostname
+    for to in ("henk@example.nl", "eigenaar@example.nl"):
+        first, again = sent[to]
+        assert first == again
+        assert first.endswith(f"@{domain}>")

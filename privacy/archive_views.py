@@ -35,7 +35,7 @@ def ask_package():
     if not ActionForm().validate_on_submit():
         flash(_("Dit formulier is verlopen. Probeer het nog eens."), "error")
     elif request_package(current_user):
-        flash(_("Het pakket wordt gemaakt. Vernieuw deze pagina over een ogenblik."), "success")
+        flash(_("Het pakket wordt gemaakt. Het staat hieronder zodra het klaar is."), "success")
     else:
         flash(_("Er wordt al een pakket gemaakt. Vernieuw deze pagina over een ogenblik."), "info")
     return redirect(url_for("privacy.packages_page"))

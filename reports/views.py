@@ -51,7 +51,7 @@ def _ask(kind: str, object_id: int):
     if not ActionForm().validate_on_submit():
         flash(_("Dit formulier is verlopen. Probeer het nog eens."), "error")
     elif request_files(kind, object_id, language()):
-        flash(_("De bestanden worden klaargezet. Vernieuw deze pagina over een ogenblik."), "success")
+        flash(_("De bestanden worden klaargezet. Ze staan bij ‘Bestanden’ zodra ze klaar zijn."), "success")
     else:
         flash(_("De bestanden worden al klaargezet. Vernieuw deze pagina over een ogenblik."), "info")
     return redirect(url_for(PAGES[kind], **_ident(kind, object_id)) + "#bestanden")

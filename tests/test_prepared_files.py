@@ -91,7 +91,7 @@ def test_an_archive_package_is_made_by_a_worker_verified_when_unpacked_and_gone_
     with config(app, JOBS_REDIS_URL=redis_url):
         made = post_form(client, "/beheer/archief", {}, follow_redirects=True).get_data(as_text=True)
     assert "Het pakket wordt gemaakt." in made
-    assert "Wordt gemaakt." in made
+    assert "wordt gemaakt." in made
     _finish(_flask(app, smtp_server.port, "worker", "--burst", JOBS_REDIS_URL=redis_url))
     assert _jobs(app, "archive.package") == [("archive.package", "done", 1)]
 

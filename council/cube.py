@@ -29,6 +29,7 @@ from datetime import datetime
 import numpy as np
 from flask import Flask, current_app
 from sqlalchemy import Integer, cast, func, literal, select
+from sqlalchemy.exc import OperationalError
 
 from credits.models import CreditTotal
 from initiatives.models import Theme, initiative_theme
@@ -273,7 +274,10 @@ def warm(app: Flask) -> threading.Thread | None:
         try:
             with app.app_context():
                 app.extensions["council_figures"].get()
-        except Exception:  # the first request tries again
+        except OperationalError as error:  # the database is away or ended the connection: expected, said once
+            app.logger.warning("council figures: the first read at start failed, the first request tries again: %s",
+                               str(error).splitlines()[0])  # fmt: skip
+        except Exception:  # anything else is a fault: with its traceback (the first request tries again)
             app.logger.exception("council figures: the first read at start failed")
 
     thread = threading.Thread(target=read, name="council-figures-warm", daemon=True)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from initiatives.search import fold
-from participation.forms import ActionForm
-from platform_core import settings
+from participation.forms import ActionForm  # only its CSRF field: CSRFProtect checks every POST
 from platform_core.extensions import db
 from platform_core.policy import MAX_ID, requires
 
 from . import archive, bp
+from .export import site_slug
 from .models import ArchivePackage
 from .package import packages, request_package
 
@@ -32,9 +29,7 @@ def packages_page():
 @bp.post("/beheer/archief")
 @requires("administer")
 def ask_package():
-    if not ActionForm().validate_on_submit():
-        flash(_("Dit formulier is verlopen. Probeer het nog eens."), "error")
-    elif request_package(current_user):
+    if request_package(current_user):
         flash(_("Het pakket wordt gemaakt. Het staat hieronder zodra het klaar is."), "success")
     else:
         flash(_("Er wordt al een pakket gemaakt. Vernieuw deze pagina over een ogenblik."), "info")
@@ -51,8 +46,7 @@ def download_package(package_id: int):
     ).one_or_none()
     if row is None or row.ready_at is None or row.data is None:
         abort(404)
-    site = re.sub(r"[^a-z0-9]+", "-", fold(settings.get("site_name"))).strip("-") or "archief"
-    name = f"archief-{site}-{row.ready_at:%Y%m%d-%H%M}.zip"
+    name = f"archief-{site_slug('archief')}-{row.ready_at:%Y%m%d-%H%M}.zip"
     return Response(
         row.data,
         mimetype="application/zip",

@@ -7,14 +7,17 @@ the person could already see (titles of public initiatives they took part in).
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ambassadors.models import Attendance, Meeting
 from challenges.models import Challenge, ChallengeMessage, ChallengeSupport
 from credits.models import CreditEvent, StandingOptIn
 from initiatives.models import ContactMessage, Initiative, InitiativeImage
+from initiatives.search import fold
 from participation.models import (
     Comment,
     Flag,
@@ -26,10 +29,14 @@ from participation.models import (
     Participation,
     Pluim,
 )
+from platform_core import settings
 from platform_core.extensions import db
-from platform_core.models import Consent, User
+from platform_core.models import Consent, User, utcnow
+from platform_core.spatial import begin_write
 from response.models import Feedback
 from trajectories.models import Framing, Outcome
+
+from .models import DataExport
 
 SECTIONS = {
     "account": "Account",
@@ -55,6 +62,11 @@ SECTIONS = {
     "outcomes": "Afgeronde initiatieven",
     "moderation": "Moderatiebesluiten",
 }
+
+
+def site_slug(fallback: str) -> str:
+    """The site's name as a file name, folded as search folds it ("Súdwest-Fryslân": sudwest-fryslan)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(settings.get("site_name"))).strip("-") or fallback
 
 
 def _value(value: object) -> object:
@@ -334,16 +346,6 @@ def prepare(ids: list[int], user_id: int) -> int:
     of their waiting links (a row already ready, used or gone is left alone, so a retried job
     does no harm); returns how many links it readied. The gathering grows with what the person
     did, so it happens here, not in the request that asked for it."""
-    import json
-
-    from sqlalchemy import update
-
-    from platform_core import settings
-    from platform_core.models import utcnow
-    from platform_core.spatial import begin_write
-
-    from .models import DataExport
-
     user = db.session.get(User, user_id)
     if user is None:
         return 0

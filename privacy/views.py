@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -27,7 +26,6 @@ from sqlalchemy import select, update
 
 from ambassadors.models import Attendance, Meeting
 from initiatives.models import Initiative
-from initiatives.search import fold
 from platform_core import jobs, settings
 from platform_core.accounts import twofactor
 from platform_core.accounts.sessions import end_session
@@ -41,7 +39,7 @@ from platform_core.urls import safe_next
 from . import archive, bp
 from .declarations import ACTIVITIES, BASIS, register_rows
 from .erasure import erase_account, erase_assisted, erase_attendance_name
-from .export import SECTIONS
+from .export import SECTIONS, site_slug
 from .forms import ConsentForm, DeleteForm, DownloadForm, IdentityForm
 from .models import ArchiveEntry, DataExport
 
@@ -208,9 +206,7 @@ def download():
         return render_template("privacy/link_used.html"), 410
     if fmt == "json":
         response = Response(body, mimetype="application/json")
-        site = settings.get("site_name")
-        name = re.sub(r"[^a-z0-9]+", "-", fold(site)).strip("-") or "export"  # "Súdwest-Fryslân": sudwest-fryslan
-        response.headers["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{name}.json"'
+        response.headers["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{site_slug("export")}.json"'
     else:
         data = json.loads(body)
         made = datetime.fromisoformat(data.pop("gemaakt"))

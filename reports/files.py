@@ -33,6 +33,11 @@ KINDS = {"initiative": Initiative, "trajectory": Trajectory}
 PATIENCE = timedelta(minutes=10)
 
 
+def gather(kind: str, subject) -> dict:
+    """The report of an initiative or a trajectory (``kind``), as the page and the files show it."""
+    return initiative_report(subject) if kind == "initiative" else trajectory_report(subject)
+
+
 def _hours() -> float:
     return float(current_app.config.get("REPORT_FILE_HOURS", 24))
 
@@ -83,7 +88,7 @@ def prepare(file_id: int, requested: str) -> bool:
         return False
     now = utcnow()
     with force_locale(row.language):
-        report = initiative_report(subject) if row.kind == "initiative" else trajectory_report(subject)
+        report = gather(row.kind, subject)
         html = render_template("reports/report_file.html", r=report, outcomes=OUTCOMES, standalone=True, now=now)
         rows = csv_rows(report)
         annex = csv_text(rows[0], rows[1:])

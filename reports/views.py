@@ -7,17 +7,16 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from initiatives.models import Initiative
-from participation.forms import ActionForm
+from participation.forms import ActionForm  # only its CSRF field: CSRFProtect checks every POST
 from platform_core.csvfile import csv_file_response
 from platform_core.extensions import limiter
 from platform_core.i18n import language
 from platform_core.models import utcnow
 from platform_core.policy import load, public, requires
-from trajectories.models import OUTCOMES, Trajectory
+from trajectories.models import OUTCOMES
 
 from . import bp
-from .files import current, request_files
-from .report import initiative_report, trajectory_report
+from .files import KINDS, current, gather, request_files
 
 PAGES = {"initiative": "reports.initiative_report_page", "trajectory": "reports.trajectory_report_page"}
 NAMES = {"initiative": "participatieverslag-initiatief-{id}", "trajectory": "participatieverslag-traject-{id}"}
@@ -28,14 +27,9 @@ def _ident(kind: str, object_id: int) -> dict:
 
 
 def _page(kind: str, object_id: int):
-    report = (
-        initiative_report(load(Initiative, object_id))
-        if kind == "initiative"
-        else trajectory_report(load(Trajectory, object_id))
-    )
     return render_template(
         "reports/report.html",
-        r=report,
+        r=gather(kind, load(KINDS[kind], object_id)),
         outcomes=OUTCOMES,
         standalone=False,
         now=utcnow(),
@@ -47,10 +41,8 @@ def _page(kind: str, object_id: int):
 
 
 def _ask(kind: str, object_id: int):
-    load(KIND_MODELS[kind], object_id)  # an unknown or hidden subject answers 404/410 here, as its page does
-    if not ActionForm().validate_on_submit():
-        flash(_("Dit formulier is verlopen. Probeer het nog eens."), "error")
-    elif request_files(kind, object_id, language()):
+    load(KINDS[kind], object_id)  # an unknown or hidden subject answers 404/410 here, as its page does
+    if request_files(kind, object_id, language()):
         flash(_("De bestanden worden klaargezet. Ze staan bij ‘Bestanden’ zodra ze klaar zijn."), "success")
     else:
         flash(_("De bestanden worden al klaargezet. Vernieuw deze pagina over een ogenblik."), "info")
@@ -58,7 +50,7 @@ def _ask(kind: str, object_id: int):
 
 
 def _file(kind: str, object_id: int, fmt: str) -> Response:
-    load(KIND_MODELS[kind], object_id)
+    load(KINDS[kind], object_id)
     files = current(kind, object_id, language())
     if files is None or files.ready_at is None:
         flash(_("Zet de bestanden eerst klaar met de knop bij ‘Bestanden’."), "info")
@@ -71,7 +63,6 @@ def _file(kind: str, object_id: int, fmt: str) -> Response:
     )
 
 
-KIND_MODELS = {"initiative": Initiative, "trajectory": Trajectory}
 REQUEST_LIMIT = "20/hour"
 
 

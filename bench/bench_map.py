@@ -266,22 +266,40 @@ def main() -> None:
         "map_page_bytes": len(client.get("/").data),
         "load_average": [round(v, 2) for v in os.getloadavg()],
     }
-    # The filters the grid does not keep, at city zoom, beside the unfiltered city view above
+    # The filters the grid does not keep, at city zoom, beside the unfiltered city view: one request
+    # of each view in turn per round (grid, theme, wijk, word, activity, grid, ...), so the load of the
+    # moment weighs on all of them alike, and each filter's ratio to the grid of the same rounds
     with app.app_context():
         theme = db.session.execute(text("SELECT slug FROM theme WHERE parent_id IS NULL ORDER BY id")).scalar()
         wijk = db.session.execute(text("SELECT code FROM area WHERE level = 'district' ORDER BY id")).scalar()
     box = ",".join(map(str, city))
-    for name, query in (("theme", f"theme={theme}"), ("area", f"area={wijk}"), ("word", "q=buurt"),
-                        ("active_7_days", "actief=7")):  # fmt: skip
-        url = f"/api/initiatives?bbox={box}&zoom={CITY_ZOOM}&{query}"
+    views = {"grid": "", "theme": f"&theme={theme}", "area": f"&area={wijk}", "word": "&q=buurt",
+             "active_7_days": "&actief=7"}  # fmt: skip
+    urls = {name: f"/api/initiatives?bbox={box}&zoom={CITY_ZOOM}{query}" for name, query in views.items()}
+    wall: dict[str, list[float]] = {name: [] for name in urls}
+    cpu: dict[str, list[float]] = {name: [] for name in urls}
+    for url in urls.values():
+        client.get(url)  # warm once
+    for _ in range(args.runs):
+        for name, url in urls.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            client.get(url)
+            wall[name].append((time.perf_counter() - start) * 1000)
+            cpu[name].append((time.process_time() - start_cpu) * 1000)
+    grid_p50 = statistics.median(wall["grid"])
+    for name, url in urls.items():
         response = client.get(url)
         data = json.loads(response.data)
         result[f"city_{name}"] = {
-            **timed(lambda url=url: client.get(url).data, max(5, args.runs // 6)),
+            "p50": round(statistics.median(wall[name]), 2),
+            "p95": round(percentile(wall[name], 0.95), 2),
+            "cpu_p50": round(statistics.median(cpu[name]), 2),
+            "to_grid": round(statistics.median(wall[name]) / grid_p50, 2),
             "status": response.status_code,  # 503: past SEARCH_SECONDS, the map says so instead
             "initiatives": sum(f["properties"].get("count", 1) for f in data.get("features", [])),
             "window": data.get("window"),  # clustered from the newest this many only (said by the answer)
         }
+    result["filters_load_average"] = [round(v, 2) for v in os.getloadavg()]
     wide = json.loads(client.get(f"/api/initiatives?bbox={box}&zoom=16").data)
     result["city_at_zoom_16"] = {"features": len(wide["features"]), "cell_zoom": wide.get("cell_zoom")}
     if args.naive:

@@ -34,7 +34,7 @@ MAX_CELLS = 1024
 #: The most initiatives a filter the grid does not keep (a word, recent activity, a theme and an
 #: area at once) is clustered from: the newest this many in the box; the answer says so when
 #: more match, and the map tells the reader to zoom in or narrow the filter.
-MAP_WINDOW = 1000
+MAP_WINDOW = 500
 
 
 class BadRequest(ValueError):
@@ -69,16 +69,19 @@ def parse_zoom(raw: str | None) -> int:
     return zoom
 
 
-def _base(bbox, filters: Filters, wide: bool = False):
-    """What the filters find in the box. A ``wide`` box (one holding a large share of the map)
+def _in_box(filtered, bbox, wide: bool = False):
+    """What ``filtered`` finds in the box. A ``wide`` box (one holding a large share of the map)
     is tested on each row's coordinates, so a read in the order of the newest stops after the
     first matches instead of collecting every row the spatial index has in the box first; the
     marker's point is (lon, lat), so both select the same initiatives."""
     if wide:
-        where = Initiative.lon.between(bbox[0], bbox[2]) & Initiative.lat.between(bbox[1], bbox[3])
-    else:
-        where = bbox_filter(db.session, Initiative.point, "initiative", "point", bbox)
-    return apply_filters(select().select_from(Initiative).where(where), filters)
+        return filtered.where(Initiative.lon.between(bbox[0], bbox[2]) & Initiative.lat.between(bbox[1], bbox[3]))
+    return filtered.where(bbox_filter(db.session, Initiative.point, "initiative", "point", bbox))
+
+
+def _base(bbox, filters: Filters):
+    """What the filters find in the box, the box as the spatial index sees it."""
+    return _in_box(apply_filters(select().select_from(Initiative), filters), bbox)
 
 
 #: A box holding at least this share of the published initiatives is "wide" (see ``_base``).
@@ -200,12 +203,18 @@ def live_features(bbox, zoom: int, filters: Filters) -> dict:
     """Clusters of the initiatives matching filters the grid does not keep (a word, recent
     activity, a theme and an area at once): at most the newest ``MAP_WINDOW`` of them in the box,
     clustered here, and the answer says when there were more (``truncated``, ``window``)."""
-    base = _base(bbox, filters, wide=True)
-    # SQLite's full-text index hands its matches over newest first whatever the box: each is tested
-    # on its coordinates, no need to weigh the box against the spatial index (two grid reads)
-    if not base.get_execution_options().get(FTS_JOINED) and not is_wide(bbox):
-        base = _base(bbox, filters)
-    rows, more = newest_matches(base, (Initiative.id, Initiative.lon, Initiative.lat), MAP_WINDOW)
+    filtered = apply_filters(select().select_from(Initiative), filters)
+    wide = _in_box(filtered, bbox, wide=True)
+
+    def elsewhere():
+        # SQLite's full-text index hands its matches over newest first whatever the box: each is
+        # tested on its coordinates, no need to weigh the box against the spatial index (two grid
+        # reads); nor when PostgreSQL found enough among the newest (it never gets here)
+        if wide.get_execution_options().get(FTS_JOINED) or is_wide(bbox):
+            return wide
+        return _in_box(filtered, bbox)
+
+    rows, more = newest_matches(wide, (Initiative.id, Initiative.lon, Initiative.lat), MAP_WINDOW, elsewhere)
     size = cell_size(zoom)
     groups: dict[tuple[int, int], list] = {}
     for id_, lon, lat in rows:

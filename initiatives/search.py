@@ -21,7 +21,7 @@ from functools import lru_cache
 import snowballstemmer
 from flask import g, has_request_context
 from markupsafe import Markup, escape
-from sqlalchemy import Select, column, func, or_, select, table, text
+from sqlalchemy import Select, bindparam, column, func, or_, select, table, text
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
@@ -137,6 +137,16 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # what FTS5's unicode61 calls a tok
 _LONGEST_WORD = 100  # search_word.word
 
 
+# Statements asked with every search, built once (building one cost as much as running it).
+_STARTING_WITH = (
+    select(SearchWord.word)
+    .where(SearchWord.word >= bindparam("low"), SearchWord.word < bindparam("high"))
+    .order_by(SearchWord.word)
+    .limit(EXPAND_AT_MOST + 1)
+)
+_THEME_NAMES = select(Theme.id, Theme.name, Theme.name_en, Theme.parent_id)
+
+
 def _fts_words(prefix: str) -> str | None:
     """``"prefix"*`` in the form FTS5 answers fastest: the index's words that start with it, each
     asked whole (``"buurt" OR "buurthuis"``), or None when no word does.
@@ -149,12 +159,8 @@ def _fts_words(prefix: str) -> str | None:
     own folding might differ from ours), stays a prefix."""
     if not (prefix.isascii() and _TOKEN.fullmatch(prefix)):
         return f'"{prefix}"*'
-    words = db.session.scalars(
-        select(SearchWord.word)
-        .where(SearchWord.word >= prefix, SearchWord.word < prefix + "\U0010ffff")
-        .order_by(SearchWord.word)
-        .limit(EXPAND_AT_MOST + 1)
-    ).all()
+    bounds = {"low": prefix, "high": prefix + "\U0010ffff"}
+    words = db.session.connection().execute(_STARTING_WITH, bounds).scalars().all()
     if len(words) > EXPAND_AT_MOST:
         return f'"{prefix}"*'
     # a word cut to the column's length is asked as a prefix: the index holds it whole
@@ -170,7 +176,7 @@ def _expanded(q: str) -> list[list[str]]:
     """Each word of the question with the compounds the index holds that end in it."""
     out = []
     for t in query_terms(q):
-        compounds = [] if len(t) < 4 else [w for ws in vocabulary().values() for w in ws if w.endswith(t) and w != t]
+        compounds = [] if len(t) < 4 else [w for w in _endings().get(t[-4:], ()) if w.endswith(t) and w != t]
         out.append([t, *sorted(compounds)[:20]])
     return out
 
@@ -268,10 +274,17 @@ def _text_clause(q: str):
     # constant it can estimate from the column's statistics (to_tsquery() in the statement is only
     # "stable", so it planned for a default 0.5 % of the rows and read a common word's half a
     # million matches from the GIN index before the first 1,000 in id order: 3 s at a million).
-    parsed = db.session.scalar(text("SELECT CAST(to_tsquery('simple', :ts_q) AS text)"), {"ts_q": query})
+    parsed = _parsed(query)
     if not parsed:
         return Initiative.id == -1
     return text("initiative.search_vector @@ CAST(:ts_q AS tsquery)").bindparams(ts_q=parsed)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(query: str) -> str:
+    """``to_tsquery('simple', query)`` as text: the same for the same words whenever it is asked
+    (the simple configuration has no dictionary that changes), so asked once per process."""
+    return db.session.scalar(text("SELECT CAST(to_tsquery('simple', :ts_q) AS text)"), {"ts_q": query}) or ""
 
 
 def theme_ids_matching(q: str) -> list[int]:
@@ -281,14 +294,20 @@ def theme_ids_matching(q: str) -> list[int]:
     wanted = query_terms(q)
     if not wanted:
         return []
-    rows = db.session.execute(select(Theme.id, Theme.name, Theme.name_en, Theme.parent_id)).all()
+    rows = db.session.connection().execute(_THEME_NAMES).all()
     hits = {
         tid
         for tid, name, name_en, _parent in rows
-        if any(all(any(t.startswith(w) for t in terms(n)) for w in wanted) for n in (name, name_en) if n)
+        if any(all(any(t.startswith(w) for t in _name_terms(n)) for w in wanted) for n in (name, name_en) if n)
     }
     hits |= {tid for tid, _name, _en, parent in rows if parent in hits}
     return sorted(hits)
+
+
+@lru_cache(maxsize=4096)
+def _name_terms(name: str) -> tuple[str, ...]:
+    """A theme's name as the stems a question is compared with (the same name, the same stems)."""
+    return tuple(terms(name))
 
 
 def suggestion(q: str) -> str | None:
@@ -315,7 +334,7 @@ def suggestion(q: str) -> str | None:
     return " ".join(out) if changed else None
 
 
-_VOCABULARY: dict = {"at": 0.0, "words": {}}
+_VOCABULARY: dict = {"at": 0.0, "words": {}, "endings": {}}
 
 
 _DOC_FREQ: dict[str, tuple[float, int]] = {}  # prefix -> (when counted, rows holding it)
@@ -324,7 +343,7 @@ _DOC_FREQ: dict[str, tuple[float, int]] = {}  # prefix -> (when counted, rows ho
 def forget_vocabulary() -> None:
     """Read the vocabulary and the words' counts afresh at the next search (tests; after a bulk
     import)."""
-    _VOCABULARY.update(at=0.0, words={})
+    _VOCABULARY.update(at=0.0, words={}, endings={})
     _DOC_FREQ.clear()
 
 
@@ -333,13 +352,23 @@ def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
     at most every five minutes per process."""
     if time.monotonic() - _VOCABULARY["at"] < max_age and _VOCABULARY["words"]:
         return _VOCABULARY["words"]
-    stems = db.session.scalars(select(SearchWord.word)).all()
+    stems = db.session.connection().execute(select(SearchWord.word)).scalars().all()
     words: dict[str, list[str]] = {}
+    endings: dict[str, list[str]] = {}
     for s in stems:
         if s and s.isalpha():
             words.setdefault(s[:1], []).append(s)
-    _VOCABULARY.update(at=time.monotonic(), words=words)
+            endings.setdefault(s[-4:], []).append(s)
+    _VOCABULARY.update(at=time.monotonic(), words=words, endings=endings)
     return words
+
+
+def _endings() -> dict[str, list[str]]:
+    """The vocabulary's stems by their last four letters: the compounds that end in a word are
+    found among those that end as it does, not by reading every stem the index holds (a city's
+    vocabulary is tens of thousands of words, and each question asked for every word in it)."""
+    vocabulary()
+    return _VOCABULARY["endings"]
 
 
 def index_initiative(initiative: Initiative) -> None:

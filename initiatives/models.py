@@ -267,6 +267,15 @@ class SearchWord(db.Model):
     uses any more only widens a question by a term that matches nothing)."""
 
     __tablename__ = "search_word"
+    # the words of letters only (``initiatives.search.vocabulary``), not every number a text held
+    __table_args__ = (
+        Index(
+            "ix_search_word_letters",
+            "word",
+            sqlite_where=text("word NOT GLOB '*[0-9]*'"),
+            postgresql_where=text("word !~ '[0-9]'"),
+        ),
+    )
 
     word: Mapped[str] = mapped_column(String(100), primary_key=True)
 

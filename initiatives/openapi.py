@@ -104,7 +104,16 @@ SPEC = {
                 "properties": {
                     "type": {"const": "FeatureCollection"},
                     "clustered": {"type": "boolean"},
-                    "truncated": {"type": "boolean"},
+                    "truncated": {
+                        "type": "boolean",
+                        "description": "True when more initiatives match a filter the kept grid does not hold (a "
+                        "word, a theme with an area) than the clusters are made from: they are the newest "
+                        "`window` matches in the box. Zoom in, narrow the filter, or use the list for all of them.",
+                    },
+                    "window": {
+                        "type": "integer",
+                        "description": "When truncated: how many of the newest matches the clusters hold.",
+                    },
                     "cell_zoom": {
                         "type": "integer",
                         "description": "When clustered: the zoom whose grid cells the clusters are. Lower than the "

@@ -202,8 +202,11 @@ def area_ids(code_or_id: str) -> list[int]:
     return ids
 
 
+_PUBLISHED = Initiative.visibility == "published"
+
+
 def apply_filters(stmt: Select, filters: Filters) -> Select:
-    stmt = stmt.where(Initiative.visibility == "published")
+    stmt = stmt.where(_PUBLISHED)
     if filters.active_days:
         stmt = stmt.where(Initiative.last_activity_at >= activity.since(filters.active_days))
     if filters.types:
@@ -228,6 +231,9 @@ def apply_filters(stmt: Select, filters: Filters) -> Select:
 # says so in its execution options, so "newest first" can follow the full-text index's own order.
 FTS = table("initiative_fts", column("rowid"))
 FTS_JOINED = "schatkaart_fts_joined"
+_JOINED = {FTS_JOINED: True}
+_FTS_ROW = FTS.c.rowid == Initiative.id
+_FTS_MATCH = text("initiative_fts MATCH :fts_q")
 
 
 def _keyword(stmt: Select, q: str) -> Select:
@@ -239,11 +245,7 @@ def _keyword(stmt: Select, q: str) -> Select:
         match = fts_query(q)
         if not match:
             return stmt.where(Initiative.id == -1)
-        return (
-            stmt.join(FTS, FTS.c.rowid == Initiative.id)
-            .where(text("initiative_fts MATCH :fts_q").bindparams(fts_q=match))
-            .execution_options(**{FTS_JOINED: True})
-        )
+        return stmt.join(FTS, _FTS_ROW).where(_FTS_MATCH.bindparams(fts_q=match)).execution_options(**_JOINED)
     return stmt.where(keyword_clause(q, themes))
 
 
@@ -352,7 +354,8 @@ def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
     at most every five minutes per process."""
     if time.monotonic() - _VOCABULARY["at"] < max_age and _VOCABULARY["words"]:
         return _VOCABULARY["words"]
-    stems = db.session.connection().execute(select(SearchWord.word)).scalars().all()
+    connection = db.session.connection()
+    stems = connection.execute(_LETTERS_ONLY[connection.dialect.name]).scalars().all()
     words: dict[str, list[str]] = {}
     endings: dict[str, list[str]] = {}
     for s in stems:
@@ -361,6 +364,14 @@ def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
             endings.setdefault(s[-4:], []).append(s)
     _VOCABULARY.update(at=time.monotonic(), words=words, endings=endings)
     return words
+
+
+# The index's words of letters only, read through the partial index that holds them (migration
+# 0035): every number a text ever held (a house number, a year) is in ``search_word`` as well.
+_LETTERS_ONLY = {
+    "sqlite": select(SearchWord.word).where(text("word NOT GLOB '*[0-9]*'")),
+    "postgresql": select(SearchWord.word).where(text("word !~ '[0-9]'")),
+}
 
 
 def _endings() -> dict[str, list[str]]:

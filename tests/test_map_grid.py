@@ -74,18 +74,30 @@ def test_clusters_count_every_initiative_and_a_lone_one_is_itself(client, street
     ]
 
 
-def test_a_box_with_too_many_points_answers_clusters_not_a_cut_list(app, client, street, monkeypatch):
+def test_a_box_with_too_many_points_answers_clusters_not_a_cut_list(app, client, street, place, monkeypatch):
     monkeypatch.setattr(map_queries, "MAX_POINTS", 3)
+    lone = {}
     for query in ("", "&q=plan"):  # from the grid, and computed for a filter the grid does not know
         data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17{query}"))
         assert data["clustered"] is True
         assert data["truncated"] is False
         assert _total(data) == (7 if not query else 6)
+        lone[query] = {f["properties"]["id"]: f for f in data["features"] if not f["properties"].get("cluster")}
+    # a cell holding one initiative is drawn as its marker, with its title, alike from both
+    apart = ((52.0935, 5.0955), (52.0955, 5.0995))  # cells of their own at zoom 16, beside the street's
+    lonely = {place(street["owner"], title=f"Plan apart {i}", lat=lat, lon=lon) for i, (lat, lon) in enumerate(apart)}
+    app.extensions["page_cache"].clear()
+    for query in ("", "&q=plan"):
+        data = json_of(client.get(f"/api/initiatives?bbox=5.094,52.090,5.100,52.096&zoom=17{query}"))
+        assert (data["clustered"], data["cell_zoom"], _total(data)) == (True, 16, 8)
+        lone[query] = {f["properties"]["id"]: f["properties"] for f in data["features"] if "id" in f["properties"]}
+    assert lone["&q=plan"] == lone[""]
+    assert {i: p["title"] for i, p in lone[""].items()} == dict(zip(sorted(lonely), ("Plan apart 0", "Plan apart 1"), strict=True))
     monkeypatch.setattr(map_queries, "MAX_POINTS", 100)
     app.extensions["page_cache"].clear()  # a new setting comes with a new process; here, forget the old answers
     data = json_of(client.get(f"/api/initiatives?bbox={CITY}&zoom=17"))
     assert data["clustered"] is False
-    assert len(data["features"]) == 7
+    assert len(data["features"]) == 9
 
 
 def test_a_wide_box_at_a_close_zoom_is_clustered_at_the_zoom_it_fits(app, client, street, monkeypatch):

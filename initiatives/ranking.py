@@ -82,12 +82,19 @@ def _common_recently(connection, base: Select, limit: int) -> bool:
     if connection.dialect.name != "postgresql":
         return False
     looked = g.setdefault("recent_looks", {})
-    key = id(base)
+    key = (id(base), RECENT)
     if key not in looked or looked[key][0] is not base or looked[key][1] < limit:
         upto = max(limit, RANK_WINDOW)
         found = _count_to(connection, _newest_first(base, Initiative.id), upto)
         looked[key] = (base, upto, found)  # the base kept with it, so its id is not reused
     return looked[key][2] > limit
+
+
+def _rare_recently(base: Select, limit: int) -> bool:
+    """Whether this request already counted ``base`` among the newest initiatives (the list's
+    count) and found no more than ``limit`` there: then they need not be read again."""
+    looked = g.get("recent_looks", {}).get((id(base), RECENT))
+    return looked is not None and looked[0] is base and looked[1] >= limit and looked[2] <= limit
 
 
 def bounded_count(base: Select, cap: int) -> int:
@@ -112,7 +119,7 @@ def newest_matches(
     to ask the whole index with, when it is not ``base`` (the map: the box as the spatial index
     sees it, when the box holds little of the map)."""
     connection = db.session.connection()  # plain rows: no ORM bookkeeping for a thousand of them
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and not _rare_recently(base, limit):
         rows = connection.execute(_newest_first(base, *columns).limit(limit + 1)).all()
         if len(rows) > limit:
             return rows[:limit], True

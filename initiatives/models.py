@@ -261,6 +261,11 @@ class InitiativeImage(db.Model):
     initiative: Mapped[Initiative] = relationship(back_populates="images")
 
 
+#: A search word made of letters only, per database: the partial index's condition and the
+#: vocabulary's, written alike so the planner reads the index (migration 0035 keeps its own copy).
+LETTERS_ONLY = {"sqlite": "word NOT GLOB '*[0-9]*'", "postgresql": "word !~ '[0-9]'"}
+
+
 class SearchWord(db.Model):
     """A stem the search index holds (``initiatives.search``): compounds and "did you mean" are
     found among these. Added by every write that indexes a text; never removed (a word no text
@@ -272,8 +277,8 @@ class SearchWord(db.Model):
         Index(
             "ix_search_word_letters",
             "word",
-            sqlite_where=text("word NOT GLOB '*[0-9]*'"),
-            postgresql_where=text("word !~ '[0-9]'"),
+            sqlite_where=text(LETTERS_ONLY["sqlite"]),
+            postgresql_where=text(LETTERS_ONLY["postgresql"]),
         ),
     )
 

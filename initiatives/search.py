@@ -33,7 +33,7 @@ from platform_core.policy import MAX_ID
 from platform_core.spatial import is_sqlite
 
 from . import activity
-from .models import TYPES, Initiative, SearchWord, Theme, initiative_theme
+from .models import LETTERS_ONLY, TYPES, Initiative, SearchWord, Theme, initiative_theme
 
 SORTS = ("relevantie", "nieuw", "activiteit", "titel", "oud")
 # The title's stems before the '|', the rest after it: the title weighs most in the ranking.
@@ -368,10 +368,7 @@ def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
 
 # The index's words of letters only, read through the partial index that holds them (migration
 # 0035): every number a text ever held (a house number, a year) is in ``search_word`` as well.
-_LETTERS_ONLY = {
-    "sqlite": select(SearchWord.word).where(text("word NOT GLOB '*[0-9]*'")),
-    "postgresql": select(SearchWord.word).where(text("word !~ '[0-9]'")),
-}
+_LETTERS_ONLY = {dialect: select(SearchWord.word).where(text(where)) for dialect, where in LETTERS_ONLY.items()}
 
 
 def _endings() -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ down_revision = "0034"
 branch_labels = None
 depends_on = None
 
-# the same condition as initiatives.search.LETTERS_ONLY, written here as it was at this revision
+# the same condition as initiatives.models.LETTERS_ONLY, written here as it was at this revision
 WHERE = {"sqlite": "word NOT GLOB '*[0-9]*'", "postgresql": "word !~ '[0-9]'"}
 
 

@@ -2,7 +2,7 @@
 
 A cell is ``CELL_PX`` screen pixels wide at its zoom level. Every write that puts an
 initiative on the map, takes it off, moves it or changes its themes or buurt changes one row
-per zoom level and facet in one statement (O(1) per write, whatever the number of
+per zoom level and facet with one prepared statement (O(1) per write, whatever the number of
 initiatives), so a clustered view reads at most the cells on the screen. Rows are changed with
 the whole map's rows first, in zoom order, so concurrent writers queue on the same first row
 instead of deadlocking.
@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from maps.models import Area
@@ -97,18 +96,39 @@ def _rows(place: Placement, sign: int) -> list[dict]:
     return rows
 
 
-def _upsert(rows: list[dict]):
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(MapCell).values(rows)
-    return stmt.on_conflict_do_update(
-        index_elements=["facet", "zoom", "gx", "gy", "type"],
-        set_={
-            "n": MapCell.n + stmt.excluded.n,
-            "sum_lon": MapCell.sum_lon + stmt.excluded.sum_lon,
-            "sum_lat": MapCell.sum_lat + stmt.excluded.sum_lat,
-            "sum_id": MapCell.sum_id + stmt.excluded.sum_id,
-        },
-    )
+_COLUMNS = ("facet", "zoom", "gx", "gy", "type", "n", "sum_lon", "sum_lat", "sum_id")
+_ADD_UP = """ON CONFLICT (facet, zoom, gx, gy, type) DO UPDATE SET n = map_cell.n + excluded.n,
+  sum_lon = map_cell.sum_lon + excluded.sum_lon, sum_lat = map_cell.sum_lat + excluded.sum_lat,
+  sum_id = map_cell.sum_id + excluded.sum_id"""
+#: The statement that adds rows to the grid's counts, per dialect, written once: it is parsed and
+#: compiled once per process instead of once per write (a statement with the rows in its VALUES
+#: changed shape with the number of facets). PostgreSQL gets the rows as one array per column,
+#: in one statement; SQLite runs the one-row statement for each row, in-process. (Constant text:
+#: nothing is put into it.)
+_UPSERT = {
+    "postgresql": text(
+        "INSERT INTO map_cell (facet, zoom, gx, gy, type, n, sum_lon, sum_lat, sum_id) SELECT * FROM unnest("  # nosec B608
+        "CAST(:facet AS varchar[]), CAST(:zoom AS integer[]), CAST(:gx AS integer[]), CAST(:gy AS integer[]), "
+        "CAST(:type AS varchar[]), CAST(:n AS integer[]), CAST(:sum_lon AS double precision[]), "
+        "CAST(:sum_lat AS double precision[]), CAST(:sum_id AS bigint[])) " + _ADD_UP
+    ),
+    "sqlite": text(
+        "INSERT INTO map_cell (facet, zoom, gx, gy, type, n, sum_lon, sum_lat, sum_id) "  # nosec B608
+        "VALUES (:facet, :zoom, :gx, :gy, :type, :n, :sum_lon, :sum_lat, :sum_id) " + _ADD_UP
+    ),
+}
+
+
+def _upsert(rows: list[dict]) -> None:
+    """Add ``rows`` to the kept counts, in the order given (the order every writer keeps: a
+    set-returning ``unnest`` gives its rows in array order)."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.session.execute(_UPSERT[dialect], {name: [row[name] for row in rows] for name in _COLUMNS})
+    else:
+        db.session.execute(_UPSERT[dialect], rows)
 
 
 def day_of(moment) -> int:
@@ -124,17 +144,17 @@ def move_day(initiative_id: int, type_: str, lon: float, lat: float, before: int
     rows += _rows(Placement(initiative_id, type_, lon, lat, frozenset({f"d{after}"})), 1)
     # only the day facets' rows, in (facet, zoom) order as every writer takes them
     rows = sorted((r for r in rows if r["facet"] != EVERYTHING), key=lambda r: (r["facet"], r["zoom"]))
-    db.session.execute(_upsert(rows))
+    _upsert(rows)
 
 
 def add(place: Placement) -> None:
     """The initiative is now on the public map."""
-    db.session.execute(_upsert(_rows(place, 1)))
+    _upsert(_rows(place, 1))
 
 
 def remove(place: Placement) -> None:
     """An initiative placed like this has left the public map (or is about to move)."""
-    db.session.execute(_upsert(_rows(place, -1)))
+    _upsert(_rows(place, -1))
 
 
 def cells(bbox, zoom: int, types=(), facet: str | tuple[str, ...] = EVERYTHING) -> list[tuple]:

@@ -34,7 +34,7 @@ from functools import partial
 import orjson
 from flask import current_app, g, has_request_context
 from prometheus_client import Counter, Histogram
-from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint, func, or_, select, update
+from sqlalchemy import DateTime, Index, Row, String, Text, UniqueConstraint, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -89,7 +89,11 @@ class Job(db.Model):
 
     @property
     def arguments(self) -> dict:
-        return orjson.loads(self.payload or "{}")
+        return _arguments(self.payload)
+
+
+def _arguments(payload: str | None) -> dict:
+    return orjson.loads(payload or "{}")
 
 
 def register(name: str, handler: Callable[..., object], label: object, every: tuple[str, int] | None = None) -> None:
@@ -153,7 +157,9 @@ def perform(job_id: int) -> None:
 # --- running ------------------------------------------------------------------------------
 
 
-def _claim(job_id: int, now: datetime) -> bool:
+def _claim(job_id: int, now: datetime) -> Row | None:
+    """Mark the job running if it is waiting (or its lease ran out); its name, arguments and
+    request, read in the same statement, or None when another worker has it or it is done."""
     begin_write(db.session)
     claimed = db.session.execute(
         update(Job)
@@ -165,21 +171,24 @@ def _claim(job_id: int, now: datetime) -> bool:
             ),
         )
         .values(state="running", attempts=Job.attempts + 1, started_at=now)
+        .returning(Job.name, Job.payload, Job.request_id)
         .execution_options(synchronize_session=False)
-    )
+    ).first()
     db.session.commit()
-    return claimed.rowcount == 1
+    return claimed
 
 
 def run(job_id: int) -> bool:
     """Claim the job and run it; True when this call ran it (to the end or to a failure). What
     the handler writes last and the job's "done" commit together, so a process that dies between
     them leaves neither."""
-    db.session.commit()  # whatever the caller left open is not the job's
-    if not _claim(job_id, utcnow()):
+    session = db.session()
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
+        session.commit()  # whatever the caller left open is not the job's (a commit expires every object held)
+    claimed = _claim(job_id, utcnow())
+    if claimed is None:
         return False
-    job = db.session.get(Job, job_id)
-    name, arguments, request_id = job.name, job.arguments, job.request_id
+    name, arguments, request_id = claimed.name, _arguments(claimed.payload), claimed.request_id
     started = time.perf_counter()
     try:
         # on SQLite a job holds the write lock from its first statement, as a POST does
@@ -187,7 +196,12 @@ def run(job_id: int) -> bool:
         begin_write(db.session)
         _HANDLERS[name](**arguments)
         begin_write(db.session)  # a handler that committed on its way left a read transaction
-        db.session.execute(update(Job).where(Job.id == job_id).values(state="done", finished_at=utcnow(), error=None))
+        db.session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(state="done", finished_at=utcnow(), error=None)
+            .execution_options(synchronize_session=False)  # the commit below expires the row anyway
+        )
         commit()
     except Exception:  # any failure is the job's: recorded and retried
         db.session.rollback()

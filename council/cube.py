@@ -191,20 +191,12 @@ def read_fresh() -> Snapshot:
         return read(connection)
 
 
-def _read() -> Snapshot:
-    """The snapshot a job worker shared (``council.shared``) when it is recent enough, else one
-    read here."""
-    from . import shared
-
-    seconds = float(current_app.config["COUNCIL_FIGURES_SECONDS"])
-    found = shared.fetch(max_age=seconds) if seconds > 0 else None
-    return found if found is not None else read_fresh()
-
-
 class Holder:
-    """The process's snapshot and whether a new one is being read."""
+    """The process's snapshot and whether a new one is being read; ``read`` gives a new one (the
+    app gives ``council.shared.read``: the snapshot a job worker shared, else one read here)."""
 
-    def __init__(self) -> None:
+    def __init__(self, read: Callable[[], Snapshot] = read_fresh) -> None:
+        self.read = read
         self.snapshot: Snapshot | None = None
         self.lock = threading.Lock()
         self.reading = False
@@ -219,7 +211,7 @@ class Holder:
     def _refresh(self, app: Flask) -> None:
         try:
             with app.app_context():
-                snapshot = _read()
+                snapshot = self.read()
             with self.lock:
                 if self.snapshot is None or snapshot.taken > self.snapshot.taken:
                     self.snapshot = snapshot
@@ -252,7 +244,7 @@ class Holder:
                 with self.lock:
                     if self.snapshot is not None:  # read while this thread waited
                         return self.snapshot
-                fresh = _read()
+                fresh = self.read()
                 with self.lock:
                     if self.snapshot is None or fresh.taken > self.snapshot.taken:
                         self.snapshot = fresh
@@ -260,8 +252,8 @@ class Holder:
         return read_fresh()  # figures read afresh for every request (COUNCIL_FIGURES_SECONDS = 0)
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["council_figures"] = Holder()
+def init_app(app: Flask, read: Callable[[], Snapshot] = read_fresh) -> None:
+    app.extensions["council_figures"] = Holder(read)
 
 
 def warm(app: Flask) -> threading.Thread | None:

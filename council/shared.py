@@ -88,3 +88,11 @@ def fetch(max_age: float) -> cube.Snapshot | None:
         return None
     snapshot = unpack(blob)
     return snapshot if cube.clock() - snapshot.taken <= max_age else None
+
+
+def read() -> cube.Snapshot:
+    """A snapshot for this process (``cube.Holder``): the one a job worker shared when it is
+    recent enough, else one read here."""
+    seconds = float(current_app.config["COUNCIL_FIGURES_SECONDS"])
+    found = fetch(max_age=seconds) if seconds > 0 else None
+    return found if found is not None else cube.read_fresh()

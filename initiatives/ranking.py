@@ -20,7 +20,7 @@ from platform_core.extensions import db
 from platform_core.spatial import is_sqlite
 
 from .models import Initiative
-from .search import _DOC_FREQ, _TOKEN, FTS, FTS_JOINED, Filters, _expanded, _fts_words, ts_query
+from .search import DOC_FREQ, FTS, FTS_JOINED, TOKEN, Filters, expanded_terms, fts_words, ts_query
 
 # Relevance is worked out for the newest this many matches; older matches follow, newest first.
 # The list shows at most its first thousand results (``views.COUNT_CAP``), so what is ranked always
@@ -200,7 +200,7 @@ def _bm25(q: str, ids: list[int]) -> dict[int, float]:
     only when the question has more than one prefix (so their weights differ), how many rows hold
     each prefix: counted at most to half the rows (beyond half, FTS5's weight is the same tiny
     constant), kept for five minutes per process. The result equals FTS5's (``tests/test_search``)."""
-    prefixes = [t for alternatives in _expanded(q) for t in alternatives]
+    prefixes = [t for alternatives in expanded_terms(q) for t in alternatives]
     rows, total_tokens = _fts_totals()
     if not prefixes or not rows:
         return {}
@@ -209,9 +209,9 @@ def _bm25(q: str, ids: list[int]) -> dict[int, float]:
     def idf(prefix: str) -> float:
         if len(prefixes) == 1:
             return 1.0  # one prefix: its weight scales every score alike
-        counted = _DOC_FREQ.get(prefix)
+        counted = DOC_FREQ.get(prefix)
         if counted is None or time.monotonic() - counted[0] > 300.0:
-            match = _fts_words(prefix)
+            match = fts_words(prefix)
             n = (
                 0
                 if not match
@@ -222,7 +222,7 @@ def _bm25(q: str, ids: list[int]) -> dict[int, float]:
                     {"m": match, "cap": rows // 2 + 1},
                 )
             )
-            counted = _DOC_FREQ[prefix] = (time.monotonic(), n)
+            counted = DOC_FREQ[prefix] = (time.monotonic(), n)
         return max(math.log((rows - counted[1] + 0.5) / (counted[1] + 0.5)), 1e-6)
 
     weights = [idf(p) for p in prefixes]
@@ -262,7 +262,7 @@ def _spaced(column: str | None) -> str:
         return ""
     if column.isascii() and "_" not in column and "  " not in column:
         return f" {column} "
-    tokens = _TOKEN.findall(column)
+    tokens = TOKEN.findall(column)
     return f" {' '.join(tokens)} " if tokens else ""
 
 

@@ -114,14 +114,14 @@ def query_terms(q: str) -> list[str]:
 def fts_query(q: str) -> str:
     """Turn free text into a safe FTS5 query: every word's stem must match as a prefix, of itself
     or of a compound that ends in it ("tuin" also finds "moestuin" and "geveltuinen"). Each prefix
-    is asked as the words the index holds that start with it (``_fts_words``); ``""`` when a word
+    is asked as the words the index holds that start with it (``fts_words``); ``""`` when a word
     can match nothing."""
     cache = g.setdefault("fts_queries", {}) if has_request_context() else {}  # count, page, map: once
     if q in cache:
         return cache[q]
     groups = []
-    for alternatives in _expanded(q):
-        asked = [a for a in (_fts_words(t) for t in alternatives) if a]
+    for alternatives in expanded_terms(q):
+        asked = [a for a in (fts_words(t) for t in alternatives) if a]
         if not asked:
             groups = []  # this word is in no text: nothing matches every word
             break
@@ -133,7 +133,7 @@ def fts_query(q: str) -> str:
 #: A prefix that at most this many of the index's words start with is asked as those words;
 #: beyond it, as a prefix.
 EXPAND_AT_MOST = 32
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # what FTS5's unicode61 calls a token: letters and digits
+TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # what FTS5's unicode61 calls a token: letters and digits
 _LONGEST_WORD = 100  # search_word.word
 
 
@@ -147,7 +147,7 @@ _STARTING_WITH = (
 _THEME_NAMES = select(Theme.id, Theme.name, Theme.name_en, Theme.parent_id)
 
 
-def _fts_words(prefix: str) -> str | None:
+def fts_words(prefix: str) -> str | None:
     """``"prefix"*`` in the form FTS5 answers fastest: the index's words that start with it, each
     asked whole (``"buurt" OR "buurthuis"``), or None when no word does.
 
@@ -157,7 +157,7 @@ def _fts_words(prefix: str) -> str | None:
     every token the index holds (each write adds its text's, ``_note_words``). A prefix of more
     than ``EXPAND_AT_MOST`` words, or one that is not plain ASCII letters and digits (where FTS5's
     own folding might differ from ours), stays a prefix."""
-    if not (prefix.isascii() and _TOKEN.fullmatch(prefix)):
+    if not (prefix.isascii() and TOKEN.fullmatch(prefix)):
         return f'"{prefix}"*'
     bounds = {"low": prefix, "high": prefix + "\U0010ffff"}
     words = db.session.connection().execute(_STARTING_WITH, bounds).scalars().all()
@@ -169,10 +169,10 @@ def _fts_words(prefix: str) -> str | None:
 
 def ts_query(q: str) -> str:
     """The same for PostgreSQL: stems are \\w only, so nothing in them means anything to tsquery."""
-    return " & ".join("(" + " | ".join(f"{t}:*" for t in alternatives) + ")" for alternatives in _expanded(q))
+    return " & ".join("(" + " | ".join(f"{t}:*" for t in alternatives) + ")" for alternatives in expanded_terms(q))
 
 
-def _expanded(q: str) -> list[list[str]]:
+def expanded_terms(q: str) -> list[list[str]]:
     """Each word of the question with the compounds the index holds that end in it."""
     out = []
     for t in query_terms(q):
@@ -339,14 +339,14 @@ def suggestion(q: str) -> str | None:
 _VOCABULARY: dict = {"at": 0.0, "words": {}, "endings": {}}
 
 
-_DOC_FREQ: dict[str, tuple[float, int]] = {}  # prefix -> (when counted, rows holding it)
+DOC_FREQ: dict[str, tuple[float, int]] = {}  # prefix -> (when counted, rows holding it)
 
 
 def forget_vocabulary() -> None:
     """Read the vocabulary and the words' counts afresh at the next search (tests; after a bulk
     import)."""
     _VOCABULARY.update(at=0.0, words={}, endings={})
-    _DOC_FREQ.clear()
+    DOC_FREQ.clear()
 
 
 def vocabulary(max_age: float = 300.0) -> dict[str, list[str]]:
@@ -401,8 +401,8 @@ def index_initiative(initiative: Initiative) -> None:
 def _words_of(stems: str) -> list[dict]:
     """The tokens of these stems as FTS5 splits them (letters and digits): the vocabulary a
     question is widened with (``vocabulary``: the alphabetic ones) and its prefixes asked as
-    (``_fts_words``: all of them)."""
-    return [{"word": w} for w in sorted({w[:_LONGEST_WORD] for w in _TOKEN.findall(stems)})]
+    (``fts_words``: all of them)."""
+    return [{"word": w} for w in sorted({w[:_LONGEST_WORD] for w in TOKEN.findall(stems)})]
 
 
 def _note_words(stems: str, connection=None) -> None:

@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 import ambassadors
 import challenges
 import council
+import council.shared
 import credits
 import initiatives
 import maps
@@ -110,7 +111,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(demo_group)
     register_jobs_cli(app)
     register_page_cache(app)  # public pages for visitors without an account, from memory
-    council.cube.init_app(app)  # the council's figures from a snapshot in memory
+    council.cube.init_app(app, read=council.shared.read)  # the council's figures from a snapshot in memory
 
     app.jinja_env.filters["plain"] = render_plain
     app.jinja_env.filters["highlight"] = highlight

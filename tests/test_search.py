@@ -259,7 +259,7 @@ def test_a_question_finds_what_its_prefixes_find_and_ranks_as_the_database_would
         scores = ranking._scores(q, sorted(found)) if found else {}
         if db.engine.dialect.name == "sqlite":
             as_prefixes = " AND ".join(
-                "(" + " OR ".join(f'"{t}"*' for t in alternatives) + ")" for alternatives in search._expanded(q)
+                "(" + " OR ".join(f'"{t}"*' for t in alternatives) + ")" for alternatives in search.expanded_terms(q)
             )
             own = dict(
                 db.session.execute(
@@ -271,7 +271,7 @@ def test_a_question_finds_what_its_prefixes_find_and_ranks_as_the_database_would
                 ).all()
             )
             assert found == set(own)
-            single = sum(len(a) for a in search._expanded(q)) == 1  # one prefix: scores scaled alike
+            single = sum(len(a) for a in search.expanded_terms(q)) == 1  # one prefix: scores scaled alike
             factor = (own[min(own)] / scores[min(own)]) if single and own else 1.0
             assert {i: pytest.approx(s * factor, rel=1e-9) for i, s in scores.items()} == own
         else:

@@ -28,5 +28,6 @@ class ReportFile(db.Model):
     language: Mapped[str] = mapped_column(String(5))
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     ready_at: Mapped[datetime | None] = mapped_column(DateTime)
-    html: Mapped[str | None] = mapped_column(Text)
-    csv: Mapped[str | None] = mapped_column(Text)
+    # read only by the download that hands one out: the report's page asks whether they are ready
+    html: Mapped[str | None] = mapped_column(Text, deferred=True)
+    csv: Mapped[str | None] = mapped_column(Text, deferred=True)

@@ -4,12 +4,14 @@ Gathering a report reads every contribution to an initiative or a trajectory, so
 the audience; the page that shows the report is read on request, but the files are asked for
 (``request_files``, a POST), made by the job ``reports.files`` (``prepare``) and kept, one pair
 per subject and language, until they are asked for again, until anything the report could show
-is hidden, withdrawn or erased (``forget_all``), or until the retention purge
+is hidden or withdrawn (``forget``: that initiative's files and its trajectory's) or an account
+is erased (``forget_all``), or until the retention purge
 (``REPORT_FILE_HOURS``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
@@ -103,9 +105,26 @@ def prepare(file_id: int, requested: str) -> bool:
 
 
 def forget_all() -> None:
-    """Every prepared file goes: something a report may show was hidden, withdrawn or erased.
-    (Files are made again on request; this is one small table.)"""
+    """Every prepared file goes: something many reports may show was erased (an account)."""
     db.session.execute(delete(ReportFile))
+
+
+def forget(initiative_ids: Iterable[int]) -> None:
+    """The files of these initiatives' reports and of their trajectories' reports go: something
+    they may show was hidden, withdrawn or changed visibility. Everyone else's files stay (a
+    moderation decision or a withdrawn pluim anywhere in the city does not empty them all)."""
+    ids = sorted(set(initiative_ids))
+    if not ids:
+        return
+    trajectories = select(Initiative.trajectory_id).where(Initiative.id.in_(ids), Initiative.trajectory_id.is_not(None))
+    db.session.execute(
+        delete(ReportFile)
+        .where(
+            ((ReportFile.kind == "initiative") & ReportFile.subject_id.in_(ids))
+            | ((ReportFile.kind == "trajectory") & ReportFile.subject_id.in_(trajectories))
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def purge(now: datetime | None = None) -> int:

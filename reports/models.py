@@ -15,7 +15,8 @@ from platform_core.models import utcnow
 
 class ReportFile(db.Model):
     """The HTML file and the CSV annex of one report in one language, as last prepared. A new
-    request empties it until its job has run; any moderation, withdrawal or erasure removes them
+    request empties it until its job has run; a moderation decision or withdrawal touching its
+    initiative removes its files and its trajectory's, an erasure removes them
     all (a file must not keep what the site no longer shows), and the retention purge removes
     files older than ``REPORT_FILE_HOURS``."""
 

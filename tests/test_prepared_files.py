@@ -140,3 +140,48 @@ def test_an_archive_package_is_made_by_a_worker_verified_when_unpacked_and_gone_
     assert "Nog geen pakketten" in client.get("/beheer/archief").get_data(as_text=True)
     assert client.get(link).status_code == 404
     assert item
+
+
+def test_only_the_reports_a_withdrawal_or_a_decision_touches_lose_their_files(app, make_user, place):
+    """Hiding a comment empties the files of its initiative's report and of that initiative's
+    trajectory; a pluim withdrawn on another initiative empties that one's only. Files made in
+    this process (no queue: the jobs run at the commit)."""
+    from participation.services import toggle_pluim
+    from reports import files
+    from reports.models import ReportFile
+
+    from .factories import placed, trajectory
+
+    people = cast(make_user, "admin", "owner", "henk", "mod")
+    inside, elsewhere = place(people["owner"], title="Boom in het plantsoen"), place(people["owner"], title="Bankje")
+    with app.app_context(), unit_of_work():
+        get = db.session.get
+        route = trajectory(get(User, people["admin"]))
+        placed(get(Initiative, inside), route)
+        henk = get(User, people["henk"])
+        remark = post_comment(get(Initiative, inside), "Welke boom wordt het?", henk)
+        toggle_pluim(henk, "initiative", elsewhere)
+        db.session.flush()
+        route_id, remark_id = route.id, remark.id
+
+    def ask_all() -> None:
+        with app.app_context(), unit_of_work():
+            for kind, subject in (("initiative", inside), ("initiative", elsewhere), ("trajectory", route_id)):
+                files.request_files(kind, subject, "nl")
+
+    def kept() -> set[tuple[str, int]]:
+        with app.app_context():
+            rows = db.session.execute(db.select(ReportFile.kind, ReportFile.subject_id, ReportFile.ready_at)).all()
+            assert all(ready is not None for *_, ready in rows), "made by the jobs at the commit"
+            return {(kind, subject) for kind, subject, _ready in rows}
+
+    everything = {("initiative", inside), ("initiative", elsewhere), ("trajectory", route_id)}
+    ask_all()
+    assert kept() == everything
+    with app.app_context(), unit_of_work():  # Henk takes his pluim back from the bench
+        toggle_pluim(db.session.get(User, people["henk"]), "initiative", elsewhere)
+    assert kept() == {("initiative", inside), ("trajectory", route_id)}
+    ask_all()
+    with app.app_context(), unit_of_work():  # the editors hide the question about the tree
+        decide(db.session.get(User, people["mod"]), "comment", remark_id, "hide", "Dubbel geplaatst")
+    assert kept() == {("initiative", elsewhere)}

@@ -133,7 +133,12 @@ def _decide_comment(comment: Comment, action: str, reason: str) -> list:
     _count_delta(comment, was_visible, now_visible)
     db.session.flush()
     if was_visible and not now_visible:  # hidden content undoes what it earned, visibly
-        withdrawn.send(Contribution.COMMENT, source_id=comment.id, reason=_hidden_reason(reason))
+        withdrawn.send(
+            Contribution.COMMENT,
+            source_id=comment.id,
+            initiative_id=comment.initiative_id,
+            reason=_hidden_reason(reason),
+        )
     elif now_visible and not was_visible:
         from .services import comment_event
 

@@ -158,7 +158,7 @@ def leave(user: User, initiative: Initiative) -> None:
             .where(Initiative.id == initiative.id)
             .values(participants_count=Initiative.participants_count - 1)
         )
-        withdrawn.send(Contribution.JOIN, source_id=existing.id, reason="left")
+        withdrawn.send(Contribution.JOIN, source_id=existing.id, initiative_id=initiative.id, reason="left")
         db.session.delete(existing)
         db.session.flush()
 
@@ -353,7 +353,9 @@ def delete_comment(user: User, comment: Comment) -> None:
             .where(Initiative.id == comment.initiative_id)
             .values(comments_count=Initiative.comments_count - 1)
         )
-        withdrawn.send(Contribution.COMMENT, source_id=comment.id, reason="comment_deleted")
+        withdrawn.send(
+            Contribution.COMMENT, source_id=comment.id, initiative_id=comment.initiative_id, reason="comment_deleted"
+        )
 
 
 # --- pluimen --------------------------------------------------------------------------
@@ -378,7 +380,7 @@ def toggle_pluim(user: User, target_type: str, target_id: int) -> tuple[bool, in
     existing = db.session.scalar(select(Pluim).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
     initiative = target if target_type == "initiative" else target.initiative
     if existing:  # withdrawing stays possible, also once the content is hidden
-        withdrawn.send(Contribution.PLUIM, source_id=existing.id, reason="pluim_withdrawn")
+        withdrawn.send(Contribution.PLUIM, source_id=existing.id, initiative_id=initiative.id, reason="pluim_withdrawn")
         db.session.delete(existing)
         step = -1
     else:

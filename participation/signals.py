@@ -14,8 +14,10 @@ _signals = Namespace()
 #: sender: a ``platform_core.contributions.ContributionEvent``. Listeners: council (facts), credits
 #: (awards), privacy (the public record). In the action's write transaction, after the row is flushed.
 contributed = _signals.signal("contributed")
-#: sender: the ``Contribution`` kind; ``source_id``; ``reason`` (shown with a credit reversal).
-#: Listeners: council, credits. In the write transaction of the withdrawal (delete, hide, erase).
+#: sender: the ``Contribution`` kind; ``source_id``; ``initiative_id`` (the initiative it was made
+#: on); ``reason`` (shown with a credit reversal). Listeners: council, credits, reports (the
+#: prepared files of that initiative's report). In the write transaction of the withdrawal
+#: (delete, hide, erase).
 withdrawn = _signals.signal("withdrawn")
 
 #: sender: the ModerationDecision row (flushed); ``target``: the comment or initiative decided on.

@@ -59,7 +59,12 @@ def erase_account(actor: User, user: User, keep_contributions: bool = True) -> d
                     .where(Initiative.id == comment.initiative_id)
                     .values(comments_count=Initiative.comments_count - 1)
                 )
-                withdrawn.send(Contribution.COMMENT, source_id=comment.id, reason=_("Account verwijderd"))
+                withdrawn.send(
+                    Contribution.COMMENT,
+                    source_id=comment.id,
+                    initiative_id=comment.initiative_id,
+                    reason=_("Account verwijderd"),
+                )
             report["comments_removed"] += 1
         if comment.status == "deleted":
             comment.body = ""

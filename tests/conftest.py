@@ -12,6 +12,7 @@ import os
 import re
 import socket
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -343,6 +344,27 @@ def place(app, make_user):
 
 def json_of(response):
     return json.loads(response.get_data(as_text=True))
+
+
+@contextmanager
+def statements_sent(app):
+    """The SQL the app sends to its database meanwhile, as a list filled while the block runs."""
+    from sqlalchemy import event
+
+    from platform_core.extensions import db
+
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def map_spec(html: str, name: str) -> dict:

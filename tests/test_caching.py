@@ -62,23 +62,11 @@ def test_the_map_page_is_built_once_and_each_page_gets_its_own_nonce(app, client
 def test_a_static_file_costs_a_logged_in_resident_no_database_work(app, client, make_user):
     """Stylesheets and scripts are the same for everyone: no account is loaded for them, so a
     logged-in page's assets cost what a visitor's do (issue 28)."""
-    from sqlalchemy import event
-
-    from platform_core.extensions import db
-
-    from .conftest import login
+    from .conftest import login, statements_sent
 
     make_user("rosa@example.nl")
     assert login(client, "rosa@example.nl").status_code == 302
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, params, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app) as statements:
         for path in ("/static/css/site.css", "/static/js/map.js"):
             response = client.get(path)
             response.close()
@@ -86,5 +74,3 @@ def test_a_static_file_costs_a_logged_in_resident_no_database_work(app, client, 
         assert statements == []
         assert client.get("/mijn").status_code == 200  # the pages themselves still know who it is
         assert statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)

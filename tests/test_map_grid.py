@@ -14,7 +14,7 @@ from platform_core.models import User
 from platform_core.transaction import unit_of_work
 from privacy.erasure import erase_account
 
-from .conftest import initiative_input, json_of
+from .conftest import initiative_input, json_of, statements_sent
 
 CITY = "5.0,52.0,5.2,52.2"
 
@@ -278,8 +278,6 @@ def test_recent_activity_is_read_from_the_grid_per_day_and_counts_what_the_list_
     what aggregating the initiatives one by one finds; the grid stays in step throughout."""
     from datetime import timedelta
 
-    from sqlalchemy import event
-
     from initiatives.activity import facets, touch
     from participation.services import post_comment
     from platform_core.models import utcnow
@@ -295,17 +293,8 @@ def test_recent_activity_is_read_from_the_grid_per_day_and_counts_what_the_list_
         with unit_of_work():  # today's first activity on ids[4] moves it; the second writes no grid row
             post_comment(db.session.get(Initiative, ids[4]), "Eerste vandaag", db.session.get(User, street["owner"]))
         _in_step(app)
-        written: list[str] = []
-
-        def note(_conn, _cursor, statement, *_args):
-            written.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", note)
-        try:
-            with unit_of_work():
-                touch(ids[4])
-        finally:
-            event.remove(db.engine, "before_cursor_execute", note)
+        with statements_sent(app) as written, unit_of_work():
+            touch(ids[4])
         assert any("UPDATE initiative" in s for s in written)
         assert not any("map_cell" in s for s in written)
         _in_step(app)

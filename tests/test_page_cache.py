@@ -18,7 +18,7 @@ from platform_core.extensions import db
 from platform_core.transaction import unit_of_work
 from tests.servers import gunicorn as start_gunicorn
 
-from .conftest import PASSWORD, login, post_form
+from .conftest import PASSWORD, login, post_form, statements_sent
 
 NONCE = re.compile(r'nonce="([^"]+)"')
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -297,8 +297,6 @@ def test_each_reader_of_an_initiative_page_sees_where_they_stand_while_its_secti
     buttons are kept per kind of reader (issue 28): a resident who takes part, one who does not,
     the initiator and a civil servant each see their own, however often and in whatever order
     they ask; a kept section asks its contributors nothing; a write shows to everyone at once."""
-    from sqlalchemy import event
-
     from initiatives.models import Initiative
     from platform_core.models import User
     from response.services import post_feedback
@@ -344,15 +342,8 @@ def test_each_reader_of_an_initiative_page_sees_where_they_stand_while_its_secti
         assert 'name="author_name"' in app.test_client().get(page).get_data(as_text=True)
         assert all("Reageer als gemeente" not in page_ for page_ in (henk, fatima, anna, olga))
 
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listen = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
+    with statements_sent(app) as statements:
         html("fatima")
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
     asked = " ".join(statements).lower()
     assert "from feedback" not in asked
     assert "from framing" not in asked

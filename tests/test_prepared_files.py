@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,29 +20,10 @@ from platform_core.extensions import db
 from platform_core.models import User
 from platform_core.transaction import unit_of_work
 
-from .conftest import login, post_form
+from .conftest import login, post_form, statements_sent
 from .factories import PERSONAS, cast
 from .servers import redis_server
 from .test_jobs import _finish, _flask, _jobs, config
-
-
-@contextmanager
-def statements(app):
-    """The SQL the app sends meanwhile."""
-    from sqlalchemy import event
-
-    asked: list[str] = []
-
-    def note(conn, cursor, statement, *args):
-        asked.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield asked
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +61,7 @@ def test_a_participatieverslags_files_are_made_by_a_worker_and_go_when_a_comment
     _finish(_flask(app, smtp_server.port, "worker", "--burst", JOBS_REDIS_URL=redis_url))
     assert _jobs(app, "reports.files") == [("reports.files", "done", 1)]
 
-    with statements(app) as asked:
+    with statements_sent(app) as asked:
         ready = client.get(page).get_data(as_text=True)
     # the page says the files are ready without reading them (a big trajectory's run to megabytes)
     assert [s for s in asked if "report_file.html" in s or "report_file.csv" in s] == []
